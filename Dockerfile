@@ -1,0 +1,31 @@
+# afas-sync worker image. Build: `docker compose build worker` (or `docker build -t afas-sync .`).
+
+# --- build: compile TypeScript to dist/ and prebundle the workflow code --------------------------
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# tsc -> dist/, then dist/workflow-bundle.js (the worker runs the prebuilt bundle in production).
+# tsc copies no non-TypeScript files, but dist/db/migrate.js reads dist/db/migrations/*.sql at
+# run time: copy every such asset next to its compiled module.
+RUN npm run build \
+  && cd src \
+  && find . -type f ! -name '*.ts' -exec cp --parents {} ../dist/ \; \
+  && test -f ../dist/worker.js \
+  && test -f ../dist/workflow-bundle.js
+
+# --- runtime: production dependencies, compiled code, non-root ----------------------------------
+FROM node:20.20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+# The node image's unprivileged user (uid 1000); the app files stay root-owned and read-only to it.
+USER node
+# Prometheus /metrics plus /healthz and /readyz (METRICS_PORT).
+EXPOSE 9464
+CMD ["node", "dist/worker.js"]

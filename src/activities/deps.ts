@@ -1,0 +1,50 @@
+import type { Logger } from '../observability/logger.js';
+import type { Pool } from '../db/pool.js';
+import type { RunStore } from '../db/runs.js';
+import type { SourceRecord, SourceStore } from '../db/sources.js';
+import type { ChangedDaysStore, SyncStateStore } from '../db/sync-state.js';
+import type { AfasApi, InlineRetryPolicy } from './afas-session.js';
+import type { RetrySchedule } from './failures.js';
+import type { DatasetCounts, RunStatus } from './types.js';
+
+/** Opens (and caches) an AFAS client for a source; the token is read and decrypted here only. */
+export interface AfasClientProvider {
+  open(source: SourceRecord): Promise<AfasApi>;
+  close(): Promise<void>;
+}
+
+/** What activities report to metrics; optional so tests can run without a registry. */
+export interface ActivityMetrics {
+  recordRows(dataset: string, counts: DatasetCounts): void;
+  recordAfasCalls(source: string, calls: number, retries: number): void;
+  recordRunFinished(source: string, status: Exclude<RunStatus, 'running'>, succeededAt?: Date): void;
+}
+
+export interface ActivitySettings {
+  inlineRetry: InlineRetryPolicy;
+  retrySchedule: RetrySchedule;
+  /** Re-read changes this far behind the watermark (sub-second stamps, DST's repeated hour). */
+  watermarkOverlapMinutes: number;
+  /** Booking days per AFAS query and transaction when replacing changed days. */
+  daysPerBatch: number;
+}
+
+export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
+  inlineRetry: { attempts: 4, baseDelayMs: 1_000, maxInlineWaitMs: 60_000 },
+  retrySchedule: { lockedGiveUpMs: 60 * 60_000, lockedBaseDelayMs: 30_000 },
+  watermarkOverlapMinutes: 120,
+  daysPerBatch: 20,
+};
+
+export interface ActivityDeps {
+  pool: Pool;
+  schema: string;
+  sources: SourceStore;
+  runs: RunStore;
+  state: SyncStateStore;
+  changedDays: ChangedDaysStore;
+  clients: AfasClientProvider;
+  logger: Logger;
+  metrics?: ActivityMetrics;
+  settings: ActivitySettings;
+}

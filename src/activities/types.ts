@@ -1,0 +1,88 @@
+// Inputs and results of the activities: small, row-free, safe for workflow history.
+import type { DatasetName } from '../catalog/index.js';
+import type { DatasetCounts, RunKind, RunStatus } from '../db/runs.js';
+
+export type { DatasetCounts, RunKind, RunStatus } from '../db/runs.js';
+
+export interface RunRef {
+  source: string;
+  runId: string;
+}
+
+export interface BeginRunInput extends RunRef {
+  kind: RunKind;
+  workflowId: string;
+  workflowRunId: string;
+}
+
+export interface SourceSettings {
+  maxConcurrency: number;
+  status: 'active' | 'needs_attention';
+  syncIntervalSeconds: number;
+}
+
+export interface CheckSourceResult {
+  ok: boolean;
+  environmentName: string | null;
+  appName: string | null;
+  /** Required GetConnectors the App connector lacks. */
+  missingConnectors: string[];
+  /** What to tell the operator when not ok. */
+  message: string | null;
+}
+
+export interface DiscoverResult {
+  administrations: number[];
+  counts: DatasetCounts;
+}
+
+export interface DatasetTask extends RunRef {
+  dataset: DatasetName;
+  /** 0 for environment-wide datasets. */
+  administration: number;
+}
+
+/** A booking day (YYYY-MM-DD) and the changed-days `Modified` stamp it is re-read for. */
+export interface ChangedDay {
+  day: string;
+  modified: string;
+}
+
+export interface ChangedDaysPlan {
+  /** Per administration, the booking days to replace, in batches (one AFAS query + one transaction each). */
+  administrations: { administration: number; batches: ChangedDay[][]; dayCount: number }[];
+  /** The latest change timestamp read from the changed-days connector (AFAS wall time). */
+  newWatermark: string | null;
+  afasCalls: number;
+}
+
+export interface ReplaceDaysInput extends DatasetTask {
+  days: ChangedDay[];
+}
+
+export interface PlanChangedDaysInput extends DatasetTask {
+  administrations: number[];
+}
+
+export interface AdvanceWatermarkInput extends DatasetTask {
+  watermark: string;
+}
+
+export interface DatasetFailureInput extends DatasetTask {
+  message: string;
+  errorClass: string;
+  profitLogReference: string | null;
+}
+
+export interface FinishRunInput extends RunRef {
+  status: Exclude<RunStatus, 'running'>;
+  error: string | null;
+  markSuccess: boolean;
+}
+
+/** Details attached to AFAS ApplicationFailures (never a token). */
+export interface AfasFailureDetails {
+  errorClass: string;
+  status: number | null;
+  profitLogReference: string | null;
+}

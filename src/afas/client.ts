@@ -1,0 +1,435 @@
+// The AFAS Profit REST client: metainfo, GetConnector pages, UpdateConnectors, profit version.
+// No retries here: callers (activities) decide with classifyAfasError().
+
+import {
+  AfasBadResponseError,
+  AfasHttpError,
+  AfasUsageError,
+  type AfasRequestInfo,
+} from './errors.js';
+import { decodeErrorResponse, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
+import { parseAfasJson } from './json.js';
+import {
+  parseGetConnectorMeta,
+  parseMetainfo,
+  parseProfitVersion,
+  parseUpdateConnectorMeta,
+  type AfasMetainfo,
+  type GetConnectorMeta,
+  type MetainfoParseResult,
+  type UpdateConnectorMeta,
+} from './metainfo.js';
+import {
+  iteratePages,
+  parseOrderBy,
+  planPages,
+  sortRows,
+  takeForColumns,
+  type AfasPage,
+  type ConnectorQuery,
+  type FetchedPage,
+  type PagesOptions,
+} from './pages.js';
+import { AfasToken } from './token.js';
+import { deletePath, parseUpdateResults, type AfasUpdateResult, type DeleteKeySegment, type UpdateEnvelope } from './update.js';
+import { pathSegment, resolveBaseUrl, type EnvironmentType } from './urls.js';
+import type { AfasRow } from './values.js';
+
+export type AfasLanguage = 'nl-nl' | 'en-us' | 'nl-be' | 'fr-fr' | 'de-de';
+const LANGUAGES: ReadonlySet<string> = new Set<AfasLanguage>(['nl-nl', 'en-us', 'nl-be', 'fr-fr', 'de-de']);
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+export const DEFAULT_CONNECTIONS = 5;
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+
+export interface AfasConnectionOptions {
+  /** Participant number, digits only (e.g. "12345"). */
+  readonly environmentId: string;
+  readonly environmentType: EnvironmentType;
+  /** Base URL override (simulator, proxy), e.g. `http://127.0.0.1:8080/ProfitRestServices`. */
+  readonly baseUrl?: string;
+  /** The full `<token>` XML, its base64 form, or the bare data string. */
+  readonly token: string;
+  /** `IntegrationId` header, `{subscriptionNo}_{projectNo}`. */
+  readonly integrationId?: string;
+  readonly language?: AfasLanguage;
+  /** Per-request timeout (default 300 s; AFAS itself gives up after 900 s). */
+  readonly requestTimeoutMs?: number;
+  /** Keep-alive connections in the pool (default 5, AFAS's concurrency guidance). */
+  readonly connections?: number;
+  /** Largest response body accepted (default 128 MiB; AFAS caps calls at 75 MB). */
+  readonly maxResponseBytes?: number;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+}
+
+export interface GetPageOptions extends RequestOptions {
+  readonly orderBy: readonly string[];
+  readonly filter?: PagesOptions['filter'];
+  /** Default 0. */
+  readonly skip?: number;
+  readonly take: number;
+}
+
+export interface UpdateOptions extends RequestOptions {
+  /** POST to `/connectors/{id}/{subObject}` (insert sub-rows, e.g. `FiBudget/BudgetLines`). */
+  readonly subObject?: string;
+}
+
+interface RequestContext {
+  readonly connector?: string;
+  readonly skip?: number;
+  readonly take?: number;
+}
+
+interface SendOptions extends RequestOptions, RequestContext {
+  readonly query?: string;
+  readonly body?: unknown;
+}
+
+interface Sent {
+  readonly res: HttpResponse;
+  readonly info: AfasRequestInfo;
+}
+
+const PATH_IN_ERRORS_MAX = 300;
+
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new AfasUsageError(`${what} must be a positive integer`);
+  return value;
+}
+
+export class AfasClient {
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #token: AfasToken;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #timeoutMs: number;
+  readonly #http: HttpTransport;
+  readonly #describeCache = new Map<string, Promise<GetConnectorMeta>>();
+  #closed = false;
+
+  constructor(options: AfasConnectionOptions) {
+    this.baseUrl = resolveBaseUrl(options);
+    const url = new URL(this.baseUrl);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#token = new AfasToken(options.token);
+    const headers: Record<string, string> = {
+      authorization: this.#token.authorizationHeader(),
+      accept: 'application/json',
+      'accept-encoding': 'gzip, deflate',
+      'user-agent': 'afas-sync',
+    };
+    if (options.integrationId !== undefined) {
+      if (!/^\d{1,12}_\d{1,12}$/.test(options.integrationId)) {
+        throw new AfasUsageError('integrationId must look like "{subscriptionNo}_{projectNo}", e.g. "12345_678900"');
+      }
+      headers.integrationid = options.integrationId;
+    }
+    if (options.language !== undefined) {
+      if (!LANGUAGES.has(options.language)) {
+        throw new AfasUsageError(`language must be one of ${[...LANGUAGES].join(', ')}`);
+      }
+      headers['accept-language'] = options.language;
+    }
+    this.#headers = headers;
+    this.#timeoutMs = positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+    this.#http = new HttpTransport({
+      connections: positiveInteger(options.connections, DEFAULT_CONNECTIONS, 'connections'),
+      maxResponseBytes: positiveInteger(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
+    });
+  }
+
+  // ---- metainfo ------------------------------------------------------------------------------
+
+  /** `GET /metainfo`: connectors available to this token, and session info. */
+  async metainfo(options: RequestOptions = {}): Promise<AfasMetainfo> {
+    const { body, info } = await this.#getJson('/metainfo', options);
+    return this.#validated(parseMetainfo(body), 'metainfo', info);
+  }
+
+  /** `GET /metainfo/get/{id}`: fields and data types of a GetConnector (cached per client). */
+  describeGetConnector(connectorId: string, options: RequestOptions = {}): Promise<GetConnectorMeta> {
+    const cached = this.#describeCache.get(connectorId);
+    if (cached !== undefined) return cached;
+    const path = `/metainfo/get/${pathSegment(connectorId, 'GetConnector id')}`;
+    const promise = this.#getJson(path, { ...options, connector: connectorId }).then(({ body, info }) =>
+      this.#validated(parseGetConnectorMeta(body), `metainfo of GetConnector ${connectorId}`, info),
+    );
+    this.#describeCache.set(connectorId, promise);
+    promise.catch(() => this.#describeCache.delete(connectorId));
+    return promise;
+  }
+
+  /** `GET /metainfo/update/{id}`: fields and (recursive) objects of an UpdateConnector. */
+  async describeUpdateConnector(connectorId: string, options: RequestOptions = {}): Promise<UpdateConnectorMeta> {
+    const path = `/metainfo/update/${pathSegment(connectorId, 'UpdateConnector id')}`;
+    const { body, info } = await this.#getJson(path, { ...options, connector: connectorId });
+    return this.#validated(parseUpdateConnectorMeta(body), `metainfo of UpdateConnector ${connectorId}`, info);
+  }
+
+  /** `GET /profitversion`, e.g. "22.22.5". */
+  async profitVersion(options: RequestOptions = {}): Promise<string> {
+    const { body, info } = await this.#getJson('/profitversion', options);
+    return this.#validated(parseProfitVersion(body), 'profitversion', info);
+  }
+
+  // ---- GetConnectors -------------------------------------------------------------------------
+
+  /**
+   * Pages through a GetConnector (async iterator). Always sorted on `orderBy` (required). take defaults
+   * to floor(150,000 / columns) capped to [1, 10,000]; the column count comes from `columns` or the
+   * metainfo. Stops on a short page. Resume with `skip`/`part` (skip mode) or `keyset.after` (keyset mode).
+   * An OR filter too long for one query string is split into parts, paged one after the other, with
+   * rows already seen in an earlier part dropped.
+   */
+  async *pages(connectorId: string, options: PagesOptions): AsyncGenerator<AfasPage, void, undefined> {
+    this.#assertOpen();
+    pathSegment(connectorId, 'GetConnector id');
+    let take = options.take;
+    if (take === undefined) {
+      const columns =
+        options.columns ?? (await this.describeGetConnector(connectorId, { signal: options.signal })).fields.length;
+      take = takeForColumns(Math.max(1, columns));
+    }
+    const plan = planPages(connectorId, options, take);
+    yield* iteratePages(connectorId, options, plan, (query, queryString) =>
+      this.#fetchPage(connectorId, query, queryString, options),
+    );
+  }
+
+  /**
+   * All rows of a GetConnector query. When the filter had to be split, the merged rows are
+   * de-duplicated by key and sorted by the orderBy fields (nulls first, numbers numerically,
+   * strings by code unit); otherwise they keep AFAS's order.
+   */
+  async getRows(connectorId: string, options: PagesOptions): Promise<AfasRow[]> {
+    const rows: AfasRow[] = [];
+    let parts = 1;
+    for await (const page of this.pages(connectorId, options)) {
+      parts = page.parts;
+      for (const row of page.rows) rows.push(row);
+    }
+    return parts <= 1 ? rows : sortRows(rows, parseOrderBy(options.orderBy, connectorId));
+  }
+
+  /** One page at an explicit skip/take (no splitting: the query must fit, else AfasQueryTooLongError). */
+  async getPage(connectorId: string, options: GetPageOptions): Promise<AfasPage> {
+    const plan = planPages(connectorId, options, options.take);
+    if (plan.parts.length > 1) {
+      throw new AfasUsageError(`GetConnector ${connectorId}: the filter needs ${plan.parts.length} requests; use pages()`);
+    }
+    for await (const page of iteratePages(
+      connectorId,
+      { ...options, part: 0 },
+      plan,
+      (query, queryString) => this.#fetchPage(connectorId, query, queryString, options),
+    )) {
+      return page;
+    }
+    return {
+      rows: [],
+      skip: options.skip ?? 0,
+      take: options.take,
+      requestMs: 0,
+      bytes: 0,
+      parseMs: 0,
+      part: 0,
+      parts: 0,
+      last: true,
+      next: null,
+    };
+  }
+
+  async #fetchPage(
+    connector: string,
+    query: ConnectorQuery,
+    queryString: string,
+    options: RequestOptions,
+  ): Promise<FetchedPage> {
+    const path = `/connectors/${pathSegment(connector, 'GetConnector id')}`;
+    const { res, info } = await this.#send('GET', path, {
+      ...options,
+      query: queryString,
+      connector,
+      skip: query.skip,
+      take: query.take,
+    });
+    const started = performance.now();
+    const body = this.#parseJson(res, info, `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`);
+    const parseMs = performance.now() - started;
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as { rows?: unknown }).rows)) {
+      throw new AfasBadResponseError(
+        `GetConnector ${connector} (skip ${query.skip}, take ${query.take}): the response has no "rows" array`,
+        { request: info },
+      );
+    }
+    const { rows, take } = body as { rows: unknown[]; take?: unknown };
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+        throw new AfasBadResponseError(
+          `GetConnector ${connector} (skip ${query.skip}, take ${query.take}): row ${i} is not an object`,
+          { request: info },
+        );
+      }
+    }
+    return {
+      rows: rows as AfasRow[],
+      echoedTake: typeof take === 'number' && Number.isInteger(take) && take > 0 ? take : null,
+      requestMs: res.requestMs,
+      bytes: res.body.length,
+      parseMs,
+    };
+  }
+
+  // ---- UpdateConnectors ----------------------------------------------------------------------
+
+  /**
+   * POST (insert). Build the envelope with `updateEnvelope()`. A network error or timeout after
+   * sending leaves it unknown whether AFAS executed the insert: check before retrying.
+   */
+  async insert(connectorId: string, envelope: UpdateEnvelope, options: UpdateOptions = {}): Promise<AfasUpdateResult> {
+    let path = `/connectors/${pathSegment(connectorId, 'UpdateConnector id')}`;
+    if (options.subObject !== undefined) path += `/${pathSegment(options.subObject, 'sub-object name')}`;
+    return this.#update('POST', path, connectorId, envelope, options);
+  }
+
+  /** PUT (update): key fields plus the fields to change. */
+  async update(connectorId: string, envelope: UpdateEnvelope, options: RequestOptions = {}): Promise<AfasUpdateResult> {
+    const path = `/connectors/${pathSegment(connectorId, 'UpdateConnector id')}`;
+    return this.#update('PUT', path, connectorId, envelope, options);
+  }
+
+  /** DELETE by key path, e.g. `[{ object: 'KnSubject', keys: { SbId: 123 } }]` (nested for FiEntries). */
+  async delete(
+    connectorId: string,
+    keyPath: readonly DeleteKeySegment[],
+    options: RequestOptions = {},
+  ): Promise<AfasUpdateResult> {
+    return this.#update('DELETE', deletePath(connectorId, keyPath), connectorId, undefined, options);
+  }
+
+  async #update(
+    method: HttpMethod,
+    path: string,
+    connector: string,
+    envelope: UpdateEnvelope | undefined,
+    options: RequestOptions,
+  ): Promise<AfasUpdateResult> {
+    if (envelope !== undefined && (typeof envelope !== 'object' || envelope === null || Object.keys(envelope).length !== 1)) {
+      throw new AfasUsageError(`UpdateConnector ${connector}: the body must be one root object { "<Root>": { "Element": … } }`);
+    }
+    const { res } = await this.#send(method, path, { ...options, connector, body: envelope });
+    // The update has been executed: an unreadable success body must not turn into an error (a retry would repeat it).
+    let parsed: unknown = null;
+    const text = res.body.toString('utf8').trim();
+    if (text !== '') {
+      try {
+        parsed = parseAfasJson(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    return { status: res.status, results: parseUpdateResults(parsed) };
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Closes the keep-alive pool; later calls throw AfasUsageError. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#http.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AfasUsageError('AfasClient is closed');
+  }
+
+  #info(method: HttpMethod, pathAndQuery: string, context: RequestContext): AfasRequestInfo {
+    let path = this.#token.redact(pathAndQuery);
+    if (path.length > PATH_IN_ERRORS_MAX) path = `${path.slice(0, PATH_IN_ERRORS_MAX)}…`;
+    const info: { -readonly [K in keyof AfasRequestInfo]: AfasRequestInfo[K] } = { method, path };
+    if (context.connector !== undefined) info.connector = context.connector;
+    if (context.skip !== undefined) info.skip = context.skip;
+    if (context.take !== undefined) info.take = context.take;
+    return info;
+  }
+
+  async #getJson(path: string, options: SendOptions): Promise<{ body: unknown; info: AfasRequestInfo }> {
+    const { res, info } = await this.#send('GET', path, options);
+    return { body: this.#parseJson(res, info, `GET ${path}`), info };
+  }
+
+  #parseJson(res: HttpResponse, info: AfasRequestInfo, what: string): unknown {
+    const text = res.body.toString('utf8').replace(/^\uFEFF/, '');
+    try {
+      return parseAfasJson(text);
+    } catch (err) {
+      const detail = err instanceof Error ? this.#token.redact(err.message).slice(0, 200) : 'parse error';
+      throw new AfasBadResponseError(`Malformed JSON in the response of ${what}: ${detail}`, { request: info });
+    }
+  }
+
+  #validated<T>(result: MetainfoParseResult<T>, what: string, info: AfasRequestInfo): T {
+    if (result.ok) return result.value;
+    throw new AfasBadResponseError(`Unexpected shape of the ${what} response: ${this.#token.redact(result.problem)}`, {
+      request: info,
+    });
+  }
+
+  async #send(method: HttpMethod, path: string, options: SendOptions): Promise<Sent> {
+    this.#assertOpen();
+    const query = options.query ?? '';
+    const info = this.#info(method, path + query, options);
+    let headers = this.#headers;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers = { ...headers, 'content-type': 'application/json; charset=utf-8' };
+    }
+    const timeoutMs = positiveInteger(options.timeoutMs, this.#timeoutMs, 'timeoutMs');
+    const res = await this.#http.send({
+      method,
+      origin: this.#origin,
+      path: this.#basePath + path + query,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: options.signal,
+      timeoutMs,
+      info,
+      redact: (text) => this.#token.redact(text),
+    });
+    if (res.status >= 200 && res.status < 300) return { res, info };
+    const decoded = decodeErrorResponse(res, (text) => this.#token.redact(text));
+    const parts = [decoded.afasMessage ?? decoded.bodyExcerpt ?? '(no message)'];
+    if (decoded.errorNumber !== null) parts.push(`errorNumber ${decoded.errorNumber}`);
+    if (decoded.profitLogReference !== null) parts.push(`profitLogReference ${decoded.profitLogReference}`);
+    if (decoded.retryAfterMs !== null) parts.push(`retry after ${Math.round(decoded.retryAfterMs / 1000)} s`);
+    throw new AfasHttpError(
+      `AFAS ${method} ${info.path} failed with HTTP ${res.status}: ${parts.join('; ')}`,
+      { status: res.status, queryLength: query.length, ...decoded },
+      { request: info },
+    );
+  }
+
+  toString(): string {
+    return `AfasClient(${this.baseUrl})`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { baseUrl: this.baseUrl };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,46 @@
+import type { AppConfig } from '../config/index.js';
+import { ensureDatabase } from '../db/ensure-database.js';
+import { migrate } from '../db/migrate.js';
+import { createPool, type Pool } from '../db/pool.js';
+import { RunStore } from '../db/runs.js';
+import { SourceStore } from '../db/sources.js';
+import { ChangedDaysStore, SyncStateStore } from '../db/sync-state.js';
+
+/** The database side of the application: pool plus the stores over it. */
+export interface AppContext {
+  pool: Pool;
+  schema: string;
+  sources: SourceStore;
+  runs: RunStore;
+  state: SyncStateStore;
+  changedDays: ChangedDaysStore;
+  close(): Promise<void>;
+}
+
+export function contextFor(pool: Pool, config: Pick<AppConfig, 'dbSchema' | 'secretKey' | 'previousSecretKeys'>): AppContext {
+  return {
+    pool,
+    schema: config.dbSchema,
+    sources: new SourceStore(pool, config.dbSchema, { current: config.secretKey, previous: config.previousSecretKeys }),
+    runs: new RunStore(pool, config.dbSchema),
+    state: new SyncStateStore(config.dbSchema),
+    changedDays: new ChangedDaysStore(config.dbSchema),
+    close: () => pool.end(),
+  };
+}
+
+/** Creates the database if needed, applies migrations, and opens the stores. */
+export async function openAppContext(
+  config: Pick<AppConfig, 'databaseUrl' | 'dbSchema' | 'secretKey' | 'previousSecretKeys'>,
+  options: { migrate?: boolean; poolSize?: number } = {},
+): Promise<AppContext> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, options.poolSize ?? 10);
+  try {
+    if (options.migrate !== false) await migrate(pool, config.dbSchema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return contextFor(pool, config);
+}

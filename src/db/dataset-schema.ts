@@ -1,0 +1,180 @@
+import type pg from 'pg';
+import type { DatasetDefinition } from '../catalog/index.js';
+import { ident } from './pool.js';
+
+/** AFAS metainfo data types (`GET /metainfo/get/{id}`). */
+export type AfasDataType = 'string' | 'int' | 'decimal' | 'date' | 'boolean' | 'blob';
+
+export interface FieldSpec {
+  id: string;
+  dataType: AfasDataType;
+}
+
+const SQL_TYPE: Record<AfasDataType, string> = {
+  string: 'text',
+  int: 'bigint',
+  decimal: 'numeric',
+  date: 'timestamptz',
+  boolean: 'boolean',
+  blob: 'bytea',
+};
+
+/** information_schema's name for each SQL type above. */
+const INFO_SCHEMA_TYPE: Record<string, string> = {
+  text: 'text',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  timestamptz: 'timestamp with time zone',
+  boolean: 'boolean',
+  bytea: 'bytea',
+};
+
+export const METADATA_COLUMNS = ['_source', '_administration', '_raw', '_synced_at', '_run_id', '_deleted_at', '_entry_day'] as const;
+
+/** A dataset's connector did not match what the catalog needs; fails that dataset only. */
+export class DatasetSchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetSchemaError';
+  }
+}
+
+export interface ColumnSpec {
+  field: string;
+  dataType: AfasDataType;
+  sqlType: string;
+}
+
+/** A dataset bound to one connector's metainfo: which columns exist, which are keys. */
+export interface ResolvedDataset {
+  definition: DatasetDefinition;
+  connectorId: string;
+  table: string; // bare table name
+  columns: ColumnSpec[];
+  keyFields: string[]; // actual field ids (aliases resolved)
+  administrationField: string | undefined;
+  modifiedField: string | undefined;
+  entryDateField: string | undefined;
+}
+
+function resolveField(
+  definition: DatasetDefinition,
+  connectorId: string,
+  wanted: string,
+  fields: ReadonlyMap<string, FieldSpec>,
+  role: string,
+  expected?: readonly AfasDataType[],
+): string {
+  const candidates = [wanted, ...(definition.fieldAliases?.[wanted] ?? [])];
+  const found = candidates.find((candidate) => fields.has(candidate));
+  if (!found) {
+    throw new DatasetSchemaError(
+      `connector ${connectorId} has no ${role} field '${candidates.join("' or '")}' ` +
+        `(dataset ${definition.name}); its fields are: ${[...fields.keys()].slice(0, 40).join(', ')}`,
+    );
+  }
+  const type = fields.get(found)?.dataType;
+  if (expected && type && !expected.includes(type)) {
+    throw new DatasetSchemaError(
+      `connector ${connectorId} field '${found}' (${role} of dataset ${definition.name}) has type ${type}; expected ${expected.join(' or ')}`,
+    );
+  }
+  return found;
+}
+
+/** Binds a catalog entry to a connector's metainfo fields. */
+export function resolveDataset(
+  definition: DatasetDefinition,
+  connectorId: string,
+  metaFields: readonly FieldSpec[],
+): ResolvedDataset {
+  const fields = new Map<string, FieldSpec>();
+  for (const field of metaFields) {
+    if (!(field.dataType in SQL_TYPE)) {
+      throw new DatasetSchemaError(`connector ${connectorId} field '${field.id}' has unknown data type '${field.dataType}'`);
+    }
+    if (Buffer.byteLength(field.id, 'utf8') > 63) {
+      throw new DatasetSchemaError(`connector ${connectorId} field id '${field.id.slice(0, 80)}' is longer than PostgreSQL's 63-byte identifier limit`);
+    }
+    if ((METADATA_COLUMNS as readonly string[]).includes(field.id)) {
+      throw new DatasetSchemaError(`connector ${connectorId} field '${field.id}' collides with a metadata column`);
+    }
+    if (fields.has(field.id)) throw new DatasetSchemaError(`connector ${connectorId} lists field '${field.id}' twice`);
+    fields.set(field.id, field);
+  }
+  const keyFields = definition.keyFields.map((key) => resolveField(definition, connectorId, key, fields, 'key'));
+  const administrationField = definition.administrationField
+    ? resolveField(definition, connectorId, definition.administrationField, fields, 'administration', ['int'])
+    : undefined;
+  const modifiedField = definition.modifiedField
+    ? resolveField(definition, connectorId, definition.modifiedField, fields, 'modified', ['date'])
+    : undefined;
+  const entryDateField = definition.entryDateField
+    ? resolveField(definition, connectorId, definition.entryDateField, fields, 'booking date', ['date'])
+    : undefined;
+  return {
+    definition,
+    connectorId,
+    table: definition.name,
+    columns: [...fields.values()].map((field) => ({
+      field: field.id,
+      dataType: field.dataType,
+      sqlType: SQL_TYPE[field.dataType],
+    })),
+    keyFields,
+    administrationField,
+    modifiedField,
+    entryDateField,
+  };
+}
+
+/**
+ * Creates the dataset's table on first use and adds columns for fields that appeared in
+ * metainfo since. A column whose type changed fails the dataset instead of silently mixing types.
+ * Serialised per table by an advisory lock, since several activities may race here.
+ */
+export async function ensureDatasetTable(client: pg.ClientBase, schema: string, dataset: ResolvedDataset): Promise<{ addedColumns: string[] }> {
+  const table = `${ident(schema)}.${ident(dataset.table)}`;
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${schema}.${dataset.table}`]);
+  const existing = await client.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+    [schema, dataset.table],
+  );
+  if (existing.rows.length === 0) {
+    const columns = dataset.columns.map((column) => `${ident(column.field)} ${column.sqlType}`);
+    const key = ['_source', '_administration', ...dataset.keyFields].map(ident).join(', ');
+    await client.query(
+      `CREATE TABLE ${table} (
+         _source text NOT NULL,
+         _administration integer NOT NULL,
+         ${columns.join(',\n         ')},
+         _raw jsonb NOT NULL,
+         _entry_day date,
+         _synced_at timestamptz NOT NULL DEFAULT now(),
+         _run_id text NOT NULL,
+         _deleted_at timestamptz,
+         PRIMARY KEY (${key}))`,
+    );
+    if (dataset.entryDateField) {
+      await client.query(
+        `CREATE INDEX ${ident(`${dataset.table}_by_day`)} ON ${table} (_source, _administration, _entry_day)`,
+      );
+    }
+    return { addedColumns: dataset.columns.map((column) => column.field) };
+  }
+  const have = new Map(existing.rows.map((row) => [row.column_name, row.data_type]));
+  const added: string[] = [];
+  for (const column of dataset.columns) {
+    const current = have.get(column.field);
+    if (current === undefined) {
+      await client.query(`ALTER TABLE ${table} ADD COLUMN ${ident(column.field)} ${column.sqlType}`);
+      added.push(column.field);
+    } else if (current !== INFO_SCHEMA_TYPE[column.sqlType]) {
+      throw new DatasetSchemaError(
+        `connector ${dataset.connectorId} field '${column.field}' is now ${column.dataType} but column ${dataset.table}.${column.field} is ${current}; ` +
+          'change the column by hand (or drop the table to reload it)',
+      );
+    }
+  }
+  return { addedColumns: added };
+}

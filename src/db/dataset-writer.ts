@@ -1,0 +1,170 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
+import { ident } from './pool.js';
+import { encodeRows, type RawRow } from './row-encoding.js';
+
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+}
+
+/** Stage columns hold dates as Amsterdam wall time (`timestamp`); the merge converts them. */
+function stageType(column: ColumnSpec): string {
+  return column.sqlType === 'timestamptz' ? 'timestamp' : column.sqlType;
+}
+
+function targetValue(column: ColumnSpec, alias: string): string {
+  const ref = `${alias}.${ident(column.field)}`;
+  return column.sqlType === 'timestamptz' ? `(${ref} AT TIME ZONE 'Europe/Amsterdam')` : ref;
+}
+
+/** The one-line duplicate check error: AFAS returned two different rows under one key. */
+export class DuplicateKeyError extends Error {
+  constructor(connectorId: string, key: string) {
+    super(`connector ${connectorId} returned different rows with the same key ${key}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/**
+ * Writes one dataset's rows through a temporary stage table, inside the caller's transaction:
+ * COPY the page into the stage, then one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS
+ * DISTINCT FROM` (unchanged rows produce no new tuples), and for replaced partitions one UPDATE that
+ * marks rows missing from the stage as deleted. Never row by row.
+ */
+export class DatasetWriter {
+  private readonly target: string;
+  private readonly stage = 'afas_stage';
+  private created = false;
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    schema: string,
+    private readonly dataset: ResolvedDataset,
+    private readonly context: { source: string; runId: string },
+  ) {
+    this.target = `${ident(schema)}.${ident(dataset.table)}`;
+  }
+
+  private stageColumns(): string[] {
+    return [
+      '_administration',
+      ...this.dataset.columns.map((column) => ident(column.field)),
+      '_raw',
+      ...(this.dataset.entryDateField ? ['_entry_day'] : []),
+    ];
+  }
+
+  /** Creates the stage for this transaction (dropped at commit). */
+  private async ensureStage(): Promise<void> {
+    if (this.created) return;
+    const columns = this.dataset.columns.map((column) => `${ident(column.field)} ${stageType(column)}`);
+    await this.client.query(
+      `CREATE TEMP TABLE ${this.stage} (
+         _administration integer NOT NULL,
+         ${columns.join(',\n         ')}${columns.length ? ',' : ''}
+         _raw jsonb NOT NULL
+         ${this.dataset.entryDateField ? ', _entry_day date' : ''}
+       ) ON COMMIT DROP`,
+    );
+    this.created = true;
+  }
+
+  /** Validates and COPYs rows into the stage. Returns how many were staged. */
+  async stageRows(rows: readonly RawRow[], context: { page?: number; administration?: number } = {}): Promise<number> {
+    if (rows.length === 0) {
+      await this.ensureStage();
+      return 0;
+    }
+    const text = encodeRows(this.dataset, rows, context);
+    await this.ensureStage();
+    const stream = this.client.query(copyFrom(`COPY ${this.stage} (${this.stageColumns().join(', ')}) FROM STDIN`));
+    await pipeline(Readable.from(chunks(text)), stream);
+    return rows.length;
+  }
+
+  private keyColumns(): string[] {
+    return ['_administration', ...this.dataset.keyFields.map(ident)];
+  }
+
+  private async assertNoConflictingDuplicates(): Promise<void> {
+    const keys = this.keyColumns().join(', ');
+    const duplicate = await this.client.query<{ key: string }>(
+      `SELECT concat_ws(', ', ${this.keyColumns().map((column) => `${column}::text`).join(', ')}) AS key
+         FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1`,
+    );
+    if (duplicate.rows[0]) throw new DuplicateKeyError(this.dataset.connectorId, `(${duplicate.rows[0].key})`);
+  }
+
+  /** Upserts the stage into the target table, then empties the stage. */
+  async merge(): Promise<MergeCounts> {
+    await this.ensureStage();
+    await this.assertNoConflictingDuplicates();
+    const columns = this.dataset.columns;
+    const keyList = ['_source', ...this.keyColumns()].join(', ');
+    const insertColumns = [
+      '_source',
+      '_administration',
+      ...columns.map((column) => ident(column.field)),
+      '_raw',
+      ...(this.dataset.entryDateField ? ['_entry_day'] : []),
+      '_synced_at',
+      '_run_id',
+      '_deleted_at',
+    ];
+    const selectValues = [
+      '$1::text',
+      's._administration',
+      ...columns.map((column) => targetValue(column, 's')),
+      's._raw',
+      ...(this.dataset.entryDateField ? ['s._entry_day'] : []),
+      'now()',
+      '$2::text',
+      'NULL::timestamptz',
+    ];
+    const updates = insertColumns
+      .filter((column) => column !== '_source' && column !== '_administration' && !this.dataset.keyFields.map(ident).includes(column))
+      .map((column) => `${column} = EXCLUDED.${column}`);
+    const result = await this.client.query<{ inserted: string; updated: string }>(
+      `WITH merged AS (
+         INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
+         SELECT DISTINCT ON (${this.keyColumns().map((column) => `s.${column}`).join(', ')}) ${selectValues.join(', ')}
+           FROM ${this.stage} s
+         ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
+         WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
+         RETURNING (xmax = 0) AS inserted)
+       SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`,
+      [this.context.source, this.context.runId],
+    );
+    await this.client.query(`TRUNCATE ${this.stage}`);
+    const row = result.rows[0];
+    return { inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
+  }
+
+  /**
+   * Marks rows of the replaced scope that are not in the stage as deleted. Call after staging the
+   * whole scope and before `merge()` (which empties the stage).
+   */
+  async markMissingDeleted(scope: { administrations: readonly number[]; entryDays?: readonly string[] }): Promise<number> {
+    await this.ensureStage();
+    const matches = this.keyColumns()
+      .map((column) => `s.${column} = t.${column}`)
+      .join(' AND ');
+    const dayFilter = scope.entryDays ? 'AND t._entry_day = ANY($4::date[])' : '';
+    const result = await this.client.query(
+      `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $2
+        WHERE t._source = $1 AND t._administration = ANY($3::int[]) ${dayFilter} AND t._deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ${this.stage} s WHERE ${matches})`,
+      [this.context.source, this.context.runId, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
+    );
+    return result.rowCount ?? 0;
+  }
+}
+
+/** Splits a big COPY payload so the socket gets ~1 MB writes. */
+function* chunks(text: string, size = 1 << 20): Generator<string> {
+  for (let offset = 0; offset < text.length; offset += size) yield text.slice(offset, offset + size);
+}

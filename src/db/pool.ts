@@ -1,0 +1,42 @@
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+// int8 and numeric come back as exact strings (pg's default); timestamptz as Date.
+export function createPool(databaseUrl: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'afas-sync',
+  });
+  // An idle client that loses its server (restart, network) must not crash the process;
+  // the next checkout reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Quotes an SQL identifier. Field ids come from customers' AFAS (`Btw-nummer`, anything). */
+export function ident(name: string): string {
+  if (name.length === 0) throw new Error('empty SQL identifier');
+  if (name.includes('\u0000')) throw new Error('SQL identifier contains a NUL character');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Runs `work` in one transaction; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

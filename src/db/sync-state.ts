@@ -1,0 +1,129 @@
+import type pg from 'pg';
+import { ident } from './pool.js';
+
+export interface SyncStateRow {
+  watermark: string | null;
+  cursor: Record<string, unknown> | null;
+  runsSinceReconcile: number;
+}
+
+/** Incremental position per (source, dataset, administration); 0 = environment-wide. */
+export class SyncStateStore {
+  private readonly table: string;
+  private readonly admins: string;
+
+  constructor(schema: string) {
+    this.table = `${ident(schema)}.sync_state`;
+    this.admins = `${ident(schema)}.source_administrations`;
+  }
+
+  async get(db: pg.ClientBase | pg.Pool, source: string, dataset: string, administration: number): Promise<SyncStateRow> {
+    const result = await db.query<{ watermark: string | null; cursor: Record<string, unknown> | null; runs_since_reconcile: number }>(
+      `SELECT watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2 AND administration = $3`,
+      [source, dataset, administration],
+    );
+    const row = result.rows[0];
+    return row
+      ? { watermark: row.watermark, cursor: row.cursor, runsSinceReconcile: row.runs_since_reconcile }
+      : { watermark: null, cursor: null, runsSinceReconcile: 0 };
+  }
+
+  async all(db: pg.ClientBase | pg.Pool, source: string, dataset: string): Promise<Map<number, SyncStateRow>> {
+    const result = await db.query<{ administration: number; watermark: string | null; cursor: Record<string, unknown> | null; runs_since_reconcile: number }>(
+      `SELECT administration, watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2`,
+      [source, dataset],
+    );
+    return new Map(
+      result.rows.map((row) => [
+        row.administration,
+        { watermark: row.watermark, cursor: row.cursor, runsSinceReconcile: row.runs_since_reconcile },
+      ]),
+    );
+  }
+
+  /**
+   * Writes state fields given (others untouched). Call inside the transaction that committed the
+   * matching rows so a crash can never leave the watermark ahead of the data.
+   */
+  async put(
+    db: pg.ClientBase | pg.Pool,
+    key: { source: string; dataset: string; administration: number },
+    state: { watermark?: string | null; cursor?: Record<string, unknown> | null; runsSinceReconcile?: number; runId?: string },
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.table} AS s (source, dataset, administration, watermark, cursor, runs_since_reconcile, last_run_id)
+       VALUES ($1, $2, $3, $4, $5::jsonb, coalesce($6, 0), $7)
+       ON CONFLICT (source, dataset, administration) DO UPDATE SET
+         watermark = CASE WHEN $8 THEN EXCLUDED.watermark ELSE s.watermark END,
+         cursor = CASE WHEN $9 THEN EXCLUDED.cursor ELSE s.cursor END,
+         runs_since_reconcile = coalesce($6, s.runs_since_reconcile),
+         last_run_id = coalesce(EXCLUDED.last_run_id, s.last_run_id),
+         updated_at = now()`,
+      [
+        key.source,
+        key.dataset,
+        key.administration,
+        state.watermark ?? null,
+        state.cursor === undefined || state.cursor === null ? null : JSON.stringify(state.cursor),
+        state.runsSinceReconcile ?? null,
+        state.runId ?? null,
+        state.watermark !== undefined,
+        state.cursor !== undefined,
+      ],
+    );
+  }
+
+  async setAdministrations(db: pg.ClientBase | pg.Pool, source: string, administrations: { id: number; name: string | null }[]) {
+    await db.query(`DELETE FROM ${this.admins} WHERE source = $1 AND NOT (administration = ANY($2::int[]))`, [
+      source,
+      administrations.map((admin) => admin.id),
+    ]);
+    for (const admin of administrations) {
+      await db.query(
+        `INSERT INTO ${this.admins} (source, administration, name) VALUES ($1, $2, $3)
+         ON CONFLICT (source, administration) DO UPDATE SET name = EXCLUDED.name, discovered_at = now()`,
+        [source, admin.id, admin.name],
+      );
+    }
+  }
+
+  async administrations(db: pg.ClientBase | pg.Pool, source: string): Promise<number[]> {
+    const result = await db.query<{ administration: number }>(
+      `SELECT administration FROM ${this.admins} WHERE source = $1 ORDER BY administration`,
+      [source],
+    );
+    return result.rows.map((row) => row.administration);
+  }
+}
+
+/** Booking days replaced per administration, keyed by the changed-days `Modified` they covered. */
+export class ChangedDaysStore {
+  private readonly table: string;
+
+  constructor(schema: string) {
+    this.table = `${ident(schema)}.changed_days_done`;
+  }
+
+  async done(db: pg.ClientBase | pg.Pool, source: string, dataset: string, administration: number, days: readonly string[]) {
+    const result = await db.query<{ day: string; modified: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, modified FROM ${this.table}
+        WHERE source = $1 AND dataset = $2 AND administration = $3 AND day = ANY($4::date[])`,
+      [source, dataset, administration, days],
+    );
+    return new Map(result.rows.map((row) => [row.day, row.modified]));
+  }
+
+  async record(
+    db: pg.ClientBase,
+    key: { source: string; dataset: string; administration: number },
+    days: readonly { day: string; modified: string }[],
+  ): Promise<void> {
+    if (days.length === 0) return;
+    await db.query(
+      `INSERT INTO ${this.table} (source, dataset, administration, day, modified)
+       SELECT $1, $2, $3, d.day, d.modified FROM unnest($4::date[], $5::text[]) AS d(day, modified)
+       ON CONFLICT (source, dataset, administration, day) DO UPDATE SET modified = EXCLUDED.modified, replaced_at = now()`,
+      [key.source, key.dataset, key.administration, days.map((d) => d.day), days.map((d) => d.modified)],
+    );
+  }
+}

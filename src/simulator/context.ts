@@ -1,0 +1,52 @@
+import { TokenRegistry } from './auth.js';
+import { createClock, type Clock } from './clock.js';
+import { ALL_GET_CONNECTOR_IDS } from './connectors/catalog.js';
+import { UPDATE_CONNECTORS } from './connectors/update-catalog.js';
+import { Ledger } from './domain/ledger.js';
+import { SimulatorData } from './domain/simulator-data.js';
+import { FaultRegistry } from './faults.js';
+import type { ResolvedOptions } from './options.js';
+import { ResultCache } from './query/result-cache.js';
+import { OrderScrambler } from './query/scrambler.js';
+import { RequestLog } from './request-log.js';
+
+/** Everything one running simulator consists of. */
+export interface SimulatorContext {
+  readonly options: ResolvedOptions;
+  readonly clock: Clock;
+  readonly data: SimulatorData;
+  readonly ledger: Ledger;
+  readonly tokens: TokenRegistry;
+  readonly faults: FaultRegistry;
+  readonly requestLog: RequestLog;
+  readonly resultCache: ResultCache;
+  readonly scrambler: OrderScrambler;
+}
+
+export const ALL_CONNECTOR_IDS: ReadonlySet<string> = new Set([
+  ...ALL_GET_CONNECTOR_IDS,
+  ...UPDATE_CONNECTORS.map((spec) => spec.id),
+]);
+
+export function createSimulatorContext(options: ResolvedOptions): SimulatorContext {
+  const clock = createClock(options.now);
+  const data = new SimulatorData({
+    seed: options.seed,
+    administrations: options.administrations,
+    years: options.years,
+    linesPerYear: options.linesPerYear,
+    finstackAdministrationIds: options.finstackAdministrationIds,
+    asOfWall: clock.todayWall(),
+  });
+  return {
+    options,
+    clock,
+    data,
+    ledger: new Ledger(data.journal, data.changedDays, clock),
+    tokens: new TokenRegistry(options.tokens, ALL_CONNECTOR_IDS),
+    faults: new FaultRegistry(options.seed),
+    requestLog: new RequestLog(),
+    resultCache: new ResultCache(),
+    scrambler: new OrderScrambler(options.seed),
+  };
+}

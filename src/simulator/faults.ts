@@ -1,0 +1,98 @@
+import { Prng } from './prng.js';
+
+export const FAULT_KINDS = [
+  'locked',
+  'unavailable',
+  'slow',
+  'reset',
+  'malformed-json',
+  'blocked',
+  'timeout-message',
+  'out-of-memory',
+  'unexpected',
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultRuleInput {
+  readonly kind: FaultKind;
+  /** Only calls on this connector (GetConnector or UpdateConnector id); default every AFAS call. */
+  readonly connector?: string | undefined;
+  /** Fire on the next N matching calls, then disappear; default unlimited. */
+  readonly count?: number | undefined;
+  /** Fire on this share (0..1) of matching calls, chosen by a seeded PRNG; default all. */
+  readonly fraction?: number | undefined;
+  /** For `unavailable`: the Retry-After / retry_after value (default 120). */
+  readonly retryAfterSeconds?: number | undefined;
+  /** For `slow`: the delay before answering (default 2000). */
+  readonly delayMs?: number | undefined;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  readonly id: number;
+  /** Firings left, or null when unlimited. */
+  remaining: number | null;
+  matched: number;
+  fired: number;
+}
+
+/**
+ * Where a fault applies. Edge faults (maintenance, slowness, dropped connections) happen before
+ * authentication, like AFAS Online's proxy; Profit faults after the token and connector checks.
+ */
+export type FaultPhase = 'edge' | 'profit';
+
+const EDGE_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['unavailable', 'slow', 'reset']);
+
+export function faultPhase(kind: FaultKind): FaultPhase {
+  return EDGE_KINDS.has(kind) ? 'edge' : 'profit';
+}
+
+export class FaultRegistry {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+  private readonly prng: Prng;
+
+  constructor(seed: number) {
+    this.prng = new Prng(seed, 6_001);
+  }
+
+  add(input: FaultRuleInput): FaultRule {
+    const rule: FaultRule = { ...input, id: this.nextId++, remaining: input.count ?? null, matched: 0, fired: 0 };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  list(): readonly FaultRule[] {
+    return this.rules;
+  }
+
+  clear(): number {
+    const removed = this.rules.length;
+    this.rules = [];
+    return removed;
+  }
+
+  remove(id: number): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((rule) => rule.id !== id);
+    return this.rules.length !== before;
+  }
+
+  /** The first rule of this phase that fires for the call (consuming one of its firings), if any. */
+  pick(phase: FaultPhase, connector: string | undefined): FaultRule | undefined {
+    for (const rule of this.rules) {
+      if (faultPhase(rule.kind) !== phase) continue;
+      if (rule.connector !== undefined && rule.connector !== connector) continue;
+      rule.matched++;
+      if (rule.fraction !== undefined && this.prng.next() >= rule.fraction) continue;
+      rule.fired++;
+      if (rule.remaining !== null) {
+        rule.remaining--;
+        if (rule.remaining <= 0) this.remove(rule.id);
+      }
+      return { ...rule };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+import { localize, type Language } from '../connectors/types.js';
+import { newProfitLogReference, type ProfitError } from '../errors.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Headers every AFAS Online answer carries (reference §2.4). */
+const AFAS_HEADERS: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store, no-cache',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'deny',
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Content-Type, Accept, Authorization, OnlineSessionId, Accept-Language',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'Access-Control-Max-Age': '1728000',
+  'X-AFAS-Proxy-Version': '4.3.0.0',
+};
+
+const MAINTENANCE_MESSAGE =
+  'Service temporarily unavailable due to scheduled maintenance. Please check afasstatus.nl for details.';
+
+/** Response-level faults: cut the JSON short, or drop the connection halfway through the body. */
+export interface ResponseFaults {
+  malformed: boolean;
+  reset: boolean;
+}
+
+/**
+ * Writes AFAS-style responses: JSON bodies (optionally gzip-compressed when the client accepts it),
+ * streamed pages with backpressure, bare statuses, Profit errors and the 503 maintenance answer,
+ * and applies the injected response faults.
+ */
+export class ResponseWriter {
+  readonly faults: ResponseFaults = { malformed: false, reset: false };
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    readonly language: Language,
+    private readonly afasHeaders: boolean,
+  ) {}
+
+  get headersSent(): boolean {
+    return this.res.headersSent;
+  }
+
+  /** Status code and optional headers, no body. */
+  async sendEmpty(status: number, headers: Record<string, string> = {}): Promise<void> {
+    this.writeHead(status, { ...headers, 'Content-Length': '0' });
+    if (this.faults.reset) {
+      this.res.flushHeaders();
+      this.destroySocket();
+      return;
+    }
+    this.res.end();
+    await this.settled();
+  }
+
+  async sendJson(status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+    await this.sendChunks(status, [JSON.stringify(body)], JSON_TYPE, headers);
+  }
+
+  async sendProfitError(error: ProfitError): Promise<void> {
+    const externalMessage = localize(error.text, this.language);
+    const body = { externalMessage, errorNumber: error.errorNumber, profitLogReference: newProfitLogReference() };
+    await this.sendJson(error.status, body, {
+      'X-Profit-Error': Buffer.from(externalMessage, 'utf8').toString('base64'),
+    });
+  }
+
+  async sendUnavailable(retryAfterSeconds: number): Promise<void> {
+    const body = { error: { code: '503', message: MAINTENANCE_MESSAGE }, retry_after: retryAfterSeconds };
+    await this.sendJson(503, body, { 'Retry-After': String(retryAfterSeconds) });
+  }
+
+  /**
+   * Writes a body made of text chunks. Chunks are produced lazily, so a million-row page never
+   * exists as one string; writing waits for the socket to drain between chunks.
+   */
+  async sendChunks(
+    status: number,
+    chunks: Iterable<string>,
+    contentType: string,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    const iterator = chunks[Symbol.iterator]();
+    if (this.faults.malformed || this.faults.reset) {
+      await this.sendBrokenBody(status, iterator, contentType, headers);
+      return;
+    }
+    const gzip = this.acceptsGzip();
+    this.writeHead(status, {
+      ...headers,
+      'Content-Type': contentType,
+      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
+    });
+    let target: Writable = this.res;
+    if (gzip) {
+      const compressor = createGzip({ level: 1 });
+      compressor.pipe(this.res);
+      target = compressor;
+    }
+    for (let next = iterator.next(); !next.done; next = iterator.next()) {
+      if (this.res.destroyed) return;
+      if (!target.write(next.value)) await this.drained(target);
+    }
+    target.end();
+    await this.settled();
+  }
+
+  /** Half of the first chunk: a 200 with truncated JSON (malformed) or a dropped connection (reset). */
+  private async sendBrokenBody(
+    status: number,
+    iterator: Iterator<string>,
+    contentType: string,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    const first = iterator.next();
+    const text = first.done === true ? '' : first.value;
+    const partial = text.slice(0, Math.max(0, Math.floor(text.length / 2)));
+    const bytes = Buffer.from(partial, 'utf8');
+    if (this.faults.reset) {
+      this.writeHead(status, { ...headers, 'Content-Type': contentType });
+      await new Promise<void>((resolve) => {
+        this.res.write(bytes, () => resolve());
+      });
+      this.destroySocket();
+      return;
+    }
+    this.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
+    this.res.end(bytes);
+    await this.settled();
+  }
+
+  private writeHead(status: number, headers: Record<string, string>): void {
+    this.res.writeHead(status, this.afasHeaders ? { ...AFAS_HEADERS, ...headers } : headers);
+  }
+
+  private acceptsGzip(): boolean {
+    const header = this.req.headers['accept-encoding'];
+    return typeof header === 'string' && /\bgzip\b/i.test(header);
+  }
+
+  private destroySocket(): void {
+    this.res.socket?.destroy();
+    this.res.destroy();
+  }
+
+  private drained(stream: Writable): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      this.res.once('close', done);
+    });
+  }
+
+  private async settled(): Promise<void> {
+    try {
+      await finished(this.res);
+    } catch {
+      // The client went away; nothing left to do for this response.
+    }
+  }
+}

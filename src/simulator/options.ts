@@ -1,0 +1,109 @@
+import type { SimulatorTokenSpec } from './auth.js';
+import type { Language } from './connectors/types.js';
+
+export type { SimulatorTokenSpec } from './auth.js';
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Multiplies journal lines per year (default 1 → 2,000 lines per administration-year). */
+  scale?: number;
+  /** How many administrations (default 2; ids 1..n). */
+  administrations?: number;
+  /** Booking years (default: the three years up to the current year). */
+  years?: number[];
+  /** Overrides scale: journal lines per administration per year (0, or at least 2). */
+  linesPerYear?: number;
+  /** Default: one token 'demo' allowed every connector. */
+  tokens?: SimulatorTokenSpec[];
+  /** What Finstack_Administrations exposes (default: all). */
+  finstackAdministrationIds?: number[];
+  /** Enable the control API under /__sim (default false). */
+  control?: boolean;
+  /** Environment base language (default nl-nl). */
+  language?: Language;
+  /**
+   * Simulator extension (not in the shared contract's required surface): the clock used for
+   * mutation timestamps and for "today" in the generated data. Default: the real time.
+   */
+  now?: () => Date;
+  /** Simulator extension: the environment id shown in metainfo (default O12345AA). */
+  environmentId?: string;
+}
+
+export interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly seed: number;
+  readonly administrations: number;
+  readonly years: readonly number[];
+  readonly linesPerYear: number;
+  readonly tokens: readonly SimulatorTokenSpec[];
+  readonly finstackAdministrationIds: readonly number[] | undefined;
+  readonly control: boolean;
+  readonly language: Language;
+  readonly now: () => Date;
+  readonly environmentId: string;
+}
+
+export const DEFAULT_TOKEN = 'demo';
+export const LINES_PER_YEAR_AT_SCALE_1 = 2_000;
+
+function fail(message: string): never {
+  throw new RangeError(`simulator options: ${message}`);
+}
+
+function integerIn(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function amsterdamYear(now: Date): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+}
+
+/** Applies the defaults of docs/CONTRACTS.md and rejects impossible values with a clear message. */
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const now = options.now ?? ((): Date => new Date());
+  const port = integerIn('port', options.port ?? 0, 0, 65_535);
+  const seed = integerIn('seed', options.seed ?? 1, -(2 ** 31), 2 ** 32 - 1);
+  const administrations = integerIn('administrations', options.administrations ?? 2, 1, 999);
+  const currentYear = amsterdamYear(now());
+  const years = options.years ?? [currentYear - 2, currentYear - 1, currentYear];
+  if (years.length === 0) fail('years must name at least one year');
+  years.forEach((year) => integerIn('years', year, 1900, 9999));
+  if (new Set(years).size !== years.length) fail(`years must not repeat, got ${years.join(',')}`);
+  const scale = options.scale ?? 1;
+  if (!Number.isFinite(scale) || scale <= 0) fail(`scale must be a positive number, got ${String(scale)}`);
+  const linesPerYear = integerIn(
+    'linesPerYear',
+    options.linesPerYear ?? Math.round(LINES_PER_YEAR_AT_SCALE_1 * scale),
+    0,
+    50_000_000,
+  );
+  if (linesPerYear === 1) fail('linesPerYear must be 0 or at least 2 (an entry has two lines or more)');
+  const finstack = options.finstackAdministrationIds;
+  finstack?.forEach((id) => integerIn('finstackAdministrationIds', id, 1, 999));
+  const language = options.language ?? 'nl-nl';
+  if (language !== 'nl-nl' && language !== 'en-us') fail(`language must be nl-nl or en-us, got ${String(language)}`);
+  return {
+    host: options.host ?? '127.0.0.1',
+    port,
+    seed,
+    administrations,
+    years: [...years].sort((a, b) => a - b),
+    linesPerYear,
+    tokens: options.tokens ?? [{ token: DEFAULT_TOKEN }],
+    finstackAdministrationIds: finstack === undefined ? undefined : [...finstack],
+    control: options.control ?? false,
+    language,
+    now,
+    environmentId: options.environmentId ?? 'O12345AA',
+  };
+}

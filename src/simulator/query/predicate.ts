@@ -1,0 +1,148 @@
+import { parseWallDateTime } from '../amsterdam-time.js';
+import type { FieldSpec } from '../connectors/types.js';
+import { parseScaled } from '../decimal.js';
+import { profitErrors } from '../messages.js';
+import type { CellValue, Table } from '../store/table.js';
+import { cellText } from './cell-format.js';
+import type { Condition, FilterGroups } from './filters.js';
+import { compileLike } from './like.js';
+
+export type RowPredicate = (row: number) => boolean;
+type ValuePredicate = (value: CellValue) => boolean;
+
+function isEmpty(value: CellValue): boolean {
+  return value === null || value === '';
+}
+
+/** The filter value converted to the field's canonical type; conversion failures are a 500. */
+function typedOperand(field: FieldSpec, text: string): string | number {
+  switch (field.dataType) {
+    case 'string':
+      return text.toLowerCase();
+    case 'int':
+    case 'decimal': {
+      const value = parseScaled(text, field.decimals);
+      if (value === undefined) throw profitErrors.unexpected();
+      return value;
+    }
+    case 'date': {
+      const value = parseWallDateTime(text);
+      if (value === undefined) throw profitErrors.unexpected();
+      return value;
+    }
+    case 'boolean': {
+      const normalized = text.trim().toLowerCase();
+      if (normalized === 'true' || normalized === '1') return 1;
+      if (normalized === 'false' || normalized === '0') return 0;
+      throw profitErrors.unexpected();
+    }
+  }
+}
+
+function comparable(field: FieldSpec, value: CellValue): string | number {
+  if (field.dataType === 'string') return String(value).toLowerCase();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value as number;
+}
+
+function comparison(field: FieldSpec, operator: number, text: string): ValuePredicate {
+  const operand = typedOperand(field, text);
+  const test = (a: string | number): boolean => {
+    switch (operator) {
+      case 1:
+        return a === operand;
+      case 2:
+        return a >= operand;
+      case 3:
+        return a <= operand;
+      case 4:
+        return a > operand;
+      case 5:
+        return a < operand;
+      default:
+        return a !== operand;
+    }
+  };
+  return (value) => value !== null && test(comparable(field, value));
+}
+
+function like(field: FieldSpec, pattern: string, negate: boolean): ValuePredicate {
+  const matches = compileLike(pattern);
+  return (value) => value !== null && matches(cellText(field, value)) !== negate;
+}
+
+/**
+ * One condition as a predicate over a cell value. `%` is a LIKE wildcard in any value; operators
+ * 6 and 10–14 also work without explicit wildcards. Comparisons use the field's data type
+ * (numbers numerically, dates as Amsterdam wall time, strings case-insensitively). An empty cell
+ * matches only "is empty".
+ */
+function valuePredicate(field: FieldSpec, condition: Condition): ValuePredicate {
+  const { operator, value } = condition;
+  switch (operator) {
+    case 8:
+      return isEmpty;
+    case 9:
+      return (cell) => !isEmpty(cell);
+    case 15: {
+      const needle = value.toLowerCase();
+      return (cell) => cell !== null && cellText(field, cell).toLowerCase().includes(needle);
+    }
+    case 6:
+      return like(field, `%${value}%`, false);
+    case 11:
+      return like(field, `%${value}%`, true);
+    case 10:
+      return like(field, `${value}%`, false);
+    case 12:
+      return like(field, `${value}%`, true);
+    case 13:
+      return like(field, `%${value}`, false);
+    case 14:
+      return like(field, `%${value}`, true);
+    case 1:
+    case 7:
+      if (value.includes('%')) return like(field, value, operator === 7);
+      return comparison(field, operator, value);
+    default:
+      return comparison(field, operator, value);
+  }
+}
+
+/** Evaluates a value predicate once per dictionary code instead of once per row. */
+function rowPredicate(table: Table, field: FieldSpec, predicate: ValuePredicate): RowPredicate {
+  const dictionary = table.dictionary?.(field.id);
+  if (dictionary === undefined) {
+    const read = table.reader(field.id);
+    return (row) => predicate(read(row));
+  }
+  const memo = new Int8Array(dictionary.size());
+  return (row) => {
+    const code = dictionary.codeOf(row);
+    if (code >= memo.length) return predicate(dictionary.valueAt(code));
+    let known = memo[code]!;
+    if (known === 0) {
+      known = predicate(dictionary.valueAt(code)) ? 1 : 2;
+      memo[code] = known;
+    }
+    return known === 1;
+  };
+}
+
+/** All filter sets must match; within a set any group; within a group every condition. */
+export function compileFilters(
+  filterSets: readonly FilterGroups[],
+  table: Table,
+  fields: ReadonlyMap<string, FieldSpec>,
+): RowPredicate {
+  const sets = filterSets.map((groups) =>
+    groups.map((conditions) =>
+      conditions.map((condition) => {
+        const field = fields.get(condition.fieldId);
+        if (field === undefined) throw profitErrors.fieldNotFound(condition.fieldId);
+        return rowPredicate(table, field, valuePredicate(field, condition));
+      }),
+    ),
+  );
+  return (row) => sets.every((groups) => groups.some((conditions) => conditions.every((test) => test(row))));
+}

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DEFAULT_ACTIVITY_SETTINGS, type ActivityMetrics, type ActivitySettings } from '../activities/deps.js';
+import { createSyncActivities } from '../activities/sync-activities.js';
+import type { AppContext } from '../app/context.js';
+import type { Logger } from '../observability/logger.js';
+import { CachedAfasClients } from './afas-clients.js';
+
+export class TemporalUnavailableError extends Error {
+  constructor(address: string, reason: string) {
+    super(`cannot reach Temporal at ${address}: ${reason}`);
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
+/** Connects to Temporal, failing within `timeoutMs` with one clear line instead of retrying forever. */
+export async function connectTemporal(address: string, timeoutMs = 10_000): Promise<NativeConnection> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TemporalUnavailableError(address, `no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      NativeConnection.connect({ address }).catch((error: unknown) => {
+        throw new TemporalUnavailableError(address, (error as Error).message.split('\n')[0] ?? 'connection failed');
+      }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The prebuilt bundle (`npm run build`) when running from dist/, else bundle from source at start. */
+function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const here = fileURLToPath(import.meta.url);
+  const prebuilt = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+  if (extname(here) === '.js' && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: fileURLToPath(new URL(`../workflows/index${extname(here)}`, import.meta.url)) };
+}
+
+export interface SyncWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  app: AppContext;
+  logger: Logger;
+  metrics?: ActivityMetrics;
+  settings?: Partial<ActivitySettings>;
+  /** Overrides where workflow code comes from (tests pass a bundle built once per run). */
+  workflowBundle?: { codePath: string };
+  maxConcurrentActivities?: number;
+  shutdownGraceSeconds?: number;
+  afasRequestTimeoutMs?: number;
+}
+
+/** A worker with every workflow and activity of afas-sync registered. */
+export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const clients = new CachedAfasClients(options.app.sources, {
+    requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
+    connections: 5,
+  });
+  const activities = createSyncActivities({
+    pool: options.app.pool,
+    schema: options.app.schema,
+    sources: options.app.sources,
+    runs: options.app.runs,
+    state: options.app.state,
+    changedDays: options.app.changedDays,
+    clients,
+    logger: options.logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    settings: { ...DEFAULT_ACTIVITY_SETTINGS, ...options.settings },
+  });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowSource()),
+    activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 16,
+    // In-flight activities get this long to commit their transaction before being cancelled.
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 60} seconds`,
+  });
+  return { worker, close: () => clients.close() };
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetDefinition } from '../../src/catalog/index.js';
+import { DatasetSchemaError, ensureDatasetTable, resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
+import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
+import { inTransaction } from '../../src/db/pool.js';
+import { RowDataError, type RawRow } from '../../src/db/row-encoding.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const definition: DatasetDefinition = {
+  name: 'journal_lines',
+  connector: 'Transactions',
+  description: 'test',
+  scope: 'administration',
+  administrationField: 'UnitId',
+  keyFields: ['EntryNo', 'SeqNo'],
+  strategy: 'changed-days',
+  entryDateField: 'EntryDate',
+};
+
+const HOSTILE = 'a"; drop table x; --';
+const fields: FieldSpec[] = [
+  { id: 'UnitId', dataType: 'int' },
+  { id: 'EntryNo', dataType: 'int' },
+  { id: 'SeqNo', dataType: 'int' },
+  { id: 'AmtDebit', dataType: 'decimal' },
+  { id: 'EntryDate', dataType: 'date' },
+  { id: 'Modified', dataType: 'date' },
+  { id: 'Btw-nummer', dataType: 'string' },
+  { id: HOSTILE, dataType: 'string' },
+  { id: 'Blocked', dataType: 'boolean' },
+  { id: 'Attachment', dataType: 'blob' },
+];
+
+function line(entry: number, seq: number, extra: Partial<Record<string, RawRow[string]>> = {}): RawRow {
+  return {
+    UnitId: 1,
+    EntryNo: entry,
+    SeqNo: seq,
+    AmtDebit: 10.5,
+    EntryDate: '2024-03-31T00:00:00Z',
+    Modified: '2024-03-31T02:30:00Z',
+    'Btw-nummer': 'NL001',
+    [HOSTILE]: 'tab\there\\ and "quotes"\nnewline',
+    Blocked: false,
+    Attachment: 'bytes',
+    ...extra,
+  };
+}
+
+describe('dataset writer (COPY → stage → merge)', () => {
+  let db: TestDatabase;
+  const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
+  const write = (rows: RawRow[], options: { days?: string[]; runId?: string } = {}) =>
+    inTransaction(db.pool, async (client) => {
+      const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: options.runId ?? 'run-1' });
+      await writer.stageRows(rows, { page: 0, administration: 1 });
+      const deleted = options.days ? await writer.markMissingDeleted({ administrations: [1], entryDays: options.days }) : 0;
+      return { ...(await writer.merge()), deleted };
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, resolved));
+  });
+  afterAll(async () => db.drop());
+
+  it('inserts typed columns and the raw row, with SQL-hostile field ids quoted', async () => {
+    expect(await write([line(1, 1), line(1, 2)])).toEqual({ inserted: 2, updated: 0, deleted: 0 });
+    const row = await db.pool.query(
+      `SELECT "AmtDebit"::text AS amt, "EntryDate" AS day, "Modified" AS modified, "${HOSTILE.replace(/"/g, '""')}" AS hostile,
+              "Btw-nummer" AS vat, "Blocked" AS blocked, convert_from("Attachment", 'UTF8') AS blob, _raw->>'SeqNo' AS raw_seq,
+              _entry_day::text AS entry_day
+         FROM afas.journal_lines WHERE "EntryNo" = 1 AND "SeqNo" = 1`,
+    );
+    expect(row.rows[0]).toMatchObject({
+      amt: '10.5',
+      hostile: 'tab\there\\ and "quotes"\nnewline',
+      vat: 'NL001',
+      blocked: false,
+      blob: 'bytes',
+      raw_seq: '1',
+      entry_day: '2024-03-31',
+    });
+    // 2024-03-31 is the spring-forward day: midnight is CET (+01:00), 02:30 does not exist and
+    // PostgreSQL moves it forward one hour, to 03:30 CEST = 01:30Z.
+    expect((row.rows[0] as { day: Date }).day.toISOString()).toBe('2024-03-30T23:00:00.000Z');
+    expect((row.rows[0] as { modified: Date }).modified.toISOString()).toBe('2024-03-31T01:30:00.000Z');
+  });
+
+  it('skips unchanged rows, updates changed ones, keeps decimals exact', async () => {
+    expect(await write([line(1, 1), line(1, 2)])).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+    const exact = line(1, 2, { AmtDebit: '12345678901234567890.123456789' });
+    expect(await write([line(1, 1), exact])).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    const amt = await db.pool.query<{ amt: string }>(`SELECT "AmtDebit"::text AS amt FROM afas.journal_lines WHERE "SeqNo" = 2`);
+    expect(amt.rows[0]?.amt).toBe('12345678901234567890.123456789');
+  });
+
+  it('replaces a day: rows missing from the stage are marked deleted, and come back when AFAS has them again', async () => {
+    expect(await write([line(1, 1)], { days: ['2024-03-31'], runId: 'run-2' })).toEqual({ inserted: 0, updated: 0, deleted: 1 });
+    const live = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`);
+    expect(live.rows[0]).toEqual({ n: 1 });
+    expect(await write([line(1, 1), line(1, 2)], { days: ['2024-03-31'] })).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    const again = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`);
+    expect(again.rows[0]).toEqual({ n: 2 });
+  });
+
+  it('rejects bad values naming connector, field and row key, and commits nothing of that batch', async () => {
+    const bad = [line(2, 1), line(2, 2, { AmtDebit: 'abc' })];
+    const error = await write(bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RowDataError);
+    expect((error as Error).message).toBe(
+      `connector Profit_Transactions, row (UnitId=1, EntryNo=2, SeqNo=2), field 'AmtDebit': expected a decimal number, got "abc" (string)`,
+    );
+    const count = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE "EntryNo" = 2`);
+    expect(count.rows[0]).toEqual({ n: 0 });
+    await expect(write([line(3, 1, { EntryDate: '2024-02-30T00:00:00Z' })])).rejects.toThrow(/'EntryDate': expected a date/);
+    await expect(write([line(3, 1, { SeqNo: null })])).rejects.toThrow(/'SeqNo': key field is empty/);
+    await expect(write([line(3, 1, { Blocked: 'yes' })])).rejects.toThrow(/'Blocked': expected true or false/);
+    await expect(write([line(3, 1, { 'Btw-nummer': 'nul\u0000byte' })])).rejects.toThrow(/NUL character/);
+    await expect(write([line(3, 1, { UnitId: 2 })])).rejects.toThrow(/belongs to administration 2/);
+  });
+
+  it('stores unusual Unicode and repairs lone surrogates instead of failing', async () => {
+    expect(await write([line(4, 1, { 'Btw-nummer': 'Zoë 😀 \ud800 end' })])).toMatchObject({ inserted: 1 });
+    const text = await db.pool.query<{ v: string }>(`SELECT "Btw-nummer" AS v FROM afas.journal_lines WHERE "EntryNo" = 4`);
+    expect(text.rows[0]?.v).toBe('Zoë 😀 \ufffd end');
+  });
+
+  it('accepts identical duplicate keys in one page, rejects conflicting ones', async () => {
+    expect(await write([line(5, 1), line(5, 1)])).toMatchObject({ inserted: 1 });
+    await expect(write([line(6, 1), line(6, 1, { AmtDebit: 99 })])).rejects.toBeInstanceOf(DuplicateKeyError);
+  });
+
+  it('adds columns for new metainfo fields and refuses a changed type or a vanished key field', async () => {
+    const grown = resolveDataset(definition, 'Profit_Transactions', [...fields, { id: 'Extra', dataType: 'int' }]);
+    const added = await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, grown));
+    expect(added.addedColumns).toEqual(['Extra']);
+    const changed = resolveDataset(
+      definition,
+      'Profit_Transactions',
+      fields.map((f) => (f.id === 'AmtDebit' ? { ...f, dataType: 'string' as const } : f)),
+    );
+    await expect(inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, changed))).rejects.toThrow(
+      /'AmtDebit' is now string but column journal_lines.AmtDebit is numeric/,
+    );
+    expect(() => resolveDataset(definition, 'Profit_Transactions', fields.filter((f) => f.id !== 'SeqNo'))).toThrow(DatasetSchemaError);
+    expect(() => resolveDataset(definition, 'Profit_Transactions', fields.filter((f) => f.id !== 'SeqNo'))).toThrow(
+      /connector Profit_Transactions has no key field 'SeqNo'/,
+    );
+  });
+});

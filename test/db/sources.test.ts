@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSecretKey } from '../../src/config/secret-key.js';
+import { SourceNotFoundError, SourceStore } from '../../src/db/sources.js';
+import { TokenCryptoError } from '../../src/db/token-crypto.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const TOKEN = '<token><version>1</version><data>ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789</data></token>';
+const keyA = parseSecretKey('aa'.repeat(32), 'k');
+const keyB = parseSecretKey('bb'.repeat(32), 'k');
+
+describe('sources store', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db.drop());
+
+  it('stores the token sealed: no plaintext, data part or base64 form anywhere in the table', async () => {
+    const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    await store.add({ name: 'acme', environmentId: '12345', environmentType: 'test', token: TOKEN });
+    const dump = await db.pool.query<{ row: string }>(`SELECT row_to_json(s)::text AS row FROM afas.sources s`);
+    const text = dump.rows.map((r) => r.row).join('\n');
+    expect(text).not.toContain('ABCDEF0123456789');
+    expect(text).not.toContain(Buffer.from(TOKEN).toString('base64').slice(0, 20));
+    expect(await store.token('acme')).toBe(TOKEN);
+    const record = await store.get('acme');
+    expect(record).toMatchObject({ environmentId: '12345', environmentType: 'test', connectorPrefix: 'Profit_', maxConcurrency: 4 });
+    expect(JSON.stringify(record)).not.toContain('ABCDEF');
+  });
+
+  it('refuses a token sealed for another source (the row name is authenticated data)', async () => {
+    const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    await store.add({ name: 'other', environmentId: '1', environmentType: 'production', token: 'DATA1234' });
+    await db.pool.query(`UPDATE afas.sources SET token_sealed = (SELECT token_sealed FROM afas.sources WHERE name = 'acme') WHERE name = 'other'`);
+    await expect(store.token('other')).rejects.toBeInstanceOf(TokenCryptoError);
+  });
+
+  it('rotates keys: old tokens open with the previous key, resealAll moves them to the new one', async () => {
+    const rotated = new SourceStore(db.pool, db.schema, { current: keyB, previous: [keyA] });
+    expect(await rotated.token('acme')).toBe(TOKEN);
+    const outcome = await rotated.resealAll();
+    expect(outcome.resealed).toEqual(['acme']);
+    // The tampered row is reported, not fatal for the others.
+    expect(outcome.failed.map((f) => f.source)).toEqual(['other']);
+    const onlyNew = new SourceStore(db.pool, db.schema, { current: keyB, previous: [] });
+    expect(await onlyNew.token('acme')).toBe(TOKEN);
+    const onlyOld = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    await expect(onlyOld.token('acme')).rejects.toThrow(/sealed with key/);
+  });
+
+  it('names unknown sources and rejects bad values through constraints', async () => {
+    const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    await expect(store.get('nope')).rejects.toBeInstanceOf(SourceNotFoundError);
+    await expect(store.add({ name: 'Bad Name', environmentId: '1', environmentType: 'test', token: 'x' })).rejects.toThrow();
+    await expect(
+      store.add({ name: 'ftp', environmentId: '1', environmentType: 'test', baseUrl: 'ftp://x', token: 'DATA1234' }),
+    ).rejects.toThrow();
+  });
+});
