@@ -21,6 +21,9 @@ const TYPE_BY_CLASS: Record<AfasErrorClass, string> = {
   unknown: 'Unexpected',
 };
 
+/** SQLSTATE classes worth retrying: connection, resources, shutdown, serialization/deadlock, lock timeout. */
+const TRANSIENT_SQLSTATE = /^(08|53|57|58|40)|^55P03$/;
+
 export interface RetrySchedule {
   /** Give up on locked-layout errors this long after the activity was first scheduled. */
   lockedGiveUpMs: number;
@@ -46,6 +49,16 @@ export function toApplicationFailure(
   }
   if (error instanceof SourceNotFoundError) {
     return ApplicationFailure.create({ message: error.message, type: 'SourceNotFound', nonRetryable: true, details: [details('config', null, null)] });
+  }
+  const sqlState = (error as { code?: unknown } | null)?.code;
+  if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) && !TRANSIENT_SQLSTATE.test(sqlState)) {
+    // Constraint, data and schema errors fail the same way on every retry.
+    return ApplicationFailure.create({
+      message: `PostgreSQL rejected the write: ${(error as Error).message} (SQLSTATE ${sqlState})`,
+      type: 'DatabaseRejected',
+      nonRetryable: true,
+      details: [details('database', null, null)],
+    });
   }
   const classification = classifyAfasError(error);
   const http = error instanceof AfasHttpError ? error : undefined;

@@ -86,6 +86,8 @@ function wallTimeFromParts(parts: Intl.DateTimeFormatPart[]): WallTime {
 
 /** The wall time read as if it were UTC (ms since the epoch). */
 function wallTimeToUtcMs(w: WallTime): number {
+  // Date.UTC maps years 0–99 to 1900–1999, so those take the slow road.
+  if (w.year >= 100) return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond);
   const d = new Date(0);
   d.setUTCFullYear(w.year, w.month - 1, w.day);
   d.setUTCHours(w.hour, w.minute, w.second, w.millisecond);
@@ -228,8 +230,19 @@ export function parseAfasWallTime(text: string): WallTime | null {
   return isValidWallTime(w) ? w : null;
 }
 
+// Text → instant (ms), or NaN for text that is not a valid date-time. Pages repeat the same dates a
+// lot (booking dates, date-only columns), so this saves most of the parsing.
+const parsedCache = new Map<string, number>();
+const PARSED_CACHE_LIMIT = 100_000;
+
 /** Parses an AFAS date-time (Amsterdam wall time despite the `Z`) into a real instant, or null. */
 export function parseAfasDateTime(text: string): Date | null {
-  const w = parseAfasWallTime(text);
-  return w === null ? null : amsterdamWallTimeToInstant(w);
+  let ms = parsedCache.get(text);
+  if (ms === undefined) {
+    const w = parseAfasWallTime(text);
+    ms = w === null ? Number.NaN : amsterdamWallTimeToInstant(w).getTime();
+    if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+    parsedCache.set(text, ms);
+  }
+  return Number.isNaN(ms) ? null : new Date(ms);
 }

@@ -52,6 +52,8 @@ const LOCKED =
   /geblokkeerd\s+door\s+(?:de\s+|een\s+(?:andere\s+)?)?gebruiker|(?:locked|blocked)\s+by\s+(?:an(?:other)?\s+|the\s+)?user/i;
 // "Deze GetConnector (definitie) is geblokkeerd" / "This GetConnector (definition) is blocked".
 const CONNECTOR_BLOCKED = /GetConnector\s*(?:\((?:definitie|definition)\)\s*)?is\s+(?:geblokkeerd|blocked)/i;
+/** A 404 with a query at or near AFAS's 2,049-character limit (its exact counting is undocumented). */
+const LONG_QUERY_404 = MAX_QUERY_LENGTH - 100;
 const SHRINKABLE =
   /out\s+of\s+(?:memory|string\s+space)|maximum\s+duration|maximale\s+tijdsduur|command\s+timeout\s+expired|timeout\s+expired/i;
 
@@ -86,7 +88,8 @@ function classifyHttp(err: AfasHttpError): AfasErrorClassification {
   if (status === 502 || status === 503 || status === 504 || status === 429 || status === 408) {
     return result('transient', true, reason, { retryAfterMs: err.retryAfterMs });
   }
-  if (status === 404 && err.queryLength > MAX_QUERY_LENGTH) return result('client-bug', false, `${reason}-query-too-long`);
+  if (status === 404 && err.queryLength >= LONG_QUERY_404)
+    return result('client-bug', false, `${reason}-query-too-long`);
   if (status >= 500) return result('transient', true, reason, { retryAfterMs: err.retryAfterMs });
   return result('functional', false, reason);
 }

@@ -1,12 +1,7 @@
 // The AFAS Profit REST client: metainfo, GetConnector pages, UpdateConnectors, profit version.
 // No retries here: callers (activities) decide with classifyAfasError().
 
-import {
-  AfasBadResponseError,
-  AfasHttpError,
-  AfasUsageError,
-  type AfasRequestInfo,
-} from './errors.js';
+import { AfasBadResponseError, AfasHttpError, AfasUsageError, type AfasRequestInfo } from './errors.js';
 import { decodeErrorResponse, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
 import {
@@ -31,7 +26,13 @@ import {
   type PagesOptions,
 } from './pages.js';
 import { AfasToken } from './token.js';
-import { deletePath, parseUpdateResults, type AfasUpdateResult, type DeleteKeySegment, type UpdateEnvelope } from './update.js';
+import {
+  deletePath,
+  parseUpdateResults,
+  type AfasUpdateResult,
+  type DeleteKeySegment,
+  type UpdateEnvelope,
+} from './update.js';
 import { pathSegment, resolveBaseUrl, type EnvironmentType } from './urls.js';
 import type { AfasRow } from './values.js';
 
@@ -112,7 +113,8 @@ export class AfasClient {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #timeoutMs: number;
   readonly #http: HttpTransport;
-  readonly #describeCache = new Map<string, Promise<GetConnectorMeta>>();
+  /** Successful GetConnector descriptions (only successes: one caller's abort must not fail another). */
+  readonly #describeCache = new Map<string, GetConnectorMeta>();
   #closed = false;
 
   constructor(options: AfasConnectionOptions) {
@@ -129,7 +131,9 @@ export class AfasClient {
     };
     if (options.integrationId !== undefined) {
       if (!/^\d{1,12}_\d{1,12}$/.test(options.integrationId)) {
-        throw new AfasUsageError('integrationId must look like "{subscriptionNo}_{projectNo}", e.g. "12345_678900"');
+        throw new AfasUsageError(
+          'integrationId must look like "{subscriptionNo}_{projectNo}", e.g. "12345_678900"',
+        );
       }
       headers.integrationid = options.integrationId;
     }
@@ -140,10 +144,18 @@ export class AfasClient {
       headers['accept-language'] = options.language;
     }
     this.#headers = headers;
-    this.#timeoutMs = positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'requestTimeoutMs');
+    this.#timeoutMs = positiveInteger(
+      options.requestTimeoutMs,
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      'requestTimeoutMs',
+    );
     this.#http = new HttpTransport({
       connections: positiveInteger(options.connections, DEFAULT_CONNECTIONS, 'connections'),
-      maxResponseBytes: positiveInteger(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
+      maxResponseBytes: positiveInteger(
+        options.maxResponseBytes,
+        DEFAULT_MAX_RESPONSE_BYTES,
+        'maxResponseBytes',
+      ),
     });
   }
 
@@ -155,24 +167,33 @@ export class AfasClient {
     return this.#validated(parseMetainfo(body), 'metainfo', info);
   }
 
-  /** `GET /metainfo/get/{id}`: fields and data types of a GetConnector (cached per client). */
-  describeGetConnector(connectorId: string, options: RequestOptions = {}): Promise<GetConnectorMeta> {
+  /** `GET /metainfo/get/{id}`: fields and data types of a GetConnector (successes cached per client). */
+  async describeGetConnector(connectorId: string, options: RequestOptions = {}): Promise<GetConnectorMeta> {
     const cached = this.#describeCache.get(connectorId);
     if (cached !== undefined) return cached;
     const path = `/metainfo/get/${pathSegment(connectorId, 'GetConnector id')}`;
-    const promise = this.#getJson(path, { ...options, connector: connectorId }).then(({ body, info }) =>
-      this.#validated(parseGetConnectorMeta(body), `metainfo of GetConnector ${connectorId}`, info),
+    const { body, info } = await this.#getJson(path, { ...options, connector: connectorId });
+    const meta = this.#validated(
+      parseGetConnectorMeta(body),
+      `metainfo of GetConnector ${connectorId}`,
+      info,
     );
-    this.#describeCache.set(connectorId, promise);
-    promise.catch(() => this.#describeCache.delete(connectorId));
-    return promise;
+    this.#describeCache.set(connectorId, meta);
+    return meta;
   }
 
   /** `GET /metainfo/update/{id}`: fields and (recursive) objects of an UpdateConnector. */
-  async describeUpdateConnector(connectorId: string, options: RequestOptions = {}): Promise<UpdateConnectorMeta> {
+  async describeUpdateConnector(
+    connectorId: string,
+    options: RequestOptions = {},
+  ): Promise<UpdateConnectorMeta> {
     const path = `/metainfo/update/${pathSegment(connectorId, 'UpdateConnector id')}`;
     const { body, info } = await this.#getJson(path, { ...options, connector: connectorId });
-    return this.#validated(parseUpdateConnectorMeta(body), `metainfo of UpdateConnector ${connectorId}`, info);
+    return this.#validated(
+      parseUpdateConnectorMeta(body),
+      `metainfo of UpdateConnector ${connectorId}`,
+      info,
+    );
   }
 
   /** `GET /profitversion`, e.g. "22.22.5". */
@@ -196,7 +217,8 @@ export class AfasClient {
     let take = options.take;
     if (take === undefined) {
       const columns =
-        options.columns ?? (await this.describeGetConnector(connectorId, { signal: options.signal })).fields.length;
+        options.columns ??
+        (await this.describeGetConnector(connectorId, { signal: options.signal })).fields.length;
       take = takeForColumns(Math.max(1, columns));
     }
     const plan = planPages(connectorId, options, take);
@@ -224,13 +246,12 @@ export class AfasClient {
   async getPage(connectorId: string, options: GetPageOptions): Promise<AfasPage> {
     const plan = planPages(connectorId, options, options.take);
     if (plan.parts.length > 1) {
-      throw new AfasUsageError(`GetConnector ${connectorId}: the filter needs ${plan.parts.length} requests; use pages()`);
+      throw new AfasUsageError(
+        `GetConnector ${connectorId}: the filter needs ${plan.parts.length} requests; use pages()`,
+      );
     }
-    for await (const page of iteratePages(
-      connectorId,
-      { ...options, part: 0 },
-      plan,
-      (query, queryString) => this.#fetchPage(connectorId, query, queryString, options),
+    for await (const page of iteratePages(connectorId, { ...options, part: 0 }, plan, (query, queryString) =>
+      this.#fetchPage(connectorId, query, queryString, options),
     )) {
       return page;
     }
@@ -256,14 +277,19 @@ export class AfasClient {
   ): Promise<FetchedPage> {
     const path = `/connectors/${pathSegment(connector, 'GetConnector id')}`;
     const { res, info } = await this.#send('GET', path, {
-      ...options,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
       query: queryString,
       connector,
       skip: query.skip,
       take: query.take,
     });
     const started = performance.now();
-    const body = this.#parseJson(res, info, `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`);
+    const body = this.#parseJson(
+      res,
+      info,
+      `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
+    );
     const parseMs = performance.now() - started;
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { rows?: unknown }).rows)) {
       throw new AfasBadResponseError(
@@ -296,14 +322,22 @@ export class AfasClient {
    * POST (insert). Build the envelope with `updateEnvelope()`. A network error or timeout after
    * sending leaves it unknown whether AFAS executed the insert: check before retrying.
    */
-  async insert(connectorId: string, envelope: UpdateEnvelope, options: UpdateOptions = {}): Promise<AfasUpdateResult> {
+  async insert(
+    connectorId: string,
+    envelope: UpdateEnvelope,
+    options: UpdateOptions = {},
+  ): Promise<AfasUpdateResult> {
     let path = `/connectors/${pathSegment(connectorId, 'UpdateConnector id')}`;
     if (options.subObject !== undefined) path += `/${pathSegment(options.subObject, 'sub-object name')}`;
     return this.#update('POST', path, connectorId, envelope, options);
   }
 
   /** PUT (update): key fields plus the fields to change. */
-  async update(connectorId: string, envelope: UpdateEnvelope, options: RequestOptions = {}): Promise<AfasUpdateResult> {
+  async update(
+    connectorId: string,
+    envelope: UpdateEnvelope,
+    options: RequestOptions = {},
+  ): Promise<AfasUpdateResult> {
     const path = `/connectors/${pathSegment(connectorId, 'UpdateConnector id')}`;
     return this.#update('PUT', path, connectorId, envelope, options);
   }
@@ -324,10 +358,20 @@ export class AfasClient {
     envelope: UpdateEnvelope | undefined,
     options: RequestOptions,
   ): Promise<AfasUpdateResult> {
-    if (envelope !== undefined && (typeof envelope !== 'object' || envelope === null || Object.keys(envelope).length !== 1)) {
-      throw new AfasUsageError(`UpdateConnector ${connector}: the body must be one root object { "<Root>": { "Element": … } }`);
+    if (
+      envelope !== undefined &&
+      (typeof envelope !== 'object' || envelope === null || Object.keys(envelope).length !== 1)
+    ) {
+      throw new AfasUsageError(
+        `UpdateConnector ${connector}: the body must be one root object { "<Root>": { "Element": … } }`,
+      );
     }
-    const { res } = await this.#send(method, path, { ...options, connector, body: envelope });
+    const { res } = await this.#send(method, path, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      connector,
+      body: envelope,
+    });
     // The update has been executed: an unreadable success body must not turn into an error (a retry would repeat it).
     let parsed: unknown = null;
     const text = res.body.toString('utf8').trim();
@@ -375,15 +419,20 @@ export class AfasClient {
       return parseAfasJson(text);
     } catch (err) {
       const detail = err instanceof Error ? this.#token.redact(err.message).slice(0, 200) : 'parse error';
-      throw new AfasBadResponseError(`Malformed JSON in the response of ${what}: ${detail}`, { request: info });
+      throw new AfasBadResponseError(`Malformed JSON in the response of ${what}: ${detail}`, {
+        request: info,
+      });
     }
   }
 
   #validated<T>(result: MetainfoParseResult<T>, what: string, info: AfasRequestInfo): T {
     if (result.ok) return result.value;
-    throw new AfasBadResponseError(`Unexpected shape of the ${what} response: ${this.#token.redact(result.problem)}`, {
-      request: info,
-    });
+    throw new AfasBadResponseError(
+      `Unexpected shape of the ${what} response: ${this.#token.redact(result.problem)}`,
+      {
+        request: info,
+      },
+    );
   }
 
   async #send(method: HttpMethod, path: string, options: SendOptions): Promise<Sent> {

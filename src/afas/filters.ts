@@ -65,7 +65,9 @@ function condition(field: string, operator: FilterOperatorCode, value: FilterVal
     throw new AfasUsageError('filter field id must be a non-empty string');
   }
   if (!VALID_OPERATORS.has(operator)) {
-    throw new AfasUsageError(`filter operator for field ${field} must be one of 1..15, got ${String(operator)}`);
+    throw new AfasUsageError(
+      `filter operator for field ${field} must be one of 1..15, got ${String(operator)}`,
+    );
   }
   const needsValue = operator !== FilterOperator.Empty && operator !== FilterOperator.NotEmpty;
   if (needsValue && (value === null || value === undefined)) {
@@ -156,11 +158,13 @@ export function formatFilterValue(value: FilterValue, field: string): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new AfasUsageError(`filter value for field ${field} is not a finite number`);
+      if (!Number.isFinite(value))
+        throw new AfasUsageError(`filter value for field ${field} is not a finite number`);
       return numberToPlainDecimal(value);
     default:
       if (value instanceof Date) {
-        if (Number.isNaN(value.getTime())) throw new AfasUsageError(`filter value for field ${field} is an invalid Date`);
+        if (Number.isNaN(value.getTime()))
+          throw new AfasUsageError(`filter value for field ${field} is an invalid Date`);
         return formatAfasFilterDateTime(value);
       }
       throw new AfasUsageError(`filter value for field ${field} has an unsupported type`);
@@ -169,7 +173,8 @@ export function formatFilterValue(value: FilterValue, field: string): string {
 
 /** The value string sent for one condition: wildcards for the LIKE operators, empty for 8/9. */
 export function conditionValue(c: FilterCondition): string {
-  if (c.operator === FilterOperator.Empty || c.operator === FilterOperator.NotEmpty || c.value === null) return '';
+  if (c.operator === FilterOperator.Empty || c.operator === FilterOperator.NotEmpty || c.value === null)
+    return '';
   const v = formatFilterValue(c.value, c.field);
   switch (c.operator) {
     case FilterOperator.Contains:
@@ -190,7 +195,9 @@ const SEPARATOR = /[,;]/;
 
 /** True when the parallel-list encoding would be ambiguous, so `filterjson` must be used. */
 export function needsJsonEncoding(groups: readonly (readonly FilterCondition[])[]): boolean {
-  return groups.some((group) => group.some((c) => SEPARATOR.test(c.field) || SEPARATOR.test(conditionValue(c))));
+  return groups.some((group) =>
+    group.some((c) => SEPARATOR.test(c.field) || SEPARATOR.test(conditionValue(c))),
+  );
 }
 
 /** Query parameters (name, URL-encoded value) for a filter in the parallel-list form. */
@@ -232,6 +239,9 @@ export function encodeFilterJson(groups: readonly (readonly FilterCondition[])[]
 }
 
 /** The filter's query parameters, choosing `filterjson` only when a `,` or `;` forces it. */
-export function encodeFilter(groups: readonly (readonly FilterCondition[])[], json?: boolean): [string, string][] {
+export function encodeFilter(
+  groups: readonly (readonly FilterCondition[])[],
+  json?: boolean,
+): [string, string][] {
   return (json ?? needsJsonEncoding(groups)) ? encodeFilterJson(groups) : encodeFilterLists(groups);
 }

@@ -138,7 +138,8 @@ export class HttpTransport {
 
   async send(req: HttpRequest): Promise<HttpResponse> {
     const where = describe(req.info);
-    if (req.signal?.aborted) throw new AfasAbortError(`${where} was aborted before it was sent`, { request: req.info });
+    if (req.signal?.aborted)
+      throw new AfasAbortError(`${where} was aborted before it was sent`, { request: req.info });
 
     const controller = new AbortController();
     let timedOut = false;
@@ -180,13 +181,18 @@ export class HttpTransport {
     } catch (err) {
       if (err instanceof AfasBadResponseError) throw err;
       if (timedOut) {
-        throw new AfasTimeoutError(`${where} timed out after ${req.timeoutMs} ms`, req.timeoutMs, { request: req.info });
+        throw new AfasTimeoutError(`${where} timed out after ${req.timeoutMs} ms`, req.timeoutMs, {
+          request: req.info,
+        });
       }
       if (req.signal?.aborted) throw new AfasAbortError(`${where} was aborted`, { request: req.info });
       if (err instanceof BodyTooLargeError) {
-        throw new AfasBadResponseError(`${where}: the response body exceeds ${this.#maxResponseBytes} bytes`, {
-          request: req.info,
-        });
+        throw new AfasBadResponseError(
+          `${where}: the response body exceeds ${this.#maxResponseBytes} bytes`,
+          {
+            request: req.info,
+          },
+        );
       }
       const cause = safeCause(err, req.redact);
       const code = errorCode(err);
@@ -240,19 +246,26 @@ function parseRetryAfter(header: string | undefined, bodyValue: unknown, nowMs: 
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
   const seconds = typeof bodyValue === 'string' ? Number(bodyValue) : bodyValue;
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)
+    return Math.round(seconds * 1000);
   return null;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 function nonEmptyString(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-export function decodeErrorResponse(res: HttpResponse, redact: (text: string) => string, nowMs = Date.now()): DecodedErrorResponse {
+export function decodeErrorResponse(
+  res: HttpResponse,
+  redact: (text: string) => string,
+  nowMs = Date.now(),
+): DecodedErrorResponse {
   const text = res.body.toString('utf8').replace(/^\uFEFF/, '');
   let json: Record<string, unknown> | null = null;
   if (text.trim() !== '') {
@@ -270,7 +283,8 @@ export function decodeErrorResponse(res: HttpResponse, redact: (text: string) =>
     nonEmptyString(json?.error_description) ??
     decodeProfitErrorHeader(res.headers['x-profit-error']);
   const errorNumber = typeof json?.errorNumber === 'number' ? json.errorNumber : null;
-  const reference = nonEmptyString(json?.profitLogReference) ?? nonEmptyString(res.headers['x-profit-log-reference']);
+  const reference =
+    nonEmptyString(json?.profitLogReference) ?? nonEmptyString(res.headers['x-profit-log-reference']);
   const excerpt = json === null && text.trim() !== '' ? text.trim().slice(0, 300) : null;
   return {
     afasMessage: message === null ? null : redact(message),

@@ -1,16 +1,20 @@
 // Lossless JSON for AFAS pages, and exact decimal-literal helpers.
 //
-// JSON.parse turns every number into a float64. A literal with at most 15 significant digits always
-// survives that (the nearest double prints back as the same decimal value), so the fast path is plain
-// JSON.parse. A cheap scan looks for a run of 16+ digits or an exponent anywhere in the text; only
-// then does a second pass, which knows where strings are, put quotes around each number literal that
-// would NOT round-trip, so JSON.parse keeps it as its exact decimal string.
+// JSON.parse turns every number into a float64. A literal with at most 15 significant digits and an
+// exponent below 100 always survives that (the nearest double prints back as the same decimal value),
+// so the fast path is plain JSON.parse. A cheap scan looks for what could break that rule anywhere in
+// the text: 8 digits followed by a digit or a dot (any literal with 16+ significant digits contains
+// that), or a 3-digit exponent. Only then does a second pass, which knows where strings are, put
+// quotes around each number literal that would NOT round-trip, so JSON.parse keeps it as its exact
+// decimal string. False alarms (e.g. an IBAN inside a string) only cost that second pass.
 
 /** JSON's number grammar. */
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-/** Something that might be a number literal that float64 cannot hold exactly (also matches inside strings). */
-const SUSPECT = /\d(?:\.?\d){15}|\d[eE][+-]?\d/;
+/** Could be (part of) a literal with 16+ significant digits; also matches inside strings. */
+const LONG_DIGITS = /\d{8}[\d.]/;
+/** Could be an exponent outside float64's range. */
+const BIG_EXPONENT = /[eE][-+]?\d{3}/;
 
 /** Decimal notations accepted from strings: JSON's plus a leading `+`, `.5`, `5.` (older AFAS wrote `-.5`). */
 const RELAXED_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -77,7 +81,8 @@ export function toPlainDecimal(literal: string): string | null {
     plain = digits + '0'.repeat(exponent);
   } else {
     const point = digits.length + exponent;
-    plain = point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
+    plain =
+      point > 0 ? `${digits.slice(0, point)}.${digits.slice(point)}` : `0.${'0'.repeat(-point)}${digits}`;
   }
   return negative ? `-${plain}` : plain;
 }
@@ -85,8 +90,9 @@ export function toPlainDecimal(literal: string): string | null {
 /** A finite double in plain decimal notation using its shortest round-trip digits (0.1 → "0.1", 1e21 → "1000…0"). */
 export function numberToPlainDecimal(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError('not a finite number');
-  // String() gives the shortest digits that round-trip; only the notation needs fixing.
-  return toPlainDecimal(String(value)) ?? String(value);
+  // String() gives the shortest digits that round-trip ("0" for -0); only exponent notation needs fixing.
+  const text = String(value);
+  return text.includes('e') ? (toPlainDecimal(text) ?? text) : text;
 }
 
 function significantDigitCount(literal: string): number {
@@ -160,5 +166,6 @@ export function quoteUnsafeNumbers(text: string): string {
  * Throws SyntaxError for malformed JSON, as JSON.parse does.
  */
 export function parseAfasJson(text: string): unknown {
-  return JSON.parse(SUSPECT.test(text) ? quoteUnsafeNumbers(text) : text);
+  const suspect = LONG_DIGITS.test(text) || BIG_EXPONENT.test(text);
+  return JSON.parse(suspect ? quoteUnsafeNumbers(text) : text);
 }

@@ -89,8 +89,14 @@ const dataType = z.enum(AFAS_DATA_TYPES);
 const connectorListEntry = z.object({ id: z.string().min(1), description: optionalString });
 
 const metainfoSchema = z.object({
-  updateConnectors: z.array(connectorListEntry).nullish().transform((v) => v ?? []),
-  getConnectors: z.array(connectorListEntry).nullish().transform((v) => v ?? []),
+  updateConnectors: z
+    .array(connectorListEntry)
+    .nullish()
+    .transform((v) => v ?? []),
+  getConnectors: z
+    .array(connectorListEntry)
+    .nullish()
+    .transform((v) => v ?? []),
   info: z
     .object({
       envid: optionalString,

@@ -2,6 +2,7 @@
 // Pure orchestration over a page-fetching function; the client supplies the HTTP part.
 
 import {
+  AfasAbortError,
   AfasBadResponseError,
   AfasDataError,
   AfasQueryTooLongError,
@@ -50,7 +51,8 @@ export function parseOrderBy(orderBy: readonly string[] | undefined, connector: 
     );
   }
   return orderBy.map((entry) => {
-    if (typeof entry !== 'string') throw new AfasUsageError(`GetConnector ${connector}: orderBy entries must be strings`);
+    if (typeof entry !== 'string')
+      throw new AfasUsageError(`GetConnector ${connector}: orderBy entries must be strings`);
     const descending = entry.startsWith('-');
     const field = descending ? entry.slice(1) : entry;
     if (field.length === 0 || /[,;]/.test(field)) {
@@ -73,7 +75,10 @@ export function connectorQueryString(q: ConnectorQuery): string {
   const params: [string, string][] = [
     ['skip', String(q.skip)],
     ['take', String(q.take)],
-    ['orderbyfieldids', q.orderBy.map((o) => encodeURIComponent(o.descending ? `-${o.field}` : o.field)).join(',')],
+    [
+      'orderbyfieldids',
+      q.orderBy.map((o) => encodeURIComponent(o.descending ? `-${o.field}` : o.field)).join(','),
+    ],
   ];
   if (q.groups !== null) params.push(...encodeFilter(q.groups, q.json));
   return buildQuery(params);
@@ -101,8 +106,7 @@ export interface AfasPage {
 
 /** Resume position: skip mode `{ part, skip }`, keyset mode `{ part, after }`. */
 export type AfasPageCursor =
-  | { readonly part: number; readonly skip: number }
-  | { readonly part: number; readonly after: AfasRawValue };
+  { readonly part: number; readonly skip: number } | { readonly part: number; readonly after: AfasRawValue };
 
 export interface KeysetOptions {
   /** A single, unique, sortable key field (ideally an integer index field). */
@@ -152,7 +156,9 @@ export interface PagePlan {
 
 function validateTake(take: number, connector: string): number {
   if (!Number.isInteger(take) || take < MIN_TAKE || take > MAX_TAKE) {
-    throw new AfasUsageError(`GetConnector ${connector}: take must be an integer from ${MIN_TAKE} to ${MAX_TAKE}, got ${String(take)}`);
+    throw new AfasUsageError(
+      `GetConnector ${connector}: take must be an integer from ${MIN_TAKE} to ${MAX_TAKE}, got ${String(take)}`,
+    );
   }
   return take;
 }
@@ -169,7 +175,13 @@ export function planPages(connector: string, options: PagesOptions, take: number
   const normalized = normalizeFilter(options.filter);
   if (normalized.kind === 'none') return { orderBy, take, json: false, parts: [] };
   if (normalized.kind === 'all') {
-    const length = connectorQueryString({ skip: SKIP_RESERVE, take, orderBy, groups: null, json: false }).length;
+    const length = connectorQueryString({
+      skip: SKIP_RESERVE,
+      take,
+      orderBy,
+      groups: null,
+      json: false,
+    }).length;
     if (length > MAX_QUERY_LENGTH) {
       throw new AfasQueryTooLongError(
         `GetConnector ${connector}: the orderBy list alone makes the query ${length} characters (limit ${MAX_QUERY_LENGTH})`,
@@ -189,12 +201,13 @@ function keyOf(row: AfasRow, fields: readonly OrderField[]): string {
 
 /** AFAS date-times end in `Z`, filter values must not: turn a raw key value into a filter value. */
 function keysetFilterValue(raw: string | number | boolean): FilterValue {
-  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(raw)) return raw.slice(0, -1);
+  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(raw))
+    return raw.slice(0, -1);
   return raw;
 }
 
-function checkSignal(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
+function checkSignal(signal: AbortSignal | undefined, connector: string): void {
+  if (signal?.aborted) throw new AfasAbortError(`GetConnector ${connector}: paging was aborted`);
 }
 
 /**
@@ -216,7 +229,9 @@ export async function* iteratePages(
   const startPart = options.part ?? 0;
   const startSkip = options.skip ?? 0;
   if (!Number.isInteger(startPart) || startPart < 0 || (parts > 0 && startPart >= parts)) {
-    throw new AfasUsageError(`GetConnector ${connector}: part ${String(startPart)} is out of range (0..${parts - 1})`);
+    throw new AfasUsageError(
+      `GetConnector ${connector}: part ${String(startPart)} is out of range (0..${parts - 1})`,
+    );
   }
   if (!Number.isInteger(startSkip) || startSkip < 0) {
     throw new AfasUsageError(`GetConnector ${connector}: skip must be a non-negative integer`);
@@ -226,7 +241,7 @@ export async function* iteratePages(
     const groups = plan.parts[part] ?? null;
     let skip = part === startPart ? startSkip : 0;
     for (;;) {
-      checkSignal(options.signal);
+      checkSignal(options.signal, connector);
       const query: ConnectorQuery = { skip, take: plan.take, orderBy: plan.orderBy, groups, json: plan.json };
       const fetched = await fetchChecked(connector, query, fetch);
       const effectiveTake = Math.min(plan.take, fetched.echoedTake ?? plan.take);
@@ -260,7 +275,11 @@ export async function* iteratePages(
   }
 }
 
-async function fetchChecked(connector: string, query: ConnectorQuery, fetch: PageFetcher): Promise<FetchedPage> {
+async function fetchChecked(
+  connector: string,
+  query: ConnectorQuery,
+  fetch: PageFetcher,
+): Promise<FetchedPage> {
   const queryString = connectorQueryString(query);
   if (queryString.length > MAX_QUERY_LENGTH) {
     throw new AfasQueryTooLongError(
@@ -268,7 +287,15 @@ async function fetchChecked(connector: string, query: ConnectorQuery, fetch: Pag
         `(AFAS limit ${MAX_QUERY_LENGTH}); it was not sent`,
       queryString.length,
       MAX_QUERY_LENGTH,
-      { request: { method: 'GET', path: `/connectors/${connector}`, connector, skip: query.skip, take: query.take } },
+      {
+        request: {
+          method: 'GET',
+          path: `/connectors/${connector}`,
+          connector,
+          skip: query.skip,
+          take: query.take,
+        },
+      },
     );
   }
   return fetch(query, queryString);
@@ -288,7 +315,9 @@ async function* iterateKeyset(
     );
   }
   if (options.skip !== undefined || options.part !== undefined) {
-    throw new AfasUsageError(`GetConnector ${connector}: keyset mode resumes with keyset.after, not skip/part`);
+    throw new AfasUsageError(
+      `GetConnector ${connector}: keyset mode resumes with keyset.after, not skip/part`,
+    );
   }
   if (plan.parts.length === 0) return;
   if (plan.parts.length > 1) {
@@ -299,17 +328,22 @@ async function* iterateKeyset(
       MAX_QUERY_LENGTH,
     );
   }
-  const extra: AfasFilter | undefined = plan.parts[0] === null || plan.parts[0] === undefined ? undefined : { groups: plan.parts[0] };
+  const extra: AfasFilter | undefined =
+    plan.parts[0] === null || plan.parts[0] === undefined ? undefined : { groups: plan.parts[0] };
   let after: FilterValue | null = keyset.after ?? null;
   let previousKey: string | null = null;
   for (;;) {
-    checkSignal(options.signal);
+    checkSignal(options.signal, connector);
     const keyCondition = after === null ? undefined : where.gt(keyset.field, after);
     const parts = [extra, keyCondition].filter((p): p is AfasFilter | FilterCondition => p !== undefined);
     const normalized = normalizeFilter(parts.length === 0 ? undefined : where.and(...parts));
     const groups = normalized.kind === 'groups' ? normalized.groups : null;
     const json = groups !== null && needsJsonEncoding(groups);
-    const fetched = await fetchChecked(connector, { skip: 0, take: plan.take, orderBy: plan.orderBy, groups, json }, fetch);
+    const fetched = await fetchChecked(
+      connector,
+      { skip: 0, take: plan.take, orderBy: plan.orderBy, groups, json },
+      fetch,
+    );
     const effectiveTake = Math.min(plan.take, fetched.echoedTake ?? plan.take);
     const done = fetched.rows.length === 0 || fetched.rows.length < effectiveTake;
     const lastRow = fetched.rows[fetched.rows.length - 1];

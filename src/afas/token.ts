@@ -4,7 +4,8 @@
 
 import { AfasUsageError } from './errors.js';
 
-const TOKEN_XML = /^<token>\s*<version>\s*(\d{1,4})\s*<\/version>\s*<data>\s*([A-Za-z0-9]{4,512})\s*<\/data>\s*<\/token>$/;
+const TOKEN_XML =
+  /^<token>\s*<version>\s*(\d{1,4})\s*<\/version>\s*<data>\s*([A-Za-z0-9]{4,512})\s*<\/data>\s*<\/token>$/;
 const TOKEN_DATA = /^[A-Za-z0-9]{4,512}$/;
 /** base64 of "<token" — lets a caller pass the already-encoded header value. */
 const BASE64_TOKEN_PREFIX = 'PHRva2Vu';

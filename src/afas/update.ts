@@ -48,7 +48,9 @@ function wireElement(element: UpdateElement, path: string): Record<string, unkno
   out.Fields = fields;
   const objects = Object.entries(element.objects ?? {});
   if (objects.length > 0) {
-    out.Objects = objects.map(([name, sub]) => ({ [name]: { Element: wireElements(sub, `${path}/${name}`) } }));
+    out.Objects = objects.map(([name, sub]) => ({
+      [name]: { Element: wireElements(sub, `${path}/${name}`) },
+    }));
   }
   return out;
 }
@@ -57,7 +59,9 @@ function wireElements(element: UpdateElement | readonly UpdateElement[], path: s
   return isElementList(element) ? element.map((e) => wireElement(e, path)) : wireElement(element, path);
 }
 
-function isElementList(element: UpdateElement | readonly UpdateElement[]): element is readonly UpdateElement[] {
+function isElementList(
+  element: UpdateElement | readonly UpdateElement[],
+): element is readonly UpdateElement[] {
   return Array.isArray(element);
 }
 
@@ -65,7 +69,10 @@ function isElementList(element: UpdateElement | readonly UpdateElement[]): eleme
  * Builds the documented envelope, e.g. `updateEnvelope('FiEntryPar', { fields: {...}, objects: { FiEntries: [...] } })`.
  * The root is usually the connector id, but not always (FiEntries → FiEntryPar, KnEmployee → AfasEmployee).
  */
-export function updateEnvelope(root: string, element: UpdateElement | readonly UpdateElement[]): UpdateEnvelope {
+export function updateEnvelope(
+  root: string,
+  element: UpdateElement | readonly UpdateElement[],
+): UpdateEnvelope {
   if (root.length === 0) throw new AfasUsageError('UpdateConnector root object name must not be empty');
   return { [root]: { Element: wireElements(element, root) } };
 }
@@ -80,14 +87,17 @@ const KEY_SEPARATOR = /[,/]/;
 
 function deleteSegment(segment: DeleteKeySegment): string {
   const entries = Object.entries(segment.keys);
-  if (entries.length === 0) throw new AfasUsageError(`DELETE path segment ${segment.object} needs at least one key`);
+  if (entries.length === 0)
+    throw new AfasUsageError(`DELETE path segment ${segment.object} needs at least one key`);
   const names: string[] = [];
   const values: string[] = [];
   for (const [name, raw] of entries) {
     if (KEY_SEPARATOR.test(name)) throw new AfasUsageError(`DELETE key name ${name} contains "," or "/"`);
     const value = typeof raw === 'number' ? numberToPlainDecimal(raw) : String(raw);
     if (value.includes(',')) {
-      throw new AfasUsageError(`DELETE key ${name} of ${segment.object} contains "," which AFAS cannot express in a key path`);
+      throw new AfasUsageError(
+        `DELETE key ${name} of ${segment.object} contains "," which AFAS cannot express in a key path`,
+      );
     }
     names.push(`@${pathSegment(name, 'DELETE key name')}`);
     values.push(pathSegment(value, `DELETE key ${name}`));

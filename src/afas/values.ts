@@ -108,14 +108,14 @@ function convertString(field: ValueField, raw: unknown, context?: ValueContext):
 
 type Converter = (field: ValueField, raw: unknown, context?: ValueContext) => Exclude<AfasValue, null>;
 
-const CONVERTERS: Readonly<Record<AfasDataType, Converter>> = {
+const CONVERTERS: Readonly<Record<string, Converter | undefined>> = {
   string: convertString,
   blob: convertString,
   int: convertInt,
   decimal: convertDecimal,
   date: convertDate,
   boolean: convertBoolean,
-};
+} satisfies Record<AfasDataType, Converter>;
 
 /**
  * Converts one raw JSON value according to the field's metainfo data type. null (and a missing
@@ -128,7 +128,7 @@ export function convertValue<T extends AfasDataType>(
   context?: ValueContext,
 ): AfasTypedValues[T] | null {
   if (raw === null || raw === undefined) return null;
-  const converter = CONVERTERS[field.dataType] as Converter | undefined;
+  const converter = CONVERTERS[field.dataType];
   if (converter === undefined) return fail(field, raw, 'a known AFAS data type in the metainfo', context);
   return converter(field, raw, context) as AfasTypedValues[T];
 }
@@ -152,9 +152,11 @@ export type TypedRow = Record<string, AfasValue>;
  * A converter for whole rows: every metainfo field (missing → null), typed; fields not in the
  * metainfo are dropped. A missing or null key field is an AfasDataError.
  */
-export function createRowConverter(options: RowConverterOptions): (row: Readonly<Record<string, unknown>>) => TypedRow {
+export function createRowConverter(
+  options: RowConverterOptions,
+): (row: Readonly<Record<string, unknown>>) => TypedRow {
   const keyFields = options.keyFields ?? [];
-  const compiled = options.fields.map((field) => ({ field, convert: CONVERTERS[field.dataType] as Converter | undefined }));
+  const compiled = options.fields.map((field) => ({ field, convert: CONVERTERS[field.dataType] }));
   return (row) => {
     // The key text is only built when an error needs it.
     const context: ValueContext = {

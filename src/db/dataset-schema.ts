@@ -40,7 +40,10 @@ export class DatasetSchemaError extends Error {
 }
 
 export interface ColumnSpec {
+  /** AFAS field id (JSON property in rows). */
   field: string;
+  /** SQL column: the field id, except a key found under an alias keeps the catalog's name. */
+  column: string;
   dataType: AfasDataType;
   sqlType: string;
 }
@@ -51,7 +54,10 @@ export interface ResolvedDataset {
   connectorId: string;
   table: string; // bare table name
   columns: ColumnSpec[];
-  keyFields: string[]; // actual field ids (aliases resolved)
+  /** Key as AFAS field ids (aliases resolved): what requests sort on. */
+  keyFields: string[];
+  /** Key as SQL columns: stable across connector sets, part of the primary key. */
+  keyColumns: string[];
   administrationField: string | undefined;
   modifiedField: string | undefined;
   entryDateField: string | undefined;
@@ -103,6 +109,14 @@ export function resolveDataset(
     fields.set(field.id, field);
   }
   const keyFields = definition.keyFields.map((key) => resolveField(definition, connectorId, key, fields, 'key'));
+  // A key found under an alias (Finstack's AdministrationId for AdminId) is stored in the
+  // catalog's column, so one table serves every connector set.
+  const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] as string]));
+  for (const [field, column] of columnOf) {
+    if (field !== column && fields.has(column)) {
+      throw new DatasetSchemaError(`connector ${connectorId} has both '${column}' and its alias '${field}'`);
+    }
+  }
   const administrationField = definition.administrationField
     ? resolveField(definition, connectorId, definition.administrationField, fields, 'administration', ['int'])
     : undefined;
@@ -118,10 +132,12 @@ export function resolveDataset(
     table: definition.name,
     columns: [...fields.values()].map((field) => ({
       field: field.id,
+      column: columnOf.get(field.id) ?? field.id,
       dataType: field.dataType,
       sqlType: SQL_TYPE[field.dataType],
     })),
     keyFields,
+    keyColumns: keyFields.map((field) => columnOf.get(field) ?? field),
     administrationField,
     modifiedField,
     entryDateField,
@@ -141,8 +157,8 @@ export async function ensureDatasetTable(client: pg.ClientBase, schema: string, 
     [schema, dataset.table],
   );
   if (existing.rows.length === 0) {
-    const columns = dataset.columns.map((column) => `${ident(column.field)} ${column.sqlType}`);
-    const key = ['_source', '_administration', ...dataset.keyFields].map(ident).join(', ');
+    const columns = dataset.columns.map((column) => `${ident(column.column)} ${column.sqlType}`);
+    const key = ['_source', '_administration', ...dataset.keyColumns].map(ident).join(', ');
     await client.query(
       `CREATE TABLE ${table} (
          _source text NOT NULL,
@@ -160,18 +176,18 @@ export async function ensureDatasetTable(client: pg.ClientBase, schema: string, 
         `CREATE INDEX ${ident(`${dataset.table}_by_day`)} ON ${table} (_source, _administration, _entry_day)`,
       );
     }
-    return { addedColumns: dataset.columns.map((column) => column.field) };
+    return { addedColumns: dataset.columns.map((column) => column.column) };
   }
   const have = new Map(existing.rows.map((row) => [row.column_name, row.data_type]));
   const added: string[] = [];
   for (const column of dataset.columns) {
-    const current = have.get(column.field);
+    const current = have.get(column.column);
     if (current === undefined) {
-      await client.query(`ALTER TABLE ${table} ADD COLUMN ${ident(column.field)} ${column.sqlType}`);
-      added.push(column.field);
+      await client.query(`ALTER TABLE ${table} ADD COLUMN ${ident(column.column)} ${column.sqlType}`);
+      added.push(column.column);
     } else if (current !== INFO_SCHEMA_TYPE[column.sqlType]) {
       throw new DatasetSchemaError(
-        `connector ${dataset.connectorId} field '${column.field}' is now ${column.dataType} but column ${dataset.table}.${column.field} is ${current}; ` +
+        `connector ${dataset.connectorId} field '${column.field}' is now ${column.dataType} but column ${dataset.table}.${column.column} is ${current}; ` +
           'change the column by hand (or drop the table to reload it)',
       );
     }

@@ -17,7 +17,7 @@ function stageType(column: ColumnSpec): string {
 }
 
 function targetValue(column: ColumnSpec, alias: string): string {
-  const ref = `${alias}.${ident(column.field)}`;
+  const ref = `${alias}.${ident(column.column)}`;
   return column.sqlType === 'timestamptz' ? `(${ref} AT TIME ZONE 'Europe/Amsterdam')` : ref;
 }
 
@@ -52,7 +52,7 @@ export class DatasetWriter {
   private stageColumns(): string[] {
     return [
       '_administration',
-      ...this.dataset.columns.map((column) => ident(column.field)),
+      ...this.dataset.columns.map((column) => ident(column.column)),
       '_raw',
       ...(this.dataset.entryDateField ? ['_entry_day'] : []),
     ];
@@ -61,7 +61,7 @@ export class DatasetWriter {
   /** Creates the stage for this transaction (dropped at commit). */
   private async ensureStage(): Promise<void> {
     if (this.created) return;
-    const columns = this.dataset.columns.map((column) => `${ident(column.field)} ${stageType(column)}`);
+    const columns = this.dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`);
     await this.client.query(
       `CREATE TEMP TABLE ${this.stage} (
          _administration integer NOT NULL,
@@ -87,7 +87,7 @@ export class DatasetWriter {
   }
 
   private keyColumns(): string[] {
-    return ['_administration', ...this.dataset.keyFields.map(ident)];
+    return ['_administration', ...this.dataset.keyColumns.map(ident)];
   }
 
   private async assertNoConflictingDuplicates(): Promise<void> {
@@ -108,7 +108,7 @@ export class DatasetWriter {
     const insertColumns = [
       '_source',
       '_administration',
-      ...columns.map((column) => ident(column.field)),
+      ...columns.map((column) => ident(column.column)),
       '_raw',
       ...(this.dataset.entryDateField ? ['_entry_day'] : []),
       '_synced_at',
@@ -126,7 +126,7 @@ export class DatasetWriter {
       'NULL::timestamptz',
     ];
     const updates = insertColumns
-      .filter((column) => column !== '_source' && column !== '_administration' && !this.dataset.keyFields.map(ident).includes(column))
+      .filter((column) => column !== '_source' && column !== '_administration' && !this.dataset.keyColumns.map(ident).includes(column))
       .map((column) => `${column} = EXCLUDED.${column}`);
     const result = await this.client.query<{ inserted: string; updated: string }>(
       `WITH merged AS (

@@ -60,9 +60,24 @@ export function wallSecondsToInstantMs(wallSeconds: number): number {
   return (whole - 3600) * 1000 + fractionMs;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` — the AFAS wire format (with its fake `Z`). */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const dayPrefixes = new Map<number, string>();
+const MAX_CACHED_DAYS = 200_000;
+
+/** `YYYY-MM-DDTHH:MM:SSZ` — the AFAS wire format (with its fake `Z`); fractions are dropped. */
 export function formatWallSeconds(wallSeconds: number): string {
-  return `${new Date(wallSeconds * 1000).toISOString().slice(0, 19)}Z`;
+  const whole = Math.floor(wallSeconds);
+  const day = Math.floor(whole / SECONDS_PER_DAY);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = `${new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10)}T`;
+    if (dayPrefixes.size >= MAX_CACHED_DAYS) dayPrefixes.clear();
+    dayPrefixes.set(day, prefix);
+  }
+  const time = whole - day * SECONDS_PER_DAY;
+  const hours = Math.floor(time / 3600);
+  const minutes = Math.floor((time % 3600) / 60);
+  return `${prefix}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[time % 60]}Z`;
 }
 
 /** `YYYY-MM-DD` of a wall time. */
@@ -82,7 +97,14 @@ export function startOfWallDay(wallSeconds: number): number {
 }
 
 /** Wall seconds of a calendar date/time given as numbers (month 1-12). */
-export function wallSecondsOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function wallSecondsOf(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): number {
   return Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
 }
 

@@ -21,12 +21,21 @@ export interface SimulatorContext {
   readonly requestLog: RequestLog;
   readonly resultCache: ResultCache;
   readonly scrambler: OrderScrambler;
+  /** Counter for defaults that must differ per call (e.g. the seed of a random mutation). */
+  readonly sequence: { next(): number };
+  /** Real time the simulator was created (epoch ms). */
+  readonly startedAtMs: number;
 }
 
 export const ALL_CONNECTOR_IDS: ReadonlySet<string> = new Set([
   ...ALL_GET_CONNECTOR_IDS,
   ...UPDATE_CONNECTORS.map((spec) => spec.id),
 ]);
+
+function counter(): { next(): number } {
+  let value = 0;
+  return { next: () => ++value };
+}
 
 export function createSimulatorContext(options: ResolvedOptions): SimulatorContext {
   const clock = createClock(options.now);
@@ -48,5 +57,7 @@ export function createSimulatorContext(options: ResolvedOptions): SimulatorConte
     requestLog: new RequestLog(),
     resultCache: new ResultCache(),
     scrambler: new OrderScrambler(options.seed),
+    sequence: counter(),
+    startedAtMs: Date.now(),
   };
 }

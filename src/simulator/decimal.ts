@@ -14,17 +14,21 @@ export function powerOfTen(scale: number): number {
 
 /** Formats a scaled integer as a JSON number literal without trailing zeros: 150 (scale 2) → `1.5`. */
 export function formatScaled(scaled: number, scale: number): string {
-  if (!Number.isSafeInteger(scaled)) throw new RangeError(`decimal value ${scaled} is not a safe scaled integer`);
+  if (!Number.isSafeInteger(scaled))
+    throw new RangeError(`decimal value ${scaled} is not a safe scaled integer`);
   if (scale === 0) return String(scaled);
   const negative = scaled < 0;
   const magnitude = Math.abs(scaled);
   const factor = powerOfTen(scale);
   const whole = Math.floor(magnitude / factor);
-  const fraction = String(magnitude % factor)
-    .padStart(scale, '0')
-    .replace(/0+$/, '');
+  const remainder = magnitude - whole * factor;
   const sign = negative ? '-' : '';
-  return fraction === '' ? `${sign}${whole}` : `${sign}${whole}.${fraction}`;
+  if (remainder === 0) return `${sign}${whole}`;
+  let digits = String(remainder);
+  if (digits.length < scale) digits = '0'.repeat(scale - digits.length) + digits;
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return `${sign}${whole}.${digits.slice(0, end)}`;
 }
 
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;

@@ -58,7 +58,13 @@ export class FaultRegistry {
   }
 
   add(input: FaultRuleInput): FaultRule {
-    const rule: FaultRule = { ...input, id: this.nextId++, remaining: input.count ?? null, matched: 0, fired: 0 };
+    const rule: FaultRule = {
+      ...input,
+      id: this.nextId++,
+      remaining: input.count ?? null,
+      matched: 0,
+      fired: 0,
+    };
     this.rules.push(rule);
     return rule;
   }

@@ -3,13 +3,23 @@ import type { LocalizedText } from './connectors/types.js';
 
 /** Every Profit error the simulator produces, with its Dutch and English text (reference §5.4). */
 
-function error(status: number, nl: string, en: string, errorNumber: number = ERROR_NUMBERS.general): ProfitError {
+function error(
+  status: number,
+  nl: string,
+  en: string,
+  errorNumber: number = ERROR_NUMBERS.general,
+): ProfitError {
   return new ProfitError(status, { nl, en }, errorNumber);
 }
 
 export const profitErrors = {
   unexpected: (): ProfitError =>
-    error(500, 'Er is een onverwachte fout opgetreden.', 'An unexpected error has occurred.', ERROR_NUMBERS.unexpected),
+    error(
+      500,
+      'Er is een onverwachte fout opgetreden.',
+      'An unexpected error has occurred.',
+      ERROR_NUMBERS.unexpected,
+    ),
 
   fieldNotFound: (field: string): ProfitError =>
     error(500, `Connector-veld '${field}' niet gevonden`, `Connector field '${field}' not found`),
@@ -75,7 +85,11 @@ export const profitErrors = {
     ),
 
   dateInBlockedPeriod: (date: string): ProfitError =>
-    error(500, `Datum '${date}' valt in een geblokkeerde periode`, `Date '${date}' belongs to a blocked period`),
+    error(
+      500,
+      `Datum '${date}' valt in een geblokkeerde periode`,
+      `Date '${date}' belongs to a blocked period`,
+    ),
 
   allocationRequired: (axis: LocalizedText, account: string): ProfitError =>
     error(
@@ -106,7 +120,11 @@ export const profitErrors = {
     ),
 
   entryWithoutLines: (): ProfitError =>
-    error(500, 'General message: De journaalpost bevat geen regels.', 'General message: The journal entry has no lines.'),
+    error(
+      500,
+      'General message: De journaalpost bevat geen regels.',
+      'General message: The journal entry has no lines.',
+    ),
 
   missingObject: (name: string): ProfitError =>
     error(

@@ -65,7 +65,9 @@ function integerIn(name: string, value: number, min: number, max: number): numbe
 }
 
 function amsterdamYear(now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+  return Number(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now),
+  );
 }
 
 /** Applies the defaults of docs/CONTRACTS.md and rejects impossible values with a clear message. */
@@ -91,7 +93,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const finstack = options.finstackAdministrationIds;
   finstack?.forEach((id) => integerIn('finstackAdministrationIds', id, 1, 999));
   const language = options.language ?? 'nl-nl';
-  if (language !== 'nl-nl' && language !== 'en-us') fail(`language must be nl-nl or en-us, got ${String(language)}`);
+  if (language !== 'nl-nl' && language !== 'en-us')
+    fail(`language must be nl-nl or en-us, got ${String(language)}`);
   return {
     host: options.host ?? '127.0.0.1',
     port,

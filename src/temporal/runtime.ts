@@ -10,14 +10,20 @@ const TEMPORAL_LEVEL: Record<string, TemporalLogLevel> = {
   fatal: 'ERROR',
 };
 
-let installed = false;
+let installed: { metricsBindAddress: string | undefined } | undefined;
 
 /**
  * Installs the process-wide Temporal Runtime once: SDK and core logs go to our logger (so they
  * are JSON lines with workflow/activity ids), and Prometheus metrics are served when asked.
+ * Returns where Temporal's Prometheus exporter listens (host:port), as installed by the first call.
  */
-export function installRuntime(options: { logger: Logger; metricsBindAddress?: string; shutdownSignals?: NodeJS.Signals[] }) {
-  if (installed) return;
+export function installRuntime(options: {
+  logger: Logger;
+  /** host:port for Temporal's own Prometheus exporter (the worker's /metrics proxies it). */
+  metricsBindAddress?: string;
+  shutdownSignals?: NodeJS.Signals[];
+}): { metricsBindAddress: string | undefined } {
+  if (installed) return installed;
   const level = TEMPORAL_LEVEL[options.logger.level] ?? 'INFO';
   const bridge = new DefaultLogger(level, (entry) => {
     const { message, meta } = entry;
@@ -49,5 +55,6 @@ export function installRuntime(options: { logger: Logger; metricsBindAddress?: s
         : {}),
     },
   });
-  installed = true;
+  installed = { metricsBindAddress: options.metricsBindAddress };
+  return installed;
 }

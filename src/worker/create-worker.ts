@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { DEFAULT_ACTIVITY_SETTINGS, type ActivityMetrics, type ActivitySettings } from '../activities/deps.js';
+import type { AfasApi } from '../activities/afas-session.js';
+import { DEFAULT_ACTIVITY_SETTINGS, type ActivityDeps, type ActivityMetrics, type AfasClientProvider, type ActivitySettings } from '../activities/deps.js';
+import { createImportActivities } from '../activities/import-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
 import type { AppContext } from '../app/context.js';
 import type { Logger } from '../observability/logger.js';
@@ -48,6 +50,8 @@ export interface SyncWorkerOptions {
   app: AppContext;
   logger: Logger;
   metrics?: ActivityMetrics;
+  /** Wraps each source's AFAS client (request metrics); the identity when omitted. */
+  instrumentAfas?: (source: string, api: AfasApi) => AfasApi;
   settings?: Partial<ActivitySettings>;
   /** Overrides where workflow code comes from (tests pass a bundle built once per run). */
   workflowBundle?: { codePath: string };
@@ -58,11 +62,15 @@ export interface SyncWorkerOptions {
 
 /** A worker with every workflow and activity of afas-sync registered. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const clients = new CachedAfasClients(options.app.sources, {
+  const cached = new CachedAfasClients(options.app.sources, {
     requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
     connections: 5,
   });
-  const activities = createSyncActivities({
+  const instrument = options.instrumentAfas;
+  const clients: AfasClientProvider = instrument
+    ? { open: async (source) => instrument(source.name, await cached.open(source)), close: () => cached.close() }
+    : cached;
+  const deps: ActivityDeps = {
     pool: options.app.pool,
     schema: options.app.schema,
     sources: options.app.sources,
@@ -73,7 +81,8 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ wo
     logger: options.logger,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     settings: { ...DEFAULT_ACTIVITY_SETTINGS, ...options.settings },
-  });
+  };
+  const activities = { ...createSyncActivities(deps), ...createImportActivities(deps) };
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

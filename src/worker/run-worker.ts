@@ -1,6 +1,8 @@
 import { loadConfig, requireSecretKey, type AppConfig } from '../config/index.js';
 import { openAppContext } from '../app/context.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { startWorkerObservability } from '../observability/worker-observability.js';
+import { freePort } from '../temporal/dev-server.js';
 import { installRuntime } from '../temporal/runtime.js';
 import { connectTemporal, createSyncWorker } from './create-worker.js';
 
@@ -12,16 +14,23 @@ export async function runWorker(options: { config?: AppConfig; logger?: Logger; 
   const config = options.config ?? loadConfig();
   requireSecretKey(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
-  installRuntime({ logger });
-  const app = await openAppContext(config);
+  // With METRICS_PORT, Temporal's own exporter listens on a private port and /metrics proxies it.
+  const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
+  const runtime = installRuntime({ logger, ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}) });
+  const observability = config.metricsPort
+    ? await startWorkerObservability({ port: config.metricsPort, logger, temporalMetricsAddress: runtime.metricsBindAddress })
+    : undefined;
+  let app;
   let connection;
   try {
+    app = await openAppContext(config);
     connection = await connectTemporal(config.temporalAddress);
   } catch (error) {
-    await app.close();
+    await app?.close();
+    await observability?.close();
     throw error;
   }
-  const { worker, close } = await createSyncWorker({
+  const created = await createSyncWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
@@ -29,15 +38,19 @@ export async function runWorker(options: { config?: AppConfig; logger?: Logger; 
     logger,
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
+    ...(observability ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas } : {}),
   });
+  const worker = created.worker;
+  observability?.attach({ worker, app });
   logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace, address: config.temporalAddress }, 'worker started');
   options.onReady?.();
   try {
     await worker.run();
   } finally {
-    await close();
+    await created.close();
     await connection.close();
     await app.close();
+    await observability?.close();
     logger.info('worker stopped');
   }
 }

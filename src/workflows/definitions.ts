@@ -1,9 +1,10 @@
 // Names operators and the CLI use to talk to running workflows. Safe to import from clients.
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const syncWorkflowId = (source: string) => `afas-sync/${source}`;
 export const checkWorkflowId = (source: string) => `afas-check/${source}`;
 export const scheduleIdFor = (source: string) => `afas-sync-schedule/${source}`;
+export const importWorkflowId = (source: string) => `afas-import/${source}`;
 
 export type SyncPhase = 'starting' | 'check' | 'administrations' | 'master_data' | 'journal_lines' | 'finishing' | 'done';
 
@@ -34,3 +35,48 @@ export interface SyncProgress {
 }
 
 export const syncProgressQuery = defineQuery<SyncProgress>('progress');
+
+// ---- historical import -------------------------------------------------------------------------
+
+/** Also the `AfasPhase` search attribute, except that a paused import shows `paused` there. */
+export type ImportPhase = 'planning' | 'importing' | 'finishing' | 'done' | 'cancelled' | 'failed';
+
+export interface ImportProgress {
+  source: string;
+  /** The `imports` row (reused when an unfinished import is resumed); null until planning opened it. */
+  importId: string | null;
+  /** The `sync_runs` row of this attempt. */
+  runId: string | null;
+  phase: ImportPhase;
+  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+  paused: boolean;
+  concurrency: number;
+  fromYear: number;
+  toYear: number | null;
+  datasets: string[];
+  administrations: number[];
+  partitions: { total: number; done: number; running: number; failed: number; pending: number };
+  /** Rows committed by the whole import (earlier attempts included). */
+  rows: number;
+  /** Rows committed since this attempt started, and their rate. */
+  rowsThisAttempt: number;
+  rowsPerSecond: number | null;
+  /** Estimated seconds left (from rows per partition so far and the current rate); null until known. */
+  etaSeconds: number | null;
+  runningPartitions: { key: string; since: string; chunks: number }[];
+  lastError: { partition: string | null; message: string; at: string } | null;
+  startWatermark: string | null;
+  /** When this attempt started, and when progress last moved. */
+  startedAt: string;
+  updatedAt: string;
+  /** Workflow runs of this attempt (1 + continue-as-new count). */
+  workflowRuns: number;
+}
+
+export const importProgressQuery = defineQuery<ImportProgress>('importProgress');
+/** Stops starting partition chunks (running chunks finish their pages); progress says `paused`. */
+export const pauseImportSignal = defineSignal('pause');
+export const resumeImportSignal = defineSignal('resume');
+/** Concurrent partition activities, 1..5 (AFAS allows 5 concurrent calls per environment). */
+export const setImportConcurrencyUpdate = defineUpdate<{ concurrency: number }, [number]>('setConcurrency');
+export const MAX_IMPORT_CONCURRENCY = 5;

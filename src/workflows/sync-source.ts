@@ -1,12 +1,14 @@
 import {
   CancellationScope,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ImportActivities } from '../activities/import-activities.js';
 import type { createSyncActivities } from '../activities/sync-activities.js';
 import type { DatasetCounts, DatasetTask } from '../activities/types.js';
 import { DATASETS, type DatasetName } from '../catalog/index.js';
@@ -39,9 +41,11 @@ export interface SyncResult {
   totals: DatasetCounts;
   failures: { dataset: string; administration: number; message: string; profitLogReference: string | null }[];
   error?: string;
+  /** Why the sync did not run (status `skipped`). */
+  reason?: string;
 }
 
-const NON_RETRYABLE = ['AfasAuth', 'AfasBlocked', 'AfasFunctional', 'AfasBadResponse', 'AfasData', 'AfasClientBug', 'DatasetSchema', 'SourceNotFound'];
+const NON_RETRYABLE = ['AfasAuth', 'AfasBlocked', 'AfasFunctional', 'AfasBadResponse', 'AfasData', 'AfasClientBug', 'DatasetSchema', 'SourceNotFound', 'DatabaseRejected'];
 
 /**
  * The sync saga for one source: check → administrations → master data → journal lines through
@@ -116,6 +120,24 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     log.warn('dataset failed', { source: input.source, dataset: task.dataset, administration: task.administration, error: summary.message });
     await control.recordDatasetFailure({ ...task, ...summary });
   };
+
+  // A historical import of this source owns AFAS and the journal-line watermark while it runs:
+  // the sync steps aside (no run row; the import's own sync_runs row says what is going on).
+  if (patched('skip-while-importing')) {
+    const importCheck = proxyActivities<Pick<ImportActivities, 'importRunning'>>({
+      startToCloseTimeout: '1 minute',
+      retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+    });
+    const importing = await importCheck.importRunning({ source: input.source });
+    if (importing.running) {
+      const reason = importing.reason ?? 'a historical import of this source is running';
+      log.info('sync skipped', { source: input.source, reason });
+      progress.status = 'skipped';
+      progress.error = reason;
+      setPhase('done');
+      return { runId, status: 'skipped', totals, failures, reason };
+    }
+  }
 
   await control.beginRun({ source: input.source, runId, kind: 'sync', workflowId: info.workflowId, workflowRunId: info.runId });
   let finalStatus: Exclude<SyncProgress['status'], 'running' | 'skipped'> = 'succeeded';

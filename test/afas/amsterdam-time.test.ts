@@ -82,7 +82,15 @@ describe('Amsterdam wall time → instant', () => {
       expect(parseAfasDateTime(bad), bad).toBeNull();
     }
     expect(() =>
-      amsterdamWallTimeToInstant({ year: 2024, month: 2, day: 30, hour: 0, minute: 0, second: 0, millisecond: 0 }),
+      amsterdamWallTimeToInstant({
+        year: 2024,
+        month: 2,
+        day: 30,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        millisecond: 0,
+      }),
     ).toThrow(RangeError);
   });
 });

@@ -11,7 +11,11 @@ import {
   AfasUsageError,
 } from '../../src/afas/errors.js';
 
-function http(status: number, afasMessage: string | null, extra: Partial<{ retryAfterMs: number; queryLength: number }> = {}) {
+function http(
+  status: number,
+  afasMessage: string | null,
+  extra: Partial<{ retryAfterMs: number; queryLength: number }> = {},
+) {
   return new AfasHttpError(`HTTP ${status}`, {
     status,
     afasMessage,
@@ -42,7 +46,8 @@ describe('classifyAfasError (the retry matrix)', () => {
       retryable: true,
       retryAfterMs: 7_200_000,
     });
-    for (const status of [502, 504, 429]) expect(classifyAfasError(http(status, null)).class).toBe('transient');
+    for (const status of [502, 504, 429])
+      expect(classifyAfasError(http(status, null)).class).toBe('transient');
   });
 
   it('network errors and client timeouts → transient', () => {
@@ -61,7 +66,10 @@ describe('classifyAfasError (the retry matrix)', () => {
   });
 
   it('500 blocked GetConnector definition → blocked (not locked)', () => {
-    for (const message of ['Deze GetConnector (definitie) is geblokkeerd', 'This GetConnector (definition) is blocked']) {
+    for (const message of [
+      'Deze GetConnector (definitie) is geblokkeerd',
+      'This GetConnector (definition) is blocked',
+    ]) {
       expect(classifyAfasError(http(500, message))).toMatchObject({ class: 'blocked', retryable: false });
     }
   });
@@ -79,12 +87,16 @@ describe('classifyAfasError (the retry matrix)', () => {
       'The maximum duration for performing the assignment has been exceeded.',
       'De maximale tijdsduur voor het uitvoeren van de opdracht is verstreken.',
     ]) {
-      expect(classifyAfasError(http(500, message)), message).toMatchObject({ class: 'functional', shrinkable: true });
+      expect(classifyAfasError(http(500, message)), message).toMatchObject({
+        class: 'functional',
+        shrinkable: true,
+      });
     }
   });
 
   it('404 on an overlong query and our own query/usage errors → client-bug', () => {
     expect(classifyAfasError(http(404, null, { queryLength: 2100 })).class).toBe('client-bug');
+    expect(classifyAfasError(http(404, null, { queryLength: 2000 })).class).toBe('client-bug');
     expect(classifyAfasError(http(404, null, { queryLength: 40 })).class).toBe('functional');
     expect(classifyAfasError(new AfasQueryTooLongError('long', 3000, 2049)).class).toBe('client-bug');
     expect(classifyAfasError(new AfasUsageError('bad')).class).toBe('client-bug');
@@ -93,7 +105,10 @@ describe('classifyAfasError (the retry matrix)', () => {
   it('bad responses, data errors, aborts and foreign errors', () => {
     expect(classifyAfasError(new AfasBadResponseError('malformed')).class).toBe('bad-response');
     expect(classifyAfasError(new AfasDataError('x', 'C', 'F', 'K')).class).toBe('data');
-    expect(classifyAfasError(new AfasAbortError('stop'))).toMatchObject({ class: 'aborted', retryable: false });
+    expect(classifyAfasError(new AfasAbortError('stop'))).toMatchObject({
+      class: 'aborted',
+      retryable: false,
+    });
     expect(classifyAfasError(new TypeError('x'))).toMatchObject({ class: 'unknown', retryable: false });
     expect(classifyAfasError('a string').class).toBe('unknown');
   });

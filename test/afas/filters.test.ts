@@ -37,7 +37,9 @@ describe('filter builder', () => {
       expect(condition.operator).toBe(op);
       expect(conditionValue(condition)).toBe(value);
     }
-    expect(Object.values(FilterOperator).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(Object.values(FilterOperator).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+    ]);
   });
 
   it('validates field, operator and value', () => {
@@ -54,7 +56,11 @@ describe('filter builder', () => {
       [where.eq('U', 1), where.eq('D', 'b')],
     ]);
     expect(where.or(f, where.isEmpty('X')).groups).toHaveLength(3);
-    expect(where.in('D', [1, 2, 3]).groups).toEqual([[where.eq('D', 1)], [where.eq('D', 2)], [where.eq('D', 3)]]);
+    expect(where.in('D', [1, 2, 3]).groups).toEqual([
+      [where.eq('D', 1)],
+      [where.eq('D', 2)],
+      [where.eq('D', 3)],
+    ]);
   });
 
   it('normalises: no filter / empty AND group = all; no groups = none', () => {
@@ -100,14 +106,20 @@ describe('filter encoding', () => {
   });
 
   it('switches to filterjson when a value or field contains "," or ";" (URL-encoded once)', () => {
-    const f = where.or(where.eq('Description', 'a,b'), where.and(where.eq('UnitId', 1), where.isNotEmpty('X')));
+    const f = where.or(
+      where.eq('Description', 'a,b'),
+      where.and(where.eq('UnitId', 1), where.isNotEmpty('X')),
+    );
     const encoded = encodeFilter(f.groups);
     expect(encoded.map(([k]) => k)).toEqual(['filterjson']);
     const json: unknown = JSON.parse(decodeURIComponent(encoded[0]?.[1] ?? ''));
     expect(json).toEqual({
       Filters: {
         Filter: [
-          { '@FilterId': 'Filter 1', Field: [{ '@FieldId': 'Description', '@OperatorType': '1', '#text': 'a,b' }] },
+          {
+            '@FilterId': 'Filter 1',
+            Field: [{ '@FieldId': 'Description', '@OperatorType': '1', '#text': 'a,b' }],
+          },
           {
             '@FilterId': 'Filter 2',
             Field: [

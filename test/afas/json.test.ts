@@ -13,7 +13,13 @@ describe('parseAfasJson (lossless)', () => {
       skip: 0,
       take: 2,
       rows: [
-        { UnitId: 1, AmtDebit: 1806.22, AmtCredit: -0.5, Description: 'Huur 2024', EntryDate: '2024-01-01T00:00:00Z' },
+        {
+          UnitId: 1,
+          AmtDebit: 1806.22,
+          AmtCredit: -0.5,
+          Description: 'Huur 2024',
+          EntryDate: '2024-01-01T00:00:00Z',
+        },
         { UnitId: 2, AmtDebit: 0.1, AmtCredit: null, Description: 'x"y', EntryDate: null, Blocked: true },
       ],
     });

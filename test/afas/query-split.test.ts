@@ -19,16 +19,31 @@ describe('query splitting', () => {
     expect(plan.parts.length).toBeGreaterThan(1);
     expect(plan.parts.flatMap((p) => p ?? [])).toEqual(filter.groups);
     for (const part of plan.parts) {
-      const query = connectorQueryString({ skip: 9_999_999_999, take: 5000, orderBy: plan.orderBy, groups: part, json: plan.json });
+      const query = connectorQueryString({
+        skip: 9_999_999_999,
+        take: 5000,
+        orderBy: plan.orderBy,
+        groups: part,
+        json: plan.json,
+      });
       expect(query.length).toBeLessThanOrEqual(MAX_QUERY_LENGTH);
       // Greedy: adding the next group would not have fitted.
     }
-    const whole = connectorQueryString({ skip: 0, take: 5000, orderBy: plan.orderBy, groups: filter.groups, json: false });
+    const whole = connectorQueryString({
+      skip: 0,
+      take: 5000,
+      orderBy: plan.orderBy,
+      groups: filter.groups,
+      json: false,
+    });
     expect(whole.length).toBeGreaterThan(MAX_QUERY_LENGTH);
   });
 
   it('splits in filterjson mode too', () => {
-    const filter = where.in('Description', Array.from({ length: 200 }, (_, i) => `item ${i}, with comma`));
+    const filter = where.in(
+      'Description',
+      Array.from({ length: 200 }, (_, i) => `item ${i}, with comma`),
+    );
     const plan = planPages('C', { orderBy: ['Id'], filter }, 100);
     expect(plan.json).toBe(true);
     expect(plan.parts.length).toBeGreaterThan(1);
@@ -36,7 +51,9 @@ describe('query splitting', () => {
   });
 
   it('refuses a single AND group that is too long on its own', () => {
-    const filter = where.and(...Array.from({ length: 120 }, (_, i) => where.eq(`Field${i}`, 'some-long-value')));
+    const filter = where.and(
+      ...Array.from({ length: 120 }, (_, i) => where.eq(`Field${i}`, 'some-long-value')),
+    );
     expect(() => planPages('C', { orderBy: ['Id'], filter }, 100)).toThrow(AfasQueryTooLongError);
     try {
       planFilterSplit(filter.groups, () => 5000, MAX_QUERY_LENGTH);
@@ -48,7 +65,13 @@ describe('query splitting', () => {
   });
 
   it('measures the query from "?" inclusive against 2,049', () => {
-    const q = connectorQueryString({ skip: 0, take: 10, orderBy: [{ field: 'A', descending: true }], groups: null, json: false });
+    const q = connectorQueryString({
+      skip: 0,
+      take: 10,
+      orderBy: [{ field: 'A', descending: true }],
+      groups: null,
+      json: false,
+    });
     expect(q).toBe('?skip=0&take=10&orderbyfieldids=-A');
   });
 });

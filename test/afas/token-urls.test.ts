@@ -14,13 +14,21 @@ describe('AfasToken', () => {
     expect(new AfasToken(DATA).authorizationHeader()).toBe(`AfasToken ${B64}`);
     expect(new AfasToken(`${XML}\r\n`).authorizationHeader()).toBe(`AfasToken ${B64}`);
     expect(new AfasToken(B64).authorizationHeader()).toBe(`AfasToken ${B64}`);
-    expect(new AfasToken(`<token>\n  <version>1</version>\n  <data>${DATA}</data>\n</token>`).authorizationHeader()).toBe(
-      `AfasToken ${B64}`,
-    );
+    expect(
+      new AfasToken(
+        `<token>\n  <version>1</version>\n  <data>${DATA}</data>\n</token>`,
+      ).authorizationHeader(),
+    ).toBe(`AfasToken ${B64}`);
   });
 
   it('rejects a malformed token without echoing it', () => {
-    for (const bad of ['', 'abc', 'has space in it', `<token><data>${DATA}</data></token>`, 'secret-with-dash!']) {
+    for (const bad of [
+      '',
+      'abc',
+      'has space in it',
+      `<token><data>${DATA}</data></token>`,
+      'secret-with-dash!',
+    ]) {
       try {
         new AfasToken(bad);
         expect.unreachable(bad);
@@ -33,7 +41,12 @@ describe('AfasToken', () => {
 
   it('never shows the secret in string forms, and redacts every form from text', () => {
     const token = new AfasToken(XML);
-    for (const text of [String(token), JSON.stringify({ token }), inspect(token), inspect({ token }, { depth: 5 })]) {
+    for (const text of [
+      String(token),
+      JSON.stringify({ token }),
+      inspect(token),
+      inspect({ token }, { depth: 5 }),
+    ]) {
       expect(text).not.toContain(DATA);
       expect(text).not.toContain(B64);
     }
@@ -43,9 +56,13 @@ describe('AfasToken', () => {
 
 describe('base URLs', () => {
   it('maps environment id + type to AFAS Online', () => {
-    expect(afasOnlineBaseUrl('12345', 'production')).toBe('https://12345.rest.afas.online/ProfitRestServices');
+    expect(afasOnlineBaseUrl('12345', 'production')).toBe(
+      'https://12345.rest.afas.online/ProfitRestServices',
+    );
     expect(afasOnlineBaseUrl('12345', 'test')).toBe('https://12345.resttest.afas.online/ProfitRestServices');
-    expect(afasOnlineBaseUrl('12345', 'accept')).toBe('https://12345.restaccept.afas.online/ProfitRestServices');
+    expect(afasOnlineBaseUrl('12345', 'accept')).toBe(
+      'https://12345.restaccept.afas.online/ProfitRestServices',
+    );
   });
 
   it('validates the environment id and type', () => {
@@ -61,12 +78,20 @@ describe('base URLs', () => {
     expect(resolveBaseUrl({ ...base, baseUrl: 'http://127.0.0.1:8080/ProfitRestServices/' })).toBe(
       'http://127.0.0.1:8080/ProfitRestServices',
     );
-    expect(resolveBaseUrl({ ...base, baseUrl: 'https://proxy.example/afas' })).toBe('https://proxy.example/afas');
-    for (const bad of ['ftp://x/y', 'not a url', 'http://user:pw@host/x', 'http://host/x?y=1', 'file:///etc/passwd']) {
+    expect(resolveBaseUrl({ ...base, baseUrl: 'https://proxy.example/afas' })).toBe(
+      'https://proxy.example/afas',
+    );
+    for (const bad of [
+      'ftp://x/y',
+      'not a url',
+      'http://user:pw@host/x',
+      'http://host/x?y=1',
+      'file:///etc/passwd',
+    ]) {
       expect(() => resolveBaseUrl({ ...base, baseUrl: bad }), bad).toThrow(AfasUsageError);
     }
-    expect(() => resolveBaseUrl({ environmentId: 'abc', environmentType: 'test', baseUrl: 'http://x' })).toThrow(
-      AfasUsageError,
-    );
+    expect(() =>
+      resolveBaseUrl({ environmentId: 'abc', environmentType: 'test', baseUrl: 'http://x' }),
+    ).toThrow(AfasUsageError);
   });
 });

@@ -81,7 +81,9 @@ describe('convertValue', () => {
       expect(err.rowKey).toBe('UnitId=1, EntryNo=5');
     }
     expect(dataError(() => convertValue(f('int'), 'abc', ctx)).message).toContain('"abc"');
-    expect(dataError(() => convertValue(f('date'), '2024-02-30T00:00:00Z', ctx)).message).toContain('2024-02-30');
+    expect(dataError(() => convertValue(f('date'), '2024-02-30T00:00:00Z', ctx)).message).toContain(
+      '2024-02-30',
+    );
   });
 });
 
@@ -99,7 +101,13 @@ describe('createRowConverter', () => {
   });
 
   it('types every metainfo field, fills missing with null and drops unknown fields', () => {
-    const row = convert({ UnitId: 1, EntryNo: 7, AmtDebit: 10.1, EntryDate: '2024-01-02T00:00:00Z', Extra: 'x' });
+    const row = convert({
+      UnitId: 1,
+      EntryNo: 7,
+      AmtDebit: 10.1,
+      EntryDate: '2024-01-02T00:00:00Z',
+      Extra: 'x',
+    });
     expect(row).toEqual({
       UnitId: 1,
       EntryNo: 7,

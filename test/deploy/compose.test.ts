@@ -109,7 +109,8 @@ function interpolate(value: string, env: Record<string, string | undefined>): st
 /** A compose duration such as `90s`, `1m30s` or `2m`, in seconds. */
 function durationSeconds(text: string): number {
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new Error(`not a duration: ${text}`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new Error(`not a duration: ${text}`);
   const unit: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 };
   return parts.reduce((sum, p) => sum + Number(p[1]) * unit[p[2]!]!, 0);
 }
@@ -173,7 +174,9 @@ describe('docker-compose.yml: services and images', () => {
       const volume = (service(name).volumes ?? []).find((v) => v.endsWith(':/var/lib/postgresql/data'));
       expect(volume, `${name} data volume`).toBeDefined();
       const volumeName = volume!.split(':')[0]!;
-      expect(Object.keys(compose.volumes ?? {}), `${name} volume is declared as a named volume`).toContain(volumeName);
+      expect(Object.keys(compose.volumes ?? {}), `${name} volume is declared as a named volume`).toContain(
+        volumeName,
+      );
       expect([service(name).healthcheck?.test ?? []].flat().join(' ')).toContain('pg_isready');
     }
   });
@@ -427,7 +430,10 @@ describe('temporal-create-namespace', () => {
         env: { ...scriptEnv, SEARCH_ATTRIBUTES: `${name}=Int` },
         timeout: 90_000,
       });
-      await expect(failure).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(name) as unknown });
+      await expect(failure).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(name) as unknown,
+      });
     });
 
     it('fails when the server never becomes healthy', async () => {

@@ -1,7 +1,10 @@
 // Starts what the integration tests need, once per run: a real `temporal server start-dev`
 // (headless, free ports, our search attributes) and a check that PostgreSQL answers. Missing
 // pieces fail the run with a message saying how to get them; nothing is skipped.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
@@ -14,6 +17,8 @@ declare module 'vitest' {
     temporalAddress: string;
     workflowBundlePath: string;
     pgAdminUrl: string;
+    /** Compiled project (`dist/`), for tests that run the worker or CLI as a real process. */
+    distDir: string;
   }
 }
 
@@ -35,24 +40,51 @@ async function assertPostgres(url: string): Promise<void> {
 
 let server: RunningDevServer | undefined;
 
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Compiles src/ to dist/ so subprocess tests run the same code as production. Type errors are
+ * `npm run typecheck`'s business; here only missing output is fatal.
+ */
+async function buildDist(): Promise<void> {
+  const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
+  const outcome = await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT }).catch(
+    (error: { stdout?: string }) => error,
+  );
+  await promisify(execFile)(process.execPath, [`${ROOT}scripts/copy-assets.mjs`], { cwd: ROOT });
+  if (!existsSync(`${ROOT}dist/worker.js`)) {
+    throw new Error(`building dist/ for the tests failed: ${String((outcome as { stdout?: string }).stdout ?? '').slice(0, 2000)}`);
+  }
+}
+
 export default async function setup(project: TestProject) {
   const adminUrl = testAdminUrl();
   await assertPostgres(adminUrl);
-  const [started, bundle] = await Promise.all([
+  const [started, bundled] = await Promise.allSettled([
     startDevServer({ extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=400'] }),
     bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url)),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     }),
   ]);
-  server = started;
+  if (started.status === 'rejected') throw started.reason;
+  server = started.value;
+  if (bundled.status === 'rejected') {
+    await server.stop();
+    throw bundled.reason;
+  }
+  const bundle = bundled.value;
+  const running = server;
+  await buildDist();
+  await writeFile(`${ROOT}dist/workflow-bundle.js`, bundle.code);
   const dir = fileURLToPath(new URL('../../.vitest-temporal/', import.meta.url));
   await mkdir(dir, { recursive: true });
   const bundlePath = `${dir}workflow-bundle-${process.pid}.js`;
   await writeFile(bundlePath, bundle.code);
-  project.provide('temporalAddress', server.address);
+  project.provide('temporalAddress', running.address);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('pgAdminUrl', adminUrl);
+  project.provide('distDir', `${ROOT}dist/`);
   return async () => {
     await server?.stop();
   };

@@ -59,7 +59,9 @@ function connector(id: string, source: SourceName, description: LocalizedText): 
 }
 
 function buildCatalog(): GetConnectorSpec[] {
-  const profit = STANDARD.map((entry) => connector(`Profit_${entry.suffix}`, entry.source, entry.description));
+  const profit = STANDARD.map((entry) =>
+    connector(`Profit_${entry.suffix}`, entry.source, entry.description),
+  );
   // Finstack ships its own (custom) GetConnector set. Custom connectors describe themselves with
   // their id, and the administrations connector has its own field names and fixed filter.
   const finstack = STANDARD.map((entry) => {

@@ -32,7 +32,9 @@ type Declaration = readonly [
   length: number,
   nl: string,
   en: string,
-  options?: Partial<Pick<UpdateFieldSpec, 'primaryKey' | 'mandatory' | 'decimals' | 'controlType' | 'values'>>,
+  options?: Partial<
+    Pick<UpdateFieldSpec, 'primaryKey' | 'mandatory' | 'decimals' | 'controlType' | 'values'>
+  >,
 ];
 
 function declare(declarations: readonly Declaration[]): UpdateFieldSpec[] {

@@ -58,7 +58,9 @@ function periodRow(data: SimulatorData, unit: number, year: number, period: numb
 function periodContaining(data: SimulatorData, unit: number, day: number): Row | undefined {
   return data.master.periods
     .all()
-    .find((row) => row['Unit'] === unit && (row['DateFrom'] as number) <= day && day <= (row['DateTo'] as number));
+    .find(
+      (row) => row['Unit'] === unit && (row['DateFrom'] as number) <= day && day <= (row['DateTo'] as number),
+    );
 }
 
 function validateAllocation(data: SimulatorData, unit: number, account: Row, element: UpdateElement): void {
@@ -67,9 +69,12 @@ function validateAllocation(data: SimulatorData, unit: number, account: Row, ele
   for (const axis of ALLOCATION_AXES) {
     const setting = account[`DimAx${axis.axis}`];
     const codes = dims
-      .map((dim) => readString(dim.fields, `DiC${axis.axis}`, label(FI_DIM_ENTRIES, `DiC${axis.axis}`), false))
+      .map((dim) =>
+        readString(dim.fields, `DiC${axis.axis}`, label(FI_DIM_ENTRIES, `DiC${axis.axis}`), false),
+      )
       .filter((code): code is string => code !== undefined);
-    if (setting === 'V' && codes.length === 0) throw profitErrors.allocationRequired(axis.description, accountNo);
+    if (setting === 'V' && codes.length === 0)
+      throw profitErrors.allocationRequired(axis.description, accountNo);
     if (setting !== 'V' && setting !== 'O') continue;
     for (const code of codes) {
       if (data.master.allocationAssignments.get([unit, accountNo, axis.axis, code]) === undefined) {
@@ -106,7 +111,8 @@ function validateLine(data: SimulatorData, unit: number, element: UpdateElement)
   if (vatCode !== undefined) {
     const vat = data.master.vatCodes.get([vatCode]);
     if (vat === undefined) throw profitErrors.valueDoesNotExist(label(FI_ENTRY_LINES, 'VaId'));
-    if (ledgerAccount !== undefined && ledgerAccount['VatAllowed'] !== true) throw profitErrors.vatNotAllowed(account);
+    if (ledgerAccount !== undefined && ledgerAccount['VatAllowed'] !== true)
+      throw profitErrors.vatNotAllowed(account);
     vatPercentage = (vat['VatPerc'] as number | null) ?? 0;
   }
   if (ledgerAccount !== undefined) validateAllocation(data, unit, ledgerAccount, element);
@@ -133,8 +139,12 @@ function existingEntry(
   lines: readonly UpdateElement[],
 ): number {
   const entryLabel = label(FI_ENTRY_LINES, 'EnNo');
-  const fromHeader = readInt(element.fields, 'EnNo', entryLabel, false) ?? readInt(element.attributes, 'EnNo', entryLabel, false);
-  const fromLine = lines.map((line) => readInt(line.fields, 'EnNo', entryLabel, false)).find((n) => n !== undefined);
+  const fromHeader =
+    readInt(element.fields, 'EnNo', entryLabel, false) ??
+    readInt(element.attributes, 'EnNo', entryLabel, false);
+  const fromLine = lines
+    .map((line) => readInt(line.fields, 'EnNo', entryLabel, false))
+    .find((n) => n !== undefined);
   const entryNo = fromHeader ?? fromLine;
   if (entryNo === undefined) throw profitErrors.mandatoryField(entryLabel);
   const rows = data.journal.entryRows(unit, entryNo);
@@ -144,7 +154,11 @@ function existingEntry(
   return entryNo;
 }
 
-function validateEntry(data: SimulatorData, element: UpdateElement, mode: 'insert' | 'replace'): ValidatedEntry {
+function validateEntry(
+  data: SimulatorData,
+  element: UpdateElement,
+  mode: 'insert' | 'replace',
+): ValidatedEntry {
   const fields = element.fields;
   const year = readInt(fields, 'Year', label(FI_ENTRY_HEADER, 'Year'), true);
   const period = readInt(fields, 'Peri', label(FI_ENTRY_HEADER, 'Peri'), true);
@@ -211,7 +225,9 @@ export function saveFiEntries(
   body: unknown,
   mode: 'insert' | 'replace',
 ): FiEntryResult[] {
-  const entries = parseUpdateBody(body, FI_ENTRY_HEADER.name).map((element) => validateEntry(data, element, mode));
+  const entries = parseUpdateBody(body, FI_ENTRY_HEADER.name).map((element) =>
+    validateEntry(data, element, mode),
+  );
   return entries.map((entry) => {
     let entryNo: number;
     if (entry.replaces !== undefined) {
@@ -261,4 +277,3 @@ export function deleteFiEntries(data: SimulatorData, ledger: Ledger, key: FiEntr
   }
   return entryNumbers.reduce((removed, entryNo) => removed + ledger.removeEntry(unit, entryNo), 0);
 }
-

@@ -20,7 +20,8 @@ function postingAccountResolver(sources: PeriodBalanceSources): (row: number) =>
   for (const debtor of sources.debtors.all()) {
     const id = debtor['DebtorId'];
     const collect = debtor['CollectAccount'];
-    if (typeof id === 'string') debtorCollect.set(id, typeof collect === 'string' ? collect : DEBTOR_COLLECT_ACCOUNT);
+    if (typeof id === 'string')
+      debtorCollect.set(id, typeof collect === 'string' ? collect : DEBTOR_COLLECT_ACCOUNT);
   }
   const byCode = new Map<number, string>();
   return (row) => {
@@ -40,7 +41,14 @@ function postingAccountResolver(sources: PeriodBalanceSources): (row: number) =>
 }
 
 /** A deterministic monthly budget (cents) for profit-and-loss accounts; null for balance accounts. */
-function budgetFor(seed: number, unit: number, year: number, period: number, account: string, type: unknown): number | null {
+function budgetFor(
+  seed: number,
+  unit: number,
+  year: number,
+  period: number,
+  account: string,
+  type: unknown,
+): number | null {
   if (type !== 'R') return null;
   const accountNumber = Number.parseInt(account, 10) || 0;
   return (hash32(seed, 4_001, unit, year, period, accountNumber) % 1_000_000) * 10;
@@ -66,7 +74,9 @@ export function buildPeriodBalances(sources: PeriodBalanceSources): Row[] {
       accountNames.push(account);
       accountCodes.set(account, accountIndex);
     }
-    const key = ((journal.unitOf(row) * 10_000 + journal.yearOf(row)) * 100 + journal.periodOf(row)) * 100_000 + accountIndex;
+    const key =
+      ((journal.unitOf(row) * 10_000 + journal.yearOf(row)) * 100 + journal.periodOf(row)) * 100_000 +
+      accountIndex;
     const sum = sums.get(key);
     if (sum === undefined) sums.set(key, { debit: journal.debitOf(row), credit: journal.creditOf(row) });
     else {

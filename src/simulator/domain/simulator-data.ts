@@ -32,7 +32,14 @@ export interface DataOptions {
 /** Master tables that the control API may change directly. */
 export type MasterSource = Extract<
   SourceName,
-  'administrations' | 'accounts' | 'journals' | 'periods' | 'debtors' | 'creditors' | 'vatCodes' | 'allocationAssignments'
+  | 'administrations'
+  | 'accounts'
+  | 'journals'
+  | 'periods'
+  | 'debtors'
+  | 'creditors'
+  | 'vatCodes'
+  | 'allocationAssignments'
 >;
 
 export const MASTER_SOURCES: readonly MasterSource[] = [
@@ -57,17 +64,32 @@ export class SimulatorData {
   readonly master: Readonly<Record<MasterSource, RowTable>>;
   private finstackIds: readonly number[] | undefined;
   private finstackVersion = 0;
-  private readonly derived: Readonly<Record<'periodBalances' | 'changedEntryDates' | 'finstackAdministrations', DerivedTable>>;
+  private readonly derived: Readonly<
+    Record<'periodBalances' | 'changedEntryDates' | 'finstackAdministrations', DerivedTable>
+  >;
 
   constructor(readonly options: DataOptions) {
-    const masterOptions = { seed: options.seed, administrations: options.administrations, years: options.years, asOfWall: options.asOfWall };
+    const masterOptions = {
+      seed: options.seed,
+      administrations: options.administrations,
+      years: options.years,
+      asOfWall: options.asOfWall,
+    };
     const debtors = debtorRows(masterOptions);
     const creditors = creditorRows(masterOptions);
     this.master = {
-      administrations: new RowTable('administrations', SOURCE_SCHEMAS.administrations, administrationRows(options.administrations)),
+      administrations: new RowTable(
+        'administrations',
+        SOURCE_SCHEMAS.administrations,
+        administrationRows(options.administrations),
+      ),
       accounts: new RowTable('accounts', SOURCE_SCHEMAS.accounts, accountRows()),
       journals: new RowTable('journals', SOURCE_SCHEMAS.journals, journalRows(options.administrations)),
-      periods: new RowTable('periods', SOURCE_SCHEMAS.periods, periodRows(options.administrations, options.years)),
+      periods: new RowTable(
+        'periods',
+        SOURCE_SCHEMAS.periods,
+        periodRows(options.administrations, options.years),
+      ),
       debtors: new RowTable('debtors', SOURCE_SCHEMAS.debtors, debtors),
       creditors: new RowTable('creditors', SOURCE_SCHEMAS.creditors, creditors),
       vatCodes: new RowTable('vatCodes', SOURCE_SCHEMAS.vatCodes, vatCodeRows()),
@@ -111,7 +133,10 @@ export class SimulatorData {
         'changedEntryDates',
         SOURCE_SCHEMAS.changedEntryDates,
         () => String(this.changedDays.version()),
-        () => this.changedDays.entries().map(([entryDate, modified]): Row => ({ EntryDate: entryDate, Modified: modified })),
+        () =>
+          this.changedDays
+            .entries()
+            .map(([entryDate, modified]): Row => ({ EntryDate: entryDate, Modified: modified })),
       ),
       finstackAdministrations: new DerivedTable(
         'finstackAdministrations',
@@ -150,6 +175,9 @@ export class SimulatorData {
     return this.master.administrations
       .all()
       .filter((row) => allowed === undefined || allowed.has(row['AdminId'] as number))
-      .map((row) => ({ AdministrationId: row['AdminId'] ?? null, AdministrationName: row['AdminNm'] ?? null }));
+      .map((row) => ({
+        AdministrationId: row['AdminId'] ?? null,
+        AdministrationName: row['AdminNm'] ?? null,
+      }));
   }
 }

@@ -27,18 +27,43 @@ function display(value: unknown): string {
 }
 
 export function readInt(fields: Fields, id: string, label: LocalizedText, mandatory: true): number;
-export function readInt(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): number | undefined;
-export function readInt(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): number | undefined {
+export function readInt(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): number | undefined;
+export function readInt(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): number | undefined {
   const value = require(fields, id, label, mandatory);
   if (value === undefined) return undefined;
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
   if (!Number.isSafeInteger(number)) throw profitErrors.typeMismatch(label, display(value));
   return number;
 }
 
 export function readString(fields: Fields, id: string, label: LocalizedText, mandatory: true): string;
-export function readString(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): string | undefined;
-export function readString(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): string | undefined {
+export function readString(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): string | undefined;
+export function readString(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): string | undefined {
   const value = require(fields, id, label, mandatory);
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
@@ -48,8 +73,18 @@ export function readString(fields: Fields, id: string, label: LocalizedText, man
 
 /** A date field as the wall seconds of its day (midnight). */
 export function readDate(fields: Fields, id: string, label: LocalizedText, mandatory: true): number;
-export function readDate(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): number | undefined;
-export function readDate(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): number | undefined {
+export function readDate(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): number | undefined;
+export function readDate(
+  fields: Fields,
+  id: string,
+  label: LocalizedText,
+  mandatory: boolean,
+): number | undefined {
   const value = require(fields, id, label, mandatory);
   if (value === undefined) return undefined;
   const parsed = typeof value === 'string' ? parseWallDateTime(value) : undefined;

@@ -80,7 +80,10 @@ function remember(list: string[], invoice: string): void {
   if (list.length > 64) list.shift();
 }
 
-function salesEntry(ctx: EntryContext, size: number): { journal: string; lines: DraftLine[]; voucher: string } {
+function salesEntry(
+  ctx: EntryContext,
+  size: number,
+): { journal: string; lines: DraftLine[]; voucher: string } {
   const { prng } = ctx;
   const debtorIndex = prng.int(0, DEBTOR_COUNT - 1);
   const debtor = debtorId(debtorIndex);
@@ -134,7 +137,10 @@ function salesEntry(ctx: EntryContext, size: number): { journal: string; lines: 
   return { journal: JOURNAL_IDS.sales, lines, voucher: invoice };
 }
 
-function purchaseEntry(ctx: EntryContext, size: number): { journal: string; lines: DraftLine[]; voucher: string } {
+function purchaseEntry(
+  ctx: EntryContext,
+  size: number,
+): { journal: string; lines: DraftLine[]; voucher: string } {
   const { prng } = ctx;
   const creditorIndex = prng.int(0, CREDITOR_COUNT - 1);
   const creditor = creditorId(creditorIndex);
@@ -187,7 +193,10 @@ function purchaseEntry(ctx: EntryContext, size: number): { journal: string; line
   return { journal: JOURNAL_IDS.purchase, lines, voucher: invoice };
 }
 
-function bankEntry(ctx: EntryContext, size: number): { journal: string; lines: DraftLine[]; voucher: string } {
+function bankEntry(
+  ctx: EntryContext,
+  size: number,
+): { journal: string; lines: DraftLine[]; voucher: string } {
   const { prng } = ctx;
   const receipts = prng.chance(0.5);
   const counter: DraftLine[] = [];
@@ -251,7 +260,10 @@ function bankEntry(ctx: EntryContext, size: number): { journal: string; lines: D
   return { journal: JOURNAL_IDS.bank, lines: [bankLine, ...counter], voucher };
 }
 
-function memorialEntry(ctx: EntryContext, size: number): { journal: string; lines: DraftLine[]; voucher: string } {
+function memorialEntry(
+  ctx: EntryContext,
+  size: number,
+): { journal: string; lines: DraftLine[]; voucher: string } {
   const { prng } = ctx;
   const salaries = prng.chance(0.6);
   const month = MONTH_NAMES[ctx.month - 1] ?? '';

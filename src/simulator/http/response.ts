@@ -66,7 +66,11 @@ export class ResponseWriter {
 
   async sendProfitError(error: ProfitError): Promise<void> {
     const externalMessage = localize(error.text, this.language);
-    const body = { externalMessage, errorNumber: error.errorNumber, profitLogReference: newProfitLogReference() };
+    const body = {
+      externalMessage,
+      errorNumber: error.errorNumber,
+      profitLogReference: newProfitLogReference(),
+    };
     await this.sendJson(error.status, body, {
       'X-Profit-Error': Buffer.from(externalMessage, 'utf8').toString('base64'),
     });
@@ -131,7 +135,11 @@ export class ResponseWriter {
       this.destroySocket();
       return;
     }
-    this.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
+    this.writeHead(status, {
+      ...headers,
+      'Content-Type': contentType,
+      'Content-Length': String(bytes.length),
+    });
     this.res.end(bytes);
     await this.settled();
   }

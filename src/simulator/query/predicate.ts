@@ -39,31 +39,35 @@ function typedOperand(field: FieldSpec, text: string): string | number {
   }
 }
 
-function comparable(field: FieldSpec, value: CellValue): string | number {
-  if (field.dataType === 'string') return String(value).toLowerCase();
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value as number;
+type Test<T> = (value: T) => boolean;
+
+/** A comparison against a fixed operand, specialised per operator so the hot loop stays small. */
+function operandTest<T extends string | number>(operator: number, operand: T): Test<T> {
+  switch (operator) {
+    case 1:
+      return (value) => value === operand;
+    case 2:
+      return (value) => value >= operand;
+    case 3:
+      return (value) => value <= operand;
+    case 4:
+      return (value) => value > operand;
+    case 5:
+      return (value) => value < operand;
+    default:
+      return (value) => value !== operand;
+  }
 }
 
 function comparison(field: FieldSpec, operator: number, text: string): ValuePredicate {
   const operand = typedOperand(field, text);
-  const test = (a: string | number): boolean => {
-    switch (operator) {
-      case 1:
-        return a === operand;
-      case 2:
-        return a >= operand;
-      case 3:
-        return a <= operand;
-      case 4:
-        return a > operand;
-      case 5:
-        return a < operand;
-      default:
-        return a !== operand;
-    }
-  };
-  return (value) => value !== null && test(comparable(field, value));
+  if (typeof operand === 'string') {
+    const test = operandTest(operator, operand);
+    return (value) => value !== null && test(String(value).toLowerCase());
+  }
+  const test = operandTest(operator, operand);
+  if (field.dataType === 'boolean') return (value) => value !== null && test(value === true ? 1 : 0);
+  return (value) => value !== null && test(value as number);
 }
 
 function like(field: FieldSpec, pattern: string, negate: boolean): ValuePredicate {
@@ -129,20 +133,45 @@ function rowPredicate(table: Table, field: FieldSpec, predicate: ValuePredicate)
   };
 }
 
+function allOf(tests: readonly RowPredicate[]): RowPredicate {
+  const [first, second] = tests;
+  if (tests.length === 1 && first !== undefined) return first;
+  if (tests.length === 2 && first !== undefined && second !== undefined)
+    return (row) => first(row) && second(row);
+  return (row) => {
+    for (const test of tests) if (!test(row)) return false;
+    return true;
+  };
+}
+
+function anyOf(tests: readonly RowPredicate[]): RowPredicate {
+  const [first] = tests;
+  if (tests.length === 1 && first !== undefined) return first;
+  return (row) => {
+    for (const test of tests) if (test(row)) return true;
+    return false;
+  };
+}
+
 /** All filter sets must match; within a set any group; within a group every condition. */
 export function compileFilters(
   filterSets: readonly FilterGroups[],
   table: Table,
   fields: ReadonlyMap<string, FieldSpec>,
 ): RowPredicate {
-  const sets = filterSets.map((groups) =>
-    groups.map((conditions) =>
-      conditions.map((condition) => {
-        const field = fields.get(condition.fieldId);
-        if (field === undefined) throw profitErrors.fieldNotFound(condition.fieldId);
-        return rowPredicate(table, field, valuePredicate(field, condition));
-      }),
+  return allOf(
+    filterSets.map((groups) =>
+      anyOf(
+        groups.map((conditions) =>
+          allOf(
+            conditions.map((condition) => {
+              const field = fields.get(condition.fieldId);
+              if (field === undefined) throw profitErrors.fieldNotFound(condition.fieldId);
+              return rowPredicate(table, field, valuePredicate(field, condition));
+            }),
+          ),
+        ),
+      ),
     ),
   );
-  return (row) => sets.every((groups) => groups.some((conditions) => conditions.every((test) => test(row))));
 }

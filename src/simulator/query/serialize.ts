@@ -6,13 +6,32 @@ import { cellJsonFormatter } from './cell-format.js';
 export function compileRowSerializer(fields: readonly FieldSpec[], table: Table): (row: number) => string {
   const columns = fields.map((field, index) => ({
     prefix: `${index === 0 ? '{' : ','}${JSON.stringify(field.id)}:`,
-    read: table.reader(field.id),
-    format: cellJsonFormatter(field),
+    text: cellWriter(field, table),
   }));
   return (row) => {
     let text = '';
-    for (const column of columns) text += column.prefix + column.format(column.read(row));
+    for (const column of columns) text += column.prefix + column.text(row);
     return `${text}}`;
+  };
+}
+
+/** The JSON text of one column per row; dictionary-encoded columns reuse the text per code. */
+function cellWriter(field: FieldSpec, table: Table): (row: number) => string {
+  const format = cellJsonFormatter(field);
+  const dictionary = table.dictionary?.(field.id);
+  if (dictionary === undefined) {
+    const read = table.reader(field.id);
+    return (row) => format(read(row));
+  }
+  const texts: (string | undefined)[] = [];
+  return (row) => {
+    const code = dictionary.codeOf(row);
+    let text = texts[code];
+    if (text === undefined) {
+      text = format(dictionary.valueAt(code));
+      texts[code] = text;
+    }
+    return text;
   };
 }
 

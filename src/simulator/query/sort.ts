@@ -1,9 +1,14 @@
 import { compareCells, type CellValue, type Table } from '../store/table.js';
 import type { OrderKey } from './order.js';
 
+interface NumericKeyColumn {
+  readonly kind: 'numeric';
+  readonly values: Float64Array;
+  readonly sign: number;
+}
+
 type KeyColumn =
-  | { readonly kind: 'numeric'; readonly values: Float64Array; readonly sign: number }
-  | { readonly kind: 'cells'; readonly values: CellValue[]; readonly sign: number };
+  NumericKeyColumn | { readonly kind: 'cells'; readonly values: CellValue[]; readonly sign: number };
 
 function keyColumn(rows: Int32Array, table: Table, key: OrderKey): KeyColumn {
   const sign = key.descending ? -1 : 1;
@@ -15,6 +20,28 @@ function keyColumn(rows: Int32Array, table: Table, key: OrderKey): KeyColumn {
   }
   const read = table.reader(key.fieldId);
   return { kind: 'cells', values: Array.from(rows, (row) => read(row)), sign };
+}
+
+type PositionComparator = (a: number, b: number) => number;
+
+/** Position comparator; all-numeric keys (the journal-line case) get a tight loop over arrays. */
+function comparator(columns: readonly KeyColumn[]): PositionComparator {
+  const numeric = columns.filter((column): column is NumericKeyColumn => column.kind === 'numeric');
+  if (numeric.length === columns.length) {
+    const values = numeric.map((column) => column.values);
+    const signs = numeric.map((column) => column.sign);
+    const count = values.length;
+    return (a, b) => {
+      for (let k = 0; k < count; k++) {
+        const column = values[k]!;
+        const x = column[a]!;
+        const y = column[b]!;
+        if (x !== y) return x < y ? -signs[k]! : signs[k]!;
+      }
+      return a - b;
+    };
+  }
+  return (a, b) => compareAt(columns, a, b);
 }
 
 function compareAt(columns: readonly KeyColumn[], a: number, b: number): number {
@@ -39,10 +66,10 @@ function compareAt(columns: readonly KeyColumn[], a: number, b: number): number 
  */
 export function sortRows(rows: Int32Array, table: Table, order: readonly OrderKey[]): Int32Array {
   if (order.length === 0 || rows.length < 2) return rows;
-  const columns = order.map((key) => keyColumn(rows, table, key));
+  const compare = comparator(order.map((key) => keyColumn(rows, table, key)));
   let sorted = true;
   for (let i = 1; i < rows.length; i++) {
-    if (compareAt(columns, i - 1, i) > 0) {
+    if (compare(i - 1, i) > 0) {
       sorted = false;
       break;
     }
@@ -50,7 +77,7 @@ export function sortRows(rows: Int32Array, table: Table, order: readonly OrderKe
   if (sorted) return rows;
   const permutation = new Int32Array(rows.length);
   for (let i = 0; i < permutation.length; i++) permutation[i] = i;
-  permutation.sort((a, b) => compareAt(columns, a, b));
+  permutation.sort(compare);
   const result = new Int32Array(rows.length);
   for (let i = 0; i < result.length; i++) result[i] = rows[permutation[i]!]!;
   return result;

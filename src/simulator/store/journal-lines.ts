@@ -45,26 +45,26 @@ function entryKey(unitId: number, entryNo: number): number {
   return unitId * UNIT_FACTOR + entryNo;
 }
 
-function grownInt32(source: Int32Array, capacity: number, fill = 0): Int32Array {
+function grownInt32(source: Int32Array, capacity: number, fill = 0): Int32Array<ArrayBuffer> {
   const target = new Int32Array(capacity);
   if (fill !== 0) target.fill(fill);
   target.set(source);
   return target;
 }
 
-function grownFloat64(source: Float64Array, capacity: number): Float64Array {
+function grownFloat64(source: Float64Array, capacity: number): Float64Array<ArrayBuffer> {
   const target = new Float64Array(capacity);
   target.set(source);
   return target;
 }
 
-function grownInt16(source: Int16Array, capacity: number): Int16Array {
+function grownInt16(source: Int16Array, capacity: number): Int16Array<ArrayBuffer> {
   const target = new Int16Array(capacity);
   target.set(source);
   return target;
 }
 
-function grownUint8(source: Uint8Array, capacity: number): Uint8Array {
+function grownUint8(source: Uint8Array, capacity: number): Uint8Array<ArrayBuffer> {
   const target = new Uint8Array(capacity);
   target.set(source);
   return target;
@@ -203,7 +203,8 @@ export class JournalLineStore implements Table {
     const rows: number[] = [];
     if (code <= 0) return rows;
     for (let row = 0; row < this.count; row++) {
-      if (this.invoiceCode[row] === code && this.alive[row] === 1 && this.unitId[row] === unitId) rows.push(row);
+      if (this.invoiceCode[row] === code && this.alive[row] === 1 && this.unitId[row] === unitId)
+        rows.push(row);
     }
     return rows;
   }
@@ -344,7 +345,9 @@ export class JournalLineStore implements Table {
     };
   }
 
-  private dictionaryFor(fieldId: string): { dictionary: StringDictionary; codes: () => Int32Array } | undefined {
+  private dictionaryFor(
+    fieldId: string,
+  ): { dictionary: StringDictionary; codes: () => Int32Array } | undefined {
     switch (fieldId) {
       case 'JournalId':
         return { dictionary: this.journals, codes: () => this.journalCode };

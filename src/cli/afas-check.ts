@@ -1,0 +1,106 @@
+// The "Confirm" step of the AFAS setup, run from the CLI: is the token accepted, and does the App
+// connector hold every GetConnector the catalog needs? Talks to AFAS directly (source add/test).
+import { AfasClient, AfasError, AfasUsageError, classifyAfasError } from '../afas/index.js';
+import { changedDaysConnectorId, connectorIdFor, DATASETS, requiredConnectorIds } from '../catalog/index.js';
+import type { EnvironmentType } from '../db/sources.js';
+import { CliFailure, CliUsageError } from './errors.js';
+import type { Output } from './output.js';
+
+export interface ConnectionSettings {
+  environmentId: string;
+  environmentType: EnvironmentType;
+  baseUrl: string | null;
+  integrationId: string | null;
+  connectorPrefix: string;
+  connectorMap: Record<string, string>;
+}
+
+/** AFAS answered the check with an error; `rejected` when it refused the token or connector (401/403). */
+export class AfasCheckError extends CliFailure {
+  constructor(
+    message: string,
+    readonly rejected: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConnectorCheck {
+  ok: boolean;
+  baseUrl: string;
+  environment: string | null;
+  appName: string | null;
+  required: string[];
+  present: string[];
+  missing: string[];
+}
+
+/** Calls AFAS metainfo and compares it with the catalog. AFAS errors become one-line failures. */
+export async function checkConnectors(settings: ConnectionSettings, token: string, what: string): Promise<ConnectorCheck> {
+  let client: AfasClient;
+  try {
+    client = new AfasClient({
+      environmentId: settings.environmentId,
+      environmentType: settings.environmentType,
+      ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+      ...(settings.integrationId ? { integrationId: settings.integrationId } : {}),
+      token,
+      requestTimeoutMs: 30_000,
+      connections: 1,
+    });
+  } catch (error) {
+    if (error instanceof AfasUsageError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  try {
+    const meta = await client.metainfo();
+    const present = new Set(meta.getConnectors.map((connector) => connector.id));
+    const required = requiredConnectorIds(settings);
+    return {
+      ok: required.every((id) => present.has(id)),
+      baseUrl: client.baseUrl,
+      environment: meta.info?.envid ?? null,
+      appName: meta.info?.appName ?? null,
+      required,
+      present: required.filter((id) => present.has(id)),
+      missing: required.filter((id) => !present.has(id)),
+    };
+  } catch (error) {
+    // AfasError messages are built redacted: they never hold the token.
+    if (error instanceof AfasError) {
+      throw new AfasCheckError(`AFAS check of ${what} failed: ${error.message}`, classifyAfasError(error).class === 'auth');
+    }
+    throw error;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Which dataset each required connector serves (for --connector-map hints). */
+function datasetsByConnector(settings: ConnectionSettings): Map<string, string> {
+  const byConnector = new Map<string, string>();
+  for (const definition of DATASETS) {
+    byConnector.set(connectorIdFor(definition, settings), definition.name);
+    const changed = changedDaysConnectorId(definition, settings);
+    if (changed) byConnector.set(changed, `${definition.name}.changed_days`);
+  }
+  return byConnector;
+}
+
+export function printCheck(out: Output, check: ConnectorCheck, settings: ConnectionSettings): void {
+  out.fields([
+    ['AFAS', check.baseUrl],
+    ['environment', check.environment ?? '-'],
+    ['App connector', check.appName ?? '-'],
+    ['connectors', `${check.present.length} of ${check.required.length} required GetConnectors present`],
+  ]);
+  if (check.ok) return;
+  const datasets = datasetsByConnector(settings);
+  out.line('missing GetConnectors:');
+  for (const id of check.missing) out.line(`  ${id}  (dataset ${datasets.get(id) ?? '?'})`);
+  out.line(
+    `Add them to the App connector${check.appName ? ` "${check.appName}"` : ''} in AFAS Profit ` +
+      '(General > Management > App connectors > GetConnectors), or point a dataset at another connector ' +
+      'with --connector-map dataset=ConnectorId.',
+  );
+}

@@ -1,0 +1,104 @@
+// `source add` and `source update`: validate like AFAS's "Confirm" step, store the sealed token,
+// and keep the source's Temporal Schedule in step.
+import type { SourceRecord } from '../../db/sources.js';
+import type { ConnectionSettings } from '../afas-check.js';
+import type { CliRun } from '../context.js';
+import { CliFailure, CliUsageError } from '../errors.js';
+import { formatDuration } from '../output.js';
+import { parseSourceName } from '../parse.js';
+import { CONNECTION_FIELDS, changesFromFlags, mergeConnectorMap, type SourceFlags } from '../source-flags.js';
+import { checkTokenFlags } from '../token-input.js';
+
+/** Runs the connector check and prints it; a failed check stops the command (unless --skip-check). */
+async function confirm(cli: CliRun, name: string, settings: ConnectionSettings, token: string, verb: string): Promise<void> {
+  const { checkConnectors, printCheck } = await import('../afas-check.js');
+  const check = await checkConnectors(settings, token, `source "${name}"`);
+  printCheck(cli.out, check, settings);
+  if (!check.ok) {
+    throw new CliFailure(
+      `source "${name}" not ${verb}: the App connector lacks ${check.missing.length} required GetConnector(s) ` +
+        '(add them in AFAS, or pass --skip-check to store it anyway)',
+    );
+  }
+}
+
+function scheduleText(record: SourceRecord, paused: boolean): string {
+  return `syncs every ${formatDuration(record.syncIntervalSeconds)}${paused ? ' (schedule paused)' : ''}`;
+}
+
+export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
+  checkTokenFlags(flags, true);
+  const name = parseSourceName(rawName);
+  const changes = changesFromFlags(flags);
+  const settings: ConnectionSettings = {
+    environmentId: changes.environmentId ?? '',
+    environmentType: changes.environmentType ?? 'production',
+    baseUrl: changes.baseUrl ?? null,
+    integrationId: changes.integrationId ?? null,
+    connectorPrefix: changes.connectorPrefix ?? 'Profit_',
+    connectorMap: mergeConnectorMap({}, changes.connectorMap ?? {}),
+  };
+  await cli.ctx.secretKey();
+  const { readToken } = await import('../token-input.js');
+  const token = (await readToken(flags)) as string;
+  const app = await cli.ctx.app();
+  if (await app.sources.find(name)) {
+    throw new CliFailure(`source "${name}" already exists; change it with \`afas-sync source update ${name}\``);
+  }
+  if (flags.skipCheck) cli.out.note('note: --skip-check: storing the source without asking AFAS');
+  else await confirm(cli, name, settings, token, 'stored');
+  const target = await cli.ctx.temporal();
+  const { ensureSchedule } = await import('../../client/sync-control.js');
+  let record: SourceRecord;
+  try {
+    record = await app.sources.add({ name, ...changes, ...settings, token });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw new CliFailure(`source "${name}" already exists`);
+    throw error;
+  }
+  try {
+    await ensureSchedule(target, record, { paused: flags.paused === true });
+  } catch (error) {
+    // No half-registered source: without its schedule the row goes again.
+    await app.sources.remove(name).catch(() => undefined);
+    throw error;
+  }
+  cli.out.line(`source "${name}" added (token sealed with key ${record.tokenKeyId}); ${scheduleText(record, flags.paused === true)}`);
+  cli.out.line(`start a sync now with \`afas-sync sync ${name} --wait\``);
+}
+
+export async function updateSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
+  checkTokenFlags(flags, false);
+  const name = parseSourceName(rawName);
+  if (flags.paused !== undefined) throw new CliUsageError('use `afas-sync schedule <source> --pause|--resume` to pause or resume');
+  const changes = changesFromFlags(flags);
+  const rotating = flags.tokenFile !== undefined || flags.tokenStdin === true;
+  if (Object.keys(changes).length === 0 && !rotating) {
+    throw new CliUsageError('nothing to update: pass at least one option (see `afas-sync source update --help`)');
+  }
+  if (rotating) await cli.ctx.secretKey();
+  const { readToken } = await import('../token-input.js');
+  const token = await readToken(flags);
+  const app = await cli.ctx.app();
+  const current = await app.sources.get(name);
+  if (changes.connectorMap) changes.connectorMap = mergeConnectorMap(current.connectorMap, changes.connectorMap);
+  const settings: ConnectionSettings = {
+    environmentId: changes.environmentId ?? current.environmentId,
+    environmentType: changes.environmentType ?? current.environmentType,
+    baseUrl: changes.baseUrl === undefined ? current.baseUrl : changes.baseUrl,
+    integrationId: changes.integrationId === undefined ? current.integrationId : changes.integrationId,
+    connectorPrefix: changes.connectorPrefix ?? current.connectorPrefix,
+    connectorMap: changes.connectorMap ?? current.connectorMap,
+  };
+  const recheck = rotating || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
+  if (recheck && !flags.skipCheck) {
+    if (!token) await cli.ctx.secretKey();
+    await confirm(cli, name, settings, token ?? (await app.sources.token(name)), 'updated');
+  }
+  const target = await cli.ctx.temporal();
+  const { ensureSchedule } = await import('../../client/sync-control.js');
+  const updated = await app.sources.update(name, { ...changes, ...(token ? { token } : {}) });
+  await ensureSchedule(target, updated);
+  const changed = [...Object.keys(changes), ...(token ? ['token'] : [])];
+  cli.out.line(`source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`);
+}

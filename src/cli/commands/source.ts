@@ -1,0 +1,232 @@
+// `afas-sync source …`: register, inspect, check, rotate and remove AFAS environments.
+import type { Command } from 'commander';
+import type { SourceRecord } from '../../db/sources.js';
+import type { CliRun } from '../context.js';
+import { CliFailure } from '../errors.js';
+import { formatAge, formatDuration, formatTime } from '../output.js';
+import { parseSourceName } from '../parse.js';
+import { addSourceFlags, type SourceFlags } from '../source-flags.js';
+import { addSource, updateSource } from './source-write.js';
+
+const TOKEN_HELP = `
+The token (the <token>…</token> XML, its base64 form, or the bare data string) is read from a
+file or stdin, never from the command line, and stored sealed with AFAS_SYNC_SECRET_KEY.`;
+
+export function registerSource(program: Command, cli: CliRun): void {
+  const source = program
+    .command('source')
+    .description('register and manage AFAS environments (sources)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
+  $ afas-sync source list
+  $ afas-sync source test acme`,
+    );
+
+  addSourceFlags(
+    source
+      .command('add')
+      .description('register a source: check it against AFAS, store its sealed token, create its schedule')
+      .argument('<name>', 'source name: lower-case letters, digits, _ and -'),
+    false,
+  )
+    .option('--paused', 'create the schedule paused (sync only by hand until `schedule --resume`)')
+    .addHelpText(
+      'after',
+      `${TOKEN_HELP}
+Before storing, the source is checked like the "Confirm" step of the AFAS setup: the token must
+be accepted and the App connector must hold every GetConnector afas-sync reads. Missing
+connectors are listed and nothing is stored (exit 1) unless --skip-check is given.
+
+Examples:
+  $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
+  $ op read op://vault/acme/token | afas-sync source add acme --env-id 12345 --env-type test \\
+      --prefix Finstack_ --connector-map administrations=Finstack_Administrations --interval 1h --token-stdin`,
+    )
+    .action(async (name: string, flags: SourceFlags) => addSource(cli, name, flags));
+
+  addSourceFlags(
+    source
+      .command('update')
+      .description("change a source's settings or rotate its token; its schedule follows")
+      .argument('<name>', 'source name'),
+    true,
+  )
+    .addHelpText(
+      'after',
+      `${TOKEN_HELP}
+Changes to the connection (environment, URL, prefix, connector map, token) are checked against
+AFAS first, like \`source add\`. A new token also clears a "needs attention" status.
+
+Examples:
+  $ afas-sync source update acme --token-file ./acme-new.token
+  $ afas-sync source update acme --interval 30m --max-concurrency 2
+  $ afas-sync source update acme --connector-map journal_lines=Profit_Transactions_2`,
+    )
+    .action(async (name: string, flags: SourceFlags) => updateSource(cli, name, flags));
+
+  source
+    .command('list')
+    .description('list the sources')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ afas-sync source list\n  $ afas-sync source list --json')
+    .action(async (options: { json?: boolean }) => {
+      const sources = await (await cli.ctx.app()).sources.list();
+      if (options.json) cli.out.json(sources);
+      else if (sources.length === 0) cli.out.line('no sources yet (add one with `afas-sync source add`)');
+      else printSourceTable(cli, sources);
+    });
+
+  source
+    .command('show')
+    .description("one source's settings (never its token)")
+    .argument('<name>', 'source name')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ afas-sync source show acme\n  $ afas-sync source show acme --json')
+    .action(async (name: string, options: { json?: boolean }) => {
+      const record = await cli.ctx.source(parseSourceName(name));
+      const { requiredConnectorIds } = await import('../../catalog/index.js');
+      const requiredConnectors = requiredConnectorIds(record);
+      if (options.json) cli.out.json({ ...record, requiredConnectors });
+      else printSource(cli, record, requiredConnectors);
+    });
+
+  source
+    .command('test')
+    .description('check a source against AFAS now: token, environment, App connector, connectors')
+    .argument('<name>', 'source name')
+    .addHelpText(
+      'after',
+      `
+Calls AFAS metainfo with the stored token and compares the App connector's GetConnectors with
+what afas-sync needs. Records the outcome on the source (a passing test clears "needs
+attention"). Exit code 1 when the check fails.
+
+Examples:
+  $ afas-sync source test acme`,
+    )
+    .action(async (name: string) => testSource(cli, parseSourceName(name)));
+
+  source
+    .command('remove')
+    .description('remove a source: cancel its running sync, delete its schedule and its row')
+    .argument('<name>', 'source name')
+    .addHelpText(
+      'after',
+      `
+Rows already synced into the dataset tables stay (filter them by _source); the run log of the
+source is deleted with it.
+
+Examples:
+  $ afas-sync source remove acme`,
+    )
+    .action(async (name: string) => removeSource(cli, parseSourceName(name)));
+
+  source
+    .command('reseal')
+    .description('re-seal every stored token with the current AFAS_SYNC_SECRET_KEY (after a key rotation)')
+    .addHelpText(
+      'after',
+      `
+Key rotation: set the new key as AFAS_SYNC_SECRET_KEY and the old one in
+AFAS_SYNC_PREVIOUS_SECRET_KEYS (comma-separated), run this, then drop the old key.
+Exit code 1 when a token could not be opened with any known key.
+
+Examples:
+  $ AFAS_SYNC_SECRET_KEY=$NEW AFAS_SYNC_PREVIOUS_SECRET_KEYS=$OLD afas-sync source reseal`,
+    )
+    .action(async () => resealSources(cli));
+}
+
+function printSourceTable(cli: CliRun, sources: readonly SourceRecord[]): void {
+  cli.out.table(
+    [
+      { header: 'name', value: (row: SourceRecord) => row.name },
+      { header: 'environment', value: (row) => `${row.environmentId} ${row.environmentType}` },
+      { header: 'url', value: (row) => row.baseUrl ?? 'AFAS Online' },
+      { header: 'every', value: (row) => formatDuration(row.syncIntervalSeconds), align: 'right' },
+      { header: 'status', value: (row) => row.status },
+      { header: 'last success', value: (row) => formatAge(row.lastSuccessAt) },
+    ],
+    sources,
+  );
+}
+
+function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: readonly string[]): void {
+  const map = Object.entries(record.connectorMap);
+  cli.out.fields([
+    ['name', record.name],
+    ['environment', `${record.environmentId} (${record.environmentType})`],
+    ['base url', record.baseUrl ?? 'AFAS Online (default)'],
+    ['integration id', record.integrationId ?? '-'],
+    ['prefix', record.connectorPrefix],
+    ['connector map', map.length ? map.map(([dataset, id]) => `${dataset}=${id}`).join(', ') : '-'],
+    ['connectors', requiredConnectors.join(', ')],
+    ['interval', formatDuration(record.syncIntervalSeconds)],
+    ['max concurrency', String(record.maxConcurrency)],
+    ['status', `${record.status}${record.statusReason ? `: ${record.statusReason}` : ''}`],
+    ['last checked', `${formatTime(record.lastCheckedAt)} (${formatAge(record.lastCheckedAt)})`],
+    ['last success', `${formatTime(record.lastSuccessAt)} (${formatAge(record.lastSuccessAt)})`],
+    ['token', `sealed with key ${record.tokenKeyId}`],
+    ['created', formatTime(record.createdAt)],
+    ['updated', formatTime(record.updatedAt)],
+  ]);
+}
+
+async function testSource(cli: CliRun, name: string): Promise<void> {
+  const app = await cli.ctx.app();
+  const record = await app.sources.get(name);
+  await cli.ctx.secretKey();
+  const token = await app.sources.token(name);
+  const { AfasCheckError, checkConnectors, printCheck } = await import('../afas-check.js');
+  let check;
+  try {
+    check = await checkConnectors(record, token, `source "${name}"`);
+  } catch (error) {
+    // Only AFAS's own refusal marks the source; an outage says nothing about its setup.
+    if (error instanceof AfasCheckError && error.rejected) await app.sources.markChecked(name, { ok: false, reason: error.message });
+    throw error;
+  }
+  printCheck(cli.out, check, record);
+  const reason = `the App connector lacks GetConnector(s) ${check.missing.join(', ')}`;
+  await app.sources.markChecked(name, check.ok ? { ok: true } : { ok: false, reason });
+  if (!check.ok) throw new CliFailure(`source "${name}" is not ready: ${reason}`);
+  cli.out.line(`source "${name}" is ready: token accepted, all ${check.required.length} GetConnectors present`);
+}
+
+async function removeSource(cli: CliRun, name: string): Promise<void> {
+  const app = await cli.ctx.app();
+  await app.sources.get(name);
+  const target = await cli.ctx.temporal();
+  const [{ deleteSchedule }, { syncWorkflowId }, { WorkflowNotFoundError }] = await Promise.all([
+    import('../../client/sync-control.js'),
+    import('../../workflows/definitions.js'),
+    import('@temporalio/client'),
+  ]);
+  await deleteSchedule(target, name);
+  const handle = target.client.workflow.getHandle(syncWorkflowId(name));
+  const running = await handle
+    .describe()
+    .then((description) => description.status.name === 'RUNNING')
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    });
+  if (running) await handle.cancel();
+  await app.sources.remove(name);
+  cli.out.line(`source "${name}" removed${running ? ' (its running sync was cancelled)' : ''}; schedule deleted`);
+  cli.out.note(`rows already synced stay in schema ${app.schema} (filter them by _source = '${name}')`);
+}
+
+async function resealSources(cli: CliRun): Promise<void> {
+  const key = await cli.ctx.secretKey();
+  const result = await (await cli.ctx.app()).sources.resealAll();
+  if (result.resealed.length > 0) cli.out.line(`re-sealed ${result.resealed.length} token(s) with key ${key.id}: ${result.resealed.join(', ')}`);
+  else if (result.failed.length === 0) cli.out.line(`every token is already sealed with key ${key.id}`);
+  for (const failure of result.failed) cli.out.line(`could not re-seal "${failure.source}": ${failure.reason}`);
+  if (result.failed.length > 0) {
+    throw new CliFailure(`${result.failed.length} token(s) not re-sealed: set the key that sealed them in AFAS_SYNC_PREVIOUS_SECRET_KEYS`);
+  }
+}

@@ -1,0 +1,223 @@
+// `afas-sync status <source>`: live progress, source health, freshness and schedule in one view.
+import type { Command } from 'commander';
+import type { ScheduleState } from '../../client/sync-control.js';
+import type { DatasetRunRecord, RunRecord } from '../../db/runs.js';
+import type { SourceRecord } from '../../db/sources.js';
+import type { Freshness } from '../../observability/freshness.js';
+import type { SyncProgress } from '../../workflows/definitions.js';
+import type { CliRun } from '../context.js';
+import { formatAge, formatDuration, formatTime, truncate, type Output } from '../output.js';
+import { parseDuration, parseSourceName } from '../parse.js';
+
+export interface DatasetStatus {
+  dataset: string;
+  administration: number;
+  status: string;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  retries: number | null;
+  error: string | null;
+  profitLogReference: string | null;
+}
+
+export interface SourceStatus {
+  source: string;
+  status: SourceRecord['status'];
+  statusReason: string | null;
+  lastSuccessAt: Date | null;
+  lastCheckedAt: Date | null;
+  syncIntervalSeconds: number;
+  freshness: Freshness;
+  schedule: ScheduleState;
+  sync: {
+    workflowId: string;
+    /** Temporal's execution status of the latest sync workflow (RUNNING, COMPLETED, …); null if none. */
+    execution: string | null;
+    runId: string | null;
+    phase: string | null;
+    status: string | null;
+    startedAt: string | null;
+    progressUnavailable: string | null;
+    datasets: DatasetStatus[];
+  };
+  lastError: { message: string; profitLogReference: string | null; runId: string | null } | null;
+  lastRun: RunRecord | null;
+}
+
+export function registerStatus(program: Command, cli: CliRun): void {
+  program
+    .command('status')
+    .description("a source's live sync progress, health, data freshness and schedule")
+    .argument('<source>', 'source name')
+    .option('--json', 'print JSON (for scripts and monitoring)')
+    .option('--stale-after <duration>', 'call the data stale after this long without a successful sync (default: 3× the interval)')
+    .addHelpText(
+      'after',
+      `
+Combines the sync workflow's progress query (needs a running worker to answer), the source row
+(status, reason, last success) and the Temporal Schedule. The source is flagged STALE when its
+last successful sync is older than --stale-after.
+
+Examples:
+  $ afas-sync status acme
+  $ afas-sync status acme --json --stale-after 2h`,
+    )
+    .action(async (name: string, options: { json?: boolean; staleAfter?: string }) => {
+      const staleAfter =
+        options.staleAfter === undefined ? undefined : parseDuration(options.staleAfter, '--stale-after', { minSeconds: 1, maxSeconds: 365 * 86_400 });
+      const status = await collectStatus(cli, parseSourceName(name), staleAfter);
+      if (options.json) cli.out.json(status);
+      else printStatus(cli.out, status);
+    });
+}
+
+async function collectStatus(cli: CliRun, source: string, staleAfterSeconds: number | undefined): Promise<SourceStatus> {
+  const app = await cli.ctx.app();
+  const record = await app.sources.get(source);
+  const target = await cli.ctx.temporal();
+  const [{ WorkflowNotFoundError }, { describeSchedule }, { syncWorkflowId }, { freshnessOf }, { queryProgress }] = await Promise.all([
+    import('@temporalio/client'),
+    import('../../client/sync-control.js'),
+    import('../../workflows/definitions.js'),
+    import('../../observability/freshness.js'),
+    import('../progress.js'),
+  ]);
+  const workflowId = syncWorkflowId(source);
+  const [schedule, execution, answer, lastRuns] = await Promise.all([
+    describeSchedule(target, source),
+    target.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then((description): string | null => description.status.name)
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      }),
+    queryProgress(target, source),
+    app.runs.list(source, 10),
+  ]);
+  const lastSync = lastRuns.find((run) => run.kind === 'sync') ?? null;
+  const progress = answer.progress;
+  const runId = progress?.runId ?? lastSync?.runId ?? null;
+  const recorded = runId ? await app.runs.datasetsOf(runId) : [];
+  const datasets = progress ? mergeProgress(progress, recorded) : recorded.map(fromRecord);
+  return {
+    source,
+    status: record.status,
+    statusReason: record.statusReason,
+    lastSuccessAt: record.lastSuccessAt,
+    lastCheckedAt: record.lastCheckedAt,
+    syncIntervalSeconds: record.syncIntervalSeconds,
+    freshness: freshnessOf(record, new Date(), staleAfterSeconds),
+    schedule,
+    sync: {
+      workflowId,
+      execution,
+      runId,
+      phase: progress?.phase ?? null,
+      status: progress?.status ?? lastSync?.status ?? null,
+      startedAt: progress?.startedAt ?? lastSync?.startedAt.toISOString() ?? null,
+      progressUnavailable: answer.unavailable ?? null,
+      datasets,
+    },
+    lastError: lastError(record, progress, datasets, lastRuns),
+    lastRun: lastRuns[0] ?? null,
+  };
+}
+
+function fromRecord(row: DatasetRunRecord): DatasetStatus {
+  return {
+    dataset: row.dataset,
+    administration: row.administration,
+    status: row.status,
+    inserted: row.rowsInserted,
+    updated: row.rowsUpdated,
+    deleted: row.rowsDeleted,
+    retries: row.retries,
+    error: row.error,
+    profitLogReference: row.profitLogReference,
+  };
+}
+
+/** Live counts from the query; retries and AFAS log references from the run log. */
+function mergeProgress(progress: SyncProgress, recorded: readonly DatasetRunRecord[]): DatasetStatus[] {
+  return progress.datasets.map((item) => {
+    const row = recorded.find((entry) => entry.dataset === item.dataset && entry.administration === item.administration);
+    return {
+      dataset: item.dataset,
+      administration: item.administration,
+      status: item.status,
+      inserted: item.inserted,
+      updated: item.updated,
+      deleted: item.deleted,
+      retries: row?.retries ?? null,
+      error: item.error ?? row?.error ?? null,
+      profitLogReference: row?.profitLogReference ?? null,
+    };
+  });
+}
+
+function lastError(
+  record: SourceRecord,
+  progress: SyncProgress | undefined,
+  datasets: readonly DatasetStatus[],
+  runs: readonly RunRecord[],
+): SourceStatus['lastError'] {
+  const failed = datasets.find((item) => item.error);
+  if (progress?.error) return { message: progress.error, profitLogReference: failed?.profitLogReference ?? null, runId: progress.runId };
+  if (failed?.error) {
+    const where = failed.administration === 0 ? failed.dataset : `${failed.dataset} (administration ${failed.administration})`;
+    return { message: `${where}: ${failed.error}`, profitLogReference: failed.profitLogReference, runId: progress?.runId ?? null };
+  }
+  const run = runs.find((entry) => entry.error);
+  if (run?.error) return { message: run.error, profitLogReference: run.profitLogReference, runId: run.runId };
+  if (record.statusReason) return { message: record.statusReason, profitLogReference: null, runId: null };
+  return null;
+}
+
+function printStatus(out: Output, status: SourceStatus): void {
+  const { freshness, schedule, sync } = status;
+  const fresh = freshness.neverSucceeded
+    ? `never synced successfully (registered ${formatDuration(freshness.ageSeconds)} ago)`
+    : `last success ${formatTime(status.lastSuccessAt)} (${formatAge(status.lastSuccessAt)})`;
+  const scheduleText = schedule.exists
+    ? `every ${formatDuration(schedule.everySeconds ?? status.syncIntervalSeconds)}, ${schedule.paused ? 'PAUSED' : 'active'}` +
+      (schedule.nextRunAt && !schedule.paused ? `, next run ${formatTime(schedule.nextRunAt)}` : '')
+    : 'none (create it with `afas-sync schedule <source> --every 15m`)';
+  const syncText = sync.execution
+    ? `${sync.execution.toLowerCase()}${sync.phase ? `, phase ${sync.phase}` : ''}${sync.status ? `, ${sync.status}` : ''}` +
+      (sync.startedAt ? ` (started ${formatTime(new Date(sync.startedAt))})` : '')
+    : 'no sync has run yet';
+  out.fields([
+    ['source', `${status.source} (${status.status}${status.statusReason ? `: ${truncate(status.statusReason, 160)}` : ''})`],
+    ['freshness', `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`],
+    ['schedule', scheduleText],
+    ['sync', syncText],
+    ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
+    ...(status.lastError
+      ? [
+          [
+            'last error',
+            `${truncate(status.lastError.message, 300)}${status.lastError.profitLogReference ? ` [AFAS log reference ${status.lastError.profitLogReference}]` : ''}`,
+          ] as const,
+        ]
+      : []),
+  ]);
+  if (sync.datasets.length === 0) return;
+  out.line();
+  out.table(
+    [
+      { header: 'dataset', value: (row: DatasetStatus) => row.dataset },
+      { header: 'admin', value: (row) => (row.administration === 0 ? '-' : String(row.administration)), align: 'right' },
+      { header: 'status', value: (row) => row.status },
+      { header: 'rows', value: (row) => row.inserted + row.updated + row.deleted },
+      { header: 'inserted', value: (row) => row.inserted },
+      { header: 'updated', value: (row) => row.updated },
+      { header: 'deleted', value: (row) => row.deleted },
+      { header: 'retries', value: (row) => row.retries },
+      { header: 'error', value: (row) => truncate(row.error, 80) },
+    ],
+    sync.datasets,
+  );
+}

@@ -1,0 +1,125 @@
+// Everything `afas-sync dev` runs in one process: a Temporal dev server with a persistent
+// database, PostgreSQL (local, created when missing), the AFAS simulator and a worker.
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { openAppContext, type AppContext } from '../../app/context.js';
+import type { SyncTarget } from '../../client/sync-control.js';
+import type { AppConfig } from '../../config/index.js';
+import type { Logger } from '../../observability/logger.js';
+import { startWorkerObservability, type WorkerObservability } from '../../observability/worker-observability.js';
+import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { freePort, startDevServer, type RunningDevServer } from '../../temporal/dev-server.js';
+import { installRuntime } from '../../temporal/runtime.js';
+import { connectTemporal, createSyncWorker } from '../../worker/create-worker.js';
+import { assertPortFree } from './ports.js';
+
+/** The simulator accepts this token; the demo source is registered with it. */
+export const DEMO_TOKEN = 'demo';
+
+export interface DevStackOptions {
+  config: AppConfig;
+  logger: Logger;
+  dataDir: string;
+  port: number;
+  uiPort: number;
+  shutdownGraceSeconds: number;
+}
+
+export interface DevStack {
+  devServer: RunningDevServer;
+  uiUrl: string;
+  simulator: RunningSimulator;
+  app: AppContext;
+  target: SyncTarget;
+  worker: Worker;
+  /** Settles when the worker stops (after `stop()` or a signal). */
+  running: Promise<void>;
+  metricsPort: number | undefined;
+  /** Stops the worker, then closes everything else, in reverse order of starting. */
+  stop(): Promise<void>;
+}
+
+type Cleanup = () => Promise<unknown>;
+
+async function unwind(cleanups: Cleanup[]): Promise<void> {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+}
+
+export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
+  const { config, logger } = options;
+  await assertPortFree(options.port, '--port');
+  await assertPortFree(options.uiPort, '--ui-port');
+  const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
+  // Signals are handled by the dev command, which stops everything in order.
+  const runtime = installRuntime({ logger, shutdownSignals: [], ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}) });
+  const cleanups: Cleanup[] = [];
+  try {
+    const observability: WorkerObservability | undefined = config.metricsPort
+      ? await startWorkerObservability({ port: config.metricsPort, logger, temporalMetricsAddress: runtime.metricsBindAddress })
+      : undefined;
+    if (observability) cleanups.push(() => observability.close());
+    const serverLog = createWriteStream(join(options.dataDir, 'temporal.log'), { flags: 'a' });
+    cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
+    const started = await Promise.allSettled([
+      startDevServer({
+        port: options.port,
+        uiPort: options.uiPort,
+        dbFilename: join(options.dataDir, 'temporal.db'),
+        namespace: config.temporalNamespace,
+        logStream: serverLog,
+      }),
+      startSimulator({ control: true, tokens: [{ token: DEMO_TOKEN, appName: 'afas-sync demo' }] }),
+      openAppContext(config),
+    ] as const);
+    const [devServerResult, simulatorResult, appResult] = started;
+    if (devServerResult.status === 'fulfilled') cleanups.push(() => devServerResult.value.stop());
+    if (simulatorResult.status === 'fulfilled') cleanups.push(() => simulatorResult.value.close());
+    if (appResult.status === 'fulfilled') cleanups.push(() => appResult.value.close());
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const devServer = (devServerResult as PromiseFulfilledResult<RunningDevServer>).value;
+    const simulator = (simulatorResult as PromiseFulfilledResult<RunningSimulator>).value;
+    const app = (appResult as PromiseFulfilledResult<AppContext>).value;
+
+    const connection: NativeConnection = await connectTemporal(devServer.address);
+    cleanups.push(() => connection.close());
+    const created = await createSyncWorker({
+      connection,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+      app,
+      logger,
+      maxConcurrentActivities: config.maxConcurrentActivities,
+      shutdownGraceSeconds: options.shutdownGraceSeconds,
+      ...(observability ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas } : {}),
+    });
+    const worker = created.worker;
+    cleanups.push(() => created.close());
+    const running = worker.run();
+    observability?.attach({ worker, app });
+    let stopping: Promise<void> | undefined;
+    return {
+      devServer,
+      uiUrl: devServer.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
+      simulator,
+      app,
+      target: { client: new Client({ connection, namespace: config.temporalNamespace }), taskQueue: config.taskQueue },
+      worker,
+      running,
+      metricsPort: observability?.port,
+      stop() {
+        stopping ??= (async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running.catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'worker stopped with an error'));
+          await unwind(cleanups);
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind(cleanups);
+    throw error;
+  }
+}

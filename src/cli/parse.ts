@@ -1,0 +1,123 @@
+// Shape checks for every command-line value. Each failure is a CliUsageError (exit 2) whose
+// message names the argument; values are echoed only where they cannot be secret.
+import { DATASET_NAMES } from '../catalog/index.js';
+import type { EnvironmentType } from '../db/sources.js';
+import { CliUsageError } from './errors.js';
+
+const SOURCE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const ENV_TYPES: readonly EnvironmentType[] = ['production', 'test', 'accept'];
+const CONNECTOR_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+
+function show(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+export function parseSourceName(value: string, what = 'source name'): string {
+  if (!SOURCE_NAME.test(value) || value.length > 63) {
+    throw new CliUsageError(
+      `${what} must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit (got ${show(value)})`,
+    );
+  }
+  return value;
+}
+
+export function parseEnvironmentId(value: string): string {
+  if (!/^\d{1,10}$/.test(value)) {
+    throw new CliUsageError(`--env-id must be the AFAS participant number, digits only, e.g. 12345 (got ${show(value)})`);
+  }
+  return value;
+}
+
+export function parseEnvironmentType(value: string): EnvironmentType {
+  const found = ENV_TYPES.find((type) => type === value);
+  if (!found) throw new CliUsageError(`--env-type must be one of ${ENV_TYPES.join(', ')} (got ${show(value)})`);
+  return found;
+}
+
+/** An http(s) URL without credentials, query or fragment (the AFAS REST base URL). */
+export function parseBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliUsageError('--base-url must be an absolute http(s) URL, e.g. https://proxy.example.com/ProfitRestServices');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliUsageError(`--base-url must start with http:// or https:// (got ${url.protocol}//)`);
+  }
+  if (url.username || url.password) throw new CliUsageError('--base-url must not contain credentials');
+  if (url.search || url.hash) throw new CliUsageError('--base-url must not contain a query string or fragment');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+export function parseConnectorPrefix(value: string): string {
+  if (!/^[A-Za-z0-9_.-]{0,60}$/.test(value)) {
+    throw new CliUsageError(`--prefix may hold only letters, digits, '_', '.' and '-' (got ${show(value)})`);
+  }
+  return value;
+}
+
+/**
+ * `dataset=ConnectorId` pairs; `journal_lines.changed_days=Id` maps the changed-booking-days
+ * connector. An empty id (`dataset=`) maps to '' so an update can remove that entry.
+ */
+export function parseConnectorMap(entries: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  const allowed = new Set<string>([...DATASET_NAMES, 'journal_lines.changed_days']);
+  for (const entry of entries) {
+    const match = /^([a-z_.]+)=(.*)$/.exec(entry);
+    if (!match) throw new CliUsageError(`--connector-map entries look like dataset=ConnectorId (got ${show(entry)})`);
+    const [, dataset = '', connector = ''] = match;
+    if (!allowed.has(dataset)) {
+      throw new CliUsageError(`--connector-map: unknown dataset ${show(dataset)}; datasets are ${[...allowed].join(', ')}`);
+    }
+    if (connector !== '' && !CONNECTOR_ID.test(connector)) {
+      throw new CliUsageError(`--connector-map: ${dataset} names an invalid connector id ${show(connector)}`);
+    }
+    map[dataset] = connector;
+  }
+  return map;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
+
+/** Durations like `15m`, `1h`, `900s`, `1h30m`; returns seconds within [min, max]. */
+export function parseDuration(value: string, option: string, bounds: { minSeconds: number; maxSeconds: number }): number {
+  const text = value.trim().toLowerCase();
+  if (!/^(\d+[smhd])+$/.test(text)) {
+    throw new CliUsageError(`${option} must be a duration like 15m, 1h or 900s (got ${show(value)})`);
+  }
+  let seconds = 0;
+  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 1);
+  if (seconds < bounds.minSeconds) throw new CliUsageError(`${option} must be at least ${bounds.minSeconds} s (got ${show(value)})`);
+  if (seconds > bounds.maxSeconds) throw new CliUsageError(`${option} must be at most ${bounds.maxSeconds} s (got ${show(value)})`);
+  return seconds;
+}
+
+/** A sync interval: at least a minute (AFAS fair use), at most 30 days. */
+export function parseInterval(value: string, option = '--interval'): number {
+  return parseDuration(value, option, { minSeconds: 60, maxSeconds: 30 * 86_400 });
+}
+
+export function parseInteger(value: string, option: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+    throw new CliUsageError(`${option} must be a whole number from ${min} to ${max} (got ${show(value)})`);
+  }
+  return Number(value);
+}
+
+/** At most 5 concurrent calls per AFAS environment (AFAS's guidance). */
+export function parseMaxConcurrency(value: string): number {
+  return parseInteger(value, '--max-concurrency', 1, 5);
+}
+
+export function parseIntegrationId(value: string): string {
+  if (!/^\d{1,12}_\d{1,12}$/.test(value)) {
+    throw new CliUsageError(`--integration-id must look like {subscriptionNo}_{projectNo}, e.g. 12345_678900 (got ${show(value)})`);
+  }
+  return value;
+}
+
+export function parsePort(value: string, option: string): number {
+  return parseInteger(value, option, 1, 65_535);
+}

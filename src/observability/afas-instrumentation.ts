@@ -1,0 +1,92 @@
+// Wraps a worker's AFAS client so every metainfo call and GetConnector page is measured: status
+// class, latency, and the class of retryable errors. The client itself stays metrics-free.
+import type { AfasApi } from '../activities/afas-session.js';
+import {
+  AfasAbortError,
+  AfasBadResponseError,
+  AfasHttpError,
+  AfasNetworkError,
+  AfasTimeoutError,
+  classifyAfasError,
+  type AfasPage,
+  type PagesOptions,
+} from '../afas/index.js';
+
+export type AfasRequestKind = 'metainfo' | 'page';
+
+export interface AfasRequestOutcome {
+  /** `2xx`, `4xx`, `5xx`, `network`, `timeout`, `aborted`, `bad_response` or `error`. */
+  statusClass: string;
+  seconds: number;
+  /** The retry-matrix class when the error is one that gets retried (locked, transient). */
+  retryClass: string | null;
+}
+
+export interface AfasRequestObserver {
+  observeAfasRequest(source: string, kind: AfasRequestKind, outcome: AfasRequestOutcome): void;
+}
+
+export function statusClassOf(error: unknown): string {
+  if (error === undefined) return '2xx';
+  if (error instanceof AfasHttpError) return `${Math.floor(error.status / 100)}xx`;
+  if (error instanceof AfasTimeoutError) return 'timeout';
+  if (error instanceof AfasNetworkError) return 'network';
+  if (error instanceof AfasAbortError) return 'aborted';
+  if (error instanceof AfasBadResponseError) return 'bad_response';
+  return 'error';
+}
+
+function outcomeOf(started: number, error?: unknown): AfasRequestOutcome {
+  const classification = error === undefined ? undefined : classifyAfasError(error);
+  return {
+    statusClass: statusClassOf(error),
+    seconds: (performance.now() - started) / 1000,
+    retryClass: classification?.retryable ? classification.class : null,
+  };
+}
+
+export function instrumentAfasApi(api: AfasApi, source: string, observer: AfasRequestObserver): AfasApi {
+  return {
+    async metainfo(options) {
+      const started = performance.now();
+      try {
+        const result = await api.metainfo(options);
+        observer.observeAfasRequest(source, 'metainfo', outcomeOf(started));
+        return result;
+      } catch (error) {
+        observer.observeAfasRequest(source, 'metainfo', outcomeOf(started, error));
+        throw error;
+      }
+    },
+    // Cached per client: most calls never reach AFAS, so they are not counted as requests.
+    describeGetConnector: (connectorId, options) => api.describeGetConnector(connectorId, options),
+    pages: (connectorId: string, options: PagesOptions) => measuredPages(api, connectorId, options, source, observer),
+  };
+}
+
+async function* measuredPages(
+  api: AfasApi,
+  connectorId: string,
+  options: PagesOptions,
+  source: string,
+  observer: AfasRequestObserver,
+): AsyncGenerator<AfasPage, void, undefined> {
+  const iterator = api.pages(connectorId, options);
+  try {
+    for (;;) {
+      const started = performance.now();
+      let next: IteratorResult<AfasPage, void>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        observer.observeAfasRequest(source, 'page', outcomeOf(started, error));
+        throw error;
+      }
+      if (next.done) return;
+      observer.observeAfasRequest(source, 'page', outcomeOf(started));
+      yield next.value;
+    }
+  } finally {
+    await iterator.return(undefined);
+  }
+}

@@ -1,0 +1,33 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { TokenRecord } from '../auth.js';
+import type { Language } from '../connectors/types.js';
+import type { SimulatorContext } from '../context.js';
+import type { ParsedRequestUrl } from '../http/request.js';
+import type { ResponseWriter } from '../http/response.js';
+
+/** What the request log learns while a call is handled. */
+export interface CallLogFacts {
+  connector: string | null;
+  rows: number | null;
+  faults: string[];
+}
+
+/** One AFAS API call being handled. */
+export interface AfasCall {
+  readonly sim: SimulatorContext;
+  readonly req: IncomingMessage;
+  readonly method: string;
+  readonly url: ParsedRequestUrl;
+  readonly language: Language;
+  readonly response: ResponseWriter;
+  readonly log: CallLogFacts;
+}
+
+/** A resolved AFAS route: which connector it concerns, who may call it, and what it does. */
+export interface AfasRoute {
+  readonly connector: string | undefined;
+  /** Throws the 401 Profit error when the token's App connector lacks the connector. */
+  authorize(token: TokenRecord): void;
+  handle(call: AfasCall, token: TokenRecord): Promise<void>;
+}

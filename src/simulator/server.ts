@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+import type { SimulatorContext } from './context.js';
+import { handleControlCall } from './control/router.js';
+import {
+  ControlError,
+  EmptyStatusError,
+  InvalidJsonBodyError,
+  ProfitError,
+  ServiceUnavailableError,
+} from './errors.js';
+import { parseRequestUrl, pathSegments, requestLanguage } from './http/request.js';
+import { ResponseWriter } from './http/response.js';
+import { profitErrors } from './messages.js';
+import type { CallLogFacts } from './routes/afas-call.js';
+import { handleAfasCall, profitSegments } from './routes/afas-router.js';
+
+async function sendAfasError(response: ResponseWriter, error: unknown, where: string): Promise<void> {
+  if (error instanceof ProfitError) return response.sendProfitError(error);
+  if (error instanceof EmptyStatusError) return response.sendEmpty(error.status);
+  if (error instanceof ServiceUnavailableError) return response.sendUnavailable(error.retryAfterSeconds);
+  if (error instanceof InvalidJsonBodyError) return response.sendJson(400, { message: 'Invalid json' });
+  process.stderr.write(
+    `afas-simulator: internal error on ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return response.sendProfitError(profitErrors.unexpected());
+}
+
+async function sendControlError(response: ResponseWriter, error: unknown, where: string): Promise<void> {
+  if (error instanceof ControlError) return response.sendJson(error.status, { error: error.message });
+  if (error instanceof ProfitError) return response.sendJson(400, { error: error.text.en });
+  process.stderr.write(
+    `afas-simulator: internal error on ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return response.sendJson(500, { error: error instanceof Error ? error.message : String(error) });
+}
+
+async function handleRequest(
+  sim: SimulatorContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const startedAt = performance.now();
+  const arrivedAt = new Date().toISOString();
+  const method = (req.method ?? 'GET').toUpperCase();
+  const url = parseRequestUrl(req.url ?? '/');
+  const where = `${method} ${url.path}`;
+  const segments = pathSegments(url.path);
+
+  if (segments[0] === '__sim') {
+    const response = new ResponseWriter(req, res, 'en-us', false);
+    if (!sim.options.control) {
+      await response.sendJson(404, {
+        error: 'the control API is disabled (start the simulator with control: true)',
+      });
+      return;
+    }
+    try {
+      await handleControlCall({ sim, req, method, url, segments: segments.slice(1), response });
+    } catch (error) {
+      if (!response.headersSent) await sendControlError(response, error, where);
+      else res.destroy();
+    }
+    return;
+  }
+
+  const language = requestLanguage(req.headers['accept-language'], sim.options.language);
+  const response = new ResponseWriter(req, res, language, true);
+  const log: CallLogFacts = { connector: null, rows: null, faults: [] };
+  const seq = sim.requestLog.nextSeq();
+  res.once('close', () => {
+    sim.requestLog.add({
+      seq,
+      timestamp: arrivedAt,
+      method,
+      path: url.path,
+      connector: log.connector,
+      query: Object.fromEntries(url.params),
+      status: res.statusCode,
+      rows: log.rows,
+      durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+      fault: log.faults.length === 0 ? null : log.faults.join(','),
+    });
+  });
+  try {
+    const below = profitSegments(url.path);
+    if (below === undefined) {
+      await response.sendEmpty(404);
+      return;
+    }
+    await handleAfasCall({ sim, req, method, url, language, response, log }, below);
+  } catch (error) {
+    if (!response.headersSent) await sendAfasError(response, error, where);
+    else res.destroy();
+  }
+}
+
+/** Starts the HTTP server; resolves once it listens. */
+export async function listen(sim: SimulatorContext): Promise<{ server: Server; port: number }> {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handleRequest(sim, req, res).catch((error: unknown) => {
+      process.stderr.write(`afas-simulator: unhandled error: ${String(error)}\n`);
+      res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(sim.options.port, sim.options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return { server, port: address.port };
+}
+
+/** Stops accepting connections and closes open ones (keep-alive included). */
+export async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.close((error) => (error === undefined ? resolve() : reject(error)));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,28 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { syncWorkflowId } from './definitions.js';
+import { syncSource, type SyncResult, type SyncSourceInput } from './sync-source.js';
+
+export type ScheduledSyncResult = { skipped: true; reason: string } | ({ skipped: false } & SyncResult);
+
+/**
+ * What a source's Temporal Schedule starts. Schedules append a timestamp to workflow ids, so
+ * the real sync runs as a child under the fixed id `afas-sync/<source>`: a sync started by hand
+ * (or a long one from the previous tick) makes this tick skip instead of running twice.
+ */
+export async function scheduledSync(input: SyncSourceInput): Promise<ScheduledSyncResult> {
+  try {
+    const child = await startChild(syncSource, {
+      workflowId: syncWorkflowId(input.source),
+      args: [{ ...input, trigger: 'schedule' }],
+      // The sync finishes its run log even if this wrapper is terminated.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    return { skipped: false, ...(await child.result()) };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      return { skipped: true, reason: 'a sync of this source is already running' };
+    }
+    throw error;
+  }
+}
