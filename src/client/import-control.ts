@@ -1,6 +1,6 @@
 // Operator-side control of historical imports through Temporal: start/attach, progress, pause,
 // resume, concurrency, cancel. Workflow id `afas-import/<source>`.
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import {
   importProgressQuery,
@@ -32,7 +32,7 @@ export async function startImport(
   target: SyncTarget,
   source: string,
   options: ImportOptions,
-): Promise<WorkflowHandle<typeof historicalImport>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof historicalImport>> {
   const problem = importOptionsProblem(options);
   if (problem) throw new ImportOptionsError(`historical import of ${source}: ${problem}`);
   return target.client.workflow.start<typeof historicalImport>('historicalImport', {

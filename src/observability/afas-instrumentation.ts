@@ -12,7 +12,7 @@ import {
   type PagesOptions,
 } from '../afas/index.js';
 
-export type AfasRequestKind = 'metainfo' | 'page';
+export type AfasRequestKind = 'metainfo' | 'describe' | 'page';
 
 export interface AfasRequestOutcome {
   /** `2xx`, `4xx`, `5xx`, `network`, `timeout`, `aborted`, `bad_response` or `error`. */
@@ -45,21 +45,39 @@ function outcomeOf(started: number, error?: unknown): AfasRequestOutcome {
   };
 }
 
+async function measured<T>(observer: AfasRequestObserver, source: string, kind: AfasRequestKind, call: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    const result = await call();
+    observer.observeAfasRequest(source, kind, outcomeOf(started));
+    return result;
+  } catch (error) {
+    observer.observeAfasRequest(source, kind, outcomeOf(started, error));
+    throw error;
+  }
+}
+
+/**
+ * The client caches connector descriptions (a failed one is asked again), so only the first
+ * successful describe of a connector per client is a request; later ones are not counted.
+ */
+const described = new WeakMap<AfasApi, Set<string>>();
+
 export function instrumentAfasApi(api: AfasApi, source: string, observer: AfasRequestObserver): AfasApi {
+  let known = described.get(api);
+  if (!known) {
+    known = new Set();
+    described.set(api, known);
+  }
+  const cached = known;
   return {
-    async metainfo(options) {
-      const started = performance.now();
-      try {
-        const result = await api.metainfo(options);
-        observer.observeAfasRequest(source, 'metainfo', outcomeOf(started));
-        return result;
-      } catch (error) {
-        observer.observeAfasRequest(source, 'metainfo', outcomeOf(started, error));
-        throw error;
-      }
+    metainfo: (options) => measured(observer, source, 'metainfo', () => api.metainfo(options)),
+    async describeGetConnector(connectorId, options) {
+      if (cached.has(connectorId)) return api.describeGetConnector(connectorId, options);
+      const result = await measured(observer, source, 'describe', () => api.describeGetConnector(connectorId, options));
+      cached.add(connectorId);
+      return result;
     },
-    // Cached per client: most calls never reach AFAS, so they are not counted as requests.
-    describeGetConnector: (connectorId, options) => api.describeGetConnector(connectorId, options),
     pages: (connectorId: string, options: PagesOptions) => measuredPages(api, connectorId, options, source, observer),
   };
 }

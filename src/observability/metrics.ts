@@ -44,7 +44,7 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
     this.#pages = new Counter({ name: 'afas_sync_pages_total', help: 'AFAS pages committed per dataset', labelNames: ['dataset'], registers });
     this.#calls = new Counter({
       name: 'afas_sync_afas_calls_total',
-      help: 'AFAS calls made by activities per source (attempts included)',
+      help: 'AFAS calls made by activities per source, as the activities count them (attempts included)',
       labelNames: ['source'],
       registers,
     });
@@ -56,7 +56,7 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
     });
     this.#requests = new Counter({
       name: 'afas_sync_afas_requests_total',
-      help: 'AFAS requests (metainfo, GetConnector pages) by status class: 2xx, 4xx, 5xx, network, timeout, aborted, bad_response, error',
+      help: 'AFAS requests (metainfo, describe, page) by status class: 2xx, 4xx, 5xx, network, timeout, aborted, bad_response, error',
       labelNames: ['source', 'request', 'status_class'],
       registers,
     });

@@ -41,8 +41,9 @@ const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 export function parseScaled(text: string, scale: number): number | undefined {
   const match = DECIMAL_TEXT.exec(text.trim());
   if (match === null) return undefined;
-  const [, sign = '', wholeDigits = '', fractionDigits = ''] = match;
-  if (wholeDigits === '' && fractionDigits === '') return undefined;
+  const [, sign = '', wholeDigits = '', rawFraction = ''] = match;
+  if (wholeDigits === '' && rawFraction === '') return undefined;
+  const fractionDigits = rawFraction.replace(/0+$/, '');
   const digits = `${wholeDigits}${fractionDigits}`.replace(/^0+(?=\d)/, '');
   if (digits.length > 15) return undefined;
   const raw = Number(digits);
@@ -64,10 +65,9 @@ export function parseScaledRounded(text: string, scale: number): number | undefi
 export function scaledFromInput(value: unknown, scale: number): number | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return undefined;
-    // String(number) is the shortest round-tripping text, e.g. 1806.22 → "1806.22".
-    const text = String(value);
-    if (/e/i.test(text)) return parseScaledRounded(value.toFixed(scale + 2), scale);
-    return parseScaledRounded(text, scale);
+    // 15 significant digits undo binary artefacts: 0.1 + 0.2 → "0.300000000000000".
+    const text = value.toPrecision(15);
+    return parseScaledRounded(/e/i.test(text) ? value.toFixed(scale + 2) : text, scale);
   }
   if (typeof value === 'string') return parseScaledRounded(value, scale);
   return undefined;

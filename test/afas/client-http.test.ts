@@ -10,9 +10,11 @@ import {
   AfasError,
   AfasHttpError,
   AfasNetworkError,
+  AfasQueryTooLongError,
   AfasTimeoutError,
   AfasUsageError,
 } from '../../src/afas/errors.js';
+import { where } from '../../src/afas/filters.js';
 import { updateEnvelope } from '../../src/afas/update.js';
 import { json, startTestServer, type Handler, type TestServer } from './helpers/http-server.js';
 
@@ -268,6 +270,19 @@ describe('bad responses', () => {
     const err = await caught(client().describeGetConnector('C'));
     expect(err).toBeInstanceOf(AfasBadResponseError);
     expect(err.message).toContain('fields.0.dataType');
+  });
+});
+
+describe('the 2,049-character limit', () => {
+  it('an overlong query is never sent: an unsplittable filter or orderBy fails before the request', async () => {
+    const c = client();
+    const huge = where.and(...Array.from({ length: 150 }, (_, i) => where.eq(`Field${i}`, 'value')));
+    const err = await caught(c.getPage('C', { orderBy: ['Id'], take: 10, filter: huge }));
+    expect(err).toBeInstanceOf(AfasQueryTooLongError);
+    expect(classifyAfasError(err).class).toBe('client-bug');
+    const longOrder = Array.from({ length: 300 }, (_, i) => `SomeRatherLongFieldName${i}`);
+    expect(await caught(c.getPage('C', { orderBy: longOrder, take: 10 }))).toBeInstanceOf(AfasQueryTooLongError);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

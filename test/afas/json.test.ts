@@ -43,6 +43,11 @@ describe('parseAfasJson (lossless)', () => {
     });
   });
 
+  it('detects a lossy literal whose digit runs are split by the dot (8 + 8 digits)', () => {
+    expect(parseAfasJson('{"rate":83275483.79448623,"ok":1806.22}')).toEqual({ rate: '83275483.79448623', ok: 1806.22 });
+    expect(parseAfasJson('[1e-400, 2.5e-3]')).toEqual(['1e-400', 0.0025]);
+  });
+
   it('leaves digits inside strings alone, including escaped quotes and backslashes', () => {
     const text =
       '{"iban":"NL12345678901234567890","q":"he said \\"12345678901234567890\\"","bs":"a\\\\","n":12345678901234567890}';

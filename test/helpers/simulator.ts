@@ -35,8 +35,8 @@ export class SimControl {
 
   async requests(filter: { connector?: string } = {}): Promise<SimRequest[]> {
     const query = filter.connector ? `?connector=${encodeURIComponent(filter.connector)}` : '';
-    const body = await this.call<{ requests?: SimRequest[] } | SimRequest[]>('GET', `requests${query}`);
-    return Array.isArray(body) ? body : (body.requests ?? []);
+    const body = await this.call<{ entries: SimRequest[] }>('GET', `requests${query}`);
+    return body.entries;
   }
 
   clearRequests() {
@@ -45,10 +45,14 @@ export class SimControl {
 }
 
 export interface SimRequest {
+  seq: number;
+  timestamp: string;
   method: string;
   path: string;
-  connector?: string | null;
+  connector: string | null;
   status: number;
-  query?: Record<string, string>;
-  [key: string]: unknown;
+  query: Record<string, string>;
+  rows: number | null;
+  durationMs: number;
+  fault: string | null;
 }

@@ -31,9 +31,15 @@ interface ChangedDay {
 }
 
 let sim: RunningSimulator;
+let clock = new Date('2026-11-10T09:00:00Z');
+
+/** Moves the simulator's clock forward, so successive mutations get later timestamps. */
+function tick(seconds = 60): void {
+  clock = new Date(clock.getTime() + seconds * 1_000);
+}
 
 beforeAll(async () => {
-  sim = await startSmallSimulator();
+  sim = await startSmallSimulator({ now: () => clock });
 });
 
 afterAll(async () => {
@@ -135,7 +141,7 @@ describe('journal-line mutations', () => {
     const afterAdd = await changedDay('2026-05-05');
     expect(afterAdd).toBeDefined();
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    tick();
     const changed = await control(sim, 'PATCH', '/journal-lines', {
       changes: [
         { key: first, set: { AmtDebit: 12.5, Description: 'CTRL-CHANGED', EntryDate: '2026-05-06' } },
@@ -158,7 +164,7 @@ describe('journal-line mutations', () => {
     });
     expect(unknown.status).toBe(404);
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    tick();
     const deleted = await control<{ deleted: number }>(sim, 'DELETE', '/journal-lines', {
       keys: [first, second],
     });
@@ -176,7 +182,7 @@ describe('journal-line mutations', () => {
     const day = lines[Math.floor(lines.length / 2)]!.EntryDate.slice(0, 10);
     expect((await linesOn(2, day)).length).toBeGreaterThan(0);
     const before = await changedDay(day);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    tick();
     const deleted = await control<{ deleted: number }>(sim, 'DELETE', '/journal-lines', {
       unitId: 2,
       entryDate: day,
@@ -207,7 +213,8 @@ describe('journal-line mutations', () => {
   });
 
   it('mutates a share of booking days at random, deterministically per seed', async () => {
-    const started = new Date();
+    tick();
+    const started = clock;
     const result = await control<{
       days: string[];
       changedLines: number;

@@ -1,8 +1,11 @@
 import { AfasClient } from '../../src/afas/index.js';
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
 import { DATASETS } from '../../src/catalog/index.js';
 import { startSync } from '../../src/client/sync-control.js';
+import { syncWorkflowId } from '../../src/workflows/definitions.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -84,5 +87,75 @@ describe('sync saga: two sources × three administrations', () => {
     const runs = await app.runs.list('alpha');
     expect(runs[0]).toMatchObject({ status: 'succeeded', kind: 'sync' });
     expect(runs[0]?.rowsInserted).toBe(alpha.totals.inserted);
+  });
+
+  it('incremental: changed, added and deleted lines and master data; only changed days are re-read', async () => {
+    const lines = await control.export('Profit_Transactions');
+    const pick = (unit: number, index: number) => lines.filter((line) => line.UnitId === unit)[index] as Record<string, unknown>;
+    const changed = pick(1, 10);
+    const deleted = pick(2, 20);
+    await control.call('PATCH', 'journal-lines', {
+      changes: [{ key: { UnitId: changed.UnitId, EntryNo: changed.EntryNo, SeqNo: changed.SeqNo }, set: { Description: 'Gecorrigeerd' } }],
+    });
+    await control.call('DELETE', 'journal-lines', { entries: [{ UnitId: deleted.UnitId, EntryNo: deleted.EntryNo }] });
+    await control.call('POST', 'journal-lines', {
+      lines: [
+        { UnitId: 3, JournalId: 'MEM', EntryDate: '2025-06-17T00:00:00Z', AccountNo: '4000', AmtDebit: 125.5, AmtCredit: 0, Description: 'Nieuw' },
+        { UnitId: 3, JournalId: 'MEM', EntryDate: '2025-06-17T00:00:00Z', AccountNo: '1300', AmtDebit: 0, AmtCredit: 125.5, Description: 'Nieuw' },
+      ],
+    });
+    const accounts = await control.export('Profit_Accounts');
+    const debtors = await control.export('Profit_Debtor');
+    await control.call('POST', 'master/Profit_Accounts', {
+      upsert: [{ ...accounts[0], Description: 'Omschrijving gewijzigd' }],
+      delete: [{ Account: accounts[1]?.Account }],
+    });
+    await control.call('POST', 'master/Profit_Debtor', { upsert: [{ ...debtors[0], DebtorName: 'Nieuwe naam BV' }] });
+    await control.clearRequests();
+
+    const result = await sync('alpha');
+    expect(result.status).toBe('succeeded');
+    await expectAllEqual('alpha', 'Profit_', [1, 2, 3]);
+    expect(result.totals.deleted).toBeGreaterThanOrEqual(2); // the deleted entry's lines and the account
+
+    // Journal lines were fetched only for the booking days that changed.
+    const touchedDays = new Set([changed.EntryDate, deleted.EntryDate, '2025-06-17T00:00:00Z'].map((d) => String(d).slice(0, 10)));
+    const requests = await control.requests({ connector: 'Profit_Transactions' });
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.length).toBeLessThanOrEqual(3);
+    for (const entry of requests) {
+      const values = (entry.query.filtervalues ?? '').split(/[,;]/).filter((v) => /^\d{4}-\d{2}-\d{2}T/.test(v));
+      expect(values.length).toBeGreaterThan(0);
+      for (const value of values) expect(touchedDays.has(value.slice(0, 10))).toBe(true);
+    }
+    const deletedRow = await db.pool.query(
+      `SELECT _deleted_at FROM afas.journal_lines WHERE _source = 'alpha' AND "UnitId" = $1 AND "EntryNo" = $2`,
+      [deleted.UnitId, deleted.EntryNo],
+    );
+    expect(deletedRow.rows.length).toBeGreaterThan(0);
+    expect(deletedRow.rows.every((row: { _deleted_at: Date | null }) => row._deleted_at instanceof Date)).toBe(true);
+  });
+
+  it('a sync with nothing changed reads no journal lines and writes nothing', async () => {
+    await control.clearRequests();
+    const result = await sync('alpha');
+    expect(result.status).toBe('succeeded');
+    expect(result.totals).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    expect(await control.requests({ connector: 'Profit_Transactions' })).toEqual([]);
+    expect((await control.requests({ connector: 'Profit_Fin_ChangedEntrydate' })).length).toBe(1);
+  });
+
+  it('two starts of the same source run once', async () => {
+    const target = { client: temporal.client, taskQueue: temporal.taskQueue };
+    const before = (await app.runs.list('alpha', 100)).length;
+    const [first, second] = await Promise.all([startSync(target, 'alpha', SYNC_OPTIONS), startSync(target, 'alpha', SYNC_OPTIONS)]);
+    expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
+    const [a, b] = await Promise.all([first.result(), second.result()]);
+    expect(a.runId).toBe(b.runId);
+    expect((await app.runs.list('alpha', 100)).length).toBe(before + 1);
+    if (process.env.RECORD_HISTORIES) {
+      const history = await temporal.client.workflow.getHandle(syncWorkflowId('alpha')).fetchHistory();
+      await writeFile(new URL('../fixtures/histories/sync-source.json', import.meta.url), `${historyToJSON(history)}\n`);
+    }
   });
 });

@@ -122,14 +122,13 @@ export async function runPartitionChunk(
   while (outcome.pages < options.maxPagesPerActivity) {
     throwIfCancelled(ctx.signal);
     // One query per key range: a new range (anchor) needs a new filter, so a new iteration.
-    const iterator = ctx.session
-      .pages(resolved.connectorId, {
-        orderBy: orderFor(resolved),
-        columns,
-        filter: segmentFilter(base, fields.keys, cursor.anchor),
-        ...(cursor.skip > 0 ? { skip: cursor.skip } : {}),
-      })
-      [Symbol.asyncIterator]();
+    const pages = ctx.session.pages(resolved.connectorId, {
+      orderBy: orderFor(resolved),
+      columns,
+      filter: segmentFilter(base, fields.keys, cursor.anchor),
+      ...(cursor.skip > 0 ? { skip: cursor.skip } : {}),
+    });
+    const iterator = pages[Symbol.asyncIterator]();
     try {
       for (;;) {
         await ctx.pacer.beforeRequest();

@@ -9,6 +9,17 @@ import { parseSourceName } from '../parse.js';
 import { CONNECTION_FIELDS, changesFromFlags, mergeConnectorMap, type SourceFlags } from '../source-flags.js';
 import { checkTokenFlags } from '../token-input.js';
 
+const FLAG_OF: Record<string, string> = {
+  environmentId: 'env-id',
+  environmentType: 'env-type',
+  baseUrl: 'base-url',
+  integrationId: 'integration-id',
+  connectorPrefix: 'prefix',
+  connectorMap: 'connector-map',
+  syncIntervalSeconds: 'interval',
+  maxConcurrency: 'max-concurrency',
+};
+
 /** Runs the connector check and prints it; a failed check stops the command (unless --skip-check). */
 async function confirm(cli: CliRun, name: string, settings: ConnectionSettings, token: string, verb: string): Promise<void> {
   const { checkConnectors, printCheck } = await import('../afas-check.js');
@@ -99,6 +110,6 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   const { ensureSchedule } = await import('../../client/sync-control.js');
   const updated = await app.sources.update(name, { ...changes, ...(token ? { token } : {}) });
   await ensureSchedule(target, updated);
-  const changed = [...Object.keys(changes), ...(token ? ['token'] : [])];
+  const changed = [...Object.keys(changes).map((field) => FLAG_OF[field] ?? field), ...(token ? ['token'] : [])];
   cli.out.line(`source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`);
 }

@@ -39,6 +39,28 @@ interface EntryContext {
   readonly options: JournalGeneratorOptions;
   readonly openSales: string[];
   readonly openPurchases: string[];
+  readonly texts: Texts;
+}
+
+/** Descriptions built once, so lines share string instances (cheap to intern). */
+interface Texts {
+  readonly sales: readonly string[];
+  readonly purchase: readonly string[];
+  readonly receipt: readonly string[];
+  readonly payment: readonly string[];
+  readonly salaries: readonly string[];
+  readonly depreciation: readonly string[];
+}
+
+function texts(options: JournalGeneratorOptions): Texts {
+  return {
+    sales: options.debtorNames.map((name) => `Verkoop ${name}`),
+    purchase: options.creditorNames.map((name) => `Inkoop ${name}`),
+    receipt: options.debtorNames.map((name) => `Ontvangst ${name}`),
+    payment: options.creditorNames.map((name) => `Betaling ${name}`),
+    salaries: MONTH_NAMES.map((month) => `Salarissen ${month}`),
+    depreciation: MONTH_NAMES.map((month) => `Afschrijving ${month}`),
+  };
 }
 
 const SALES_ACCOUNTS = [
@@ -87,9 +109,8 @@ function salesEntry(
   const { prng } = ctx;
   const debtorIndex = prng.int(0, DEBTOR_COUNT - 1);
   const debtor = debtorId(debtorIndex);
-  const name = ctx.options.debtorNames[debtorIndex] ?? debtor;
   const invoice = `V${String(ctx.year % 100).padStart(2, '0')}${String(ctx.invoiceSeq).padStart(5, '0')}`;
-  const description = `Verkoop ${name}`;
+  const description = ctx.texts.sales[debtorIndex] ?? `Verkoop ${debtor}`;
   const revenue = size === 2 ? 1 : size - 2;
   const target = prng.pick(SALES_ACCOUNTS);
   const lines: DraftLine[] = [];
@@ -144,9 +165,8 @@ function purchaseEntry(
   const { prng } = ctx;
   const creditorIndex = prng.int(0, CREDITOR_COUNT - 1);
   const creditor = creditorId(creditorIndex);
-  const name = ctx.options.creditorNames[creditorIndex] ?? creditor;
   const invoice = `INK${String(ctx.year % 100).padStart(2, '0')}${String(ctx.invoiceSeq).padStart(5, '0')}`;
-  const description = `Inkoop ${name}`;
+  const description = ctx.texts.purchase[creditorIndex] ?? `Inkoop ${creditor}`;
   const costs = size === 2 ? 1 : size - 2;
   const lines: DraftLine[] = [];
   let total = 0;
@@ -205,7 +225,6 @@ function bankEntry(
     const amount = prng.int(1_000, 400_000);
     if (receipts) {
       const index = prng.int(0, DEBTOR_COUNT - 1);
-      const name = ctx.options.debtorNames[index] ?? debtorId(index);
       counter.push({
         accountNo: debtorId(index),
         accountKind: 2,
@@ -214,12 +233,11 @@ function bankEntry(
         vatCode: null,
         vatAmt: null,
         invoiceId: ctx.openSales.length > 0 ? prng.pick(ctx.openSales) : null,
-        description: `Ontvangst ${name}`,
+        description: ctx.texts.receipt[index] ?? `Ontvangst ${debtorId(index)}`,
       });
       net += amount;
     } else if (prng.chance(0.85)) {
       const index = prng.int(0, CREDITOR_COUNT - 1);
-      const name = ctx.options.creditorNames[index] ?? creditorId(index);
       counter.push({
         accountNo: creditorId(index),
         accountKind: 3,
@@ -228,7 +246,7 @@ function bankEntry(
         vatCode: null,
         vatAmt: null,
         invoiceId: ctx.openPurchases.length > 0 ? prng.pick(ctx.openPurchases) : null,
-        description: `Betaling ${name}`,
+        description: ctx.texts.payment[index] ?? `Betaling ${creditorId(index)}`,
       });
       net -= amount;
     } else {
@@ -267,7 +285,7 @@ function memorialEntry(
   const { prng } = ctx;
   const salaries = prng.chance(0.6);
   const month = MONTH_NAMES[ctx.month - 1] ?? '';
-  const description = salaries ? `Salarissen ${month}` : `Afschrijving ${month}`;
+  const description = (salaries ? ctx.texts.salaries : ctx.texts.depreciation)[ctx.month - 1] ?? month;
   const debitLines: DraftLine[] = [];
   let total = 0;
   for (let i = 0; i < size - 1; i++) {
@@ -327,6 +345,8 @@ function stamp(prng: Prng, day: number, offsetDays: number, asOfWall: number): n
  */
 export function generateJournalLines(store: JournalLineStore, options: JournalGeneratorOptions): void {
   if (options.linesPerYear === 0) return;
+  const descriptions = texts(options);
+  const monthOfDay = new Map<number, number>();
   const years = [...options.years].sort((a, b) => a - b);
   for (let unit = 1; unit <= options.administrations; unit++) {
     let entryNo = 0;
@@ -340,11 +360,25 @@ export function generateJournalLines(store: JournalLineStore, options: JournalGe
       let invoiceSeq = 0;
       sizes.forEach((size, index) => {
         const day = yearStart + Math.floor((index * days) / sizes.length) * WALL_SECONDS_PER_DAY;
-        const { month } = wallParts(day);
+        let month = monthOfDay.get(day);
+        if (month === undefined) {
+          month = wallParts(day).month;
+          monthOfDay.set(day, month);
+        }
         invoiceSeq++;
         entryNo++;
         const kind = pickKind(prng, size);
-        const ctx: EntryContext = { prng, unit, year, month, invoiceSeq, options, openSales, openPurchases };
+        const ctx: EntryContext = {
+          prng,
+          unit,
+          year,
+          month,
+          invoiceSeq,
+          options,
+          openSales,
+          openPurchases,
+          texts: descriptions,
+        };
         const entry = BUILDERS[kind](ctx, size);
         const voucherDate = kind === 'purchase' ? day - prng.int(0, 5) * WALL_SECONDS_PER_DAY : day;
         const created = stamp(prng, day, prng.int(0, 3), options.asOfWall);

@@ -34,12 +34,16 @@ export interface MasterDataOptions {
   readonly asOfWall: number;
 }
 
+const DEBTOR_IDS = Array.from({ length: DEBTOR_COUNT }, (_, i) => String(DEBTOR_BASE + i + 1));
+const CREDITOR_IDS = Array.from({ length: CREDITOR_COUNT }, (_, i) => String(CREDITOR_BASE + i + 1));
+
+/** Debtor number of the i-th generated debtor (shared string instances: cheap to intern). */
 export function debtorId(index: number): string {
-  return String(DEBTOR_BASE + index + 1);
+  return DEBTOR_IDS[index] ?? String(DEBTOR_BASE + index + 1);
 }
 
 export function creditorId(index: number): string {
-  return String(CREDITOR_BASE + index + 1);
+  return CREDITOR_IDS[index] ?? String(CREDITOR_BASE + index + 1);
 }
 
 export function administrationRows(count: number): Row[] {

@@ -38,12 +38,7 @@ export interface JournalLine {
 export type JournalLineChange = Partial<Omit<JournalLine, 'unitId' | 'entryNo' | 'seqNo' | 'journalId'>>;
 
 const ENTRY_NO_LIMIT = 2 ** 31;
-const UNIT_FACTOR = 2 ** 32;
 const INITIAL_CAPACITY = 1024;
-
-function entryKey(unitId: number, entryNo: number): number {
-  return unitId * UNIT_FACTOR + entryNo;
-}
 
 function grownInt32(source: Int32Array, capacity: number, fill = 0): Int32Array<ArrayBuffer> {
   const target = new Int32Array(capacity);
@@ -116,8 +111,8 @@ export class JournalLineStore implements Table {
   private readonly vatCodes = new StringDictionary();
   private readonly descriptions = new StringDictionary();
 
-  /** entry key → first slot of the entry's chain. */
-  private readonly entryHeads = new Map<number, number>();
+  /** unit → entry number → first slot of the entry's chain (small-integer keys hash fast). */
+  private readonly entryHeads = new Map<number, Map<number, number>>();
   private readonly maxEntryNo = new Map<number, number>();
 
   constructor(expectedLines = INITIAL_CAPACITY) {
@@ -145,8 +140,18 @@ export class JournalLineStore implements Table {
     if (!Number.isInteger(line.entryNo) || line.entryNo < 1 || line.entryNo >= ENTRY_NO_LIMIT) {
       throw new RangeError(`EntryNo ${line.entryNo} is out of range`);
     }
-    if (this.find(line.unitId, line.entryNo, line.seqNo) !== -1) {
-      throw new Error(`journal line ${line.unitId}/${line.entryNo}/${line.seqNo} already exists`);
+    let heads = this.entryHeads.get(line.unitId);
+    if (heads === undefined) {
+      heads = new Map();
+      this.entryHeads.set(line.unitId, heads);
+    }
+    const head = heads.get(line.entryNo);
+    let tail = -1;
+    for (let slot = head ?? -1; slot !== -1; slot = this.next(slot)) {
+      if (this.alive[slot] === 1 && this.seqNo[slot] === line.seqNo) {
+        throw new Error(`journal line ${line.unitId}/${line.entryNo}/${line.seqNo} already exists`);
+      }
+      tail = slot;
     }
     if (this.count === this.capacity) this.ensureCapacity(this.capacity * 2);
     const row = this.count++;
@@ -157,7 +162,8 @@ export class JournalLineStore implements Table {
     this.alive[row] = 1;
     this.nextInEntry[row] = -1;
     this.write(row, line);
-    this.link(row, line.unitId, line.entryNo);
+    if (tail === -1) heads.set(line.entryNo, row);
+    else this.nextInEntry[tail] = row;
     this.live++;
     const max = this.maxEntryNo.get(line.unitId) ?? 0;
     if (line.entryNo > max) this.maxEntryNo.set(line.unitId, line.entryNo);
@@ -182,7 +188,7 @@ export class JournalLineStore implements Table {
 
   /** The slot of a live line, or -1. */
   find(unitId: number, entryNo: number, seqNo: number): number {
-    for (let row = this.entryHeads.get(entryKey(unitId, entryNo)) ?? -1; row !== -1; row = this.next(row)) {
+    for (let row = this.headOf(unitId, entryNo); row !== -1; row = this.next(row)) {
       if (this.alive[row] === 1 && this.seqNo[row] === seqNo) return row;
     }
     return -1;
@@ -191,7 +197,7 @@ export class JournalLineStore implements Table {
   /** Live slots of one journal entry, in sequence-number order. */
   entryRows(unitId: number, entryNo: number): number[] {
     const rows: number[] = [];
-    for (let row = this.entryHeads.get(entryKey(unitId, entryNo)) ?? -1; row !== -1; row = this.next(row)) {
+    for (let row = this.headOf(unitId, entryNo); row !== -1; row = this.next(row)) {
       if (this.alive[row] === 1) rows.push(row);
     }
     return rows.sort((a, b) => this.seqOf(a) - this.seqOf(b));
@@ -384,16 +390,8 @@ export class JournalLineStore implements Table {
     this.modified[row] = line.modified;
   }
 
-  private link(row: number, unitId: number, entryNo: number): void {
-    const key = entryKey(unitId, entryNo);
-    const head = this.entryHeads.get(key);
-    if (head === undefined) {
-      this.entryHeads.set(key, row);
-      return;
-    }
-    let last = head;
-    while (this.nextInEntry[last] !== -1) last = this.nextInEntry[last]!;
-    this.nextInEntry[last] = row;
+  private headOf(unitId: number, entryNo: number): number {
+    return this.entryHeads.get(unitId)?.get(entryNo) ?? -1;
   }
 
   private next(row: number): number {

@@ -10,14 +10,22 @@ export class StringDictionary {
   private readonly codes = new Map<string, number>();
   private rankCache: Int32Array | undefined;
 
+  private lastValue: string | null = null;
+  private lastCode = 0;
+
   intern(value: string | null): number {
     if (value === null) return 0;
-    const existing = this.codes.get(value);
-    if (existing !== undefined) return existing;
-    const code = this.values.length;
-    this.values.push(value);
-    this.codes.set(value, code);
-    this.rankCache = undefined;
+    // Consecutive lines of one entry share their texts; skip the hash lookup for repeats.
+    if (value === this.lastValue) return this.lastCode;
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+      this.rankCache = undefined;
+    }
+    this.lastValue = value;
+    this.lastCode = code;
     return code;
   }
 

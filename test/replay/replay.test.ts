@@ -1,0 +1,26 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { ensureTestRuntime } from '../helpers/temporal.js';
+
+const DIR = new URL('../fixtures/histories/', import.meta.url);
+
+// Histories recorded by the suite (RECORD_HISTORIES=1) replay against today's workflow code:
+// a change that alters the commands of an existing workflow fails here, not in production.
+describe('workflow determinism: recorded histories replay', async () => {
+  const files = (await readdir(DIR)).filter((file) => file.endsWith('.json')).sort();
+
+  it('has recorded histories to replay', () => {
+    expect(files).toContain('sync-source.json');
+  });
+
+  for (const file of files) {
+    it(`replays ${file}`, async () => {
+      ensureTestRuntime();
+      const history: unknown = JSON.parse(await readFile(new URL(file, DIR), 'utf8'));
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history),
+      ).resolves.toBeUndefined();
+    });
+  }
+});
