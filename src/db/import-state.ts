@@ -354,9 +354,9 @@ export class ImportStore {
         const result = await client.query(
           `INSERT INTO ${this.partitions} (import_id, partition_key, seq, dataset, administration, year, period, excluded_periods)
            SELECT $1, p.key, $2 + p.seq, p.dataset, p.administration, p.year, p.period,
-                  CASE WHEN p.excluded IS NULL THEN NULL ELSE p.excluded::int[] END
+                  p.excluded::int[]
              FROM jsonb_to_recordset($3::jsonb)
-               AS p(key text, seq int, dataset text, administration int, year int, period int, excluded jsonb)
+               AS p(key text, seq int, dataset text, administration int, year int, period int, excluded text)
            ON CONFLICT (import_id, partition_key) DO NOTHING`,
           [
             importId,

@@ -281,7 +281,9 @@ describe('the 2,049-character limit', () => {
     expect(err).toBeInstanceOf(AfasQueryTooLongError);
     expect(classifyAfasError(err).class).toBe('client-bug');
     const longOrder = Array.from({ length: 300 }, (_, i) => `SomeRatherLongFieldName${i}`);
-    expect(await caught(c.getPage('C', { orderBy: longOrder, take: 10 }))).toBeInstanceOf(AfasQueryTooLongError);
+    expect(await caught(c.getPage('C', { orderBy: longOrder, take: 10 }))).toBeInstanceOf(
+      AfasQueryTooLongError,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

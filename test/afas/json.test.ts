@@ -44,7 +44,10 @@ describe('parseAfasJson (lossless)', () => {
   });
 
   it('detects a lossy literal whose digit runs are split by the dot (8 + 8 digits)', () => {
-    expect(parseAfasJson('{"rate":83275483.79448623,"ok":1806.22}')).toEqual({ rate: '83275483.79448623', ok: 1806.22 });
+    expect(parseAfasJson('{"rate":83275483.79448623,"ok":1806.22}')).toEqual({
+      rate: '83275483.79448623',
+      ok: 1806.22,
+    });
     expect(parseAfasJson('[1e-400, 2.5e-3]')).toEqual(['1e-400', 0.0025]);
   });
 

@@ -80,12 +80,12 @@ export interface LoggedRequest {
   rows: number | null;
 }
 
-/** The simulator's request log (GetConnector calls of one connector, when given). */
+/** The simulator's log of GetConnector calls (of one connector, when given; metainfo calls excluded). */
 export async function requestLog(control: SimControl, connector?: string): Promise<LoggedRequest[]> {
   const query = connector ? `?connector=${encodeURIComponent(connector)}` : '';
   const body = await control.call<{ entries: LoggedRequest[]; dropped: number }>('GET', `requests${query}`);
   if (body.dropped > 0) throw new Error(`the simulator dropped ${body.dropped} request log entries; the test needs all of them`);
-  return body.entries;
+  return body.entries.filter((entry) => entry.path.includes('/connectors/'));
 }
 
 /**
