@@ -22,6 +22,7 @@ const ADMINISTRATIONS = [1, 3];
 const LINES_PER_YEAR = 600;
 const PAGE_SIZE = 20;
 const ROW_LIMIT = 30;
+const REQUESTS_PER_MINUTE = 2_400;
 
 describe('historical import: 3 years × 2 exposed administrations', () => {
   let env: ImportTestEnv;
@@ -48,10 +49,19 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       pageSize: PAGE_SIZE,
       partitionRowLimit: ROW_LIMIT,
       maxPagesPerActivity: 2,
+      requestsPerMinute: REQUESTS_PER_MINUTE,
       heartbeatTimeoutSeconds: 5,
       retryInitialSeconds: 1,
     });
     expect(handle.workflowId).toBe(importWorkflowId(env.source));
+
+    // A sync started while the import runs steps aside.
+    await eventually('the import row to be active', async () => (await env.store.active(env.source, 60_000)) ?? undefined);
+    const sync = await startSync(env.target, env.source, { heartbeatTimeoutSeconds: 5, retryInitialSeconds: 1, retryMaximumSeconds: 2 });
+    const skipped = await sync.result();
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.reason).toMatch(/historical import .* is (planning|running)/);
+    expect(await env.app.runs.list(env.source)).toEqual([expect.objectContaining({ kind: 'import', status: 'running' })]);
 
     // Operators find running imports by kind and phase.
     await eventually('the import listed as importing', async () => {
@@ -62,12 +72,6 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       }
       return undefined;
     });
-
-    // A sync started while the import runs steps aside.
-    const sync = await startSync(env.target, env.source, { heartbeatTimeoutSeconds: 5, retryInitialSeconds: 1, retryMaximumSeconds: 2 });
-    const skipped = await sync.result();
-    expect(skipped.status).toBe('skipped');
-    expect(skipped.reason).toMatch(/historical import .* is (planning|running)/);
 
     const seen: { done: number; total: number; rows: number }[] = [];
     const poller = (async () => {
@@ -115,6 +119,10 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       expect(Number(request.query.skip)).toBeLessThan(ROW_LIMIT);
       expect(partitionOfRequest(request)).not.toBeNull();
     }
+    // Paced: requests of the whole import (all activities) no faster than requestsPerMinute.
+    const stamps = requests.map((request) => Date.parse(request.timestamp)).sort((a, b) => a - b);
+    const spanMs = (stamps[stamps.length - 1] ?? 0) - (stamps[0] ?? 0);
+    expect(spanMs).toBeGreaterThanOrEqual((stamps.length - 1) * (60_000 / REQUESTS_PER_MINUTE) * 0.9);
 
     // Progress was consistent all along and ends equal to the database.
     expect(seen.length).toBeGreaterThan(3);

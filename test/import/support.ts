@@ -1,5 +1,6 @@
 // Shared set-up of the historical-import tests: a simulator, a migrated database with one source,
 // Temporal, and helpers to read what the import did (partition rows, simulator request log).
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
@@ -41,7 +42,8 @@ export async function setupImportEnv(options: {
   const sim = await startSimulator({ control: true, tokens: [{ token: TOKEN_DATA }], ...options.simulator });
   const control = new SimControl(sim.url);
   const afas = new AfasClient({ environmentId: '12345', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
-  const source = options.source ?? 'hist';
+  // Unique per test: workflow ids are per source, and one Temporal server serves every test file.
+  const source = `${options.source ?? 'imp'}-${randomBytes(3).toString('hex')}`;
   await app.sources.add({
     name: source,
     environmentId: '12345',

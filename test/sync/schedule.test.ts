@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/app/context.js';
+import { describeSchedule, ensureSchedule, setSchedulePaused, startSync, deleteSchedule } from '../../src/client/sync-control.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { scheduleIdFor } from '../../src/workflows/definitions.js';
+import type { ScheduledSyncResult } from '../../src/workflows/scheduled-sync.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { SimControl } from '../helpers/simulator.js';
+import { connectTestTemporal, startTestWorker, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
+
+const TOKEN_DATA = '5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF';
+
+describe('per-source Temporal Schedule', () => {
+  let db: TestDatabase;
+  let app: AppContext;
+  let temporal: TemporalTestContext;
+  let sim: RunningSimulator;
+  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = testAppContext(db);
+    temporal = await connectTestTemporal();
+    sim = await startSimulator({ seed: 5, administrations: 1, years: [2025], linesPerYear: 200, control: true, tokens: [{ token: TOKEN_DATA }] });
+    await app.sources.add({ name: 'sched', environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA, syncIntervalSeconds: 3600 });
+    worker = await startTestWorker(temporal, app);
+  });
+
+  afterAll(async () => {
+    await deleteSchedule({ client: temporal.client, taskQueue: temporal.taskQueue }, 'sched').catch(() => undefined);
+    await worker?.stop();
+    await sim?.close();
+    await temporal?.close();
+    await db?.drop();
+  });
+
+  async function triggered(): Promise<ScheduledSyncResult> {
+    const handle = temporal.client.schedule.getHandle(scheduleIdFor('sched'));
+    const before = (await handle.describe()).info.recentActions.length;
+    await handle.trigger();
+    for (;;) {
+      const actions = (await handle.describe()).info.recentActions;
+      if (actions.length > before) {
+        const started = actions[actions.length - 1]?.action;
+        if (started) return temporal.client.workflow.getHandle(started.workflow.workflowId, started.workflow.firstExecutionRunId).result();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  it('follows the source settings, and a tick skips while a sync of the source is running', async () => {
+    const target = { client: temporal.client, taskQueue: temporal.taskQueue };
+    const record = await app.sources.get('sched');
+    await ensureSchedule(target, record, { syncOptions: { heartbeatTimeoutSeconds: 10 } });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ exists: true, paused: false, everySeconds: 3600 });
+    await ensureSchedule(target, { ...record, syncIntervalSeconds: 900 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ everySeconds: 900 });
+
+    // A long manual sync holds the fixed workflow id; the scheduled tick must not start a second one.
+    const control = new SimControl(sim.url);
+    await control.fault({ kind: 'slow', connector: 'Profit_Transactions', delayMs: 1500 });
+    const manual = await startSync(target, 'sched');
+    const skipped = await triggered();
+    expect(skipped).toEqual({ skipped: true, reason: 'a sync of this source is already running' });
+    await control.clearFaults();
+    await manual.result();
+
+    const ran = await triggered();
+    expect(ran.skipped).toBe(false);
+    expect(ran.skipped === false && ran.status).toBe('succeeded');
+
+    await setSchedulePaused(target, 'sched', true);
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: true });
+    await setSchedulePaused(target, 'sched', false);
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: false });
+  });
+});
