@@ -143,7 +143,7 @@ describe('afas-sync CLI errors and help', () => {
     const result = await cli([...command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: afas-sync ${command.join(' ')}`.trimEnd());
-    expect(result.stdout).toMatch(/Examples:\n {2}\$ afas-sync /);
+    expect(result.stdout).toMatch(/Examples:\n {2}\$ (\S+=\S+ )*afas-sync /);
   });
 
   it('passes simulator flags through to the simulator', async () => {
