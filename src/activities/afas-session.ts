@@ -75,8 +75,10 @@ export class AfasSession {
     let cursor: AfasPageCursor | null = options.skip ? { part: 0, skip: options.skip } : null;
     let attempt = 1;
     for (;;) {
-      const resume: { part?: number; skip?: number } = cursor && 'skip' in cursor ? { part: cursor.part, skip: cursor.skip } : {};
-      const iterator: AsyncIterator<AfasPage> = this.api.pages(connectorId, { ...options, ...resume, signal: this.signal })[Symbol.asyncIterator]();
+      const resume: { part?: number; skip?: number } =
+        cursor && 'skip' in cursor ? { part: cursor.part, skip: cursor.skip } : {};
+      const pages = this.api.pages(connectorId, { ...options, ...resume, signal: this.signal });
+      const iterator: AsyncIterator<AfasPage> = pages[Symbol.asyncIterator]();
       try {
         for (;;) {
           const next: IteratorResult<AfasPage> = await iterator.next();

@@ -2,7 +2,12 @@
 import { where, type AfasFilter, type FilterCondition } from '../afas/filters.js';
 import type { AfasRow } from '../afas/values.js';
 import type { DatasetDefinition } from '../catalog/index.js';
-import { ensureDatasetTable, resolveDataset, type FieldSpec, type ResolvedDataset } from '../db/dataset-schema.js';
+import {
+  ensureDatasetTable,
+  resolveDataset,
+  type FieldSpec,
+  type ResolvedDataset,
+} from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import type { DatasetCounts, RunStore } from '../db/runs.js';
@@ -30,7 +35,11 @@ export interface DatasetScope {
 /** Reads metainfo and makes sure the table has a column for every field. */
 export async function prepareDataset(ctx: DatasetSyncContext, scope: DatasetScope): Promise<ResolvedDataset> {
   const meta = await ctx.session.describe(scope.connectorId);
-  const resolved = resolveDataset(scope.definition, scope.connectorId, meta.fields.map((field): FieldSpec => ({ id: field.id, dataType: field.dataType })));
+  const resolved = resolveDataset(
+    scope.definition,
+    scope.connectorId,
+    meta.fields.map((field): FieldSpec => ({ id: field.id, dataType: field.dataType })),
+  );
   await inTransaction(ctx.pool, (client) => ensureDatasetTable(client, ctx.schema, resolved));
   return resolved;
 }
@@ -48,7 +57,11 @@ function andFilter(conditions: FilterCondition[]): AfasFilter | undefined {
 }
 
 /** Latest AFAS wall-clock value of a field over rows (`YYYY-MM-DDTHH:MM:SS`), string order = time order. */
-export function latestWallTime(rows: readonly AfasRow[], field: string, current: string | null): string | null {
+export function latestWallTime(
+  rows: readonly AfasRow[],
+  field: string,
+  current: string | null,
+): string | null {
   let latest = current;
   for (const row of rows) {
     const value = row[field];
@@ -76,9 +89,19 @@ export async function reloadScope(
   ctx: DatasetSyncContext,
   scope: DatasetScope,
   resolved: ResolvedDataset,
-  options: { collectKey?: string; extraFilter?: FilterCondition[]; markDeleted?: boolean; onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void> } = {},
+  options: {
+    collectKey?: string;
+    extraFilter?: FilterCondition[];
+    markDeleted?: boolean;
+    onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
+  } = {},
 ): Promise<LoadOutcome> {
-  const entry = { runId: ctx.runId, dataset: scope.definition.name, administration: scope.administration, connectorId: scope.connectorId };
+  const entry = {
+    runId: ctx.runId,
+    dataset: scope.definition.name,
+    administration: scope.administration,
+    connectorId: scope.connectorId,
+  };
   return inTransaction(ctx.pool, async (client) => {
     await ctx.runs.startDataset(client, entry);
     const writer = new DatasetWriter(client, ctx.schema, resolved, { source: ctx.source, runId: ctx.runId });
@@ -87,19 +110,33 @@ export async function reloadScope(
     let pages = 0;
     let latestModified: string | null = null;
     const keys: unknown[] = [];
-    const filter = andFilter([...administrationFilter(resolved, scope.administration), ...(options.extraFilter ?? [])]);
+    const filter = andFilter([
+      ...administrationFilter(resolved, scope.administration),
+      ...(options.extraFilter ?? []),
+    ]);
     for await (const page of ctx.session.pages(scope.connectorId, {
       orderBy: orderFor(resolved),
       columns: resolved.columns.length,
       ...(filter ? { filter } : {}),
     })) {
-      await writer.stageRows(page.rows, { page: page.skip, ...(resolved.administrationField ? { administration: scope.administration } : {}) });
+      await writer.stageRows(page.rows, {
+        page: page.skip,
+        ...(resolved.administrationField ? { administration: scope.administration } : {}),
+      });
       pages += 1;
-      if (resolved.modifiedField) latestModified = latestWallTime(page.rows, resolved.modifiedField, latestModified);
+      if (resolved.modifiedField)
+        latestModified = latestWallTime(page.rows, resolved.modifiedField, latestModified);
       if (options.collectKey) for (const row of page.rows) keys.push(row[options.collectKey]);
-      ctx.heartbeat({ dataset: scope.definition.name, administration: scope.administration, skip: page.skip + page.rows.length });
+      ctx.heartbeat({
+        dataset: scope.definition.name,
+        administration: scope.administration,
+        skip: page.skip + page.rows.length,
+      });
     }
-    const deleted = options.markDeleted === false ? 0 : await writer.markMissingDeleted({ administrations: [scope.administration] });
+    const deleted =
+      options.markDeleted === false
+        ? 0
+        : await writer.markMissingDeleted({ administrations: [scope.administration] });
     const merged = await writer.merge();
     const counts: DatasetCounts = {
       inserted: merged.inserted,

@@ -42,13 +42,28 @@ export function toApplicationFailure(
   if (error instanceof ApplicationFailure) return error;
   const benign: ApplicationFailureCategory = 'BENIGN';
   if (error instanceof RowDataError || error instanceof DuplicateKeyError) {
-    return ApplicationFailure.create({ message: error.message, type: 'AfasData', nonRetryable: true, details: [details('data', null, null)] });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'AfasData',
+      nonRetryable: true,
+      details: [details('data', null, null)],
+    });
   }
   if (error instanceof DatasetSchemaError) {
-    return ApplicationFailure.create({ message: error.message, type: 'DatasetSchema', nonRetryable: true, details: [details('schema', null, null)] });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'DatasetSchema',
+      nonRetryable: true,
+      details: [details('schema', null, null)],
+    });
   }
   if (error instanceof SourceNotFoundError) {
-    return ApplicationFailure.create({ message: error.message, type: 'SourceNotFound', nonRetryable: true, details: [details('config', null, null)] });
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'SourceNotFound',
+      nonRetryable: true,
+      details: [details('config', null, null)],
+    });
   }
   const sqlState = (error as { code?: unknown } | null)?.code;
   if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) && !TRANSIENT_SQLSTATE.test(sqlState)) {
@@ -63,7 +78,11 @@ export function toApplicationFailure(
   const classification = classifyAfasError(error);
   const http = error instanceof AfasHttpError ? error : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  const failureDetails = details(classification.class, http?.status ?? null, http?.profitLogReference ?? null);
+  const failureDetails = details(
+    classification.class,
+    http?.status ?? null,
+    http?.profitLogReference ?? null,
+  );
   const type = TYPE_BY_CLASS[classification.class];
   if (classification.class === 'locked') {
     const elapsed = context.nowMs - context.firstScheduledMs;
@@ -75,8 +94,18 @@ export function toApplicationFailure(
         details: [failureDetails],
       });
     }
-    const delay = Math.min(context.schedule.lockedBaseDelayMs * 2 ** Math.max(0, context.attempt - 1), 300_000);
-    return ApplicationFailure.create({ message, type, nonRetryable: false, nextRetryDelay: delay, details: [failureDetails], category: benign });
+    const delay = Math.min(
+      context.schedule.lockedBaseDelayMs * 2 ** Math.max(0, context.attempt - 1),
+      300_000,
+    );
+    return ApplicationFailure.create({
+      message,
+      type,
+      nonRetryable: false,
+      nextRetryDelay: delay,
+      details: [failureDetails],
+      category: benign,
+    });
   }
   if (classification.class === 'transient') {
     return ApplicationFailure.create({
@@ -89,9 +118,18 @@ export function toApplicationFailure(
     });
   }
   // Unknown errors (e.g. PostgreSQL restarting) are retried by the workflow's policy.
-  return ApplicationFailure.create({ message, type, nonRetryable: classification.class !== 'unknown', details: [failureDetails] });
+  return ApplicationFailure.create({
+    message,
+    type,
+    nonRetryable: classification.class !== 'unknown',
+    details: [failureDetails],
+  });
 }
 
-function details(errorClass: string, status: number | null, profitLogReference: string | null): AfasFailureDetails {
+function details(
+  errorClass: string,
+  status: number | null,
+  profitLogReference: string | null,
+): AfasFailureDetails {
   return { errorClass, status, profitLogReference };
 }

@@ -4,7 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { classifyAfasError } from '../afas/classify.js';
-import { changedDaysConnectorId, connectorIdFor, dataset as datasetByName, DATASETS, type DatasetName } from '../catalog/index.js';
+import {
+  changedDaysConnectorId,
+  connectorIdFor,
+  dataset as datasetByName,
+  DATASETS,
+  type DatasetName,
+} from '../catalog/index.js';
 import { ImportNotFoundError, ImportStore, PartitionConflictError } from '../db/import-state.js';
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
@@ -43,7 +49,9 @@ const SYNC_ORPHAN_AFTER_MS = 6 * 60 * 60_000;
 
 /** Datasets a historical import can load: administration-scoped, with year/period partition fields. */
 export function importableDatasets(): DatasetName[] {
-  return DATASETS.filter((definition) => definition.historyPartition && definition.scope === 'administration').map((d) => d.name);
+  return DATASETS.filter(
+    (definition) => definition.historyPartition && definition.scope === 'administration',
+  ).map((d) => d.name);
 }
 
 /** Europe/Amsterdam wall time of the database clock, `YYYY-MM-DDTHH:MM:SS`: the stand-in for AFAS's "now". */
@@ -58,7 +66,12 @@ export function createImportActivities(deps: ActivityDeps) {
   const store = new ImportStore(deps.pool, deps.schema);
 
   function failureContext(context: Context) {
-    return { attempt: context.info.attempt, firstScheduledMs: context.info.scheduledTimestampMs, nowMs: Date.now(), schedule: deps.settings.retrySchedule };
+    return {
+      attempt: context.info.attempt,
+      firstScheduledMs: context.info.scheduledTimestampMs,
+      nowMs: Date.now(),
+      schedule: deps.settings.retrySchedule,
+    };
   }
 
   /** Maps an activity error to the retry matrix; a cancelled activity reports as cancelled. */
@@ -67,8 +80,10 @@ export function createImportActivities(deps: ActivityDeps) {
       const reason: unknown = context.cancellationSignal.reason;
       return reason instanceof CancelledFailure ? reason : new CancelledFailure('activity cancelled');
     }
-    if (error instanceof PartitionConflictError) return ApplicationFailure.retryable(error.message, 'ImportPartitionConflict');
-    if (error instanceof ImportNotFoundError) return ApplicationFailure.nonRetryable(error.message, 'ImportNotFound');
+    if (error instanceof PartitionConflictError)
+      return ApplicationFailure.retryable(error.message, 'ImportPartitionConflict');
+    if (error instanceof ImportNotFoundError)
+      return ApplicationFailure.nonRetryable(error.message, 'ImportNotFound');
     return toApplicationFailure(error, failureContext(context));
   }
 
@@ -78,7 +93,11 @@ export function createImportActivities(deps: ActivityDeps) {
    */
   async function withSession<T>(
     sourceName: string,
-    work: (session: AfasSession, source: SourceRecord, heartbeat: (details?: Record<string, unknown>) => void) => Promise<T>,
+    work: (
+      session: AfasSession,
+      source: SourceRecord,
+      heartbeat: (details?: Record<string, unknown>) => void,
+    ) => Promise<T>,
   ): Promise<T> {
     const context = Context.current();
     let details: Record<string, unknown> | undefined;
@@ -93,7 +112,9 @@ export function createImportActivities(deps: ActivityDeps) {
     try {
       const source = await deps.sources.get(sourceName);
       const api = await deps.clients.open(source);
-      session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () => heartbeat());
+      session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () =>
+        heartbeat(),
+      );
       return await work(session, source, heartbeat);
     } catch (error) {
       if (!context.cancellationSignal.aborted && classifyAfasError(error).class === 'auth') {
@@ -162,9 +183,18 @@ export function createImportActivities(deps: ActivityDeps) {
         const source = await deps.sources.get(input.source);
         const toYear = input.toYear ?? Number((await amsterdamNow(deps)).slice(0, 4));
         if (toYear < input.fromYear) {
-          throw ApplicationFailure.nonRetryable(`toYear ${toYear} is before fromYear ${input.fromYear}`, 'InvalidImportInput');
+          throw ApplicationFailure.nonRetryable(
+            `toYear ${toYear} is before fromYear ${input.fromYear}`,
+            'InvalidImportInput',
+          );
         }
-        await deps.runs.start({ runId: input.runId, source: input.source, kind: 'import', workflowId: input.workflowId, workflowRunId: input.workflowRunId });
+        await deps.runs.start({
+          runId: input.runId,
+          source: input.source,
+          kind: 'import',
+          workflowId: input.workflowId,
+          workflowRunId: input.workflowRunId,
+        });
         const { record, resumed } = await store.begin({
           newImportId: input.newImportId,
           source: input.source,
@@ -175,7 +205,10 @@ export function createImportActivities(deps: ActivityDeps) {
           workflowId: input.workflowId,
           runId: input.runId,
         });
-        deps.logger.info({ source: input.source, importId: record.importId, resumed, attempt: record.attempts }, 'historical import attempt started');
+        deps.logger.info(
+          { source: input.source, importId: record.importId, resumed, attempt: record.attempts },
+          'historical import attempt started',
+        );
         return {
           importId: record.importId,
           // A retry of this activity finds the row it created itself: that is not a resumption.
@@ -200,7 +233,11 @@ export function createImportActivities(deps: ActivityDeps) {
           const running = await store.runningSyncs(input.source, SYNC_ORPHAN_AFTER_MS);
           const waited = (Date.now() - started) / 1000;
           if (running === 0 || waited >= input.maxWaitSeconds) {
-            if (running > 0) deps.logger.warn({ source: input.source, importId: input.importId, running }, 'import proceeds while a sync is recorded as running');
+            if (running > 0)
+              deps.logger.warn(
+                { source: input.source, importId: input.importId, running },
+                'import proceeds while a sync is recorded as running',
+              );
             return { waitedSeconds: Math.round(waited), stillRunning: running };
           }
           await store.touch(input.importId);
@@ -217,25 +254,45 @@ export function createImportActivities(deps: ActivityDeps) {
     async planImport(input: PlanImportInput): Promise<PlanImportResult> {
       return withSession(input.source, async (session, source, heartbeat) => {
         const context = Context.current();
-        const pacer = new Pacer(store, input.importId, input.requestsPerMinute, context.cancellationSignal, () => heartbeat());
+        const pacer = new Pacer(
+          store,
+          input.importId,
+          input.requestsPerMinute,
+          context.cancellationSignal,
+          () => heartbeat(),
+        );
         const record = await store.get(input.importId);
         let startWatermark = record.startWatermark;
         if (startWatermark === null) {
-          const changed = record.datasets.map((name) => datasetByName(name as DatasetName)).find((definition) => definition.changedDays);
+          const changed = record.datasets
+            .map((name) => datasetByName(name as DatasetName))
+            .find((definition) => definition.changedDays);
           const connectorId = changed ? changedDaysConnectorId(changed, source) : undefined;
-          const latest = changed?.changedDays && connectorId ? await latestChange(session, pacer, connectorId, changed.changedDays.modifiedField) : null;
-          startWatermark = await store.setStartWatermark(input.importId, latest ?? (await amsterdamNow(deps)));
+          const latest =
+            changed?.changedDays && connectorId
+              ? await latestChange(session, pacer, connectorId, changed.changedDays.modifiedField)
+              : null;
+          startWatermark = await store.setStartWatermark(
+            input.importId,
+            latest ?? (await amsterdamNow(deps)),
+          );
         }
         const planned = new Set(await store.plannedAdministrations(input.importId));
         const todo = input.administrations.filter((administration) => !planned.has(administration));
         let added = 0;
         if (todo.length > 0) {
           const periodsDefinition = datasetByName('periods');
-          const periods = await listPeriods(session, pacer, periodsDefinition, connectorIdFor(periodsDefinition, source), {
-            fromYear: record.fromYear,
-            toYear: record.toYear,
-            administrations: todo,
-          });
+          const periods = await listPeriods(
+            session,
+            pacer,
+            periodsDefinition,
+            connectorIdFor(periodsDefinition, source),
+            {
+              fromYear: record.fromYear,
+              toYear: record.toYear,
+              administrations: todo,
+            },
+          );
           const specs = planPartitions({
             datasets: record.datasets,
             administrations: todo,
@@ -260,7 +317,10 @@ export function createImportActivities(deps: ActivityDeps) {
     async importPartitionsToRun(input: PartitionsToRunInput): Promise<PartitionsToRunResult> {
       return guarded(async () => {
         await store.touch(input.importId);
-        return { partitions: await store.toRun(input.importId, input.afterSeq, input.limit), totals: await store.totals(input.importId) };
+        return {
+          partitions: await store.toRun(input.importId, input.afterSeq, input.limit),
+          totals: await store.totals(input.importId),
+        };
       });
     },
 
@@ -271,10 +331,15 @@ export function createImportActivities(deps: ActivityDeps) {
         const context = Context.current();
         const partition = await store.claim(input.importId, input.key);
         if (!partition) throw new ImportNotFoundError(`${input.importId} (partition ${input.key})`);
-        if (partition.status === 'done') return { key: input.key, done: true, ...zero, totals: await store.totals(input.importId) };
+        if (partition.status === 'done')
+          return { key: input.key, done: true, ...zero, totals: await store.totals(input.importId) };
         await store.touch(input.importId);
         const definition = datasetByName(partition.dataset as DatasetName);
-        const scope = { definition, connectorId: connectorIdFor(definition, source), administration: partition.administration };
+        const scope = {
+          definition,
+          connectorId: connectorIdFor(definition, source),
+          administration: partition.administration,
+        };
         const resolved = await prepareDataset(syncContext(session, input.source, input.runId), scope);
         heartbeat({ partition: input.key, pages: partition.pages, cursor: partition.cursor });
         try {
@@ -285,7 +350,13 @@ export function createImportActivities(deps: ActivityDeps) {
               store,
               runs: deps.runs,
               session,
-              pacer: new Pacer(store, input.importId, input.options.requestsPerMinute, context.cancellationSignal, () => heartbeat()),
+              pacer: new Pacer(
+                store,
+                input.importId,
+                input.options.requestsPerMinute,
+                context.cancellationSignal,
+                () => heartbeat(),
+              ),
               signal: context.cancellationSignal,
               source: input.source,
               importId: input.importId,
@@ -312,9 +383,19 @@ export function createImportActivities(deps: ActivityDeps) {
         } catch (error) {
           if (!context.cancellationSignal.aborted) {
             const failure = toFailure(error, context);
-            const classification = failure instanceof ApplicationFailure ? (failure.type ?? 'Unexpected') : failure.name;
+            const classification =
+              failure instanceof ApplicationFailure ? (failure.type ?? 'Unexpected') : failure.name;
             await store
-              .recordError(input.importId, input.key, { message: failure.message, errorClass: classification, profitLogReference: profitLogReference(failure) }, { fail: false })
+              .recordError(
+                input.importId,
+                input.key,
+                {
+                  message: failure.message,
+                  errorClass: classification,
+                  profitLogReference: profitLogReference(failure),
+                },
+                { fail: false },
+              )
               .catch(() => undefined);
           }
           throw error;
@@ -325,7 +406,16 @@ export function createImportActivities(deps: ActivityDeps) {
     /** The workflow gave up on a partition (non-retryable error): failed, with the reason. */
     async importPartitionFailed(input: PartitionFailedInput): Promise<void> {
       return guarded(() =>
-        store.recordError(input.importId, input.key, { message: input.message, errorClass: input.errorClass, profitLogReference: input.profitLogReference }, { fail: true }),
+        store.recordError(
+          input.importId,
+          input.key,
+          {
+            message: input.message,
+            errorClass: input.errorClass,
+            profitLogReference: input.profitLogReference,
+          },
+          { fail: true },
+        ),
       );
     },
 
@@ -341,14 +431,22 @@ export function createImportActivities(deps: ActivityDeps) {
         if (importId === null) {
           const status = input.outcome === 'cancelled' ? 'cancelled' : 'failed';
           await deps.runs.finish(input.runId, { status, error: input.error });
-          return { importId: null, status, runStatus: status, totals: empty, watermark: null, watermarkAdministrations: [] };
+          return {
+            importId: null,
+            status,
+            runStatus: status,
+            totals: empty,
+            watermark: null,
+            watermarkAdministrations: [],
+          };
         }
         const record = await store.get(importId);
         const source = await deps.sources.get(input.source);
         const totals = await store.totals(importId);
         const outcomes = await store.administrationOutcomes(importId);
         const complete = input.outcome === 'completed' && totals.failed === 0 && totals.done === totals.total;
-        const status: FinishImportResult['status'] = input.outcome === 'cancelled' ? 'cancelled' : complete ? 'succeeded' : 'failed';
+        const status: FinishImportResult['status'] =
+          input.outcome === 'cancelled' ? 'cancelled' : complete ? 'succeeded' : 'failed';
         const watermarkAdministrations: number[] = [];
         let watermark: string | null = null;
         if (input.outcome === 'completed' && record.startWatermark !== null) {
@@ -357,10 +455,15 @@ export function createImportActivities(deps: ActivityDeps) {
             if (!definition.changedDays || outcome.done !== outcome.total) continue;
             const start = record.startWatermark;
             await inTransaction(deps.pool, async (client) => {
-              const key = { source: input.source, dataset: outcome.dataset, administration: outcome.administration };
+              const key = {
+                source: input.source,
+                dataset: outcome.dataset,
+                administration: outcome.administration,
+              };
               const current = await deps.state.get(client, key.source, key.dataset, key.administration);
               // An older watermark stays: the sync then re-reads from there, which covers the import's start too.
-              const next = current.watermark !== null && current.watermark < start ? current.watermark : start;
+              const next =
+                current.watermark !== null && current.watermark < start ? current.watermark : start;
               await deps.state.put(client, key, { watermark: next, runId: input.runId });
               watermark = next;
             });
@@ -373,7 +476,12 @@ export function createImportActivities(deps: ActivityDeps) {
           const finished = outcome.done === outcome.total;
           await deps.runs.finishDataset(
             deps.pool,
-            { runId: input.runId, dataset: outcome.dataset, administration: outcome.administration, connectorId: connectorIdFor(definition, source) },
+            {
+              runId: input.runId,
+              dataset: outcome.dataset,
+              administration: outcome.administration,
+              connectorId: connectorIdFor(definition, source),
+            },
             {
               status: finished ? 'succeeded' : input.outcome === 'cancelled' ? 'cancelled' : 'failed',
               error: finished ? null : outcome.failed > 0 ? `${outcome.failed} partition(s) failed` : error,
@@ -381,14 +489,28 @@ export function createImportActivities(deps: ActivityDeps) {
           );
         }
         const runStatus: FinishImportResult['runStatus'] =
-          status === 'succeeded' ? 'succeeded' : status === 'cancelled' ? 'cancelled' : totals.done > 0 ? 'partial' : 'failed';
+          status === 'succeeded'
+            ? 'succeeded'
+            : status === 'cancelled'
+              ? 'cancelled'
+              : totals.done > 0
+                ? 'partial'
+                : 'failed';
         await deps.runs.finish(input.runId, {
           status: runStatus,
           error: status === 'succeeded' ? null : error,
-          details: { importId, partitions: totals, startWatermark: record.startWatermark, watermarkAdministrations },
+          details: {
+            importId,
+            partitions: totals,
+            startWatermark: record.startWatermark,
+            watermarkAdministrations,
+          },
         });
         await store.finish(importId, { status, error: status === 'succeeded' ? null : error });
-        deps.logger.info({ source: input.source, importId, status, rows: totals.rows, partitions: totals }, 'historical import attempt finished');
+        deps.logger.info(
+          { source: input.source, importId, status, rows: totals.rows, partitions: totals },
+          'historical import attempt finished',
+        );
         return { importId, status, runStatus, totals, watermark, watermarkAdministrations };
       });
     },

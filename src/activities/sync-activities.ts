@@ -2,13 +2,26 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyAfasError } from '../afas/classify.js';
 import { where, type FilterCondition } from '../afas/filters.js';
-import { changedDaysConnectorId, connectorIdFor, dataset as datasetByName, requiredConnectorIds, type DatasetName } from '../catalog/index.js';
+import {
+  changedDaysConnectorId,
+  connectorIdFor,
+  dataset as datasetByName,
+  requiredConnectorIds,
+  type DatasetName,
+} from '../catalog/index.js';
 import type { ResolvedDataset } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSession } from './afas-session.js';
-import { type DatasetScope, latestWallTime, orderFor, prepareDataset, reloadScope, type DatasetSyncContext } from './dataset-sync.js';
+import {
+  type DatasetScope,
+  latestWallTime,
+  orderFor,
+  prepareDataset,
+  reloadScope,
+  type DatasetSyncContext,
+} from './dataset-sync.js';
 import { toApplicationFailure } from './failures.js';
 import type { ActivityDeps } from './deps.js';
 import type {
@@ -46,13 +59,18 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  */
 export function createSyncActivities(deps: ActivityDeps) {
   /** Runs an activity body with an AFAS session; maps errors to the retry matrix. */
-  async function withSession<T>(sourceName: string, work: (session: AfasSession, source: SourceRecord) => Promise<T>): Promise<T> {
+  async function withSession<T>(
+    sourceName: string,
+    work: (session: AfasSession, source: SourceRecord) => Promise<T>,
+  ): Promise<T> {
     const context = Context.current();
     const source = await deps.sources.get(sourceName).catch((error: unknown) => {
       throw toApplicationFailure(error, failureContext(context));
     });
     const api = await deps.clients.open(source);
-    const session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () => context.heartbeat());
+    const session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () =>
+      context.heartbeat(),
+    );
     try {
       return await work(session, source);
     } catch (error) {
@@ -104,7 +122,11 @@ export function createSyncActivities(deps: ActivityDeps) {
   return {
     async sourceSettings({ source }: RunRef): Promise<SourceSettings> {
       const record = await deps.sources.get(source);
-      return { maxConcurrency: record.maxConcurrency, status: record.status, syncIntervalSeconds: record.syncIntervalSeconds };
+      return {
+        maxConcurrency: record.maxConcurrency,
+        status: record.status,
+        syncIntervalSeconds: record.syncIntervalSeconds,
+      };
     },
 
     async beginRun(input: BeginRunInput): Promise<void> {
@@ -124,7 +146,13 @@ export function createSyncActivities(deps: ActivityDeps) {
             `${source}\``
           : null;
         await deps.sources.markChecked(source, message ? { ok: false, reason: message } : { ok: true });
-        return { ok: missing.length === 0, environmentName: meta.info?.envid ?? null, appName, missingConnectors: missing, message };
+        return {
+          ok: missing.length === 0,
+          environmentName: meta.info?.envid ?? null,
+          appName,
+          missingConnectors: missing,
+          message,
+        };
       });
     },
 
@@ -136,10 +164,16 @@ export function createSyncActivities(deps: ActivityDeps) {
         const resolved = await prepareDataset(ctx, scope);
         const keyField = resolved.keyFields[0] as string;
         const outcome = await reloadScope(ctx, scope, resolved, { collectKey: keyField });
-        const ids = [...new Set(outcome.keys.filter((key): key is number => typeof key === 'number' && Number.isInteger(key)))].sort(
-          (a, b) => a - b,
+        const ids = [
+          ...new Set(
+            outcome.keys.filter((key): key is number => typeof key === 'number' && Number.isInteger(key)),
+          ),
+        ].sort((a, b) => a - b);
+        await deps.state.setAdministrations(
+          deps.pool,
+          source,
+          ids.map((id) => ({ id, name: null })),
         );
-        await deps.state.setAdministrations(deps.pool, source, ids.map((id) => ({ id, name: null })));
         return { administrations: ids, counts: countRows(outcome.counts, 'administrations') };
       });
     },
@@ -155,7 +189,10 @@ export function createSyncActivities(deps: ActivityDeps) {
           return countRows((await reloadScope(ctx, scope, resolved)).counts, task.dataset);
         }
         if (definition.strategy !== 'modified-watermark' || !resolved.modifiedField) {
-          throw ApplicationFailure.nonRetryable(`dataset ${task.dataset} is not synced by syncDataset`, 'AfasClientBug');
+          throw ApplicationFailure.nonRetryable(
+            `dataset ${task.dataset} is not synced by syncDataset`,
+            'AfasClientBug',
+          );
         }
         return countRows(await syncModified(ctx, scope, resolved, resolved.modifiedField), task.dataset);
       });
@@ -167,19 +204,36 @@ export function createSyncActivities(deps: ActivityDeps) {
         const definition = datasetByName(input.dataset);
         const changed = definition.changedDays;
         const connectorId = changedDaysConnectorId(definition, record);
-        if (!changed || !connectorId) throw ApplicationFailure.nonRetryable(`dataset ${input.dataset} has no changed-days connector`, 'AfasClientBug');
+        if (!changed || !connectorId)
+          throw ApplicationFailure.nonRetryable(
+            `dataset ${input.dataset} has no changed-days connector`,
+            'AfasClientBug',
+          );
         const states = await deps.state.all(deps.pool, input.source, input.dataset);
         const watermarks = input.administrations.map((admin) => states.get(admin)?.watermark ?? null);
         const overlap = deps.settings.watermarkOverlapMinutes;
-        const from = watermarks.includes(null) ? null : (watermarks as string[]).reduce((a, b) => (a < b ? a : b));
-        const filter = from ? { groups: [[where.gte(changed.modifiedField, wallMinus(from, overlap))]] } : undefined;
+        const from = watermarks.includes(null)
+          ? null
+          : (watermarks as string[]).reduce((a, b) => (a < b ? a : b));
+        const filter = from
+          ? { groups: [[where.gte(changed.modifiedField, wallMinus(from, overlap))]] }
+          : undefined;
         const latest = new Map<string, string>();
         let newWatermark: string | null = null;
-        for await (const page of session.pages(connectorId, { orderBy: [changed.dayField], columns: 2, ...(filter ? { filter } : {}) })) {
+        for await (const page of session.pages(connectorId, {
+          orderBy: [changed.dayField],
+          columns: 2,
+          ...(filter ? { filter } : {}),
+        })) {
           for (const row of page.rows) {
             const day = row[changed.dayField];
             const modified = row[changed.modifiedField];
-            if (typeof day !== 'string' || typeof modified !== 'string' || day.length < 10 || modified.length < 19) {
+            if (
+              typeof day !== 'string' ||
+              typeof modified !== 'string' ||
+              day.length < 10 ||
+              modified.length < 19
+            ) {
               throw ApplicationFailure.nonRetryable(
                 `connector ${connectorId} returned a row without a valid ${changed.dayField}/${changed.modifiedField}: ${JSON.stringify(row).slice(0, 200)}`,
                 'AfasData',
@@ -192,7 +246,9 @@ export function createSyncActivities(deps: ActivityDeps) {
           newWatermark = latestWallTime(page.rows, changed.modifiedField, newWatermark);
           Context.current().heartbeat({ skip: page.skip + page.rows.length });
         }
-        const days = [...latest.entries()].map(([day, modified]) => ({ day, modified })).sort((a, b) => (a.day < b.day ? -1 : 1));
+        const days = [...latest.entries()]
+          .map(([day, modified]) => ({ day, modified }))
+          .sort((a, b) => (a.day < b.day ? -1 : 1));
         const administrations: ChangedDaysPlan['administrations'] = [];
         for (const [index, administration] of input.administrations.entries()) {
           const watermark = watermarks[index] ?? null;
@@ -206,7 +262,11 @@ export function createSyncActivities(deps: ActivityDeps) {
             candidates.map((entry) => entry.day),
           );
           const todo = candidates.filter((entry) => done.get(entry.day) !== entry.modified);
-          administrations.push({ administration, batches: chunk(todo, deps.settings.daysPerBatch), dayCount: todo.length });
+          administrations.push({
+            administration,
+            batches: chunk(todo, deps.settings.daysPerBatch),
+            dayCount: todo.length,
+          });
         }
         return { administrations, newWatermark: newWatermark ?? from, afasCalls: session.calls };
       });
@@ -243,7 +303,12 @@ export function createSyncActivities(deps: ActivityDeps) {
           administration: input.administration,
           connectorId: record ? connectorIdFor(definition, record) : definition.connector,
         },
-        { status: 'failed', error: input.message, errorClass: input.errorClass, profitLogReference: input.profitLogReference },
+        {
+          status: 'failed',
+          error: input.message,
+          errorClass: input.errorClass,
+          profitLogReference: input.profitLogReference,
+        },
       );
     },
 
@@ -254,33 +319,67 @@ export function createSyncActivities(deps: ActivityDeps) {
     },
   };
 
-  async function syncModified(ctx: DatasetSyncContext, scope: DatasetScope, resolved: ResolvedDataset, modifiedField: string): Promise<DatasetCounts> {
+  async function syncModified(
+    ctx: DatasetSyncContext,
+    scope: DatasetScope,
+    resolved: ResolvedDataset,
+    modifiedField: string,
+  ): Promise<DatasetCounts> {
     const key = { source: ctx.source, dataset: scope.definition.name, administration: scope.administration };
     const state = await deps.state.get(deps.pool, ctx.source, scope.definition.name, scope.administration);
     const every = scope.definition.reconcileEveryRuns ?? 1;
     const reconcile = state.watermark === null || state.runsSinceReconcile + 1 >= every;
     const extraFilter: FilterCondition[] = reconcile
       ? []
-      : [where.gte(modifiedField, wallMinus(state.watermark as string, deps.settings.watermarkOverlapMinutes))];
+      : [
+          where.gte(
+            modifiedField,
+            wallMinus(state.watermark as string, deps.settings.watermarkOverlapMinutes),
+          ),
+        ];
     const outcome = await reloadScope(ctx, scope, resolved, {
       extraFilter,
       markDeleted: reconcile,
       onCommit: async (client, result) => {
-        const watermark = [state.watermark, result.latestModified].filter((w): w is string => w !== null).sort().pop() ?? null;
-        await deps.state.put(client, key, { watermark, runsSinceReconcile: reconcile ? 0 : state.runsSinceReconcile + 1, runId: ctx.runId });
+        const watermark =
+          [state.watermark, result.latestModified]
+            .filter((w): w is string => w !== null)
+            .sort()
+            .pop() ?? null;
+        await deps.state.put(client, key, {
+          watermark,
+          runsSinceReconcile: reconcile ? 0 : state.runsSinceReconcile + 1,
+          runId: ctx.runId,
+        });
       },
     });
     return outcome.counts;
   }
 
-  async function replaceDays(ctx: DatasetSyncContext, scope: DatasetScope, resolved: ResolvedDataset, days: readonly ChangedDay[]): Promise<DatasetCounts> {
+  async function replaceDays(
+    ctx: DatasetSyncContext,
+    scope: DatasetScope,
+    resolved: ResolvedDataset,
+    days: readonly ChangedDay[],
+  ): Promise<DatasetCounts> {
     const entryField = resolved.entryDateField as string;
     const adminField = resolved.administrationField as string;
-    const groups = days.map((entry) => [where.eq(adminField, scope.administration), where.eq(entryField, `${entry.day}T00:00:00`)]);
-    const entry = { runId: ctx.runId, dataset: scope.definition.name, administration: scope.administration, connectorId: scope.connectorId };
+    const groups = days.map((entry) => [
+      where.eq(adminField, scope.administration),
+      where.eq(entryField, `${entry.day}T00:00:00`),
+    ]);
+    const entry = {
+      runId: ctx.runId,
+      dataset: scope.definition.name,
+      administration: scope.administration,
+      connectorId: scope.connectorId,
+    };
     return inTransaction(ctx.pool, async (client) => {
       await ctx.runs.startDataset(client, entry);
-      const writer = new DatasetWriter(client, ctx.schema, resolved, { source: ctx.source, runId: ctx.runId });
+      const writer = new DatasetWriter(client, ctx.schema, resolved, {
+        source: ctx.source,
+        runId: ctx.runId,
+      });
       const callsBefore = ctx.session.calls;
       const retriesBefore = ctx.session.retries;
       let pages = 0;
@@ -293,9 +392,16 @@ export function createSyncActivities(deps: ActivityDeps) {
         pages += 1;
         ctx.heartbeat({ days: days.length, skip: page.skip + page.rows.length });
       }
-      const deleted = await writer.markMissingDeleted({ administrations: [scope.administration], entryDays: days.map((d) => d.day) });
+      const deleted = await writer.markMissingDeleted({
+        administrations: [scope.administration],
+        entryDays: days.map((d) => d.day),
+      });
       const merged = await writer.merge();
-      await deps.changedDays.record(client, { source: ctx.source, dataset: scope.definition.name, administration: scope.administration }, days);
+      await deps.changedDays.record(
+        client,
+        { source: ctx.source, dataset: scope.definition.name, administration: scope.administration },
+        days,
+      );
       const counts: DatasetCounts = {
         inserted: merged.inserted,
         updated: merged.updated,

@@ -17,11 +17,17 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export function contextFor(pool: Pool, config: Pick<AppConfig, 'dbSchema' | 'secretKey' | 'previousSecretKeys'>): AppContext {
+export function contextFor(
+  pool: Pool,
+  config: Pick<AppConfig, 'dbSchema' | 'secretKey' | 'previousSecretKeys'>,
+): AppContext {
   return {
     pool,
     schema: config.dbSchema,
-    sources: new SourceStore(pool, config.dbSchema, { current: config.secretKey, previous: config.previousSecretKeys }),
+    sources: new SourceStore(pool, config.dbSchema, {
+      current: config.secretKey,
+      previous: config.previousSecretKeys,
+    }),
     runs: new RunStore(pool, config.dbSchema),
     state: new SyncStateStore(config.dbSchema),
     changedDays: new ChangedDaysStore(config.dbSchema),

@@ -36,7 +36,11 @@ export interface ConnectorCheck {
 }
 
 /** Calls AFAS metainfo and compares it with the catalog. AFAS errors become one-line failures. */
-export async function checkConnectors(settings: ConnectionSettings, token: string, what: string): Promise<ConnectorCheck> {
+export async function checkConnectors(
+  settings: ConnectionSettings,
+  token: string,
+  what: string,
+): Promise<ConnectorCheck> {
   let client: AfasClient;
   try {
     client = new AfasClient({
@@ -68,7 +72,10 @@ export async function checkConnectors(settings: ConnectionSettings, token: strin
   } catch (error) {
     // AfasError messages are built redacted: they never hold the token.
     if (error instanceof AfasError) {
-      throw new AfasCheckError(`AFAS check of ${what} failed: ${error.message}`, classifyAfasError(error).class === 'auth');
+      throw new AfasCheckError(
+        `AFAS check of ${what} failed: ${error.message}`,
+        classifyAfasError(error).class === 'auth',
+      );
     }
     throw error;
   } finally {

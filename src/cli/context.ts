@@ -33,7 +33,9 @@ export class CliContext {
 
   /** The database (created and migrated when needed). */
   app(): Promise<AppContext> {
-    this.#app ??= import('../app/context.js').then(({ openAppContext }) => openAppContext(this.config(), { poolSize: 3 }));
+    this.#app ??= import('../app/context.js').then(({ openAppContext }) =>
+      openAppContext(this.config(), { poolSize: 3 }),
+    );
     return this.#app;
   }
 
@@ -57,7 +59,10 @@ export class CliContext {
     ]);
     // The native connection needs the process-wide Runtime; the CLI's only speaks up on errors,
     // on stderr, and leaves Ctrl-C to Node's default (exit) instead of a worker shutdown.
-    installRuntime({ logger: pino({ level: 'error', base: null }, pino.destination(2)), shutdownSignals: [] });
+    installRuntime({
+      logger: pino({ level: 'error', base: null }, pino.destination(2)),
+      shutdownSignals: [],
+    });
     const connection = await connectTemporal(config.temporalAddress, 10_000);
     return {
       client: new Client({ connection, namespace: config.temporalNamespace }),

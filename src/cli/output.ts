@@ -18,9 +18,13 @@ function cell(value: string | number | null | undefined): string {
 export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   const cells = rows.map((row) => columns.map((column) => cell(column.value(row))));
   const rightAligned = columns.map(
-    (column) => column.align === 'right' || (column.align === undefined && rows.some((row) => typeof column.value(row) === 'number')),
+    (column) =>
+      column.align === 'right' ||
+      (column.align === undefined && rows.some((row) => typeof column.value(row) === 'number')),
   );
-  const widths = columns.map((column, index) => Math.max(column.header.length, ...cells.map((line) => (line[index] ?? '').length)));
+  const widths = columns.map((column, index) =>
+    Math.max(column.header.length, ...cells.map((line) => (line[index] ?? '').length)),
+  );
   const format = (line: readonly string[]) =>
     line
       .map((text, index) => {
@@ -59,7 +63,10 @@ export function formatDuration(totalSeconds: number): string {
 /** An instant as `2025-11-21 09:25:13Z`. */
 export function formatTime(date: Date | null | undefined): string {
   if (!date) return EMPTY;
-  return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** "5m ago" (or "in 5m" for the future). */
@@ -120,7 +127,9 @@ export class Output {
   /** Resolves once everything written so far has been handed to the OS. */
   async flush(): Promise<void> {
     await Promise.all(
-      [this.stdout, this.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))),
+      [this.stdout, this.stderr].map(
+        (stream) => new Promise<void>((resolve) => stream.write('', () => resolve())),
+      ),
     );
   }
 }

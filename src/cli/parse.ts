@@ -23,14 +23,17 @@ export function parseSourceName(value: string, what = 'source name'): string {
 
 export function parseEnvironmentId(value: string): string {
   if (!/^\d{1,10}$/.test(value)) {
-    throw new CliUsageError(`--env-id must be the AFAS participant number, digits only, e.g. 12345 (got ${show(value)})`);
+    throw new CliUsageError(
+      `--env-id must be the AFAS participant number, digits only, e.g. 12345 (got ${show(value)})`,
+    );
   }
   return value;
 }
 
 export function parseEnvironmentType(value: string): EnvironmentType {
   const found = ENV_TYPES.find((type) => type === value);
-  if (!found) throw new CliUsageError(`--env-type must be one of ${ENV_TYPES.join(', ')} (got ${show(value)})`);
+  if (!found)
+    throw new CliUsageError(`--env-type must be one of ${ENV_TYPES.join(', ')} (got ${show(value)})`);
   return found;
 }
 
@@ -40,13 +43,16 @@ export function parseBaseUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new CliUsageError('--base-url must be an absolute http(s) URL, e.g. https://proxy.example.com/ProfitRestServices');
+    throw new CliUsageError(
+      '--base-url must be an absolute http(s) URL, e.g. https://proxy.example.com/ProfitRestServices',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliUsageError(`--base-url must start with http:// or https:// (got ${url.protocol}//)`);
   }
   if (url.username || url.password) throw new CliUsageError('--base-url must not contain credentials');
-  if (url.search || url.hash) throw new CliUsageError('--base-url must not contain a query string or fragment');
+  if (url.search || url.hash)
+    throw new CliUsageError('--base-url must not contain a query string or fragment');
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -66,10 +72,13 @@ export function parseConnectorMap(entries: readonly string[]): Record<string, st
   const allowed = new Set<string>([...DATASET_NAMES, 'journal_lines.changed_days']);
   for (const entry of entries) {
     const match = /^([a-z_.]+)=(.*)$/.exec(entry);
-    if (!match) throw new CliUsageError(`--connector-map entries look like dataset=ConnectorId (got ${show(entry)})`);
+    if (!match)
+      throw new CliUsageError(`--connector-map entries look like dataset=ConnectorId (got ${show(entry)})`);
     const [, dataset = '', connector = ''] = match;
     if (!allowed.has(dataset)) {
-      throw new CliUsageError(`--connector-map: unknown dataset ${show(dataset)}; datasets are ${[...allowed].join(', ')}`);
+      throw new CliUsageError(
+        `--connector-map: unknown dataset ${show(dataset)}; datasets are ${[...allowed].join(', ')}`,
+      );
     }
     if (connector !== '' && !CONNECTOR_ID.test(connector)) {
       throw new CliUsageError(`--connector-map: ${dataset} names an invalid connector id ${show(connector)}`);
@@ -82,15 +91,22 @@ export function parseConnectorMap(entries: readonly string[]): Record<string, st
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 };
 
 /** Durations like `15m`, `1h`, `900s`, `1h30m`; returns seconds within [min, max]. */
-export function parseDuration(value: string, option: string, bounds: { minSeconds: number; maxSeconds: number }): number {
+export function parseDuration(
+  value: string,
+  option: string,
+  bounds: { minSeconds: number; maxSeconds: number },
+): number {
   const text = value.trim().toLowerCase();
   if (!/^(\d+[smhd])+$/.test(text)) {
     throw new CliUsageError(`${option} must be a duration like 15m, 1h or 900s (got ${show(value)})`);
   }
   let seconds = 0;
-  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 1);
-  if (seconds < bounds.minSeconds) throw new CliUsageError(`${option} must be at least ${bounds.minSeconds} s (got ${show(value)})`);
-  if (seconds > bounds.maxSeconds) throw new CliUsageError(`${option} must be at most ${bounds.maxSeconds} s (got ${show(value)})`);
+  for (const [, amount = '0', unit = 's'] of text.matchAll(/(\d+)([smhd])/g))
+    seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 1);
+  if (seconds < bounds.minSeconds)
+    throw new CliUsageError(`${option} must be at least ${bounds.minSeconds} s (got ${show(value)})`);
+  if (seconds > bounds.maxSeconds)
+    throw new CliUsageError(`${option} must be at most ${bounds.maxSeconds} s (got ${show(value)})`);
   return seconds;
 }
 
@@ -113,7 +129,9 @@ export function parseMaxConcurrency(value: string): number {
 
 export function parseIntegrationId(value: string): string {
   if (!/^\d{1,12}_\d{1,12}$/.test(value)) {
-    throw new CliUsageError(`--integration-id must look like {subscriptionNo}_{projectNo}, e.g. 12345_678900 (got ${show(value)})`);
+    throw new CliUsageError(
+      `--integration-id must look like {subscriptionNo}_{projectNo}, e.g. 12345_678900 (got ${show(value)})`,
+    );
   }
   return value;
 }

@@ -44,10 +44,25 @@ export function buildProgram(cli: CliRun, version: string): Command {
       writeOut: (text) => cli.out.raw(text),
       writeErr: (text) => cli.out.rawError(text),
       // Commander's own errors (unknown option, missing argument) as one line, like ours.
-      outputError: (text, write) => write(`${CLI_NAME}: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+      outputError: (text, write) =>
+        write(
+          `${CLI_NAME}: ${text
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim()}\n`,
+        ),
     })
     .addHelpText('after', ROOT_HELP);
-  for (const register of [registerDev, registerWorker, registerSource, registerSync, registerStatus, registerRuns, registerSchedule, registerSimulator]) {
+  for (const register of [
+    registerDev,
+    registerWorker,
+    registerSource,
+    registerSync,
+    registerStatus,
+    registerRuns,
+    registerSchedule,
+    registerSimulator,
+  ]) {
     register(program, cli);
   }
   return program;

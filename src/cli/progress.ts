@@ -13,7 +13,11 @@ export interface ProgressAnswer {
  * Asks the source's sync workflow for its progress. Queries need a worker, so a deadline keeps
  * the CLI from hanging when none runs.
  */
-export async function queryProgress(target: SyncTarget, source: string, timeoutMs = 5_000): Promise<ProgressAnswer> {
+export async function queryProgress(
+  target: SyncTarget,
+  source: string,
+  timeoutMs = 5_000,
+): Promise<ProgressAnswer> {
   const [{ WorkflowNotFoundError }, { syncProgressQuery }] = await Promise.all([
     import('@temporalio/client'),
     import('../workflows/definitions.js'),
@@ -24,9 +28,12 @@ export async function queryProgress(target: SyncTarget, source: string, timeoutM
     );
     return { progress, unavailable: undefined };
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return { progress: undefined, unavailable: 'no sync has run yet' };
+    if (error instanceof WorkflowNotFoundError)
+      return { progress: undefined, unavailable: 'no sync has run yet' };
     const message = (error as Error).message.split('\n')[0] ?? 'query failed';
-    const hint = /deadline|timed? ?out/i.test(message) ? ' (is a worker running? start one with `afas-sync worker`)' : '';
+    const hint = /deadline|timed? ?out/i.test(message)
+      ? ' (is a worker running? start one with `afas-sync worker`)'
+      : '';
     return { progress: undefined, unavailable: `progress query failed: ${message}${hint}` };
   }
 }
@@ -43,6 +50,9 @@ export function describeProgress(progress: SyncProgress): string {
   if (count('running') > 0) parts[0] += `, ${count('running')} running`;
   if (count('failed') > 0) parts[0] += `, ${count('failed')} failed`;
   parts.push(`${formatCount(rowsWritten(progress))} rows written`);
-  if (progress.changedDays > 0) parts.push(`${formatCount(progress.daysReplaced)}/${formatCount(progress.changedDays)} booking days replaced`);
+  if (progress.changedDays > 0)
+    parts.push(
+      `${formatCount(progress.daysReplaced)}/${formatCount(progress.changedDays)} booking days replaced`,
+    );
   return parts.join(' · ');
 }

@@ -10,7 +10,11 @@ export function printDatasetRows(out: Output, rows: readonly DatasetRunRecord[])
   out.table(
     [
       { header: 'dataset', value: (row: DatasetRunRecord) => row.dataset },
-      { header: 'admin', value: (row) => (row.administration === 0 ? '-' : String(row.administration)), align: 'right' },
+      {
+        header: 'admin',
+        value: (row) => (row.administration === 0 ? '-' : String(row.administration)),
+        align: 'right',
+      },
       { header: 'status', value: (row) => row.status },
       { header: 'inserted', value: (row) => row.rowsInserted },
       { header: 'updated', value: (row) => row.rowsUpdated },
@@ -25,17 +29,23 @@ export function printDatasetRows(out: Output, rows: readonly DatasetRunRecord[])
   if (failed.length === 0) return;
   out.line('errors:');
   for (const row of failed) {
-    const where = row.administration === 0 ? row.dataset : `${row.dataset} (administration ${row.administration})`;
+    const where =
+      row.administration === 0 ? row.dataset : `${row.dataset} (administration ${row.administration})`;
     const reference = row.profitLogReference ? ` [AFAS log reference ${row.profitLogReference}]` : '';
     out.line(`  ${where}: ${row.error ?? ''}${row.errorClass ? ` (${row.errorClass})` : ''}${reference}`);
   }
 }
 
-export function runDurationSeconds(run: Pick<RunRecord, 'startedAt' | 'finishedAt'>, now = new Date()): number {
+export function runDurationSeconds(
+  run: Pick<RunRecord, 'startedAt' | 'finishedAt'>,
+  now = new Date(),
+): number {
   return ((run.finishedAt ?? now).getTime() - run.startedAt.getTime()) / 1000;
 }
 
-export function describeRunTotals(run: Pick<RunRecord, 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted' | 'startedAt' | 'finishedAt'>): string {
+export function describeRunTotals(
+  run: Pick<RunRecord, 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted' | 'startedAt' | 'finishedAt'>,
+): string {
   return (
     `${run.rowsInserted.toLocaleString('en-US')} inserted, ${run.rowsUpdated.toLocaleString('en-US')} updated, ` +
     `${run.rowsDeleted.toLocaleString('en-US')} deleted in ${formatDuration(runDurationSeconds(run))}`

@@ -10,7 +10,9 @@ import { buildProgram, CLI_NAME } from './program.js';
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -28,7 +30,10 @@ export function failureOf(error: unknown): { message: string | undefined; code: 
   return { message: describeFatal(error), code: exitCodeFor(error) };
 }
 
-export async function runCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   const out = new Output();
   let exitCode = 0;
   const cli: CliRun = {

@@ -21,7 +21,10 @@ export interface WatchOptions {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits for the sync's result, printing a progress line when the phase changes or now and then. */
-export async function watchSync(handle: WorkflowHandle<typeof syncSource>, options: WatchOptions): Promise<SyncResult> {
+export async function watchSync(
+  handle: WorkflowHandle<typeof syncSource>,
+  options: WatchOptions,
+): Promise<SyncResult> {
   const started = Date.now();
   let settled = false;
   const result = handle.result().finally(() => {

@@ -18,14 +18,18 @@ export const TOKEN_ON_ARGV =
 /** Rejects `--token` and conflicting flags before anything else happens. */
 export function checkTokenFlags(flags: TokenFlags, required: boolean): void {
   if (flags.token !== undefined) throw new CliUsageError(TOKEN_ON_ARGV);
-  if (flags.tokenFile !== undefined && flags.tokenStdin) throw new CliUsageError('use either --token-file or --token-stdin, not both');
+  if (flags.tokenFile !== undefined && flags.tokenStdin)
+    throw new CliUsageError('use either --token-file or --token-stdin, not both');
   if (required && flags.tokenFile === undefined && !flags.tokenStdin) {
     throw new CliUsageError('a token is required: pass --token-file PATH or --token-stdin');
   }
 }
 
 /** The token from the flags, shape-checked; undefined when neither flag was given. */
-export async function readToken(flags: TokenFlags, stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> {
+export async function readToken(
+  flags: TokenFlags,
+  stdin: NodeJS.ReadStream = process.stdin,
+): Promise<string | undefined> {
   let raw: string;
   let origin: string;
   if (flags.tokenFile !== undefined) {

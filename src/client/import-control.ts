@@ -1,6 +1,10 @@
 // Operator-side control of historical imports through Temporal: start/attach, progress, pause,
 // resume, concurrency, cancel. Workflow id `afas-import/<source>`.
-import { WorkflowNotFoundError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import {
   importProgressQuery,
@@ -53,7 +57,10 @@ function handleFor(target: SyncTarget, source: string): WorkflowHandle<typeof hi
 }
 
 /** Live progress of the source's current (or last) import; undefined when none ever ran. */
-export async function importProgress(target: SyncTarget, source: string): Promise<ImportProgress | undefined> {
+export async function importProgress(
+  target: SyncTarget,
+  source: string,
+): Promise<ImportProgress | undefined> {
   try {
     return await handleFor(target, source).query(importProgressQuery);
   } catch (error) {
@@ -72,8 +79,14 @@ export async function resumeImport(target: SyncTarget, source: string): Promise<
 }
 
 /** Sets the concurrent partition activities (1..5); the workflow's validator rejects anything else. */
-export async function setImportConcurrency(target: SyncTarget, source: string, concurrency: number): Promise<number> {
-  const result = await handleFor(target, source).executeUpdate(setImportConcurrencyUpdate, { args: [concurrency] });
+export async function setImportConcurrency(
+  target: SyncTarget,
+  source: string,
+  concurrency: number,
+): Promise<number> {
+  const result = await handleFor(target, source).executeUpdate(setImportConcurrencyUpdate, {
+    args: [concurrency],
+  });
   return result.concurrency;
 }
 

@@ -8,7 +8,13 @@ import {
 } from '@temporalio/client';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
-import { checkWorkflowId, scheduleIdFor, syncProgressQuery, syncWorkflowId, type SyncProgress } from '../workflows/definitions.js';
+import {
+  checkWorkflowId,
+  scheduleIdFor,
+  syncProgressQuery,
+  syncWorkflowId,
+  type SyncProgress,
+} from '../workflows/definitions.js';
 import type { checkSource, syncSource } from '../workflows/index.js';
 import type { SyncOptions } from '../workflows/sync-source.js';
 
@@ -86,7 +92,13 @@ export async function ensureSchedule(
     workflowType: 'scheduledSync',
     taskQueue: target.taskQueue,
     workflowId: `afas-scheduled/${source.name}`,
-    args: [{ source: source.name, trigger: 'schedule' as const, ...(options.syncOptions ? { options: options.syncOptions } : {}) }],
+    args: [
+      {
+        source: source.name,
+        trigger: 'schedule' as const,
+        ...(options.syncOptions ? { options: options.syncOptions } : {}),
+      },
+    ],
     typedSearchAttributes: [
       { key: AfasSource, value: source.name },
       { key: AfasWorkflowKind, value: 'scheduled-sync' },
@@ -113,7 +125,12 @@ export async function ensureSchedule(
   }
 }
 
-export async function setSchedulePaused(target: SyncTarget, source: string, paused: boolean, note?: string): Promise<void> {
+export async function setSchedulePaused(
+  target: SyncTarget,
+  source: string,
+  paused: boolean,
+  note?: string,
+): Promise<void> {
   const handle = target.client.schedule.getHandle(scheduleIdFor(source));
   if (paused) await handle.pause(note ?? 'paused by operator');
   else await handle.unpause(note ?? 'resumed by operator');
@@ -140,7 +157,8 @@ export async function describeSchedule(target: SyncTarget, source: string): Prom
       note: description.state.note ?? null,
     };
   } catch (error) {
-    if (error instanceof ScheduleNotFoundError) return { exists: false, paused: false, everySeconds: null, nextRunAt: null, note: null };
+    if (error instanceof ScheduleNotFoundError)
+      return { exists: false, paused: false, everySeconds: null, nextRunAt: null, note: null };
     throw error;
   }
 }

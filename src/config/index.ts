@@ -95,11 +95,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   return {
     temporalAddress: temporalAddress(env),
-    temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', DEFAULTS.temporalNamespace, /^[A-Za-z0-9._-]{1,255}$/, 'a namespace name'),
-    taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', DEFAULTS.taskQueue, /^[A-Za-z0-9._/-]{1,255}$/, 'a task queue name'),
+    temporalNamespace: text(
+      env,
+      'TEMPORAL_NAMESPACE',
+      DEFAULTS.temporalNamespace,
+      /^[A-Za-z0-9._-]{1,255}$/,
+      'a namespace name',
+    ),
+    taskQueue: text(
+      env,
+      'TEMPORAL_TASK_QUEUE',
+      DEFAULTS.taskQueue,
+      /^[A-Za-z0-9._/-]{1,255}$/,
+      'a task queue name',
+    ),
     databaseUrl: normalizeDatabaseUrl(text(env, 'DATABASE_URL', DEFAULTS.databaseUrl)),
-    dbSchema: text(env, 'AFAS_SYNC_DB_SCHEMA', DEFAULTS.dbSchema, /^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier'),
-    secretKey: secret === undefined || secret.trim() === '' ? undefined : parseSecretKey(secret, 'AFAS_SYNC_SECRET_KEY'),
+    dbSchema: text(
+      env,
+      'AFAS_SYNC_DB_SCHEMA',
+      DEFAULTS.dbSchema,
+      /^[a-z_][a-z0-9_]{0,62}$/,
+      'a lower-case SQL identifier',
+    ),
+    secretKey:
+      secret === undefined || secret.trim() === ''
+        ? undefined
+        : parseSecretKey(secret, 'AFAS_SYNC_SECRET_KEY'),
     previousSecretKeys: previous,
     logLevel: logLevel as LogLevel,
     logFormat: text(env, 'LOG_FORMAT', 'json', /^(json|pretty)$/, 'json or pretty') as 'json' | 'pretty',

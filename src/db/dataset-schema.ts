@@ -29,7 +29,15 @@ const INFO_SCHEMA_TYPE: Record<string, string> = {
   bytea: 'bytea',
 };
 
-export const METADATA_COLUMNS = ['_source', '_administration', '_raw', '_synced_at', '_run_id', '_deleted_at', '_entry_day'] as const;
+export const METADATA_COLUMNS = [
+  '_source',
+  '_administration',
+  '_raw',
+  '_synced_at',
+  '_run_id',
+  '_deleted_at',
+  '_entry_day',
+] as const;
 
 /** A dataset's connector did not match what the catalog needs; fails that dataset only. */
 export class DatasetSchemaError extends Error {
@@ -97,18 +105,27 @@ export function resolveDataset(
   const fields = new Map<string, FieldSpec>();
   for (const field of metaFields) {
     if (!(field.dataType in SQL_TYPE)) {
-      throw new DatasetSchemaError(`connector ${connectorId} field '${field.id}' has unknown data type '${field.dataType}'`);
+      throw new DatasetSchemaError(
+        `connector ${connectorId} field '${field.id}' has unknown data type '${field.dataType}'`,
+      );
     }
     if (Buffer.byteLength(field.id, 'utf8') > 63) {
-      throw new DatasetSchemaError(`connector ${connectorId} field id '${field.id.slice(0, 80)}' is longer than PostgreSQL's 63-byte identifier limit`);
+      throw new DatasetSchemaError(
+        `connector ${connectorId} field id '${field.id.slice(0, 80)}' is longer than PostgreSQL's 63-byte identifier limit`,
+      );
     }
     if ((METADATA_COLUMNS as readonly string[]).includes(field.id)) {
-      throw new DatasetSchemaError(`connector ${connectorId} field '${field.id}' collides with a metadata column`);
+      throw new DatasetSchemaError(
+        `connector ${connectorId} field '${field.id}' collides with a metadata column`,
+      );
     }
-    if (fields.has(field.id)) throw new DatasetSchemaError(`connector ${connectorId} lists field '${field.id}' twice`);
+    if (fields.has(field.id))
+      throw new DatasetSchemaError(`connector ${connectorId} lists field '${field.id}' twice`);
     fields.set(field.id, field);
   }
-  const keyFields = definition.keyFields.map((key) => resolveField(definition, connectorId, key, fields, 'key'));
+  const keyFields = definition.keyFields.map((key) =>
+    resolveField(definition, connectorId, key, fields, 'key'),
+  );
   // A key found under an alias (Finstack's AdministrationId for AdminId) is stored in the
   // catalog's column, so one table serves every connector set.
   const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] as string]));
@@ -149,7 +166,11 @@ export function resolveDataset(
  * metainfo since. A column whose type changed fails the dataset instead of silently mixing types.
  * Serialised per table by an advisory lock, since several activities may race here.
  */
-export async function ensureDatasetTable(client: pg.ClientBase, schema: string, dataset: ResolvedDataset): Promise<{ addedColumns: string[] }> {
+export async function ensureDatasetTable(
+  client: pg.ClientBase,
+  schema: string,
+  dataset: ResolvedDataset,
+): Promise<{ addedColumns: string[] }> {
   const table = `${ident(schema)}.${ident(dataset.table)}`;
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${schema}.${dataset.table}`]);
   const existing = await client.query<{ column_name: string; data_type: string }>(

@@ -74,14 +74,19 @@ export class DatasetWriter {
   }
 
   /** Validates and COPYs rows into the stage. Returns how many were staged. */
-  async stageRows(rows: readonly RawRow[], context: { page?: number; administration?: number } = {}): Promise<number> {
+  async stageRows(
+    rows: readonly RawRow[],
+    context: { page?: number; administration?: number } = {},
+  ): Promise<number> {
     if (rows.length === 0) {
       await this.ensureStage();
       return 0;
     }
     const text = encodeRows(this.dataset, rows, context);
     await this.ensureStage();
-    const stream = this.client.query(copyFrom(`COPY ${this.stage} (${this.stageColumns().join(', ')}) FROM STDIN`));
+    const stream = this.client.query(
+      copyFrom(`COPY ${this.stage} (${this.stageColumns().join(', ')}) FROM STDIN`),
+    );
     await pipeline(Readable.from(chunks(text)), stream);
     return rows.length;
   }
@@ -93,10 +98,13 @@ export class DatasetWriter {
   private async assertNoConflictingDuplicates(): Promise<void> {
     const keys = this.keyColumns().join(', ');
     const duplicate = await this.client.query<{ key: string }>(
-      `SELECT concat_ws(', ', ${this.keyColumns().map((column) => `${column}::text`).join(', ')}) AS key
+      `SELECT concat_ws(', ', ${this.keyColumns()
+        .map((column) => `${column}::text`)
+        .join(', ')}) AS key
          FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1`,
     );
-    if (duplicate.rows[0]) throw new DuplicateKeyError(this.dataset.connectorId, `(${duplicate.rows[0].key})`);
+    if (duplicate.rows[0])
+      throw new DuplicateKeyError(this.dataset.connectorId, `(${duplicate.rows[0].key})`);
   }
 
   /** Upserts the stage into the target table, then empties the stage. */
@@ -126,12 +134,19 @@ export class DatasetWriter {
       'NULL::timestamptz',
     ];
     const updates = insertColumns
-      .filter((column) => column !== '_source' && column !== '_administration' && !this.dataset.keyColumns.map(ident).includes(column))
+      .filter(
+        (column) =>
+          column !== '_source' &&
+          column !== '_administration' &&
+          !this.dataset.keyColumns.map(ident).includes(column),
+      )
       .map((column) => `${column} = EXCLUDED.${column}`);
     const result = await this.client.query<{ inserted: string; updated: string }>(
       `WITH merged AS (
          INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
-         SELECT DISTINCT ON (${this.keyColumns().map((column) => `s.${column}`).join(', ')}) ${selectValues.join(', ')}
+         SELECT DISTINCT ON (${this.keyColumns()
+           .map((column) => `s.${column}`)
+           .join(', ')}) ${selectValues.join(', ')}
            FROM ${this.stage} s
          ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
          WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
@@ -148,7 +163,10 @@ export class DatasetWriter {
    * Marks rows of the replaced scope that are not in the stage as deleted. Call after staging the
    * whole scope and before `merge()` (which empties the stage).
    */
-  async markMissingDeleted(scope: { administrations: readonly number[]; entryDays?: readonly string[] }): Promise<number> {
+  async markMissingDeleted(scope: {
+    administrations: readonly number[];
+    entryDays?: readonly string[];
+  }): Promise<number> {
     await this.ensureStage();
     const matches = this.keyColumns()
       .map((column) => `s.${column} = t.${column}`)
@@ -158,7 +176,12 @@ export class DatasetWriter {
       `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $2
         WHERE t._source = $1 AND t._administration = ANY($3::int[]) ${dayFilter} AND t._deleted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM ${this.stage} s WHERE ${matches})`,
-      [this.context.source, this.context.runId, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
+      [
+        this.context.source,
+        this.context.runId,
+        scope.administrations,
+        ...(scope.entryDays ? [scope.entryDays] : []),
+      ],
     );
     return result.rowCount ?? 0;
   }

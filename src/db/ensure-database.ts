@@ -35,7 +35,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
   } catch (error) {
     await probe.end().catch(() => undefined);
     if ((error as { code?: string }).code !== '3D000') {
-      throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${target}: ${reason(error)}`, { cause: error });
+      throw new DatabaseUnavailableError(`cannot connect to PostgreSQL at ${target}: ${reason(error)}`, {
+        cause: error,
+      });
     }
   }
   const database = decodeURIComponent(url.pathname.slice(1));
@@ -48,9 +50,12 @@ export async function ensureDatabase(databaseUrl: string): Promise<{ created: bo
     return { created: true };
   } catch (error) {
     if ((error as { code?: string }).code === '42P04') return { created: false }; // created meanwhile
-    throw new DatabaseUnavailableError(`database ${target} does not exist and could not be created: ${reason(error)}`, {
-      cause: error,
-    });
+    throw new DatabaseUnavailableError(
+      `database ${target} does not exist and could not be created: ${reason(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     await admin.end().catch(() => undefined);
   }

@@ -284,7 +284,9 @@ export class ImportStore {
   }
 
   async get(importId: string): Promise<ImportRecord> {
-    const result = await this.db.query<ImportRow>(`SELECT * FROM ${this.imports} WHERE import_id = $1`, [importId]);
+    const result = await this.db.query<ImportRow>(`SELECT * FROM ${this.imports} WHERE import_id = $1`, [
+      importId,
+    ]);
     const row = result.rows[0];
     if (!row) throw new ImportNotFoundError(importId);
     return toImport(row);
@@ -435,9 +437,10 @@ export class ImportStore {
   }
 
   async listPartitions(importId: string): Promise<PartitionRecord[]> {
-    const result = await this.db.query<PartitionRow>(`SELECT * FROM ${this.partitions} WHERE import_id = $1 ORDER BY seq`, [
-      importId,
-    ]);
+    const result = await this.db.query<PartitionRow>(
+      `SELECT * FROM ${this.partitions} WHERE import_id = $1 ORDER BY seq`,
+      [importId],
+    );
     return result.rows.map(toPartition);
   }
 
@@ -458,7 +461,12 @@ export class ImportStore {
    * Locks the partition for a page commit and checks no other execution committed since this
    * one read the cursor. Call first inside the page's transaction.
    */
-  async lockForCommit(client: pg.ClientBase, importId: string, key: string, expectedPages: number): Promise<void> {
+  async lockForCommit(
+    client: pg.ClientBase,
+    importId: string,
+    key: string,
+    expectedPages: number,
+  ): Promise<void> {
     const result = await client.query<{ pages: number }>(
       `SELECT pages FROM ${this.partitions} WHERE import_id = $1 AND partition_key = $2 FOR UPDATE`,
       [importId, key],
@@ -517,7 +525,13 @@ export class ImportStore {
   async recordError(
     importId: string,
     key: string,
-    error: { message: string; errorClass: string; profitLogReference: string | null; extraCalls?: number; extraRetries?: number },
+    error: {
+      message: string;
+      errorClass: string;
+      profitLogReference: string | null;
+      extraCalls?: number;
+      extraRetries?: number;
+    },
     options: { fail: boolean },
   ): Promise<void> {
     await this.db.query(
@@ -539,7 +553,10 @@ export class ImportStore {
   }
 
   /** Closes an attempt: running partitions go back to pending (their cursor stays) so a restart resumes them. */
-  async finish(importId: string, outcome: { status: Exclude<ImportStatus, 'planning' | 'running' | 'superseded'>; error: string | null }) {
+  async finish(
+    importId: string,
+    outcome: { status: Exclude<ImportStatus, 'planning' | 'running' | 'superseded'>; error: string | null },
+  ) {
     await this.db.query(
       `UPDATE ${this.partitions} SET status = 'pending', updated_at = now() WHERE import_id = $1 AND status = 'running'`,
       [importId],

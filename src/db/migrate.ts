@@ -33,7 +33,11 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * `<schema>.schema_migrations`. A session advisory lock makes concurrent workers wait for each
  * other instead of racing. Migration SQL is written unqualified; `search_path` points at the schema.
  */
-export async function migrate(pool: pg.Pool, schema: string, options: { dir?: string } = {}): Promise<{ applied: string[] }> {
+export async function migrate(
+  pool: pg.Pool,
+  schema: string,
+  options: { dir?: string } = {},
+): Promise<{ applied: string[] }> {
   const client = await pool.connect();
   const applied: string[] = [];
   try {
@@ -46,9 +50,9 @@ export async function migrate(pool: pg.Pool, schema: string, options: { dir?: st
          applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await client.query<{ version: number }>(`SELECT version FROM ${ident(schema)}.schema_migrations`)).rows.map(
-        (row) => row.version,
-      ),
+      (
+        await client.query<{ version: number }>(`SELECT version FROM ${ident(schema)}.schema_migrations`)
+      ).rows.map((row) => row.version),
     );
     for (const migration of await loadMigrations(options.dir)) {
       if (done.has(migration.version)) continue;

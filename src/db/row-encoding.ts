@@ -32,7 +32,8 @@ export function copyEscape(text: string): string {
 }
 
 function describe(raw: unknown): string {
-  const text = typeof raw === 'string' ? JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw) : String(raw);
+  const text =
+    typeof raw === 'string' ? JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw) : String(raw);
   return `${text} (${typeof raw})`;
 }
 
@@ -40,7 +41,16 @@ function describe(raw: unknown): string {
 export function wallTime(raw: string): string | undefined {
   const match = DATE_TIME.exec(raw);
   if (!match) return undefined;
-  const [, y, mo, d, h, mi, s, frac] = match as unknown as [string, string, string, string, string, string, string, string?];
+  const [, y, mo, d, h, mi, s, frac] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string?,
+  ];
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -101,9 +111,10 @@ function cleanRaw(row: RawRow, fail: (field: string, problem: string) => never):
 }
 
 export function rowKeyText(dataset: ResolvedDataset, row: RawRow): string {
-  const parts = [...(dataset.administrationField ? [dataset.administrationField] : []), ...dataset.keyFields].map(
-    (field) => `${field}=${JSON.stringify(row[field] ?? null)}`,
-  );
+  const parts = [
+    ...(dataset.administrationField ? [dataset.administrationField] : []),
+    ...dataset.keyFields,
+  ].map((field) => `${field}=${JSON.stringify(row[field] ?? null)}`);
   return `(${parts.join(', ')})`;
 }
 
@@ -122,7 +133,13 @@ export function encodeRows(
   for (let index = 0; index < rows.length; index++) {
     const original = rows[index] as RawRow;
     const failAt = (field: string, problem: string): never => {
-      throw new RowDataError(dataset.connectorId, field, rowKeyText(dataset, original), problem, context.page);
+      throw new RowDataError(
+        dataset.connectorId,
+        field,
+        rowKeyText(dataset, original),
+        problem,
+        context.page,
+      );
     };
     if (original === null || typeof original !== 'object' || Array.isArray(original)) {
       failAt('(row)', `row ${index} is not a JSON object`);
@@ -136,13 +153,17 @@ export function encodeRows(
       }
       administration = value as number;
       if (context.administration !== undefined && administration !== context.administration) {
-        failAt(dataset.administrationField, `row belongs to administration ${administration}, but administration ${context.administration} was asked for`);
+        failAt(
+          dataset.administrationField,
+          `row belongs to administration ${administration}, but administration ${context.administration} was asked for`,
+        );
       }
     }
     const cells: string[] = [String(administration)];
     for (const column of dataset.columns) {
       const raw = row[column.field];
-      if ((raw === null || raw === undefined) && keys.has(column.field)) failAt(column.field, 'key field is empty');
+      if ((raw === null || raw === undefined) && keys.has(column.field))
+        failAt(column.field, 'key field is empty');
       cells.push(encodeValue(column, raw, (problem) => failAt(column.field, problem)));
     }
     cells.push(copyEscape(JSON.stringify(row)));

@@ -14,7 +14,14 @@ export interface DatasetCounts {
   retries: number;
 }
 
-export const ZERO_COUNTS: DatasetCounts = { inserted: 0, updated: 0, deleted: 0, pages: 0, afasCalls: 0, retries: 0 };
+export const ZERO_COUNTS: DatasetCounts = {
+  inserted: 0,
+  updated: 0,
+  deleted: 0,
+  pages: 0,
+  afasCalls: 0,
+  retries: 0,
+};
 
 export function addCounts(a: DatasetCounts, b: Partial<DatasetCounts>): DatasetCounts {
   return {
@@ -77,7 +84,13 @@ export class RunStore {
     this.datasets = `${ident(schema)}.sync_run_datasets`;
   }
 
-  async start(run: { runId: string; source: string; kind: RunKind; workflowId: string; workflowRunId: string }) {
+  async start(run: {
+    runId: string;
+    source: string;
+    kind: RunKind;
+    workflowId: string;
+    workflowRunId: string;
+  }) {
     await this.db.query(
       `INSERT INTO ${this.runs} (run_id, source, kind, workflow_id, workflow_run_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (run_id) DO NOTHING`,
@@ -166,7 +179,10 @@ export class RunStore {
   }
 
   /** Closes a run, totalling its dataset rows. A run already closed keeps its first outcome. */
-  async finish(runId: string, outcome: { status: Exclude<RunStatus, 'running'>; error?: string | null; details?: object }) {
+  async finish(
+    runId: string,
+    outcome: { status: Exclude<RunStatus, 'running'>; error?: string | null; details?: object },
+  ) {
     await this.db.query(
       `UPDATE ${this.runs} r SET status = $2, finished_at = now(), error = $3, details = r.details || $4::jsonb,
          rows_inserted = t.ins, rows_updated = t.upd, rows_deleted = t.del, pages = t.pages, afas_calls = t.calls,
@@ -196,7 +212,10 @@ export class RunStore {
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
-    const result = await this.db.query<Record<string, unknown>>(`SELECT * FROM ${this.runs} WHERE run_id = $1`, [runId]);
+    const result = await this.db.query<Record<string, unknown>>(
+      `SELECT * FROM ${this.runs} WHERE run_id = $1`,
+      [runId],
+    );
     return result.rows[0] ? toRun(result.rows[0]) : undefined;
   }
 

@@ -137,7 +137,9 @@ export class SourceStore {
   }
 
   async find(name: string): Promise<SourceRecord | undefined> {
-    const result = await this.db.query<SourceRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE name = $1`, [name]);
+    const result = await this.db.query<SourceRow>(`SELECT ${COLUMNS} FROM ${this.table} WHERE name = $1`, [
+      name,
+    ]);
     return result.rows[0] ? toRecord(result.rows[0]) : undefined;
   }
 
@@ -148,19 +150,17 @@ export class SourceStore {
 
   /** Opens the sealed token; only activities that call AFAS use this. */
   async token(name: string): Promise<string> {
-    const result = await this.db.query<{ token_sealed: string }>(`SELECT token_sealed FROM ${this.table} WHERE name = $1`, [
-      name,
-    ]);
+    const result = await this.db.query<{ token_sealed: string }>(
+      `SELECT token_sealed FROM ${this.table} WHERE name = $1`,
+      [name],
+    );
     const row = result.rows[0];
     if (!row) throw new SourceNotFoundError(name);
     const keys = [...(this.keys.current ? [this.keys.current] : []), ...this.keys.previous];
     return openToken(row.token_sealed, keys, name);
   }
 
-  async update(
-    name: string,
-    changes: Partial<Omit<NewSource, 'name'>>,
-  ): Promise<SourceRecord> {
+  async update(name: string, changes: Partial<Omit<NewSource, 'name'>>): Promise<SourceRecord> {
     const sets: string[] = [];
     const values: unknown[] = [];
     const set = (column: string, value: unknown) => {
@@ -224,7 +224,9 @@ export class SourceStore {
    */
   async resealAll(): Promise<{ resealed: string[]; failed: { source: string; reason: string }[] }> {
     const key = this.currentKey();
-    const rows = await this.db.query<{ name: string; token_key_id: string }>(`SELECT name, token_key_id FROM ${this.table} ORDER BY name`);
+    const rows = await this.db.query<{ name: string; token_key_id: string }>(
+      `SELECT name, token_key_id FROM ${this.table} ORDER BY name`,
+    );
     const resealed: string[] = [];
     const failed: { source: string; reason: string }[] = [];
     for (const row of rows.rows) {

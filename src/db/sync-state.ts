@@ -17,8 +17,17 @@ export class SyncStateStore {
     this.admins = `${ident(schema)}.source_administrations`;
   }
 
-  async get(db: pg.ClientBase | pg.Pool, source: string, dataset: string, administration: number): Promise<SyncStateRow> {
-    const result = await db.query<{ watermark: string | null; cursor: Record<string, unknown> | null; runs_since_reconcile: number }>(
+  async get(
+    db: pg.ClientBase | pg.Pool,
+    source: string,
+    dataset: string,
+    administration: number,
+  ): Promise<SyncStateRow> {
+    const result = await db.query<{
+      watermark: string | null;
+      cursor: Record<string, unknown> | null;
+      runs_since_reconcile: number;
+    }>(
       `SELECT watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2 AND administration = $3`,
       [source, dataset, administration],
     );
@@ -28,8 +37,17 @@ export class SyncStateStore {
       : { watermark: null, cursor: null, runsSinceReconcile: 0 };
   }
 
-  async all(db: pg.ClientBase | pg.Pool, source: string, dataset: string): Promise<Map<number, SyncStateRow>> {
-    const result = await db.query<{ administration: number; watermark: string | null; cursor: Record<string, unknown> | null; runs_since_reconcile: number }>(
+  async all(
+    db: pg.ClientBase | pg.Pool,
+    source: string,
+    dataset: string,
+  ): Promise<Map<number, SyncStateRow>> {
+    const result = await db.query<{
+      administration: number;
+      watermark: string | null;
+      cursor: Record<string, unknown> | null;
+      runs_since_reconcile: number;
+    }>(
       `SELECT administration, watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2`,
       [source, dataset],
     );
@@ -48,7 +66,12 @@ export class SyncStateStore {
   async put(
     db: pg.ClientBase | pg.Pool,
     key: { source: string; dataset: string; administration: number },
-    state: { watermark?: string | null; cursor?: Record<string, unknown> | null; runsSinceReconcile?: number; runId?: string },
+    state: {
+      watermark?: string | null;
+      cursor?: Record<string, unknown> | null;
+      runsSinceReconcile?: number;
+      runId?: string;
+    },
   ): Promise<void> {
     await db.query(
       `INSERT INTO ${this.table} AS s (source, dataset, administration, watermark, cursor, runs_since_reconcile, last_run_id)
@@ -73,7 +96,11 @@ export class SyncStateStore {
     );
   }
 
-  async setAdministrations(db: pg.ClientBase | pg.Pool, source: string, administrations: { id: number; name: string | null }[]) {
+  async setAdministrations(
+    db: pg.ClientBase | pg.Pool,
+    source: string,
+    administrations: { id: number; name: string | null }[],
+  ) {
     await db.query(`DELETE FROM ${this.admins} WHERE source = $1 AND NOT (administration = ANY($2::int[]))`, [
       source,
       administrations.map((admin) => admin.id),
@@ -104,7 +131,13 @@ export class ChangedDaysStore {
     this.table = `${ident(schema)}.changed_days_done`;
   }
 
-  async done(db: pg.ClientBase | pg.Pool, source: string, dataset: string, administration: number, days: readonly string[]) {
+  async done(
+    db: pg.ClientBase | pg.Pool,
+    source: string,
+    dataset: string,
+    administration: number,
+    days: readonly string[],
+  ) {
     const result = await db.query<{ day: string; modified: string }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, modified FROM ${this.table}
         WHERE source = $1 AND dataset = $2 AND administration = $3 AND day = ANY($4::date[])`,

@@ -21,7 +21,13 @@ export function sealToken(token: string, key: SecretKey, aad: string): string {
   const cipher = createCipheriv('aes-256-gcm', key.bytes, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
-  return [VERSION, key.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+  return [
+    VERSION,
+    key.id,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    ciphertext.toString('base64url'),
+  ].join('.');
 }
 
 export function sealedKeyId(sealed: string): string {
@@ -30,7 +36,8 @@ export function sealedKeyId(sealed: string): string {
 
 export function openToken(sealed: string, keys: readonly SecretKey[], aad: string): string {
   const parts = sealed.split('.');
-  if (parts.length !== 5 || parts[0] !== VERSION) throw new TokenCryptoError('stored token has an unknown format');
+  if (parts.length !== 5 || parts[0] !== VERSION)
+    throw new TokenCryptoError('stored token has an unknown format');
   const [, keyIdPart, ivPart, tagPart, dataPart] = parts as [string, string, string, string, string];
   const key = keys.find((candidate) => candidate.id === keyIdPart);
   if (!key) {
@@ -42,7 +49,9 @@ export function openToken(sealed: string, keys: readonly SecretKey[], aad: strin
     const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(ivPart, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tagPart, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(dataPart, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(dataPart, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     throw new TokenCryptoError(`stored token for ${aad} failed authentication with key ${key.id}`);
   }

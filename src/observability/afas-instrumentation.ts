@@ -45,7 +45,12 @@ function outcomeOf(started: number, error?: unknown): AfasRequestOutcome {
   };
 }
 
-async function measured<T>(observer: AfasRequestObserver, source: string, kind: AfasRequestKind, call: () => Promise<T>): Promise<T> {
+async function measured<T>(
+  observer: AfasRequestObserver,
+  source: string,
+  kind: AfasRequestKind,
+  call: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     const result = await call();
@@ -74,11 +79,14 @@ export function instrumentAfasApi(api: AfasApi, source: string, observer: AfasRe
     metainfo: (options) => measured(observer, source, 'metainfo', () => api.metainfo(options)),
     async describeGetConnector(connectorId, options) {
       if (cached.has(connectorId)) return api.describeGetConnector(connectorId, options);
-      const result = await measured(observer, source, 'describe', () => api.describeGetConnector(connectorId, options));
+      const result = await measured(observer, source, 'describe', () =>
+        api.describeGetConnector(connectorId, options),
+      );
       cached.add(connectorId);
       return result;
     },
-    pages: (connectorId: string, options: PagesOptions) => measuredPages(api, connectorId, options, source, observer),
+    pages: (connectorId: string, options: PagesOptions) =>
+      measuredPages(api, connectorId, options, source, observer),
   };
 }
 

@@ -43,9 +43,14 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.end(body);
 }
 
-async function handle(options: MetricsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  options: MetricsServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'method not allowed\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, 'text/plain', 'method not allowed\n');
   switch (path) {
     case '/metrics': {
       const [ours, temporal] = await Promise.all([

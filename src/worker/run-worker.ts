@@ -10,15 +10,24 @@ import { connectTemporal, createSyncWorker } from './create-worker.js';
  * Runs the worker until SIGINT/SIGTERM: config → database (created and migrated) → Temporal →
  * worker. Bad configuration fails in seconds with one line.
  */
-export async function runWorker(options: { config?: AppConfig; logger?: Logger; onReady?: () => void } = {}): Promise<void> {
+export async function runWorker(
+  options: { config?: AppConfig; logger?: Logger; onReady?: () => void } = {},
+): Promise<void> {
   const config = options.config ?? loadConfig();
   requireSecretKey(config);
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   // With METRICS_PORT, Temporal's own exporter listens on a private port and /metrics proxies it.
   const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
-  const runtime = installRuntime({ logger, ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}) });
+  const runtime = installRuntime({
+    logger,
+    ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}),
+  });
   const observability = config.metricsPort
-    ? await startWorkerObservability({ port: config.metricsPort, logger, temporalMetricsAddress: runtime.metricsBindAddress })
+    ? await startWorkerObservability({
+        port: config.metricsPort,
+        logger,
+        temporalMetricsAddress: runtime.metricsBindAddress,
+      })
     : undefined;
   let app;
   let connection;
@@ -38,11 +47,16 @@ export async function runWorker(options: { config?: AppConfig; logger?: Logger; 
     logger,
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
-    ...(observability ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas } : {}),
+    ...(observability
+      ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
+      : {}),
   });
   const worker = created.worker;
   observability?.attach({ worker, app });
-  logger.info({ taskQueue: config.taskQueue, namespace: config.temporalNamespace, address: config.temporalAddress }, 'worker started');
+  logger.info(
+    { taskQueue: config.taskQueue, namespace: config.temporalNamespace, address: config.temporalAddress },
+    'worker started',
+  );
   options.onReady?.();
   try {
     await worker.run();

@@ -10,19 +10,50 @@ import { summarizeFailure } from './failures.js';
 export async function checkSource(input: { source: string }): Promise<CheckSourceResult & { runId: string }> {
   const info = workflowInfo();
   const runId = uuid4();
-  const control = proxyActivities<SyncActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 10 } });
+  const control = proxyActivities<SyncActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 10 },
+  });
   const afas = proxyActivities<SyncActivities>({
     startToCloseTimeout: '5 minutes',
-    retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['AfasAuth', 'AfasFunctional', 'AfasBadResponse', 'SourceNotFound'] },
+    retry: {
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: ['AfasAuth', 'AfasFunctional', 'AfasBadResponse', 'SourceNotFound'],
+    },
   });
-  await control.beginRun({ source: input.source, runId, kind: 'check', workflowId: info.workflowId, workflowRunId: info.runId });
+  await control.beginRun({
+    source: input.source,
+    runId,
+    kind: 'check',
+    workflowId: info.workflowId,
+    workflowRunId: info.runId,
+  });
   try {
     const result = await afas.checkSource({ source: input.source, runId });
-    await control.finishRun({ source: input.source, runId, status: result.ok ? 'succeeded' : 'failed', error: result.message, markSuccess: false });
+    await control.finishRun({
+      source: input.source,
+      runId,
+      status: result.ok ? 'succeeded' : 'failed',
+      error: result.message,
+      markSuccess: false,
+    });
     return { ...result, runId };
   } catch (error) {
     const summary = summarizeFailure(error);
-    await control.finishRun({ source: input.source, runId, status: 'failed', error: summary.message, markSuccess: false });
-    return { ok: false, environmentName: null, appName: null, missingConnectors: [], message: summary.message, runId };
+    await control.finishRun({
+      source: input.source,
+      runId,
+      status: 'failed',
+      error: summary.message,
+      markSuccess: false,
+    });
+    return {
+      ok: false,
+      environmentName: null,
+      appName: null,
+      missingConnectors: [],
+      message: summary.message,
+      runId,
+    };
   }
 }

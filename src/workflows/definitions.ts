@@ -6,7 +6,8 @@ export const checkWorkflowId = (source: string) => `afas-check/${source}`;
 export const scheduleIdFor = (source: string) => `afas-sync-schedule/${source}`;
 export const importWorkflowId = (source: string) => `afas-import/${source}`;
 
-export type SyncPhase = 'starting' | 'check' | 'administrations' | 'master_data' | 'journal_lines' | 'finishing' | 'done';
+export type SyncPhase =
+  'starting' | 'check' | 'administrations' | 'master_data' | 'journal_lines' | 'finishing' | 'done';
 
 export interface DatasetProgress {
   dataset: string;

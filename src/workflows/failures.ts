@@ -18,7 +18,8 @@ export function summarizeFailure(error: unknown): FailureSummary {
       profitLogReference: details.profitLogReference ?? null,
     };
   }
-  if (error instanceof Error) return { message: error.message, errorClass: error.name, profitLogReference: null };
+  if (error instanceof Error)
+    return { message: error.message, errorClass: error.name, profitLogReference: null };
   return { message: String(error), errorClass: 'unknown', profitLogReference: null };
 }
 

@@ -12,7 +12,12 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ImportActivities, ImportPartitionResult, ImportTotals, PartitionRef } from '../activities/import-activities.js';
+import type {
+  ImportActivities,
+  ImportPartitionResult,
+  ImportTotals,
+  PartitionRef,
+} from '../activities/import-activities.js';
 import type { SyncActivities } from '../activities/sync-activities.js';
 import { AfasPhase } from '../temporal/search-attributes.js';
 import {
@@ -76,13 +81,21 @@ const NON_RETRYABLE = [
   'InvalidImportInput',
 ];
 /** Failures that stop the whole import rather than one partition: every partition would hit them. */
-const FATAL = ['AfasAuth', 'AfasBlocked', 'DatasetSchema', 'SourceNotFound', 'ImportNotFound', 'InvalidImportInput'];
+const FATAL = [
+  'AfasAuth',
+  'AfasBlocked',
+  'DatasetSchema',
+  'SourceNotFound',
+  'ImportNotFound',
+  'InvalidImportInput',
+];
 /** Partitions fetched from PostgreSQL per batch. */
 const BATCH = 200;
 
 function failureType(error: unknown): string | undefined {
   let cause: unknown = error;
-  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause !== undefined) cause = cause.cause;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause !== undefined)
+    cause = cause.cause;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
@@ -93,15 +106,27 @@ function failureType(error: unknown): string | undefined {
  * before its history grows large. Workflow id `afas-import/<source>`.
  */
 export async function historicalImport(input: HistoricalImportInput): Promise<ImportResult> {
-  const problem = typeof input.source === 'string' && input.source !== '' ? importOptionsProblem(input) : 'source is required';
-  if (problem) throw ApplicationFailure.nonRetryable(`invalid historical import input: ${problem}`, 'InvalidImportInput');
+  const problem =
+    typeof input.source === 'string' && input.source !== ''
+      ? importOptionsProblem(input)
+      : 'source is required';
+  if (problem)
+    throw ApplicationFailure.nonRetryable(
+      `invalid historical import input: ${problem}`,
+      'InvalidImportInput',
+    );
   const options = resolveImportOptions(input);
   const carried = input.carried;
   const info = workflowInfo();
 
   const control = proxyActivities<ImportActivities>({
     startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '30 seconds',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
     // Bookkeeping is short and does not heartbeat: a cancelled workflow waits for it to land.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
@@ -119,7 +144,10 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   } as const;
   const afas = proxyActivities<ImportActivities>(afasPolicy);
   const sync = proxyActivities<SyncActivities>(afasPolicy);
-  const waiting = proxyActivities<ImportActivities>({ ...afasPolicy, startToCloseTimeout: `${options.syncWaitSeconds + 300} seconds` });
+  const waiting = proxyActivities<ImportActivities>({
+    ...afasPolicy,
+    startToCloseTimeout: `${options.syncWaitSeconds + 300} seconds`,
+  });
 
   const now = () => new Date().toISOString();
   const attemptStartedAtMs = carried?.attemptStartedAtMs ?? Date.now();
@@ -158,7 +186,11 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     partitions: { ...progress.partitions, running: inflight.size },
     administrations: [...progress.administrations],
     datasets: [...progress.datasets],
-    runningPartitions: [...inflight].map((key) => ({ key, since: started.get(key)?.since ?? progress.updatedAt, chunks: started.get(key)?.chunks ?? 0 })),
+    runningPartitions: [...inflight].map((key) => ({
+      key,
+      since: started.get(key)?.since ?? progress.updatedAt,
+      chunks: started.get(key)?.chunks ?? 0,
+    })),
   }));
   let publishedPhase: string | undefined = info.typedSearchAttributes.get(AfasPhase);
   const searchPhase = () => (progress.phase === 'importing' && progress.paused ? 'paused' : progress.phase);
@@ -194,7 +226,9 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     {
       validator: (concurrency) => {
         if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_IMPORT_CONCURRENCY) {
-          throw new Error(`concurrency must be a whole number from 1 to ${MAX_IMPORT_CONCURRENCY} (got ${String(concurrency)})`);
+          throw new Error(
+            `concurrency must be a whole number from 1 to ${MAX_IMPORT_CONCURRENCY} (got ${String(concurrency)})`,
+          );
         }
       },
     },
@@ -205,10 +239,16 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   const derive = () => {
     const partitions = progress.partitions;
     partitions.running = inflight.size;
-    partitions.pending = Math.max(0, partitions.total - partitions.done - partitions.failed - partitions.running);
+    partitions.pending = Math.max(
+      0,
+      partitions.total - partitions.done - partitions.failed - partitions.running,
+    );
     progress.rowsThisAttempt = Math.max(0, progress.rows - rowsAtAttemptStart);
     const elapsedSeconds = (Date.now() - attemptStartedAtMs) / 1000;
-    progress.rowsPerSecond = elapsedSeconds > 0 && progress.rowsThisAttempt > 0 ? Math.round(progress.rowsThisAttempt / elapsedSeconds) : null;
+    progress.rowsPerSecond =
+      elapsedSeconds > 0 && progress.rowsThisAttempt > 0
+        ? Math.round(progress.rowsThisAttempt / elapsedSeconds)
+        : null;
     const remaining = partitions.total - partitions.done - partitions.failed;
     progress.etaSeconds =
       remaining === 0
@@ -233,7 +273,10 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   };
   const continueAsNewDue = () => {
     const current = workflowInfo();
-    return current.continueAsNewSuggested || (options.continueAsNewAfterEvents !== null && current.historyLength >= options.continueAsNewAfterEvents);
+    return (
+      current.continueAsNewSuggested ||
+      (options.continueAsNewAfterEvents !== null && current.historyLength >= options.continueAsNewAfterEvents)
+    );
   };
 
   // ---- the import --------------------------------------------------------------------------------
@@ -263,14 +306,29 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     progress.importId = begun.importId;
     progress.toYear = begun.toYear;
     progress.datasets = begun.datasets;
-    progress.concurrency = Math.min(MAX_IMPORT_CONCURRENCY, options.maxConcurrency ?? begun.sourceMaxConcurrency);
+    progress.concurrency = Math.min(
+      MAX_IMPORT_CONCURRENCY,
+      options.maxConcurrency ?? begun.sourceMaxConcurrency,
+    );
     progress.startWatermark = begun.startWatermark;
     rowsAtAttemptStart = begun.totals.rows;
     mergeTotals(begun.totals);
-    log.info('historical import planning', { source: input.source, importId: begun.importId, resumed: begun.resumed });
+    log.info('historical import planning', {
+      source: input.source,
+      importId: begun.importId,
+      resumed: begun.resumed,
+    });
     // From here on syncs of this source skip; one that was already running is waited for.
-    const waited = await waiting.importAwaitSyncs({ source: input.source, importId: begun.importId, maxWaitSeconds: options.syncWaitSeconds });
-    if (waited.stillRunning > 0) noteError(null, `${waited.stillRunning} sync(s) still recorded as running after ${waited.waitedSeconds} s; importing anyway`);
+    const waited = await waiting.importAwaitSyncs({
+      source: input.source,
+      importId: begun.importId,
+      maxWaitSeconds: options.syncWaitSeconds,
+    });
+    if (waited.stillRunning > 0)
+      noteError(
+        null,
+        `${waited.stillRunning} sync(s) still recorded as running after ${waited.waitedSeconds} s; importing anyway`,
+      );
     let administrations = begun.administrations;
     if (administrations.length === 0) {
       administrations = (await sync.discoverAdministrations({ source: input.source, runId })).administrations;
@@ -288,7 +346,12 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   }
 
   /** One chunk of one partition; a partition not done goes back to the front of the queue. */
-  async function runChunk(ref: PartitionRef, queue: PartitionRef[], importId: string, runId: string): Promise<void> {
+  async function runChunk(
+    ref: PartitionRef,
+    queue: PartitionRef[],
+    importId: string,
+    runId: string,
+  ): Promise<void> {
     const entry = started.get(ref.key) ?? { since: now(), chunks: 0 };
     entry.chunks += 1;
     started.set(ref.key, entry);
@@ -340,7 +403,8 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     let afterSeq = -1;
     let exhausted = false;
     const finished = () => exhausted && queue.length === 0 && inflight.size === 0;
-    const canStart = () => !progress.paused && inflight.size < progress.concurrency && (queue.length > 0 || !exhausted);
+    const canStart = () =>
+      !progress.paused && inflight.size < progress.concurrency && (queue.length > 0 || !exhausted);
     for (;;) {
       await condition(() => fatal !== undefined || continueAsNewDue() || finished() || canStart());
       if (fatal !== undefined || continueAsNewDue() || finished()) break;
@@ -364,7 +428,13 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   }
 
   async function finish(outcome: 'completed' | 'cancelled' | 'aborted', error: string | null) {
-    return control.finishImport({ source: input.source, importId: progress.importId, runId: progress.runId as string, outcome, error });
+    return control.finishImport({
+      source: input.source,
+      importId: progress.importId,
+      runId: progress.runId as string,
+      outcome,
+      error,
+    });
   }
 
   let next: 'finished' | 'continue-as-new';
@@ -383,7 +453,11 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     }
     const summary = summarizeFailure(error);
     noteError(null, summary.message);
-    log.error('historical import failed', { source: input.source, importId: progress.importId, error: summary.message });
+    log.error('historical import failed', {
+      source: input.source,
+      importId: progress.importId,
+      error: summary.message,
+    });
     const closed = progress.runId !== null ? await finish('aborted', summary.message) : null;
     if (closed) mergeTotals(closed.totals);
     progress.status = 'failed';
@@ -402,7 +476,11 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
 
   if (next === 'continue-as-new') {
     await condition(allHandlersFinished);
-    log.info('historical import continues as new', { source: input.source, importId: progress.importId, historyLength: workflowInfo().historyLength });
+    log.info('historical import continues as new', {
+      source: input.source,
+      importId: progress.importId,
+      historyLength: workflowInfo().historyLength,
+    });
     const state: CarriedImportState = {
       importId: progress.importId as string,
       runId: progress.runId as string,
@@ -429,11 +507,14 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
   return {
     importId: progress.importId,
     runId: progress.runId as string,
-    status: closed.runStatus === 'succeeded' ? 'succeeded' : closed.runStatus === 'partial' ? 'partial' : 'failed',
+    status:
+      closed.runStatus === 'succeeded' ? 'succeeded' : closed.runStatus === 'partial' ? 'partial' : 'failed',
     partitions: closed.totals,
     rows: closed.totals.rows,
     watermark: closed.watermark,
     workflowRuns: progress.workflowRuns,
-    ...(closed.status === 'succeeded' ? {} : { error: `${closed.totals.failed} partition(s) failed; start the import again to retry them` }),
+    ...(closed.status === 'succeeded'
+      ? {}
+      : { error: `${closed.totals.failed} partition(s) failed; start the import again to retry them` }),
   };
 }

@@ -45,7 +45,17 @@ export interface SyncResult {
   reason?: string;
 }
 
-const NON_RETRYABLE = ['AfasAuth', 'AfasBlocked', 'AfasFunctional', 'AfasBadResponse', 'AfasData', 'AfasClientBug', 'DatasetSchema', 'SourceNotFound', 'DatabaseRejected'];
+const NON_RETRYABLE = [
+  'AfasAuth',
+  'AfasBlocked',
+  'AfasFunctional',
+  'AfasBadResponse',
+  'AfasData',
+  'AfasClientBug',
+  'DatasetSchema',
+  'SourceNotFound',
+  'DatabaseRejected',
+];
 
 /**
  * The sync saga for one source: check → administrations → master data → journal lines through
@@ -93,9 +103,20 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     upsertSearchAttributes([{ key: AfasPhase, value: phase }]);
   };
   const entry = (dataset: string, administration: number): DatasetProgress => {
-    let found = progress.datasets.find((item) => item.dataset === dataset && item.administration === administration);
+    let found = progress.datasets.find(
+      (item) => item.dataset === dataset && item.administration === administration,
+    );
     if (!found) {
-      found = { dataset, administration, status: 'pending', inserted: 0, updated: 0, deleted: 0, pages: 0, afasCalls: 0 };
+      found = {
+        dataset,
+        administration,
+        status: 'pending',
+        inserted: 0,
+        updated: 0,
+        deleted: 0,
+        pages: 0,
+        afasCalls: 0,
+      };
       progress.datasets.push(found);
     }
     return found;
@@ -116,8 +137,18 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     item.status = 'failed';
     item.error = summary.message;
     progress.failures += 1;
-    failures.push({ dataset: task.dataset, administration: task.administration, message: summary.message, profitLogReference: summary.profitLogReference });
-    log.warn('dataset failed', { source: input.source, dataset: task.dataset, administration: task.administration, error: summary.message });
+    failures.push({
+      dataset: task.dataset,
+      administration: task.administration,
+      message: summary.message,
+      profitLogReference: summary.profitLogReference,
+    });
+    log.warn('dataset failed', {
+      source: input.source,
+      dataset: task.dataset,
+      administration: task.administration,
+      error: summary.message,
+    });
     await control.recordDatasetFailure({ ...task, ...summary });
   };
 
@@ -139,7 +170,13 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     }
   }
 
-  await control.beginRun({ source: input.source, runId, kind: 'sync', workflowId: info.workflowId, workflowRunId: info.runId });
+  await control.beginRun({
+    source: input.source,
+    runId,
+    kind: 'sync',
+    workflowId: info.workflowId,
+    workflowRunId: info.runId,
+  });
   let finalStatus: Exclude<SyncProgress['status'], 'running' | 'skipped'> = 'succeeded';
   let finalError: string | null = null;
   let maxConcurrency = 1;
@@ -161,7 +198,12 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     setPhase('master_data');
     const masterTasks: DatasetTask[] = [];
     for (const definition of DATASETS) {
-      if (definition.name === 'administrations' || definition.strategy === 'changed-days' || !wanted(definition.name)) continue;
+      if (
+        definition.name === 'administrations' ||
+        definition.strategy === 'changed-days' ||
+        !wanted(definition.name)
+      )
+        continue;
       const administrations = definition.scope === 'environment' ? [0] : discovered.administrations;
       for (const administration of administrations) {
         masterTasks.push({ source: input.source, runId, dataset: definition.name, administration });
@@ -231,19 +273,36 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       const outcomes = await allSettledLimited(
         semaphore,
         admin.batches.map((days) => async () => {
-          const counts = await data.replaceDays({ source: input.source, runId, dataset, administration: admin.administration, days });
+          const counts = await data.replaceDays({
+            source: input.source,
+            runId,
+            dataset,
+            administration: admin.administration,
+            days,
+          });
           account(item, counts);
           progress.daysReplaced += days.length;
         }),
       );
-      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      const failed = outcomes.find(
+        (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+      );
       if (failed) {
         // The watermark stays where it was: the next run re-reads these days.
-        await fail({ source: input.source, runId, dataset, administration: admin.administration }, failed.reason);
+        await fail(
+          { source: input.source, runId, dataset, administration: admin.administration },
+          failed.reason,
+        );
         return;
       }
       if (plan.newWatermark) {
-        await control.advanceWatermark({ source: input.source, runId, dataset, administration: admin.administration, watermark: plan.newWatermark });
+        await control.advanceWatermark({
+          source: input.source,
+          runId,
+          dataset,
+          administration: admin.administration,
+          watermark: plan.newWatermark,
+        });
       }
       item.status = 'succeeded';
     });

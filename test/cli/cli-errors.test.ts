@@ -2,7 +2,7 @@
 // configuration, exit 1 for unknown sources and unreachable services, in seconds, never a stack
 // trace and never an echoed token. Also: every command has help with an example.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, type ExpectStatic } from 'vitest';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { SourceStore } from '../../src/db/sources.js';
 import { freePort } from '../../src/temporal/dev-server.js';
@@ -10,10 +10,11 @@ import { ensureBuilt } from '../helpers/build.js';
 import { errorLines, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
+const globalExpect = expect;
 const KEY = randomBytes(32).toString('hex');
 const SECRET = `NeverEcho${randomBytes(8).toString('hex')}`;
 
-function expectOneLine(result: CliResult, code: number, pattern: RegExp): void {
+function expectOneLine(result: CliResult, code: number, pattern: RegExp, expect: ExpectStatic = globalExpect): void {
   expect({ code: result.code, stderr: errorLines(result) }).toEqual({ code, stderr: [expect.stringMatching(pattern)] });
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
@@ -37,7 +38,7 @@ describe('afas-sync CLI errors and help', () => {
   afterAll(async () => db?.drop());
 
   const add = ['source', 'add', 'acme', '--env-id', '12345', '--env-type', 'test', '--token-stdin'];
-  it.each([
+  it.concurrent.for<[string[], RegExp]>([
     [[...add.slice(0, 2), 'Acme!', ...add.slice(3)], /^afas-sync: source name must be .*got "Acme!"/],
     [[...add, '--interval', '30s'], /^afas-sync: --interval must be at least 60 s/],
     [[...add, '--interval', 'often'], /^afas-sync: --interval must be a duration like 15m/],
@@ -60,8 +61,8 @@ describe('afas-sync CLI errors and help', () => {
     [['schedule', 'known', '--pause', '--resume'], /^afas-sync: option '--pause' cannot be used with option '--resume'/],
     [['dev', '--port', '70000'], /^afas-sync: --port must be a whole number from 1 to 65535/],
     [['launch'], /^afas-sync: unknown command 'launch'/],
-  ])('bad arguments %j: exit 2 with one line', async (args, pattern) => {
-    expectOneLine(await cli(args), 2, pattern);
+  ])('bad arguments %j: exit 2 with one line', async ([args, pattern], { expect }) => {
+    expectOneLine(await cli(args), 2, pattern, expect);
   });
 
   it('refuses a token on the command line, says why, and never echoes it', async () => {
@@ -76,7 +77,7 @@ describe('afas-sync CLI errors and help', () => {
     expectOneLine(await cli([...add.slice(0, -1), '--token-file', '/nonexistent/token']), 2, /^afas-sync: --token-file: cannot read \/nonexistent\/token \(ENOENT\)/);
   });
 
-  it.each([
+  it.concurrent.for<[string[]]>([
     [['sync', 'nope']],
     [['sync', 'nope', '--wait']],
     [['status', 'nope']],
@@ -85,8 +86,8 @@ describe('afas-sync CLI errors and help', () => {
     [['source', 'show', 'nope']],
     [['source', 'test', 'nope']],
     [['source', 'remove', 'nope']],
-  ])('unknown source %j: exit 1 with one line', async (args) => {
-    expectOneLine(await cli(args), 1, /^afas-sync: unknown source "nope" \(list them with `afas-sync source list`\)$/);
+  ])('unknown source %j: exit 1 with one line', async ([args], { expect }) => {
+    expectOneLine(await cli(args), 1, /^afas-sync: unknown source "nope" \(list them with `afas-sync source list`\)$/, expect);
   });
 
   it('fails within seconds with one line when Temporal is unreachable', async () => {
@@ -123,7 +124,7 @@ describe('afas-sync CLI errors and help', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it.each([
+  it.concurrent.for<[string[]]>([
     [[]],
     [['dev']],
     [['worker']],
@@ -139,7 +140,7 @@ describe('afas-sync CLI errors and help', () => {
     [['status']],
     [['runs']],
     [['schedule']],
-  ])('help of %j has an example and exits 0', async (command) => {
+  ])('help of %j has an example and exits 0', async ([command], { expect }) => {
     const result = await cli([...command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: afas-sync ${command.join(' ')}`.trimEnd());

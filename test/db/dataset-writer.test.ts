@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetDefinition } from '../../src/catalog/index.js';
-import { DatasetSchemaError, ensureDatasetTable, resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
+import {
+  DatasetSchemaError,
+  ensureDatasetTable,
+  resolveDataset,
+  type FieldSpec,
+} from '../../src/db/dataset-schema.js';
 import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
 import { inTransaction } from '../../src/db/pool.js';
 import { RowDataError, type RawRow } from '../../src/db/row-encoding.js';
@@ -52,9 +57,14 @@ describe('dataset writer (COPY → stage → merge)', () => {
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
   const write = (rows: RawRow[], options: { days?: string[]; runId?: string } = {}) =>
     inTransaction(db.pool, async (client) => {
-      const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: options.runId ?? 'run-1' });
+      const writer = new DatasetWriter(client, db.schema, resolved, {
+        source: 'src',
+        runId: options.runId ?? 'run-1',
+      });
       await writer.stageRows(rows, { page: 0, administration: 1 });
-      const deleted = options.days ? await writer.markMissingDeleted({ administrations: [1], entryDays: options.days }) : 0;
+      const deleted = options.days
+        ? await writer.markMissingDeleted({ administrations: [1], entryDays: options.days })
+        : 0;
       return { ...(await writer.merge()), deleted };
     });
 
@@ -91,16 +101,30 @@ describe('dataset writer (COPY → stage → merge)', () => {
     expect(await write([line(1, 1), line(1, 2)])).toEqual({ inserted: 0, updated: 0, deleted: 0 });
     const exact = line(1, 2, { AmtDebit: '12345678901234567890.123456789' });
     expect(await write([line(1, 1), exact])).toEqual({ inserted: 0, updated: 1, deleted: 0 });
-    const amt = await db.pool.query<{ amt: string }>(`SELECT "AmtDebit"::text AS amt FROM afas.journal_lines WHERE "SeqNo" = 2`);
+    const amt = await db.pool.query<{ amt: string }>(
+      `SELECT "AmtDebit"::text AS amt FROM afas.journal_lines WHERE "SeqNo" = 2`,
+    );
     expect(amt.rows[0]?.amt).toBe('12345678901234567890.123456789');
   });
 
   it('replaces a day: rows missing from the stage are marked deleted, and come back when AFAS has them again', async () => {
-    expect(await write([line(1, 1)], { days: ['2024-03-31'], runId: 'run-2' })).toEqual({ inserted: 0, updated: 0, deleted: 1 });
-    const live = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`);
+    expect(await write([line(1, 1)], { days: ['2024-03-31'], runId: 'run-2' })).toEqual({
+      inserted: 0,
+      updated: 0,
+      deleted: 1,
+    });
+    const live = await db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`,
+    );
     expect(live.rows[0]).toEqual({ n: 1 });
-    expect(await write([line(1, 1), line(1, 2)], { days: ['2024-03-31'] })).toEqual({ inserted: 0, updated: 1, deleted: 0 });
-    const again = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`);
+    expect(await write([line(1, 1), line(1, 2)], { days: ['2024-03-31'] })).toEqual({
+      inserted: 0,
+      updated: 1,
+      deleted: 0,
+    });
+    const again = await db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`,
+    );
     expect(again.rows[0]).toEqual({ n: 2 });
   });
 
@@ -111,18 +135,26 @@ describe('dataset writer (COPY → stage → merge)', () => {
     expect((error as Error).message).toBe(
       `connector Profit_Transactions, row (UnitId=1, EntryNo=2, SeqNo=2), field 'AmtDebit': expected a decimal number, got "abc" (string)`,
     );
-    const count = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE "EntryNo" = 2`);
+    const count = await db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE "EntryNo" = 2`,
+    );
     expect(count.rows[0]).toEqual({ n: 0 });
-    await expect(write([line(3, 1, { EntryDate: '2024-02-30T00:00:00Z' })])).rejects.toThrow(/'EntryDate': expected a date/);
+    await expect(write([line(3, 1, { EntryDate: '2024-02-30T00:00:00Z' })])).rejects.toThrow(
+      /'EntryDate': expected a date/,
+    );
     await expect(write([line(3, 1, { SeqNo: null })])).rejects.toThrow(/'SeqNo': key field is empty/);
-    await expect(write([line(3, 1, { Blocked: 'yes' })])).rejects.toThrow(/'Blocked': expected true or false/);
+    await expect(write([line(3, 1, { Blocked: 'yes' })])).rejects.toThrow(
+      /'Blocked': expected true or false/,
+    );
     await expect(write([line(3, 1, { 'Btw-nummer': 'nul\u0000byte' })])).rejects.toThrow(/NUL character/);
     await expect(write([line(3, 1, { UnitId: 2 })])).rejects.toThrow(/belongs to administration 2/);
   });
 
   it('stores unusual Unicode and repairs lone surrogates instead of failing', async () => {
     expect(await write([line(4, 1, { 'Btw-nummer': 'Zoë 😀 \ud800 end' })])).toMatchObject({ inserted: 1 });
-    const text = await db.pool.query<{ v: string }>(`SELECT "Btw-nummer" AS v FROM afas.journal_lines WHERE "EntryNo" = 4`);
+    const text = await db.pool.query<{ v: string }>(
+      `SELECT "Btw-nummer" AS v FROM afas.journal_lines WHERE "EntryNo" = 4`,
+    );
     expect(text.rows[0]?.v).toBe('Zoë 😀 \ufffd end');
   });
 
@@ -132,7 +164,10 @@ describe('dataset writer (COPY → stage → merge)', () => {
   });
 
   it('adds columns for new metainfo fields and refuses a changed type or a vanished key field', async () => {
-    const grown = resolveDataset(definition, 'Profit_Transactions', [...fields, { id: 'Extra', dataType: 'int' }]);
+    const grown = resolveDataset(definition, 'Profit_Transactions', [
+      ...fields,
+      { id: 'Extra', dataType: 'int' },
+    ]);
     const added = await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, grown));
     expect(added.addedColumns).toEqual(['Extra']);
     const changed = resolveDataset(
@@ -140,12 +175,22 @@ describe('dataset writer (COPY → stage → merge)', () => {
       'Profit_Transactions',
       fields.map((f) => (f.id === 'AmtDebit' ? { ...f, dataType: 'string' as const } : f)),
     );
-    await expect(inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, changed))).rejects.toThrow(
-      /'AmtDebit' is now string but column journal_lines.AmtDebit is numeric/,
-    );
-    expect(() => resolveDataset(definition, 'Profit_Transactions', fields.filter((f) => f.id !== 'SeqNo'))).toThrow(DatasetSchemaError);
-    expect(() => resolveDataset(definition, 'Profit_Transactions', fields.filter((f) => f.id !== 'SeqNo'))).toThrow(
-      /connector Profit_Transactions has no key field 'SeqNo'/,
-    );
+    await expect(
+      inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, changed)),
+    ).rejects.toThrow(/'AmtDebit' is now string but column journal_lines.AmtDebit is numeric/);
+    expect(() =>
+      resolveDataset(
+        definition,
+        'Profit_Transactions',
+        fields.filter((f) => f.id !== 'SeqNo'),
+      ),
+    ).toThrow(DatasetSchemaError);
+    expect(() =>
+      resolveDataset(
+        definition,
+        'Profit_Transactions',
+        fields.filter((f) => f.id !== 'SeqNo'),
+      ),
+    ).toThrow(/connector Profit_Transactions has no key field 'SeqNo'/);
   });
 });

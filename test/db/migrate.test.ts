@@ -17,13 +17,21 @@ describe('migrations', () => {
       const all = await loadMigrations();
       // Exactly one of the racers applied everything; the others found nothing to do.
       expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, all.length]);
-      const recorded = await db.pool.query<{ version: number }>('SELECT version FROM custom_schema.schema_migrations ORDER BY 1');
+      const recorded = await db.pool.query<{ version: number }>(
+        'SELECT version FROM custom_schema.schema_migrations ORDER BY 1',
+      );
       expect(recorded.rows.map((r) => r.version)).toEqual(all.map((m) => m.version));
       const tables = await db.pool.query<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'custom_schema' ORDER BY 1`,
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        expect.arrayContaining(['sources', 'sync_runs', 'sync_run_datasets', 'sync_state', 'schema_migrations']),
+        expect.arrayContaining([
+          'sources',
+          'sync_runs',
+          'sync_run_datasets',
+          'sync_state',
+          'schema_migrations',
+        ]),
       );
       expect((await migrate(db.pool, 'custom_schema')).applied).toEqual([]);
     } finally {
@@ -36,12 +44,16 @@ describe('migrations', () => {
     const dir = await mkdtemp('/tmp/afas-mig-');
     await writeFile(`${dir}/0001_ok.sql`, 'CREATE TABLE ok_table (id int);');
     await writeFile(`${dir}/0002_broken.sql`, 'CREATE TABLE half_done (id int); SELECT no_such_function();');
-    await expect(migrate(db.pool, 'broken_schema', { dir: `${dir}/` })).rejects.toThrow(/migration 0002_broken failed/);
+    await expect(migrate(db.pool, 'broken_schema', { dir: `${dir}/` })).rejects.toThrow(
+      /migration 0002_broken failed/,
+    );
     const tables = await db.pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'broken_schema' ORDER BY 1`,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(['ok_table', 'schema_migrations']);
-    const versions = await db.pool.query<{ version: number }>('SELECT version FROM broken_schema.schema_migrations');
+    const versions = await db.pool.query<{ version: number }>(
+      'SELECT version FROM broken_schema.schema_migrations',
+    );
     expect(versions.rows.map((r) => r.version)).toEqual([1]);
   });
 });

@@ -4,7 +4,8 @@ import { SourceNotFoundError, SourceStore } from '../../src/db/sources.js';
 import { TokenCryptoError } from '../../src/db/token-crypto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-const TOKEN = '<token><version>1</version><data>ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789</data></token>';
+const TOKEN =
+  '<token><version>1</version><data>ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789</data></token>';
 const keyA = parseSecretKey('aa'.repeat(32), 'k');
 const keyB = parseSecretKey('bb'.repeat(32), 'k');
 
@@ -18,20 +19,29 @@ describe('sources store', () => {
   it('stores the token sealed: no plaintext, data part or base64 form anywhere in the table', async () => {
     const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
     await store.add({ name: 'acme', environmentId: '12345', environmentType: 'test', token: TOKEN });
-    const dump = await db.pool.query<{ row: string }>(`SELECT row_to_json(s)::text AS row FROM afas.sources s`);
+    const dump = await db.pool.query<{ row: string }>(
+      `SELECT row_to_json(s)::text AS row FROM afas.sources s`,
+    );
     const text = dump.rows.map((r) => r.row).join('\n');
     expect(text).not.toContain('ABCDEF0123456789');
     expect(text).not.toContain(Buffer.from(TOKEN).toString('base64').slice(0, 20));
     expect(await store.token('acme')).toBe(TOKEN);
     const record = await store.get('acme');
-    expect(record).toMatchObject({ environmentId: '12345', environmentType: 'test', connectorPrefix: 'Profit_', maxConcurrency: 4 });
+    expect(record).toMatchObject({
+      environmentId: '12345',
+      environmentType: 'test',
+      connectorPrefix: 'Profit_',
+      maxConcurrency: 4,
+    });
     expect(JSON.stringify(record)).not.toContain('ABCDEF');
   });
 
   it('refuses a token sealed for another source (the row name is authenticated data)', async () => {
     const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
     await store.add({ name: 'other', environmentId: '1', environmentType: 'production', token: 'DATA1234' });
-    await db.pool.query(`UPDATE afas.sources SET token_sealed = (SELECT token_sealed FROM afas.sources WHERE name = 'acme') WHERE name = 'other'`);
+    await db.pool.query(
+      `UPDATE afas.sources SET token_sealed = (SELECT token_sealed FROM afas.sources WHERE name = 'acme') WHERE name = 'other'`,
+    );
     await expect(store.token('other')).rejects.toBeInstanceOf(TokenCryptoError);
   });
 
@@ -51,9 +61,17 @@ describe('sources store', () => {
   it('names unknown sources and rejects bad values through constraints', async () => {
     const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
     await expect(store.get('nope')).rejects.toBeInstanceOf(SourceNotFoundError);
-    await expect(store.add({ name: 'Bad Name', environmentId: '1', environmentType: 'test', token: 'x' })).rejects.toThrow();
     await expect(
-      store.add({ name: 'ftp', environmentId: '1', environmentType: 'test', baseUrl: 'ftp://x', token: 'DATA1234' }),
+      store.add({ name: 'Bad Name', environmentId: '1', environmentType: 'test', token: 'x' }),
+    ).rejects.toThrow();
+    await expect(
+      store.add({
+        name: 'ftp',
+        environmentId: '1',
+        environmentType: 'test',
+        baseUrl: 'ftp://x',
+        token: 'DATA1234',
+      }),
     ).rejects.toThrow();
   });
 });

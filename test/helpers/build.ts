@@ -47,10 +47,15 @@ async function acquireLock(): Promise<void> {
 
 function npmBuild(): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('npm', ['run', 'build', '--silent'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`npm run build failed:\n${`${stdout}\n${stderr}`.trim().slice(-4_000)}`));
-      else resolve();
-    });
+    execFile(
+      'npm',
+      ['run', 'build', '--silent'],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`npm run build failed:\n${`${stdout}\n${stderr}`.trim().slice(-4_000)}`));
+        else resolve();
+      },
+    );
   });
 }
 

@@ -17,19 +17,11 @@ function canonicalDecimal(text: string): string {
 /** One typed value as a canonical string, the same whether it came from PostgreSQL or AFAS. */
 function canonical(type: AfasDataType, value: unknown): string {
   if (value === null || value === undefined) return '∅';
-  switch (type) {
-    case 'int':
-    case 'decimal':
-      return canonicalDecimal(typeof value === 'number' ? String(value) : String(value));
-    case 'date':
-      return (value as Date).toISOString();
-    case 'boolean':
-      return String(value);
-    case 'blob':
-      return Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
-    default:
-      return String(value);
-  }
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'object') return JSON.stringify(value);
+  const text = String(value);
+  return type === 'int' || type === 'decimal' ? canonicalDecimal(text) : text;
 }
 
 export interface TableCheck {
@@ -49,7 +41,10 @@ export async function expectTableEqualsSimulator(
   options: { source: string; name: DatasetName; prefix?: string; administrations?: readonly number[] },
 ): Promise<TableCheck> {
   const definition = dataset(options.name);
-  const connectorId = connectorIdFor(definition, { connectorPrefix: options.prefix ?? 'Profit_', connectorMap: {} });
+  const connectorId = connectorIdFor(definition, {
+    connectorPrefix: options.prefix ?? 'Profit_',
+    connectorMap: {},
+  });
   const meta = await afas.describeGetConnector(connectorId);
   const adminField = meta.fields.find((f) => f.id === definition.administrationField)?.id;
   let expected = await sim.export(connectorId);
@@ -62,7 +57,8 @@ export async function expectTableEqualsSimulator(
   );
   const present = new Set(meta.fields.map((f) => f.id));
   const keyFields = definition.keyFields.map(
-    (key) => [key, ...(definition.fieldAliases?.[key] ?? [])].find((candidate) => present.has(candidate)) ?? key,
+    (key) =>
+      [key, ...(definition.fieldAliases?.[key] ?? [])].find((candidate) => present.has(candidate)) ?? key,
   );
   const keyOf = (row: Record<string, unknown>) =>
     JSON.stringify([...(adminField ? [row[adminField]] : []), ...keyFields.map((k) => row[k])]);
@@ -75,7 +71,12 @@ export async function expectTableEqualsSimulator(
   const digest = (lines: string[]) => createHash('sha256').update(lines.sort().join('\n')).digest('hex');
   const typedExpected = expected.map((row) =>
     meta.fields
-      .map((field) => canonical(field.dataType, convertValue(field, row[field.id] ?? null, { connector: connectorId, rowKey: keyOf(row) })))
+      .map((field) =>
+        canonical(
+          field.dataType,
+          convertValue(field, row[field.id] ?? null, { connector: connectorId, rowKey: keyOf(row) }),
+        ),
+      )
       .join('|'),
   );
   // Columns are named after the fields, except keys found under an alias (stored under the catalog name).

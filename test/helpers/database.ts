@@ -16,7 +16,9 @@ export interface TestDatabase {
  * A fresh database for one test file, migrated, dropped afterwards. Call in beforeAll and
  * drop in afterAll.
  */
-export async function createTestDatabase(options: { migrate?: boolean; schema?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean; schema?: string } = {},
+): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const name = `afas_sync_test_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

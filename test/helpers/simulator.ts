@@ -4,13 +4,20 @@ import { request } from 'undici';
 export class SimControl {
   constructor(readonly url: string) {}
 
-  async call<T = unknown>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async call<T = unknown>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const response = await request(`${this.url}/__sim/${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     const text = await response.body.text();
-    if (response.statusCode >= 400) throw new Error(`simulator ${method} ${path} → ${response.statusCode}: ${text}`);
+    if (response.statusCode >= 400)
+      throw new Error(`simulator ${method} ${path} → ${response.statusCode}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -18,7 +25,8 @@ export class SimControl {
   async export(connectorId: string): Promise<Record<string, unknown>[]> {
     const response = await request(`${this.url}/__sim/export/${connectorId}`);
     const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`export ${connectorId} → ${response.statusCode}: ${text}`);
+    if (response.statusCode !== 200)
+      throw new Error(`export ${connectorId} → ${response.statusCode}: ${text}`);
     return text
       .split('\n')
       .filter(Boolean)

@@ -22,7 +22,11 @@ export class WorkerProcess {
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it started: ${this.output.join('').slice(-1500)}`)));
+      child.once('exit', (code) =>
+        reject(
+          new Error(`worker exited with ${code} before it started: ${this.output.join('').slice(-1500)}`),
+        ),
+      );
     });
     await ready;
   }

@@ -114,7 +114,7 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
 
     // Concurrency: 1..5 only, validated before anything is written to history.
     await expect(setImportConcurrency(env.target, env.source, 0)).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(setImportConcurrency(env.target, env.source, 6)).rejects.toThrow(/1 to 5/);
+    await expect(setImportConcurrency(env.target, env.source, 6)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/from 1 to 5/) as unknown } });
     expect(await setImportConcurrency(env.target, env.source, 3)).toBe(3);
     expect((await progress()).concurrency).toBe(3);
 

@@ -48,12 +48,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 async function buildDist(): Promise<void> {
   const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
-  const outcome = await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT }).catch(
-    (error: { stdout?: string }) => error,
-  );
+  const outcome = await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}tsconfig.build.json`], {
+    cwd: ROOT,
+  }).catch((error: { stdout?: string }) => error);
   await promisify(execFile)(process.execPath, [`${ROOT}scripts/copy-assets.mjs`], { cwd: ROOT });
   if (!existsSync(`${ROOT}dist/worker.js`)) {
-    throw new Error(`building dist/ for the tests failed: ${String((outcome as { stdout?: string }).stdout ?? '').slice(0, 2000)}`);
+    throw new Error(`building dist/ for the tests failed: ${String(outcome.stdout ?? '').slice(0, 2000)}`);
   }
 }
 

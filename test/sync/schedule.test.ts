@@ -1,12 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
-import { describeSchedule, ensureSchedule, setSchedulePaused, startSync, deleteSchedule } from '../../src/client/sync-control.js';
+import {
+  describeSchedule,
+  ensureSchedule,
+  setSchedulePaused,
+  startSync,
+  deleteSchedule,
+} from '../../src/client/sync-control.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { scheduleIdFor } from '../../src/workflows/definitions.js';
 import type { ScheduledSyncResult } from '../../src/workflows/scheduled-sync.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
-import { connectTestTemporal, startTestWorker, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
+import {
+  connectTestTemporal,
+  startTestWorker,
+  testAppContext,
+  type TemporalTestContext,
+} from '../helpers/temporal.js';
 
 const TOKEN_DATA = '5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF';
 
@@ -21,13 +32,29 @@ describe('per-source Temporal Schedule', () => {
     db = await createTestDatabase();
     app = testAppContext(db);
     temporal = await connectTestTemporal();
-    sim = await startSimulator({ seed: 5, administrations: 1, years: [2025], linesPerYear: 200, control: true, tokens: [{ token: TOKEN_DATA }] });
-    await app.sources.add({ name: 'sched', environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA, syncIntervalSeconds: 3600 });
+    sim = await startSimulator({
+      seed: 5,
+      administrations: 1,
+      years: [2025],
+      linesPerYear: 200,
+      control: true,
+      tokens: [{ token: TOKEN_DATA }],
+    });
+    await app.sources.add({
+      name: 'sched',
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      token: TOKEN_DATA,
+      syncIntervalSeconds: 3600,
+    });
     worker = await startTestWorker(temporal, app);
   });
 
   afterAll(async () => {
-    await deleteSchedule({ client: temporal.client, taskQueue: temporal.taskQueue }, 'sched').catch(() => undefined);
+    await deleteSchedule({ client: temporal.client, taskQueue: temporal.taskQueue }, 'sched').catch(
+      () => undefined,
+    );
     await worker?.stop();
     await sim?.close();
     await temporal?.close();
@@ -42,7 +69,10 @@ describe('per-source Temporal Schedule', () => {
       const actions = (await handle.describe()).info.recentActions;
       if (actions.length > before) {
         const started = actions[actions.length - 1]?.action;
-        if (started) return temporal.client.workflow.getHandle(started.workflow.workflowId, started.workflow.firstExecutionRunId).result();
+        if (started)
+          return (await temporal.client.workflow
+            .getHandle(started.workflow.workflowId, started.workflow.firstExecutionRunId)
+            .result()) as ScheduledSyncResult;
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -52,7 +82,11 @@ describe('per-source Temporal Schedule', () => {
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
     const record = await app.sources.get('sched');
     await ensureSchedule(target, record, { syncOptions: { heartbeatTimeoutSeconds: 10 } });
-    expect(await describeSchedule(target, 'sched')).toMatchObject({ exists: true, paused: false, everySeconds: 3600 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({
+      exists: true,
+      paused: false,
+      everySeconds: 3600,
+    });
     await ensureSchedule(target, { ...record, syncIntervalSeconds: 900 });
     expect(await describeSchedule(target, 'sched')).toMatchObject({ everySeconds: 900 });
 

@@ -25,10 +25,28 @@ describe('sync saga survives a SIGKILLed worker', () => {
     db = await createTestDatabase();
     app = testAppContext(db);
     temporal = await connectTestTemporal();
-    sim = await startSimulator({ seed: 11, administrations: 2, years: [2025], linesPerYear: 1500, control: true, tokens: [{ token: TOKEN_DATA }] });
+    sim = await startSimulator({
+      seed: 11,
+      administrations: 2,
+      years: [2025],
+      linesPerYear: 1500,
+      control: true,
+      tokens: [{ token: TOKEN_DATA }],
+    });
     control = new SimControl(sim.url);
-    afas = new AfasClient({ environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
-    await app.sources.add({ name: 'crashy', environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
+    afas = new AfasClient({
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      token: TOKEN_DATA,
+    });
+    await app.sources.add({
+      name: 'crashy',
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      token: TOKEN_DATA,
+    });
     worker = new WorkerProcess(workerEnv());
   });
 
@@ -53,7 +71,11 @@ describe('sync saga survives a SIGKILLed worker', () => {
     await control.fault({ kind: 'slow', connector: 'Profit_Transactions', delayMs: 400 });
     await worker.start();
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
-    const handle = await startSync(target, 'crashy', { heartbeatTimeoutSeconds: 3, retryInitialSeconds: 1, retryMaximumSeconds: 2 });
+    const handle = await startSync(target, 'crashy', {
+      heartbeatTimeoutSeconds: 3,
+      retryInitialSeconds: 1,
+      retryMaximumSeconds: 2,
+    });
     for (;;) {
       const progress = await syncProgress(target, 'crashy');
       if (progress && progress.daysReplaced > 0) break;
@@ -66,7 +88,11 @@ describe('sync saga survives a SIGKILLed worker', () => {
     const result = await handle.result();
     expect(result.status).toBe('succeeded');
     for (const definition of DATASETS) {
-      await expectTableEqualsSimulator(db.pool, control, afas, { source: 'crashy', name: definition.name, administrations: [1, 2] });
+      await expectTableEqualsSimulator(db.pool, control, afas, {
+        source: 'crashy',
+        name: definition.name,
+        administrations: [1, 2],
+      });
     }
     const duplicates = await db.pool.query(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM afas.journal_lines GROUP BY _source, _administration, "EntryNo", "SeqNo" HAVING count(*) > 1) d`,

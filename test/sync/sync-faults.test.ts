@@ -8,7 +8,13 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
-import { capturedLogs, connectTestTemporal, startTestWorker, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
+import {
+  capturedLogs,
+  connectTestTemporal,
+  startTestWorker,
+  testAppContext,
+  type TemporalTestContext,
+} from '../helpers/temporal.js';
 
 const TOKEN_DATA = 'FA0170123456789ABCDEFFA0170123456789ABCDEFFA0170123456789ABCDEF0';
 const REVOKED_DATA = 'DEAD0123456789ABCDEFDEAD0123456789ABCDEFDEAD0123456789ABCDEF0123';
@@ -37,12 +43,23 @@ describe('sync saga under AFAS faults', () => {
       tokens: [{ token: TOKEN_DATA }, { token: REVOKED_DATA }],
     });
     control = new SimControl(sim.url);
-    afas = new AfasClient({ environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
+    afas = new AfasClient({
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      token: TOKEN_DATA,
+    });
     for (const [name, data] of [
       ['faulty', TOKEN_DATA],
       ['revoked', REVOKED_DATA],
     ] as const) {
-      await app.sources.add({ name, environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, token: xml(data) });
+      await app.sources.add({
+        name,
+        environmentId: '1',
+        environmentType: 'test',
+        baseUrl: sim.baseUrl,
+        token: xml(data),
+      });
     }
     worker = await startTestWorker(temporal, app);
   });
@@ -67,7 +84,11 @@ describe('sync saga under AFAS faults', () => {
     const locked = (await control.requests()).filter((entry) => entry.fault === 'locked');
     expect(locked.length).toBeGreaterThan(3);
     for (const definition of DATASETS) {
-      await expectTableEqualsSimulator(db.pool, control, afas, { source: 'faulty', name: definition.name, administrations: [1, 2] });
+      await expectTableEqualsSimulator(db.pool, control, afas, {
+        source: 'faulty',
+        name: definition.name,
+        administrations: [1, 2],
+      });
     }
     const run = await app.runs.get(result.runId);
     expect(run?.retries).toBeGreaterThan(0);
@@ -75,7 +96,12 @@ describe('sync saga under AFAS faults', () => {
 
   it('503 with Retry-After: waits as long as AFAS asks before trying again', async () => {
     await control.clearRequests();
-    await control.fault({ kind: 'unavailable', connector: 'Profit_Accounts', count: 1, retryAfterSeconds: 2 });
+    await control.fault({
+      kind: 'unavailable',
+      connector: 'Profit_Accounts',
+      count: 1,
+      retryAfterSeconds: 2,
+    });
     const result = await sync('faulty');
     expect(result.status).toBe('succeeded');
     const calls = await control.requests({ connector: 'Profit_Accounts' });
@@ -96,7 +122,10 @@ describe('sync saga under AFAS faults', () => {
     expect(result.failures[0]?.message).toMatch(/Profit_Debtor/);
     expect(result.failures[0]?.message).toMatch(/skip 0|page/);
     const datasets = await app.runs.datasetsOf(result.runId);
-    expect(datasets.find((d) => d.dataset === 'debtors')).toMatchObject({ status: 'failed', errorClass: 'bad-response' });
+    expect(datasets.find((d) => d.dataset === 'debtors')).toMatchObject({
+      status: 'failed',
+      errorClass: 'bad-response',
+    });
     expect(datasets.filter((d) => d.dataset !== 'debtors').every((d) => d.status === 'succeeded')).toBe(true);
     expect((await app.runs.get(result.runId))?.status).toBe('partial');
   });
@@ -131,7 +160,9 @@ describe('sync saga under AFAS faults', () => {
       Buffer.from(xml(data)).toString('base64').slice(8, 40),
     ]);
     let histories = 0;
-    for await (const { history } of temporal.client.workflow.list({ query: `TaskQueue = '${temporal.taskQueue}'` }).intoHistories()) {
+    for await (const { history } of temporal.client.workflow
+      .list({ query: `TaskQueue = '${temporal.taskQueue}'` })
+      .intoHistories()) {
       const text = historyToJSON(history);
       histories += 1;
       for (const form of forms) expect(text).not.toContain(form);

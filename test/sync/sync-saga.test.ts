@@ -10,7 +10,12 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
-import { connectTestTemporal, startTestWorker, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
+import {
+  connectTestTemporal,
+  startTestWorker,
+  testAppContext,
+  type TemporalTestContext,
+} from '../helpers/temporal.js';
 
 const TOKEN_DATA = 'C0FFEE0123456789C0FFEE0123456789C0FFEE0123456789C0FFEE0123456789';
 const SYNC_OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
@@ -38,7 +43,12 @@ describe('sync saga: two sources × three administrations', () => {
       finstackAdministrationIds: [1, 3],
     });
     control = new SimControl(sim.url);
-    afas = new AfasClient({ environmentId: '12345', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
+    afas = new AfasClient({
+      environmentId: '12345',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      token: TOKEN_DATA,
+    });
     for (const [name, prefix] of [
       ['alpha', 'Profit_'],
       ['beta', 'Finstack_'],
@@ -64,13 +74,22 @@ describe('sync saga: two sources × three administrations', () => {
   });
 
   async function sync(source: string) {
-    const handle = await startSync({ client: temporal.client, taskQueue: temporal.taskQueue }, source, SYNC_OPTIONS);
+    const handle = await startSync(
+      { client: temporal.client, taskQueue: temporal.taskQueue },
+      source,
+      SYNC_OPTIONS,
+    );
     return handle.result();
   }
 
   async function expectAllEqual(source: string, prefix: string, administrations: number[]) {
     for (const definition of DATASETS) {
-      await expectTableEqualsSimulator(db.pool, control, afas, { source, name: definition.name, prefix, administrations });
+      await expectTableEqualsSimulator(db.pool, control, afas, {
+        source,
+        name: definition.name,
+        prefix,
+        administrations,
+      });
     }
   }
 
@@ -82,7 +101,9 @@ describe('sync saga: two sources × three administrations', () => {
     await expectAllEqual('alpha', 'Profit_', [1, 2, 3]);
     // beta’s App connector exposes administrations 1 and 3 only (Finstack_Administrations filter).
     await expectAllEqual('beta', 'Finstack_', [1, 3]);
-    const admin2 = await db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _source = 'beta' AND _administration = 2`);
+    const admin2 = await db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _source = 'beta' AND _administration = 2`,
+    );
     expect(admin2.rows[0]).toEqual({ n: 0 });
     const runs = await app.runs.list('alpha');
     expect(runs[0]).toMatchObject({ status: 'succeeded', kind: 'sync' });
@@ -91,17 +112,41 @@ describe('sync saga: two sources × three administrations', () => {
 
   it('incremental: changed, added and deleted lines and master data; only changed days are re-read', async () => {
     const lines = await control.export('Profit_Transactions');
-    const pick = (unit: number, index: number) => lines.filter((line) => line.UnitId === unit)[index] as Record<string, unknown>;
+    const pick = (unit: number, index: number) =>
+      lines.filter((line) => line.UnitId === unit)[index] as Record<string, unknown>;
     const changed = pick(1, 10);
     const deleted = pick(2, 20);
     await control.call('PATCH', 'journal-lines', {
-      changes: [{ key: { UnitId: changed.UnitId, EntryNo: changed.EntryNo, SeqNo: changed.SeqNo }, set: { Description: 'Gecorrigeerd' } }],
+      changes: [
+        {
+          key: { UnitId: changed.UnitId, EntryNo: changed.EntryNo, SeqNo: changed.SeqNo },
+          set: { Description: 'Gecorrigeerd' },
+        },
+      ],
     });
-    await control.call('DELETE', 'journal-lines', { entries: [{ UnitId: deleted.UnitId, EntryNo: deleted.EntryNo }] });
+    await control.call('DELETE', 'journal-lines', {
+      entries: [{ UnitId: deleted.UnitId, EntryNo: deleted.EntryNo }],
+    });
     await control.call('POST', 'journal-lines', {
       lines: [
-        { UnitId: 3, JournalId: 'MEM', EntryDate: '2025-06-17T00:00:00Z', AccountNo: '4000', AmtDebit: 125.5, AmtCredit: 0, Description: 'Nieuw' },
-        { UnitId: 3, JournalId: 'MEM', EntryDate: '2025-06-17T00:00:00Z', AccountNo: '1300', AmtDebit: 0, AmtCredit: 125.5, Description: 'Nieuw' },
+        {
+          UnitId: 3,
+          JournalId: 'MEM',
+          EntryDate: '2025-06-17T00:00:00Z',
+          AccountNo: '4000',
+          AmtDebit: 125.5,
+          AmtCredit: 0,
+          Description: 'Nieuw',
+        },
+        {
+          UnitId: 3,
+          JournalId: 'MEM',
+          EntryDate: '2025-06-17T00:00:00Z',
+          AccountNo: '1300',
+          AmtDebit: 0,
+          AmtCredit: 125.5,
+          Description: 'Nieuw',
+        },
       ],
     });
     const accounts = await control.export('Profit_Accounts');
@@ -110,7 +155,9 @@ describe('sync saga: two sources × three administrations', () => {
       upsert: [{ ...accounts[0], Description: 'Omschrijving gewijzigd' }],
       delete: [{ Account: accounts[1]?.Account }],
     });
-    await control.call('POST', 'master/Profit_Debtor', { upsert: [{ ...debtors[0], DebtorName: 'Nieuwe naam BV' }] });
+    await control.call('POST', 'master/Profit_Debtor', {
+      upsert: [{ ...debtors[0], DebtorName: 'Nieuwe naam BV' }],
+    });
     await control.clearRequests();
 
     const result = await sync('alpha');
@@ -119,12 +166,16 @@ describe('sync saga: two sources × three administrations', () => {
     expect(result.totals.deleted).toBeGreaterThanOrEqual(2); // the deleted entry's lines and the account
 
     // Journal lines were fetched only for the booking days that changed.
-    const touchedDays = new Set([changed.EntryDate, deleted.EntryDate, '2025-06-17T00:00:00Z'].map((d) => String(d).slice(0, 10)));
+    const touchedDays = new Set(
+      [changed.EntryDate, deleted.EntryDate, '2025-06-17T00:00:00Z'].map((d) => String(d).slice(0, 10)),
+    );
     const requests = await control.requests({ connector: 'Profit_Transactions' });
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.length).toBeLessThanOrEqual(3);
     for (const entry of requests) {
-      const values = (entry.query.filtervalues ?? '').split(/[,;]/).filter((v) => /^\d{4}-\d{2}-\d{2}T/.test(v));
+      const values = (entry.query.filtervalues ?? '')
+        .split(/[,;]/)
+        .filter((v) => /^\d{4}-\d{2}-\d{2}T/.test(v));
       expect(values.length).toBeGreaterThan(0);
       for (const value of values) expect(touchedDays.has(value.slice(0, 10))).toBe(true);
     }
@@ -133,7 +184,9 @@ describe('sync saga: two sources × three administrations', () => {
       [deleted.UnitId, deleted.EntryNo],
     );
     expect(deletedRow.rows.length).toBeGreaterThan(0);
-    expect(deletedRow.rows.every((row: { _deleted_at: Date | null }) => row._deleted_at instanceof Date)).toBe(true);
+    expect(
+      deletedRow.rows.every((row: { _deleted_at: Date | null }) => row._deleted_at instanceof Date),
+    ).toBe(true);
   });
 
   it('a sync with nothing changed reads no journal lines and writes nothing', async () => {
@@ -148,14 +201,20 @@ describe('sync saga: two sources × three administrations', () => {
   it('two starts of the same source run once', async () => {
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
     const before = (await app.runs.list('alpha', 100)).length;
-    const [first, second] = await Promise.all([startSync(target, 'alpha', SYNC_OPTIONS), startSync(target, 'alpha', SYNC_OPTIONS)]);
+    const [first, second] = await Promise.all([
+      startSync(target, 'alpha', SYNC_OPTIONS),
+      startSync(target, 'alpha', SYNC_OPTIONS),
+    ]);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
     const [a, b] = await Promise.all([first.result(), second.result()]);
     expect(a.runId).toBe(b.runId);
     expect((await app.runs.list('alpha', 100)).length).toBe(before + 1);
     if (process.env.RECORD_HISTORIES) {
       const history = await temporal.client.workflow.getHandle(syncWorkflowId('alpha')).fetchHistory();
-      await writeFile(new URL('../fixtures/histories/sync-source.json', import.meta.url), `${historyToJSON(history)}\n`);
+      await writeFile(
+        new URL('../fixtures/histories/sync-source.json', import.meta.url),
+        `${historyToJSON(history)}\n`,
+      );
     }
   });
 });

@@ -3,7 +3,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 /** Runs `node dist/worker.js` with an environment; resolves with its exit code, output and duration. */
-function runWorker(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string; ms: number }> {
+function runWorker(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [`${inject('distDir')}worker.js`], {
@@ -40,7 +42,9 @@ describe('node dist/worker.js with bad configuration', () => {
   it('DATABASE_URL=nonsense: exits 2 at once with one line naming the variable', async () => {
     const result = await runWorker({ DATABASE_URL: 'nonsense', AFAS_SYNC_SECRET_KEY: KEY });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(['afas-sync: DATABASE_URL: is not a URL; expected postgres://user@host:5432/database']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'afas-sync: DATABASE_URL: is not a URL; expected postgres://user@host:5432/database',
+    ]);
     expect(result.ms).toBeLessThan(10_000);
   });
 
@@ -55,7 +59,11 @@ describe('node dist/worker.js with bad configuration', () => {
   });
 
   it('unreachable Temporal: exits non-zero within seconds with one line', async () => {
-    const result = await runWorker({ TEMPORAL_ADDRESS: '127.0.0.1:1', AFAS_SYNC_SECRET_KEY: KEY, DATABASE_URL: goodDb() });
+    const result = await runWorker({
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      AFAS_SYNC_SECRET_KEY: KEY,
+      DATABASE_URL: goodDb(),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^afas-sync: cannot reach Temporal at 127\.0\.0\.1:1/);
@@ -63,7 +71,10 @@ describe('node dist/worker.js with bad configuration', () => {
   });
 
   it('unreachable PostgreSQL: exits non-zero with one line', async () => {
-    const result = await runWorker({ DATABASE_URL: 'postgres://127.0.0.1:1/afas', AFAS_SYNC_SECRET_KEY: KEY });
+    const result = await runWorker({
+      DATABASE_URL: 'postgres://127.0.0.1:1/afas',
+      AFAS_SYNC_SECRET_KEY: KEY,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^afas-sync: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/afas/);
@@ -91,7 +102,11 @@ describe('node dist/worker.js with bad configuration', () => {
     });
     expect(Date.now() - started).toBeLessThan(60_000);
     const line = output.split('\n').find((l) => l.includes('worker started')) ?? '';
-    expect(JSON.parse(line)).toMatchObject({ level: 30, taskQueue: 'worker-process-test', msg: 'worker started' });
+    expect(JSON.parse(line)).toMatchObject({
+      level: 30,
+      taskQueue: 'worker-process-test',
+      msg: 'worker started',
+    });
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

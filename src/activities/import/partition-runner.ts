@@ -10,7 +10,13 @@ import type { DatasetCounts, RunStore } from '../../db/runs.js';
 import type { AfasSession } from '../afas-session.js';
 import { orderFor } from '../dataset-sync.js';
 import type { Pacer } from './pacer.js';
-import { columnsForPageSize, nextCursor, partitionConditions, segmentFilter, type PartitionFields } from './partitions.js';
+import {
+  columnsForPageSize,
+  nextCursor,
+  partitionConditions,
+  segmentFilter,
+  type PartitionFields,
+} from './partitions.js';
 import type { PartitionRunOptions } from './types.js';
 
 export interface PartitionRunContext {
@@ -39,7 +45,9 @@ export interface ChunkOutcome {
 
 function throwIfCancelled(signal: AbortSignal): void {
   if (!signal.aborted) return;
-  throw signal.reason instanceof CancelledFailure ? signal.reason : new CancelledFailure('activity cancelled');
+  throw signal.reason instanceof CancelledFailure
+    ? signal.reason
+    : new CancelledFailure('activity cancelled');
 }
 
 /** The metainfo-resolved fields a partition filter needs; fails clearly when the connector lacks them. */
@@ -56,7 +64,12 @@ export function partitionFields(resolved: ResolvedDataset): PartitionFields {
       );
     }
   }
-  return { administration: resolved.administrationField, year: history.yearField, period: history.periodField, keys: resolved.keyFields };
+  return {
+    administration: resolved.administrationField,
+    year: history.yearField,
+    period: history.periodField,
+    keys: resolved.keyFields,
+  };
 }
 
 /**
@@ -74,17 +87,31 @@ export async function runPartitionChunk(
   const fields = partitionFields(resolved);
   const base = partitionConditions(fields, partition);
   const columns = columnsForPageSize(resolved.columns.length, options.pageSize, MAX_CELLS_PER_PAGE);
-  const entry = { runId: ctx.runId, dataset: partition.dataset, administration: partition.administration, connectorId: resolved.connectorId };
+  const entry = {
+    runId: ctx.runId,
+    dataset: partition.dataset,
+    administration: partition.administration,
+    connectorId: resolved.connectorId,
+  };
   const outcome: ChunkOutcome = { done: false, rows: 0, pages: 0, inserted: 0, updated: 0 };
   let cursor: PartitionCursor = partition.cursor ?? { anchor: null, skip: 0 };
   let committedPages = partition.pages;
 
-  const commit = async (page: AfasPage, next: PartitionCursor | null, newSegment: boolean, calls: number, retries: number) => {
+  const commit = async (
+    page: AfasPage,
+    next: PartitionCursor | null,
+    newSegment: boolean,
+    calls: number,
+    retries: number,
+  ) => {
     const merged = await inTransaction(ctx.pool, async (client) => {
       await ctx.store.lockForCommit(client, ctx.importId, partition.key, committedPages);
       let counts = { inserted: 0, updated: 0 };
       if (page.rows.length > 0) {
-        const writer = new DatasetWriter(client, ctx.schema, resolved, { source: ctx.source, runId: ctx.runId });
+        const writer = new DatasetWriter(client, ctx.schema, resolved, {
+          source: ctx.source,
+          runId: ctx.runId,
+        });
         await writer.stageRows(page.rows, { page: page.skip, administration: partition.administration });
         counts = await writer.merge();
       }
@@ -97,7 +124,13 @@ export async function runPartitionChunk(
         afasCalls: calls,
         retries,
       });
-      await ctx.runs.addProgress(client, entry, { inserted: counts.inserted, updated: counts.updated, pages: 1, afasCalls: calls, retries });
+      await ctx.runs.addProgress(client, entry, {
+        inserted: counts.inserted,
+        updated: counts.updated,
+        pages: 1,
+        afasCalls: calls,
+        retries,
+      });
       return counts;
     });
     committedPages += 1;
@@ -105,7 +138,14 @@ export async function runPartitionChunk(
     outcome.rows += page.rows.length;
     outcome.inserted += merged.inserted;
     outcome.updated += merged.updated;
-    ctx.onRows?.({ inserted: merged.inserted, updated: merged.updated, deleted: 0, pages: 1, afasCalls: calls, retries });
+    ctx.onRows?.({
+      inserted: merged.inserted,
+      updated: merged.updated,
+      deleted: 0,
+      pages: 1,
+      afasCalls: calls,
+      retries,
+    });
     ctx.onPage({ partition: partition.key, pages: committedPages, cursor: next });
   };
 
@@ -142,9 +182,17 @@ export async function runPartitionChunk(
         }
         const page = step.value;
         if (page.parts !== 1) {
-          throw new Error(`connector ${resolved.connectorId}: the filter of partition ${partition.key} needs ${page.parts} requests; expected one`);
+          throw new Error(
+            `connector ${resolved.connectorId}: the filter of partition ${partition.key} needs ${page.parts} requests; expected one`,
+          );
         }
-        const { cursor: next, newSegment } = nextCursor(cursor, page, fields.keys, options.partitionRowLimit, resolved.connectorId);
+        const { cursor: next, newSegment } = nextCursor(
+          cursor,
+          page,
+          fields.keys,
+          options.partitionRowLimit,
+          resolved.connectorId,
+        );
         const { calls, retries } = spent();
         await commit(page, next, newSegment, calls, retries);
         if (next === null) {
@@ -163,5 +211,16 @@ export async function runPartitionChunk(
 }
 
 function emptyPage(skip: number): AfasPage {
-  return { rows: [], skip, take: 0, requestMs: 0, bytes: 0, parseMs: 0, part: 0, parts: 1, last: true, next: null };
+  return {
+    rows: [],
+    skip,
+    take: 0,
+    requestMs: 0,
+    bytes: 0,
+    parseMs: 0,
+    part: 0,
+    parts: 1,
+    last: true,
+    next: null,
+  };
 }

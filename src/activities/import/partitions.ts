@@ -8,7 +8,12 @@ import type { AnchorValue, PartitionCursor, PartitionSpec } from '../../db/impor
 /** Periods every year is cut into even when the periods connector lists none. */
 export const STANDARD_PERIODS: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
-export function partitionKey(dataset: string, administration: number, year: number, period: number | null): string {
+export function partitionKey(
+  dataset: string,
+  administration: number,
+  year: number,
+  period: number | null,
+): string {
   return `${dataset}/${administration}/${year}/${period === null ? 'other' : String(period).padStart(2, '0')}`;
 }
 
@@ -34,7 +39,15 @@ export function planPartitions(input: {
           .filter((period) => Number.isInteger(period) && period >= 0 && period <= 999)
           .sort((a, b) => a - b);
         for (const period of periods) {
-          specs.push({ key: partitionKey(dataset, administration, year, period), seq: specs.length, dataset, administration, year, period, excludedPeriods: null });
+          specs.push({
+            key: partitionKey(dataset, administration, year, period),
+            seq: specs.length,
+            dataset,
+            administration,
+            year,
+            period,
+            excludedPeriods: null,
+          });
         }
         specs.push({
           key: partitionKey(dataset, administration, year, null),
@@ -61,7 +74,10 @@ export interface PartitionFields {
 }
 
 /** administration = a AND year = y AND (period = p | period ≠ each listed period). */
-export function partitionConditions(fields: PartitionFields, spec: Pick<PartitionSpec, 'administration' | 'year' | 'period' | 'excludedPeriods'>): FilterCondition[] {
+export function partitionConditions(
+  fields: PartitionFields,
+  spec: Pick<PartitionSpec, 'administration' | 'year' | 'period' | 'excludedPeriods'>,
+): FilterCondition[] {
   const conditions = [where.eq(fields.administration, spec.administration), where.eq(fields.year, spec.year)];
   if (spec.period !== null) return [...conditions, where.eq(fields.period, spec.period)];
   return [...conditions, ...(spec.excludedPeriods ?? []).map((period) => where.ne(fields.period, period))];
@@ -69,7 +85,8 @@ export function partitionConditions(fields: PartitionFields, spec: Pick<Partitio
 
 /** AFAS date-times end in `Z`; filter values must not. */
 function filterValue(value: AnchorValue): FilterValue {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(value)) return value.slice(0, -1);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(value))
+    return value.slice(0, -1);
   return value;
 }
 
@@ -77,11 +94,17 @@ function filterValue(value: AnchorValue): FilterValue {
  * The rows of a partition whose key is greater than `anchor` (lexicographic over the key
  * fields): (k1 > a1) OR (k1 = a1 AND k2 > a2) OR …, each group AND-ed with the partition.
  */
-export function segmentFilter(base: readonly FilterCondition[], keys: readonly string[], anchor: Readonly<Record<string, AnchorValue>> | null): AfasFilter {
+export function segmentFilter(
+  base: readonly FilterCondition[],
+  keys: readonly string[],
+  anchor: Readonly<Record<string, AnchorValue>> | null,
+): AfasFilter {
   if (anchor === null) return { groups: [[...base]] };
   return {
     groups: keys.map((key, index) => {
-      const equal = keys.slice(0, index).map((previous) => where.eq(previous, filterValue(anchorValue(anchor, previous))));
+      const equal = keys
+        .slice(0, index)
+        .map((previous) => where.eq(previous, filterValue(anchorValue(anchor, previous))));
       return [...base, ...equal, where.gt(key, filterValue(anchorValue(anchor, key)))];
     }),
   };
@@ -94,12 +117,18 @@ function anchorValue(anchor: Readonly<Record<string, AnchorValue>>, key: string)
 }
 
 /** The key of a row as a cursor anchor. */
-export function anchorOf(row: AfasRow, keys: readonly string[], connectorId: string): Record<string, AnchorValue> {
+export function anchorOf(
+  row: AfasRow,
+  keys: readonly string[],
+  connectorId: string,
+): Record<string, AnchorValue> {
   const anchor: Record<string, AnchorValue> = {};
   for (const key of keys) {
     const value = row[key];
     if (value === null || value === undefined) {
-      throw new Error(`connector ${connectorId} returned a row without key field ${key}; cannot continue the partition after it`);
+      throw new Error(
+        `connector ${connectorId} returned a row without key field ${key}; cannot continue the partition after it`,
+      );
     }
     anchor[key] = value;
   }
@@ -120,16 +149,23 @@ export function nextCursor(
 ): { cursor: PartitionCursor | null; newSegment: boolean } {
   if (page.next === null) return { cursor: null, newSegment: false };
   if (!('skip' in page.next) || page.next.part !== 0) {
-    throw new Error(`connector ${connectorId}: unexpected page cursor ${JSON.stringify(page.next)} (a partition is one query part in skip mode)`);
+    throw new Error(
+      `connector ${connectorId}: unexpected page cursor ${JSON.stringify(page.next)} (a partition is one query part in skip mode)`,
+    );
   }
-  if (page.next.skip < rowLimit) return { cursor: { anchor: current.anchor, skip: page.next.skip }, newSegment: false };
+  if (page.next.skip < rowLimit)
+    return { cursor: { anchor: current.anchor, skip: page.next.skip }, newSegment: false };
   const last = page.rows[page.rows.length - 1];
   if (last === undefined) throw new Error(`connector ${connectorId}: an empty page announced more rows`);
   return { cursor: { anchor: anchorOf(last, keys, connectorId), skip: 0 }, newSegment: true };
 }
 
 /** The `columns` value that makes the client page at most `pageSize` rows (columns × take ≤ 150,000). */
-export function columnsForPageSize(actualColumns: number, pageSize: number | null, maxCellsPerPage: number): number {
+export function columnsForPageSize(
+  actualColumns: number,
+  pageSize: number | null,
+  maxCellsPerPage: number,
+): number {
   if (pageSize === null) return actualColumns;
   return Math.max(actualColumns, Math.ceil(maxCellsPerPage / pageSize));
 }

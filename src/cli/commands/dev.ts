@@ -22,9 +22,15 @@ interface DevFlags {
 export function registerDev(program: Command, cli: CliRun): void {
   program
     .command('dev')
-    .description('run everything locally: Temporal dev server + Web UI, PostgreSQL, the AFAS simulator, a worker, a demo source')
+    .description(
+      'run everything locally: Temporal dev server + Web UI, PostgreSQL, the AFAS simulator, a worker, a demo source',
+    )
     .option('--demo', 'run one sync of the demo source, print what landed in PostgreSQL, and exit')
-    .option('--data-dir <dir>', 'Temporal database, server log and generated secret key live here', DEFAULT_DATA_DIR)
+    .option(
+      '--data-dir <dir>',
+      'Temporal database, server log and generated secret key live here',
+      DEFAULT_DATA_DIR,
+    )
     .option('--port <port>', 'Temporal frontend port', DEFAULT_PORT)
     .option('--ui-port <port>', 'Temporal Web UI port', DEFAULT_UI_PORT)
     .addHelpText(
@@ -63,7 +69,11 @@ async function dev(cli: CliRun, flags: DevFlags): Promise<number> {
   ]);
   const key = await devSecretKey(dataDir, ctx.env);
   if (key.notice) out.note(key.notice);
-  const env: Record<string, string | undefined> = { ...ctx.env, AFAS_SYNC_SECRET_KEY: key.value, TEMPORAL_ADDRESS: `127.0.0.1:${port}` };
+  const env: Record<string, string | undefined> = {
+    ...ctx.env,
+    AFAS_SYNC_SECRET_KEY: key.value,
+    TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+  };
   const config = loadConfig(env);
   const logger = createLogger({
     level: env.LOG_LEVEL ? config.logLevel : flags.demo ? 'warn' : 'info',
@@ -99,11 +109,19 @@ async function dev(cli: CliRun, flags: DevFlags): Promise<number> {
       metricsPort: stack.metricsPort,
     });
     if (flags.demo) {
-      return await runDemo({ stack, out, dataDir: shownDir, namespace: config.temporalNamespace, restartCommand: restartCommand(flags) });
+      return await runDemo({
+        stack,
+        out,
+        dataDir: shownDir,
+        namespace: config.temporalNamespace,
+        restartCommand: restartCommand(flags),
+      });
     }
     out.line();
     out.line('Running until Ctrl-C. In another terminal, try:');
-    out.line(`  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js sync ${DEMO_SOURCE} --wait`);
+    out.line(
+      `  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js sync ${DEMO_SOURCE} --wait`,
+    );
     out.line(`  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js status ${DEMO_SOURCE}`);
     await stack.running;
     return 0;
@@ -125,14 +143,27 @@ function restartCommand(flags: DevFlags): string {
 function printBanner(
   out: Output,
   config: AppConfig,
-  parts: { address: string; uiUrl: string; dataDir: string; simulator: string; demo: string; metricsPort: number | undefined },
+  parts: {
+    address: string;
+    uiUrl: string;
+    dataDir: string;
+    simulator: string;
+    demo: string;
+    metricsPort: number | undefined;
+  },
 ): void {
   const database = new URL(config.databaseUrl);
   out.line();
   out.fields([
-    ['Temporal', `${parts.address} (state in ${parts.dataDir}/temporal.db, log in ${parts.dataDir}/temporal.log)`],
+    [
+      'Temporal',
+      `${parts.address} (state in ${parts.dataDir}/temporal.db, log in ${parts.dataDir}/temporal.log)`,
+    ],
     ['Web UI', parts.uiUrl],
-    ['PostgreSQL', `${database.hostname}:${database.port || '5432'}${database.pathname} (schema ${config.dbSchema})`],
+    [
+      'PostgreSQL',
+      `${database.hostname}:${database.port || '5432'}${database.pathname} (schema ${config.dbSchema})`,
+    ],
     ['simulator', `${parts.simulator} (control API on)`],
     ['worker', `task queue ${config.taskQueue}`],
     ['source', parts.demo],

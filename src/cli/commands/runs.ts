@@ -70,7 +70,9 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
   await app.sources.get(source);
   const run = await app.runs.get(runId);
   if (!run || run.source !== source) {
-    throw new CliFailure(`no run ${JSON.stringify(runId.slice(0, 80))} of source "${source}" (list them with \`afas-sync runs ${source}\`)`);
+    throw new CliFailure(
+      `no run ${JSON.stringify(runId.slice(0, 80))} of source "${source}" (list them with \`afas-sync runs ${source}\`)`,
+    );
   }
   const datasets = await app.runs.datasetsOf(runId);
   if (json) {
@@ -84,7 +86,10 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
     ['started', formatTime(run.startedAt)],
     ['finished', formatTime(run.finishedAt)],
     ['rows', describeRunTotals(run)],
-    ['AFAS calls', `${run.afasCalls.toLocaleString('en-US')} (${run.retries.toLocaleString('en-US')} retries, ${run.pages.toLocaleString('en-US')} pages)`],
+    [
+      'AFAS calls',
+      `${run.afasCalls.toLocaleString('en-US')} (${run.retries.toLocaleString('en-US')} retries, ${run.pages.toLocaleString('en-US')} pages)`,
+    ],
     ...(run.error ? [['error', run.error] as const] : []),
     ...(run.profitLogReference ? [['AFAS log ref', run.profitLogReference] as const] : []),
   ]);

@@ -16,7 +16,10 @@ export function registerSchedule(program: Command, cli: CliRun): void {
     .command('schedule')
     .description("show or change a source's sync schedule")
     .argument('<source>', 'source name')
-    .option('--every <duration>', 'sync interval, e.g. 15m, 1h or 900s (at least 60s); also stored on the source')
+    .option(
+      '--every <duration>',
+      'sync interval, e.g. 15m, 1h or 900s (at least 60s); also stored on the source',
+    )
     .addOption(new Option('--pause', 'pause the schedule (a running sync finishes)').conflicts('resume'))
     .addOption(new Option('--resume', 'resume a paused schedule'))
     .addHelpText(
@@ -42,7 +45,8 @@ async function schedule(cli: CliRun, source: string, flags: ScheduleFlags): Prom
   const app = await cli.ctx.app();
   let record = await app.sources.get(source);
   const target = await cli.ctx.temporal();
-  const { describeSchedule, ensureSchedule, setSchedulePaused } = await import('../../client/sync-control.js');
+  const { describeSchedule, ensureSchedule, setSchedulePaused } =
+    await import('../../client/sync-control.js');
   const paused = flags.pause ? true : flags.resume ? false : undefined;
   const before = await describeSchedule(target, source);
   if (interval === undefined && paused === undefined) {
@@ -59,9 +63,16 @@ async function schedule(cli: CliRun, source: string, flags: ScheduleFlags): Prom
   if (!before.exists || interval !== undefined) {
     await ensureSchedule(target, record, paused === undefined ? {} : { paused });
   } else if (paused !== undefined && paused !== before.paused) {
-    await setSchedulePaused(target, source, paused, paused ? 'paused with afas-sync schedule --pause' : 'resumed with afas-sync schedule --resume');
+    await setSchedulePaused(
+      target,
+      source,
+      paused,
+      paused ? 'paused with afas-sync schedule --pause' : 'resumed with afas-sync schedule --resume',
+    );
   }
-  cli.out.line(describe(source, await describeSchedule(target, source), before.exists ? 'updated' : 'created'));
+  cli.out.line(
+    describe(source, await describeSchedule(target, source), before.exists ? 'updated' : 'created'),
+  );
 }
 
 function describe(source: string, state: ScheduleState, change: string | undefined): string {

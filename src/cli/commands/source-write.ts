@@ -21,7 +21,13 @@ const FLAG_OF: Record<string, string> = {
 };
 
 /** Runs the connector check and prints it; a failed check stops the command (unless --skip-check). */
-async function confirm(cli: CliRun, name: string, settings: ConnectionSettings, token: string, verb: string): Promise<void> {
+async function confirm(
+  cli: CliRun,
+  name: string,
+  settings: ConnectionSettings,
+  token: string,
+  verb: string,
+): Promise<void> {
   const { checkConnectors, printCheck } = await import('../afas-check.js');
   const check = await checkConnectors(settings, token, `source "${name}"`);
   printCheck(cli.out, check, settings);
@@ -54,7 +60,9 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
   const token = (await readToken(flags)) as string;
   const app = await cli.ctx.app();
   if (await app.sources.find(name)) {
-    throw new CliFailure(`source "${name}" already exists; change it with \`afas-sync source update ${name}\``);
+    throw new CliFailure(
+      `source "${name}" already exists; change it with \`afas-sync source update ${name}\``,
+    );
   }
   if (flags.skipCheck) cli.out.note('note: --skip-check: storing the source without asking AFAS');
   else await confirm(cli, name, settings, token, 'stored');
@@ -64,7 +72,8 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
   try {
     record = await app.sources.add({ name, ...changes, ...settings, token });
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new CliFailure(`source "${name}" already exists`);
+    if ((error as { code?: string }).code === '23505')
+      throw new CliFailure(`source "${name}" already exists`);
     throw error;
   }
   try {
@@ -74,25 +83,31 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     await app.sources.remove(name).catch(() => undefined);
     throw error;
   }
-  cli.out.line(`source "${name}" added (token sealed with key ${record.tokenKeyId}); ${scheduleText(record, flags.paused === true)}`);
+  cli.out.line(
+    `source "${name}" added (token sealed with key ${record.tokenKeyId}); ${scheduleText(record, flags.paused === true)}`,
+  );
   cli.out.line(`start a sync now with \`afas-sync sync ${name} --wait\``);
 }
 
 export async function updateSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
   checkTokenFlags(flags, false);
   const name = parseSourceName(rawName);
-  if (flags.paused !== undefined) throw new CliUsageError('use `afas-sync schedule <source> --pause|--resume` to pause or resume');
+  if (flags.paused !== undefined)
+    throw new CliUsageError('use `afas-sync schedule <source> --pause|--resume` to pause or resume');
   const changes = changesFromFlags(flags);
   const rotating = flags.tokenFile !== undefined || flags.tokenStdin === true;
   if (Object.keys(changes).length === 0 && !rotating) {
-    throw new CliUsageError('nothing to update: pass at least one option (see `afas-sync source update --help`)');
+    throw new CliUsageError(
+      'nothing to update: pass at least one option (see `afas-sync source update --help`)',
+    );
   }
   if (rotating) await cli.ctx.secretKey();
   const { readToken } = await import('../token-input.js');
   const token = await readToken(flags);
   const app = await cli.ctx.app();
   const current = await app.sources.get(name);
-  if (changes.connectorMap) changes.connectorMap = mergeConnectorMap(current.connectorMap, changes.connectorMap);
+  if (changes.connectorMap)
+    changes.connectorMap = mergeConnectorMap(current.connectorMap, changes.connectorMap);
   const settings: ConnectionSettings = {
     environmentId: changes.environmentId ?? current.environmentId,
     environmentType: changes.environmentType ?? current.environmentType,
@@ -110,6 +125,11 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   const { ensureSchedule } = await import('../../client/sync-control.js');
   const updated = await app.sources.update(name, { ...changes, ...(token ? { token } : {}) });
   await ensureSchedule(target, updated);
-  const changed = [...Object.keys(changes).map((field) => FLAG_OF[field] ?? field), ...(token ? ['token'] : [])];
-  cli.out.line(`source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`);
+  const changed = [
+    ...Object.keys(changes).map((field) => FLAG_OF[field] ?? field),
+    ...(token ? ['token'] : []),
+  ];
+  cli.out.line(
+    `source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`,
+  );
 }

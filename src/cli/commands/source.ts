@@ -84,7 +84,10 @@ Examples:
     .description("one source's settings (never its token)")
     .argument('<name>', 'source name')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  $ afas-sync source show acme\n  $ afas-sync source show acme --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ afas-sync source show acme\n  $ afas-sync source show acme --json',
+    )
     .action(async (name: string, options: { json?: boolean }) => {
       const record = await cli.ctx.source(parseSourceName(name));
       const { requiredConnectorIds } = await import('../../catalog/index.js');
@@ -186,14 +189,17 @@ async function testSource(cli: CliRun, name: string): Promise<void> {
     check = await checkConnectors(record, token, `source "${name}"`);
   } catch (error) {
     // Only AFAS's own refusal marks the source; an outage says nothing about its setup.
-    if (error instanceof AfasCheckError && error.rejected) await app.sources.markChecked(name, { ok: false, reason: error.message });
+    if (error instanceof AfasCheckError && error.rejected)
+      await app.sources.markChecked(name, { ok: false, reason: error.message });
     throw error;
   }
   printCheck(cli.out, check, record);
   const reason = `the App connector lacks GetConnector(s) ${check.missing.join(', ')}`;
   await app.sources.markChecked(name, check.ok ? { ok: true } : { ok: false, reason });
   if (!check.ok) throw new CliFailure(`source "${name}" is not ready: ${reason}`);
-  cli.out.line(`source "${name}" is ready: token accepted, all ${check.required.length} GetConnectors present`);
+  cli.out.line(
+    `source "${name}" is ready: token accepted, all ${check.required.length} GetConnectors present`,
+  );
 }
 
 async function removeSource(cli: CliRun, name: string): Promise<void> {
@@ -216,17 +222,25 @@ async function removeSource(cli: CliRun, name: string): Promise<void> {
     });
   if (running) await handle.cancel();
   await app.sources.remove(name);
-  cli.out.line(`source "${name}" removed${running ? ' (its running sync was cancelled)' : ''}; schedule deleted`);
+  cli.out.line(
+    `source "${name}" removed${running ? ' (its running sync was cancelled)' : ''}; schedule deleted`,
+  );
   cli.out.note(`rows already synced stay in schema ${app.schema} (filter them by _source = '${name}')`);
 }
 
 async function resealSources(cli: CliRun): Promise<void> {
   const key = await cli.ctx.secretKey();
   const result = await (await cli.ctx.app()).sources.resealAll();
-  if (result.resealed.length > 0) cli.out.line(`re-sealed ${result.resealed.length} token(s) with key ${key.id}: ${result.resealed.join(', ')}`);
+  if (result.resealed.length > 0)
+    cli.out.line(
+      `re-sealed ${result.resealed.length} token(s) with key ${key.id}: ${result.resealed.join(', ')}`,
+    );
   else if (result.failed.length === 0) cli.out.line(`every token is already sealed with key ${key.id}`);
-  for (const failure of result.failed) cli.out.line(`could not re-seal "${failure.source}": ${failure.reason}`);
+  for (const failure of result.failed)
+    cli.out.line(`could not re-seal "${failure.source}": ${failure.reason}`);
   if (result.failed.length > 0) {
-    throw new CliFailure(`${result.failed.length} token(s) not re-sealed: set the key that sealed them in AFAS_SYNC_PREVIOUS_SECRET_KEYS`);
+    throw new CliFailure(
+      `${result.failed.length} token(s) not re-sealed: set the key that sealed them in AFAS_SYNC_PREVIOUS_SECRET_KEYS`,
+    );
   }
 }

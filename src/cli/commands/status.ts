@@ -51,7 +51,10 @@ export function registerStatus(program: Command, cli: CliRun): void {
     .description("a source's live sync progress, health, data freshness and schedule")
     .argument('<source>', 'source name')
     .option('--json', 'print JSON (for scripts and monitoring)')
-    .option('--stale-after <duration>', 'call the data stale after this long without a successful sync (default: 3× the interval)')
+    .option(
+      '--stale-after <duration>',
+      'call the data stale after this long without a successful sync (default: 3× the interval)',
+    )
     .addHelpText(
       'after',
       `
@@ -65,18 +68,30 @@ Examples:
     )
     .action(async (name: string, options: { json?: boolean; staleAfter?: string }) => {
       const staleAfter =
-        options.staleAfter === undefined ? undefined : parseDuration(options.staleAfter, '--stale-after', { minSeconds: 1, maxSeconds: 365 * 86_400 });
+        options.staleAfter === undefined
+          ? undefined
+          : parseDuration(options.staleAfter, '--stale-after', { minSeconds: 1, maxSeconds: 365 * 86_400 });
       const status = await collectStatus(cli, parseSourceName(name), staleAfter);
       if (options.json) cli.out.json(status);
       else printStatus(cli.out, status);
     });
 }
 
-async function collectStatus(cli: CliRun, source: string, staleAfterSeconds: number | undefined): Promise<SourceStatus> {
+async function collectStatus(
+  cli: CliRun,
+  source: string,
+  staleAfterSeconds: number | undefined,
+): Promise<SourceStatus> {
   const app = await cli.ctx.app();
   const record = await app.sources.get(source);
   const target = await cli.ctx.temporal();
-  const [{ WorkflowNotFoundError }, { describeSchedule }, { syncWorkflowId }, { freshnessOf }, { queryProgress }] = await Promise.all([
+  const [
+    { WorkflowNotFoundError },
+    { describeSchedule },
+    { syncWorkflowId },
+    { freshnessOf },
+    { queryProgress },
+  ] = await Promise.all([
     import('@temporalio/client'),
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
@@ -143,7 +158,9 @@ function fromRecord(row: DatasetRunRecord): DatasetStatus {
 /** Live counts from the query; retries and AFAS log references from the run log. */
 function mergeProgress(progress: SyncProgress, recorded: readonly DatasetRunRecord[]): DatasetStatus[] {
   return progress.datasets.map((item) => {
-    const row = recorded.find((entry) => entry.dataset === item.dataset && entry.administration === item.administration);
+    const row = recorded.find(
+      (entry) => entry.dataset === item.dataset && entry.administration === item.administration,
+    );
     return {
       dataset: item.dataset,
       administration: item.administration,
@@ -165,10 +182,22 @@ function lastError(
   runs: readonly RunRecord[],
 ): SourceStatus['lastError'] {
   const failed = datasets.find((item) => item.error);
-  if (progress?.error) return { message: progress.error, profitLogReference: failed?.profitLogReference ?? null, runId: progress.runId };
+  if (progress?.error)
+    return {
+      message: progress.error,
+      profitLogReference: failed?.profitLogReference ?? null,
+      runId: progress.runId,
+    };
   if (failed?.error) {
-    const where = failed.administration === 0 ? failed.dataset : `${failed.dataset} (administration ${failed.administration})`;
-    return { message: `${where}: ${failed.error}`, profitLogReference: failed.profitLogReference, runId: progress?.runId ?? null };
+    const where =
+      failed.administration === 0
+        ? failed.dataset
+        : `${failed.dataset} (administration ${failed.administration})`;
+    return {
+      message: `${where}: ${failed.error}`,
+      profitLogReference: failed.profitLogReference,
+      runId: progress?.runId ?? null,
+    };
   }
   const run = runs.find((entry) => entry.error);
   if (run?.error) return { message: run.error, profitLogReference: run.profitLogReference, runId: run.runId };
@@ -190,8 +219,14 @@ function printStatus(out: Output, status: SourceStatus): void {
       (sync.startedAt ? ` (started ${formatTime(new Date(sync.startedAt))})` : '')
     : 'no sync has run yet';
   out.fields([
-    ['source', `${status.source} (${status.status}${status.statusReason ? `: ${truncate(status.statusReason, 160)}` : ''})`],
-    ['freshness', `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`],
+    [
+      'source',
+      `${status.source} (${status.status}${status.statusReason ? `: ${truncate(status.statusReason, 160)}` : ''})`,
+    ],
+    [
+      'freshness',
+      `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`,
+    ],
     ['schedule', scheduleText],
     ['sync', syncText],
     ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
@@ -209,7 +244,11 @@ function printStatus(out: Output, status: SourceStatus): void {
   out.table(
     [
       { header: 'dataset', value: (row: DatasetStatus) => row.dataset },
-      { header: 'admin', value: (row) => (row.administration === 0 ? '-' : String(row.administration)), align: 'right' },
+      {
+        header: 'admin',
+        value: (row) => (row.administration === 0 ? '-' : String(row.administration)),
+        align: 'right',
+      },
       { header: 'status', value: (row) => row.status },
       { header: 'rows', value: (row) => row.inserted + row.updated + row.deleted },
       { header: 'inserted', value: (row) => row.inserted },

@@ -33,7 +33,9 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
   const { ctx, out } = cli;
   const record = await ctx.source(source);
   if (record.status === 'needs_attention') {
-    out.note(`note: source "${source}" needs attention (${record.statusReason ?? 'no reason recorded'}); the sync checks it first`);
+    out.note(
+      `note: source "${source}" needs attention (${record.statusReason ?? 'no reason recorded'}); the sync checks it first`,
+    );
   }
   const target = await ctx.temporal();
   const [{ startSync }, { syncWorkflowId }, { WorkflowNotFoundError }] = await Promise.all([
@@ -80,7 +82,10 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
   const code = exitCodeForStatus(result.status);
   if (code !== 0) {
     const reason = result.error ?? `${result.failures.length} dataset(s) failed`;
-    throw new CliFailure(`sync of "${source}" ${result.status}: ${reason} (details: afas-sync runs ${source} --run ${result.runId})`, code);
+    throw new CliFailure(
+      `sync of "${source}" ${result.status}: ${reason} (details: afas-sync runs ${source} --run ${result.runId})`,
+      code,
+    );
   }
   return 0;
 }

@@ -10,7 +10,11 @@ export const DEMO_SOURCE = 'demo';
  * Adds the demo source, or points the existing one at this run's simulator (its port changes
  * between runs) with a freshly sealed token; then brings its schedule in step. Idempotent.
  */
-export async function registerDemoSource(app: AppContext, target: SyncTarget, baseUrl: string): Promise<{ record: SourceRecord; created: boolean }> {
+export async function registerDemoSource(
+  app: AppContext,
+  target: SyncTarget,
+  baseUrl: string,
+): Promise<{ record: SourceRecord; created: boolean }> {
   const settings = {
     environmentId: '12345',
     environmentType: 'test' as const,
@@ -21,7 +25,9 @@ export async function registerDemoSource(app: AppContext, target: SyncTarget, ba
     token: DEMO_TOKEN,
   };
   const existing = await app.sources.find(DEMO_SOURCE);
-  const record = existing ? await app.sources.update(DEMO_SOURCE, settings) : await app.sources.add({ name: DEMO_SOURCE, ...settings });
+  const record = existing
+    ? await app.sources.update(DEMO_SOURCE, settings)
+    : await app.sources.add({ name: DEMO_SOURCE, ...settings });
   await ensureSchedule(target, record);
   return { record, created: !existing };
 }

@@ -49,7 +49,10 @@ export async function demoSync({ stack, out }: DemoContext): Promise<DemoSync> {
       throw new CliFailure(`the worker failed before the demo sync finished: ${(error as Error).message}`);
     },
   );
-  const result = await Promise.race([watchSync(handle, { target: stack.target, source: DEMO_SOURCE, out }), workerEnded]);
+  const result = await Promise.race([
+    watchSync(handle, { target: stack.target, source: DEMO_SOURCE, out }),
+    workerEnded,
+  ]);
   out.line(
     `sync ${result.status}: ${formatCount(result.totals.inserted)} rows inserted, ${formatCount(result.totals.updated)} updated, ` +
       `${formatCount(result.totals.deleted)} deleted, ${formatCount(result.totals.afasCalls)} AFAS calls`,
@@ -69,11 +72,17 @@ export interface DatasetRowCount {
 }
 
 /** Rows per dataset table for a source (live vs marked deleted), with one run's counts beside them. */
-export async function datasetRowCounts(app: AppContext, source: string, runRows: readonly DatasetRunRecord[]): Promise<DatasetRowCount[]> {
+export async function datasetRowCounts(
+  app: AppContext,
+  source: string,
+  runRows: readonly DatasetRunRecord[],
+): Promise<DatasetRowCount[]> {
   const counts: DatasetRowCount[] = [];
   for (const definition of DATASETS) {
     const table = `${ident(app.schema)}.${ident(definition.name)}`;
-    const exists = await app.pool.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [table]);
+    const exists = await app.pool.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [
+      table,
+    ]);
     let live = 0;
     let deleted = 0;
     if (exists.rows[0]?.found) {
@@ -97,7 +106,10 @@ export async function datasetRowCounts(app: AppContext, source: string, runRows:
   return counts;
 }
 
-export async function printDemoCounts({ stack, out }: DemoContext, runId: string): Promise<DatasetRowCount[]> {
+export async function printDemoCounts(
+  { stack, out }: DemoContext,
+  runId: string,
+): Promise<DatasetRowCount[]> {
   const counts = await datasetRowCounts(stack.app, DEMO_SOURCE, await stack.app.runs.datasetsOf(runId));
   const total = counts.reduce(
     (sum, row) => ({
@@ -124,11 +136,16 @@ export async function printDemoCounts({ stack, out }: DemoContext, runId: string
   return counts;
 }
 
-export function printWebUiHint({ stack, out, dataDir, namespace, restartCommand }: DemoContext, sync: DemoSync): void {
+export function printWebUiHint(
+  { stack, out, dataDir, namespace, restartCommand }: DemoContext,
+  sync: DemoSync,
+): void {
   const url = `${stack.uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(sync.workflowId)}/${sync.workflowRunId}/history`;
   out.line();
   out.line(`The run's full history is kept in ${dataDir}/temporal.db. To browse it in the Temporal Web UI,`);
   out.line(`start the stack again with \`${restartCommand}\` and open:`);
   out.line(`  ${url}`);
-  out.line(`The rows are plain tables: SELECT * FROM ${stack.app.schema}.journal_lines WHERE _source = '${DEMO_SOURCE}' LIMIT 10;`);
+  out.line(
+    `The rows are plain tables: SELECT * FROM ${stack.app.schema}.journal_lines WHERE _source = '${DEMO_SOURCE}' LIMIT 10;`,
+  );
 }

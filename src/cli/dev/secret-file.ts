@@ -11,7 +11,10 @@ export interface DevSecretKey {
   notice: string | undefined;
 }
 
-export async function devSecretKey(dataDir: string, env: Record<string, string | undefined>): Promise<DevSecretKey> {
+export async function devSecretKey(
+  dataDir: string,
+  env: Record<string, string | undefined>,
+): Promise<DevSecretKey> {
   const fromEnv = env.AFAS_SYNC_SECRET_KEY?.trim();
   if (fromEnv) return { value: fromEnv, notice: undefined };
   const path = join(dataDir, 'secret.key');
@@ -26,7 +29,10 @@ export async function devSecretKey(dataDir: string, env: Record<string, string |
     const mode = (await stat(path)).mode & 0o777;
     if (mode & 0o077) {
       await chmod(path, 0o600);
-      return { value: text, notice: `${path} was readable by others (mode ${mode.toString(8)}); it is 0600 now` };
+      return {
+        value: text,
+        notice: `${path} was readable by others (mode ${mode.toString(8)}); it is 0600 now`,
+      };
     }
     return { value: text, notice: undefined };
   }

@@ -8,7 +8,10 @@ import { openAppContext, type AppContext } from '../../app/context.js';
 import type { SyncTarget } from '../../client/sync-control.js';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
-import { startWorkerObservability, type WorkerObservability } from '../../observability/worker-observability.js';
+import {
+  startWorkerObservability,
+  type WorkerObservability,
+} from '../../observability/worker-observability.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { freePort, startDevServer, type RunningDevServer } from '../../temporal/dev-server.js';
 import { installRuntime } from '../../temporal/runtime.js';
@@ -53,11 +56,19 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   await assertPortFree(options.uiPort, '--ui-port');
   const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
   // Signals are handled by the dev command, which stops everything in order.
-  const runtime = installRuntime({ logger, shutdownSignals: [], ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}) });
+  const runtime = installRuntime({
+    logger,
+    shutdownSignals: [],
+    ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}),
+  });
   const cleanups: Cleanup[] = [];
   try {
     const observability: WorkerObservability | undefined = config.metricsPort
-      ? await startWorkerObservability({ port: config.metricsPort, logger, temporalMetricsAddress: runtime.metricsBindAddress })
+      ? await startWorkerObservability({
+          port: config.metricsPort,
+          logger,
+          temporalMetricsAddress: runtime.metricsBindAddress,
+        })
       : undefined;
     if (observability) cleanups.push(() => observability.close());
     const serverLog = createWriteStream(join(options.dataDir, 'temporal.log'), { flags: 'a' });
@@ -93,7 +104,9 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       logger,
       maxConcurrentActivities: config.maxConcurrentActivities,
       shutdownGraceSeconds: options.shutdownGraceSeconds,
-      ...(observability ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas } : {}),
+      ...(observability
+        ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
+        : {}),
     });
     const worker = created.worker;
     cleanups.push(() => created.close());
@@ -105,14 +118,19 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       uiUrl: devServer.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
       simulator,
       app,
-      target: { client: new Client({ connection, namespace: config.temporalNamespace }), taskQueue: config.taskQueue },
+      target: {
+        client: new Client({ connection, namespace: config.temporalNamespace }),
+        taskQueue: config.taskQueue,
+      },
       worker,
       running,
       metricsPort: observability?.port,
       stop() {
         stopping ??= (async () => {
           if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running.catch((error: unknown) => logger.warn({ error: (error as Error).message }, 'worker stopped with an error'));
+          await running.catch((error: unknown) =>
+            logger.warn({ error: (error as Error).message }, 'worker stopped with an error'),
+          );
           await unwind(cleanups);
         })();
         return stopping;

@@ -22,7 +22,13 @@ const MAX_CONTROL_BODY = 256 * 1024 * 1024;
 
 /** Reads and validates a JSON body; an empty body counts as `{}`. */
 export async function readControlBody<T>(call: ControlCall, schema: z.ZodType<T>): Promise<T> {
-  const text = await readBodyText(call.req, MAX_CONTROL_BODY);
+  let text: string;
+  try {
+    text = await readBodyText(call.req, MAX_CONTROL_BODY);
+  } catch (error) {
+    if (error instanceof RangeError) throw new ControlError(413, error.message);
+    throw error;
+  }
   let json: unknown = {};
   if (text.trim() !== '') {
     try {

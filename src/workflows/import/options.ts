@@ -60,9 +60,15 @@ export function importOptionsProblem(options: ImportOptions): string | null {
   const problems = [
     integerProblem('fromYear', options.fromYear, 1900, 9999),
     integerProblem('toYear', options.toYear, 1900, 9999),
-    options.toYear !== undefined && options.toYear < options.fromYear ? `toYear ${options.toYear} is before fromYear ${options.fromYear}` : null,
-    options.toYear !== undefined && options.toYear - options.fromYear > 100 ? 'an import spans at most 100 years' : null,
-    options.datasets !== undefined && (!Array.isArray(options.datasets) || options.datasets.length === 0) ? 'datasets must name at least one dataset' : null,
+    options.toYear !== undefined && options.toYear < options.fromYear
+      ? `toYear ${options.toYear} is before fromYear ${options.fromYear}`
+      : null,
+    options.toYear !== undefined && options.toYear - options.fromYear > 100
+      ? 'an import spans at most 100 years'
+      : null,
+    options.datasets !== undefined && (!Array.isArray(options.datasets) || options.datasets.length === 0)
+      ? 'datasets must name at least one dataset'
+      : null,
     integerProblem('maxConcurrency', options.maxConcurrency, 1, MAX_IMPORT_CONCURRENCY),
     integerProblem('requestsPerMinute', options.requestsPerMinute, 1, 60_000),
     integerProblem('partitionRowLimit', options.partitionRowLimit, 1, 10_000_000),
