@@ -19,7 +19,14 @@ function canonical(type: AfasDataType, value: unknown): string {
   if (value === null || value === undefined) return '∅';
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (
+    typeof value !== 'string' &&
+    typeof value !== 'number' &&
+    typeof value !== 'boolean' &&
+    typeof value !== 'bigint'
+  ) {
+    return JSON.stringify(value);
+  }
   const text = String(value);
   return type === 'int' || type === 'decimal' ? canonicalDecimal(text) : text;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 
 import { localize, type Language } from '../connectors/types.js';
@@ -53,6 +54,7 @@ export class ResponseWriter {
     this.writeHead(status, { ...headers, 'Content-Length': '0' });
     if (this.faults.reset) {
       this.res.flushHeaders();
+      await delay(10);
       this.destroySocket();
       return;
     }
@@ -109,7 +111,10 @@ export class ResponseWriter {
       target = compressor;
     }
     for (let next = iterator.next(); !next.done; next = iterator.next()) {
-      if (this.res.destroyed) return;
+      if (this.res.destroyed) {
+        if (target !== this.res) target.destroy();
+        return;
+      }
       if (!target.write(next.value)) await this.drained(target);
     }
     target.end();
