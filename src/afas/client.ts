@@ -60,6 +60,11 @@ export interface AfasConnectionOptions {
   readonly connections?: number;
   /** Largest response body accepted (default 128 MiB; AFAS caps calls at 75 MB). */
   readonly maxResponseBytes?: number;
+  /**
+   * How long a GetConnector description is reused (default 5 minutes): long enough that one sync
+   * run asks once per connector, short enough that fields added in AFAS show up in the next run.
+   */
+  readonly metainfoCacheMs?: number;
 }
 
 export interface RequestOptions {
@@ -114,7 +119,8 @@ export class AfasClient {
   readonly #timeoutMs: number;
   readonly #http: HttpTransport;
   /** Successful GetConnector descriptions (only successes: one caller's abort must not fail another). */
-  readonly #describeCache = new Map<string, GetConnectorMeta>();
+  readonly #describeCache = new Map<string, { meta: GetConnectorMeta; at: number }>();
+  readonly #metainfoCacheMs: number;
   #closed = false;
 
   constructor(options: AfasConnectionOptions) {
@@ -144,6 +150,10 @@ export class AfasClient {
       headers['accept-language'] = options.language;
     }
     this.#headers = headers;
+    this.#metainfoCacheMs = options.metainfoCacheMs ?? 300_000;
+    if (!Number.isInteger(this.#metainfoCacheMs) || this.#metainfoCacheMs < 0) {
+      throw new AfasUsageError('metainfoCacheMs must be a whole number of milliseconds, 0 or more');
+    }
     this.#timeoutMs = positiveInteger(
       options.requestTimeoutMs,
       DEFAULT_REQUEST_TIMEOUT_MS,
@@ -167,10 +177,10 @@ export class AfasClient {
     return this.#validated(parseMetainfo(body), 'metainfo', info);
   }
 
-  /** `GET /metainfo/get/{id}`: fields and data types of a GetConnector (successes cached per client). */
+  /** `GET /metainfo/get/{id}`: fields and data types of a GetConnector (successes cached, see metainfoCacheMs). */
   async describeGetConnector(connectorId: string, options: RequestOptions = {}): Promise<GetConnectorMeta> {
     const cached = this.#describeCache.get(connectorId);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && Date.now() - cached.at < this.#metainfoCacheMs) return cached.meta;
     const path = `/metainfo/get/${pathSegment(connectorId, 'GetConnector id')}`;
     const { body, info } = await this.#getJson(path, { ...options, connector: connectorId });
     const meta = this.#validated(
@@ -178,7 +188,7 @@ export class AfasClient {
       `metainfo of GetConnector ${connectorId}`,
       info,
     );
-    this.#describeCache.set(connectorId, meta);
+    this.#describeCache.set(connectorId, { meta, at: Date.now() });
     return meta;
   }
 

@@ -1,3 +1,6 @@
+import { gunzipSync } from 'node:zlib';
+
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RunningSimulator } from '../../src/simulator/index.js';
@@ -182,5 +185,15 @@ describe('GetConnector paging', () => {
     expect(page.rows.some((row) => row['VatCode'] === null)).toBe(true);
     const debtors = await getPage(sim, '/connectors/Profit_Debtor?skip=-1&take=-1');
     expect(debtors.rows.some((row) => row['AdressLine4'] === null)).toBe(true);
+  });
+
+  it('compresses with gzip when the client accepts it', async () => {
+    const path = `/connectors/Profit_Transactions?take=300&${SORT}`;
+    const response = await request(`${sim.baseUrl}${path}`, {
+      headers: { ...authHeaders(), 'accept-encoding': 'gzip' },
+    });
+    expect(response.headers['content-encoding']).toBe('gzip');
+    const body = gunzipSync(Buffer.from(await response.body.arrayBuffer())).toString('utf8');
+    expect(JSON.parse(body)).toEqual(await getPage(sim, path));
   });
 });
