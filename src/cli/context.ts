@@ -3,7 +3,7 @@
 // or a bad argument never loads the heavy modules at all.
 import type { AppContext } from '../app/context.js';
 import type { SyncTarget } from '../client/sync-control.js';
-import type { AppConfig, SecretKey } from '../config/index.js';
+import { requireSecretKey, type AppConfig, type SecretKey } from '../config/index.js';
 import type { SourceRecord } from '../db/sources.js';
 import type { Output } from './output.js';
 
@@ -26,8 +26,7 @@ export class CliContext {
   }
 
   /** The key that seals tokens; a one-line ConfigError when AFAS_SYNC_SECRET_KEY is unset. */
-  async secretKey(): Promise<SecretKey> {
-    const { requireSecretKey } = await import('../config/index.js');
+  secretKey(): SecretKey {
     return requireSecretKey(this.config());
   }
 

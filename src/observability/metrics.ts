@@ -93,6 +93,10 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       name: 'afas_sync_metrics_source_read_errors_total',
       help: 'Scrapes whose read of the sources table (for the freshness gauges) failed',
       registers,
+      // Waits for this scrape's read, so a failure shows in the same scrape.
+      collect: async () => {
+        await this.sources();
+      },
     });
     this.freshnessGauges(registers);
   }

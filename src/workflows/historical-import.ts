@@ -192,6 +192,8 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
       chunks: started.get(key)?.chunks ?? 0,
     })),
   }));
+  /** Set once an operator chose the concurrency; planning then keeps it. */
+  let concurrencyChosen = carried !== undefined;
   let publishedPhase: string | undefined = info.typedSearchAttributes.get(AfasPhase);
   const searchPhase = () => (progress.phase === 'importing' && progress.paused ? 'paused' : progress.phase);
   const publishPhase = () => {
@@ -220,6 +222,7 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     setImportConcurrencyUpdate,
     (concurrency) => {
       progress.concurrency = concurrency;
+      concurrencyChosen = true;
       log.info('historical import concurrency changed', { source: input.source, concurrency });
       return { concurrency };
     },
@@ -306,10 +309,12 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
     progress.importId = begun.importId;
     progress.toYear = begun.toYear;
     progress.datasets = begun.datasets;
-    progress.concurrency = Math.min(
-      MAX_IMPORT_CONCURRENCY,
-      options.maxConcurrency ?? begun.sourceMaxConcurrency,
-    );
+    if (!concurrencyChosen) {
+      progress.concurrency = Math.min(
+        MAX_IMPORT_CONCURRENCY,
+        options.maxConcurrency ?? begun.sourceMaxConcurrency,
+      );
+    }
     progress.startWatermark = begun.startWatermark;
     rowsAtAttemptStart = begun.totals.rows;
     mergeTotals(begun.totals);

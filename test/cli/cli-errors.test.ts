@@ -2,6 +2,7 @@
 // configuration, exit 1 for unknown sources and unreachable services, in seconds, never a stack
 // trace and never an echoed token. Also: every command has help with an example.
 import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it, type ExpectStatic } from 'vitest';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { SourceStore } from '../../src/db/sources.js';
@@ -12,17 +13,27 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const globalExpect = expect;
 const KEY = randomBytes(32).toString('hex');
+const KNOWN = `known-${randomBytes(3).toString('hex')}`;
 const SECRET = `NeverEcho${randomBytes(8).toString('hex')}`;
 
-function expectOneLine(result: CliResult, code: number, pattern: RegExp, expect: ExpectStatic = globalExpect): void {
-  expect({ code: result.code, stderr: errorLines(result) }).toEqual({ code, stderr: [expect.stringMatching(pattern)] });
+function expectOneLine(
+  result: CliResult,
+  code: number,
+  pattern: RegExp,
+  expect: ExpectStatic = globalExpect,
+): void {
+  expect({ code: result.code, stderr: errorLines(result) }).toEqual({
+    code,
+    stderr: [expect.stringMatching(pattern)],
+  });
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
 describe('afas-sync CLI errors and help', () => {
   let db: TestDatabase;
   let env: Record<string, string>;
-  const cli = (args: string[], extra: Record<string, string> = {}, input?: string) => runCli(args, { env: { ...env, ...extra }, input });
+  const cli = (args: string[], extra: Record<string, string> = {}, input?: string) =>
+    runCli(args, { env: { ...env, ...extra }, input });
 
   beforeAll(async () => {
     [db] = await Promise.all([createTestDatabase(), ensureBuilt()]);
@@ -33,7 +44,7 @@ describe('afas-sync CLI errors and help', () => {
       AFAS_SYNC_SECRET_KEY: KEY,
     };
     const store = new SourceStore(db.pool, db.schema, { current: parseSecretKey(KEY, 'test'), previous: [] });
-    await store.add({ name: 'known', environmentId: '12345', environmentType: 'test', token: SECRET });
+    await store.add({ name: KNOWN, environmentId: '12345', environmentType: 'test', token: SECRET });
   });
   afterAll(async () => db?.drop());
 
@@ -43,22 +54,37 @@ describe('afas-sync CLI errors and help', () => {
     [[...add, '--interval', '30s'], /^afas-sync: --interval must be at least 60 s/],
     [[...add, '--interval', 'often'], /^afas-sync: --interval must be a duration like 15m/],
     [[...add, '--max-concurrency', '6'], /^afas-sync: --max-concurrency must be a whole number from 1 to 5/],
-    [[...add, '--base-url', 'ftp://afas.example.com'], /^afas-sync: --base-url must start with http:\/\/ or https:\/\//],
+    [
+      [...add, '--base-url', 'ftp://afas.example.com'],
+      /^afas-sync: --base-url must start with http:\/\/ or https:\/\//,
+    ],
     [[...add, '--base-url', 'not a url'], /^afas-sync: --base-url must be an absolute http\(s\) URL/],
     [[...add, '--connector-map', 'ledger=Profit_X'], /^afas-sync: --connector-map: unknown dataset "ledger"/],
     [[...add, '--integration-id', 'abc'], /^afas-sync: --integration-id must look like/],
-    [['source', 'add', 'acme', '--env-id', '12a', '--env-type', 'test', '--token-stdin'], /^afas-sync: --env-id must be the AFAS participant number/],
-    [['source', 'add', 'acme', '--env-id', '1', '--env-type', 'live', '--token-stdin'], /^afas-sync: --env-type must be one of production, test, accept/],
-    [['source', 'add', 'acme', '--env-type', 'test', '--token-stdin'], /^afas-sync: required option '--env-id <id>' not specified/],
+    [
+      ['source', 'add', 'acme', '--env-id', '12a', '--env-type', 'test', '--token-stdin'],
+      /^afas-sync: --env-id must be the AFAS participant number/,
+    ],
+    [
+      ['source', 'add', 'acme', '--env-id', '1', '--env-type', 'live', '--token-stdin'],
+      /^afas-sync: --env-type must be one of production, test, accept/,
+    ],
+    [
+      ['source', 'add', 'acme', '--env-type', 'test', '--token-stdin'],
+      /^afas-sync: required option '--env-id <id>' not specified/,
+    ],
     [['source', 'add', 'acme', '--env-id', '1', '--env-type', 'test'], /^afas-sync: a token is required/],
     [[...add, '--token-file', '/tmp/x'], /^afas-sync: use either --token-file or --token-stdin/],
-    [['source', 'update', 'known'], /^afas-sync: nothing to update/],
+    [['source', 'update', KNOWN], /^afas-sync: nothing to update/],
     [['sync'], /^afas-sync: missing required argument 'source'/],
-    [['sync', 'known', '--now'], /^afas-sync: unknown option '--now'/],
-    [['status', 'known', '--stale-after', 'soon'], /^afas-sync: --stale-after must be a duration/],
-    [['runs', 'known', '--limit', '0'], /^afas-sync: --limit must be a whole number from 1 to 1000/],
-    [['schedule', 'known', '--every', '10s'], /^afas-sync: --every must be at least 60 s/],
-    [['schedule', 'known', '--pause', '--resume'], /^afas-sync: option '--pause' cannot be used with option '--resume'/],
+    [['sync', KNOWN, '--now'], /^afas-sync: unknown option '--now'/],
+    [['status', KNOWN, '--stale-after', 'soon'], /^afas-sync: --stale-after must be a duration/],
+    [['runs', KNOWN, '--limit', '0'], /^afas-sync: --limit must be a whole number from 1 to 1000/],
+    [['schedule', KNOWN, '--every', '10s'], /^afas-sync: --every must be at least 60 s/],
+    [
+      ['schedule', KNOWN, '--pause', '--resume'],
+      /^afas-sync: option '--pause' cannot be used with option '--resume'/,
+    ],
     [['dev', '--port', '70000'], /^afas-sync: --port must be a whole number from 1 to 65535/],
     [['launch'], /^afas-sync: unknown command 'launch'/],
   ])('bad arguments %j: exit 2 with one line', async ([args, pattern], { expect }) => {
@@ -68,13 +94,21 @@ describe('afas-sync CLI errors and help', () => {
   it('refuses a token on the command line, says why, and never echoes it', async () => {
     for (const flag of [['--token', SECRET], [`--token=${SECRET}`]]) {
       const result = await cli([...add.slice(0, -1), ...flag]);
-      expectOneLine(result, 2, /^afas-sync: --token is not accepted: a token on the command line lands in shell history/);
+      expectOneLine(
+        result,
+        2,
+        /^afas-sync: --token is not accepted: a token on the command line lands in shell history/,
+      );
       expect(result.stdout + result.stderr).not.toContain(SECRET);
     }
     const badShape = await cli(add, {}, `not a token ${SECRET}!`);
     expectOneLine(badShape, 2, /^afas-sync: --token-stdin: AFAS token has an invalid shape/);
     expect(badShape.stderr).not.toContain(SECRET);
-    expectOneLine(await cli([...add.slice(0, -1), '--token-file', '/nonexistent/token']), 2, /^afas-sync: --token-file: cannot read \/nonexistent\/token \(ENOENT\)/);
+    expectOneLine(
+      await cli([...add.slice(0, -1), '--token-file', '/nonexistent/token']),
+      2,
+      /^afas-sync: --token-file: cannot read \/nonexistent\/token \(ENOENT\)/,
+    );
   });
 
   it.concurrent.for<[string[]]>([
@@ -87,12 +121,40 @@ describe('afas-sync CLI errors and help', () => {
     [['source', 'test', 'nope']],
     [['source', 'remove', 'nope']],
   ])('unknown source %j: exit 1 with one line', async ([args], { expect }) => {
-    expectOneLine(await cli(args), 1, /^afas-sync: unknown source "nope" \(list them with `afas-sync source list`\)$/, expect);
+    expectOneLine(
+      await cli(args),
+      1,
+      /^afas-sync: unknown source "nope" \(list them with `afas-sync source list`\)$/,
+      expect,
+    );
+  });
+
+  it('starts a sync without --wait, noting that no worker polls the task queue', async () => {
+    const result = await cli(['sync', KNOWN]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(`^started the sync of "${KNOWN}" \\(workflow afas-sync/${KNOWN}, run [0-9a-f-]{36}\\)`),
+    );
+    expect(errorLines(result)).toEqual([
+      `note: no worker is polling task queue "${env.TEMPORAL_TASK_QUEUE}": the sync waits until one runs (start it with \`afas-sync worker\`)`,
+    ]);
+    const attached = await cli(['sync', KNOWN]);
+    expect(attached.stdout).toContain(`attached to the sync of "${KNOWN}" already running`);
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      await new Client({ connection }).workflow.getHandle(`afas-sync/${KNOWN}`).terminate('test cleanup');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('fails within seconds with one line when Temporal is unreachable', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    for (const args of [['sync', 'known'], ['status', 'known'], ['schedule', 'known', '--pause']]) {
+    for (const args of [
+      ['sync', KNOWN],
+      ['status', KNOWN],
+      ['schedule', KNOWN, '--pause'],
+    ]) {
       const result = await cli(args, { TEMPORAL_ADDRESS: address });
       expectOneLine(result, 1, new RegExp(`^afas-sync: cannot reach Temporal at ${address}`));
       expect(result.ms).toBeLessThan(15_000);
@@ -103,16 +165,34 @@ describe('afas-sync CLI errors and help', () => {
     const nonsense = await cli(['source', 'list'], { DATABASE_URL: 'nonsense' });
     expectOneLine(nonsense, 2, /^afas-sync: DATABASE_URL: is not a URL/);
     const port = await freePort();
-    const unreachable = await cli(['runs', 'known'], { DATABASE_URL: `postgres://someone:hunter2secret@127.0.0.1:${port}/afas` });
-    expectOneLine(unreachable, 1, new RegExp(`^afas-sync: cannot connect to PostgreSQL at 127.0.0.1:${port}/afas`));
+    const unreachable = await cli(['runs', KNOWN], {
+      DATABASE_URL: `postgres://someone:hunter2secret@127.0.0.1:${port}/afas`,
+    });
+    expectOneLine(
+      unreachable,
+      1,
+      new RegExp(`^afas-sync: cannot connect to PostgreSQL at 127.0.0.1:${port}/afas`),
+    );
     expect(unreachable.stderr).not.toContain('hunter2secret');
     expect(unreachable.ms).toBeLessThan(15_000);
   });
 
   it('names AFAS_SYNC_SECRET_KEY when a command needs it and it is unset or invalid', async () => {
-    expectOneLine(await cli(add, { AFAS_SYNC_SECRET_KEY: '' }, 'sometoken1234'), 2, /^afas-sync: AFAS_SYNC_SECRET_KEY: is not set/);
-    expectOneLine(await cli(['worker'], { AFAS_SYNC_SECRET_KEY: 'short' }), 2, /^afas-sync: AFAS_SYNC_SECRET_KEY: must be a 256-bit key/);
-    expectOneLine(await cli(['source', 'reseal'], { AFAS_SYNC_SECRET_KEY: '' }), 2, /^afas-sync: AFAS_SYNC_SECRET_KEY: is not set/);
+    expectOneLine(
+      await cli(add, { AFAS_SYNC_SECRET_KEY: '' }, 'sometoken1234'),
+      2,
+      /^afas-sync: AFAS_SYNC_SECRET_KEY: is not set/,
+    );
+    expectOneLine(
+      await cli(['worker'], { AFAS_SYNC_SECRET_KEY: 'short' }),
+      2,
+      /^afas-sync: AFAS_SYNC_SECRET_KEY: must be a 256-bit key/,
+    );
+    expectOneLine(
+      await cli(['source', 'reseal'], { AFAS_SYNC_SECRET_KEY: '' }),
+      2,
+      /^afas-sync: AFAS_SYNC_SECRET_KEY: is not set/,
+    );
   });
 
   it('answers without a command with usage (exit 2), and --version', async () => {
@@ -153,6 +233,8 @@ describe('afas-sync CLI errors and help', () => {
     expect(help.stdout).toContain('Usage: afas-sync simulator [options]');
     const bad = await cli(['simulator', '--port', 'x']);
     expect(bad.code).toBe(2);
-    expect(errorLines(bad)).toEqual([expect.stringMatching(/^afas-sync simulator: --port: expected an integer/)]);
+    expect(errorLines(bad)).toEqual([
+      expect.stringMatching(/^afas-sync simulator: --port: expected an integer/),
+    ]);
   });
 });

@@ -36,7 +36,8 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
   let env: Record<string, string>;
   let runId: string;
 
-  const cli = (args: string[], input?: string, extra: Record<string, string> = {}) => runCli(args, { env: { ...env, ...extra }, input });
+  const cli = (args: string[], input?: string, extra: Record<string, string> = {}) =>
+    runCli(args, { env: { ...env, ...extra }, input });
   const addArgs = (name: string) => [
     'source',
     'add',
@@ -54,7 +55,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
   ];
 
   beforeAll(async () => {
-    const present = requiredConnectorIds({ connectorPrefix: 'Profit_', connectorMap: {} }).filter((id) => !MISSING.includes(id));
+    const present = requiredConnectorIds({ connectorPrefix: 'Profit_', connectorMap: {} }).filter(
+      (id) => !MISSING.includes(id),
+    );
     [db, sim] = await Promise.all([
       createTestDatabase(),
       startSimulator({
@@ -95,7 +98,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(result.code).toBe(1);
     for (const id of MISSING) expect(result.stdout).toContain(id);
     expect(result.stdout).toContain('partial app');
-    expect(errorLines(result)).toEqual([expect.stringMatching(/^afas-sync: source ".*" not stored: .*2 required GetConnector/)]);
+    expect(errorLines(result)).toEqual([
+      expect.stringMatching(/^afas-sync: source ".*" not stored: .*2 required GetConnector/),
+    ]);
     const list = await cli(['source', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
@@ -109,13 +114,23 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
 
     const again = await cli(addArgs(SOURCE), TOKEN);
     expect(again.code).toBe(1);
-    expect(errorLines(again)).toEqual([`afas-sync: source "${SOURCE}" already exists; change it with \`afas-sync source update ${SOURCE}\``]);
+    expect(errorLines(again)).toEqual([
+      `afas-sync: source "${SOURCE}" already exists; change it with \`afas-sync source update ${SOURCE}\``,
+    ]);
 
-    const list = JSON.parse((await cli(['source', 'list', '--json'])).stdout) as { name: string; syncIntervalSeconds: number }[];
+    const list = JSON.parse((await cli(['source', 'list', '--json'])).stdout) as {
+      name: string;
+      syncIntervalSeconds: number;
+    }[];
     expect(list).toMatchObject([{ name: SOURCE, syncIntervalSeconds: 3600 }]);
     const show = await cli(['source', 'show', SOURCE, '--json']);
     const record = JSON.parse(show.stdout) as Record<string, unknown>;
-    expect(record).toMatchObject({ name: SOURCE, environmentId: '12345', baseUrl: sim.baseUrl, connectorPrefix: 'Profit_' });
+    expect(record).toMatchObject({
+      name: SOURCE,
+      environmentId: '12345',
+      baseUrl: sim.baseUrl,
+      connectorPrefix: 'Profit_',
+    });
     expect(Object.keys(record)).not.toContain('token');
     expect((await cli(['source', 'show', SOURCE])).stdout).toContain('sealed with key');
   });
@@ -140,7 +155,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/started the sync of/);
     expect(result.stdout).toMatch(/journal_lines\s+1\s+succeeded\s+[\d,]+/);
-    const summary = /sync of ".*" succeeded after \d+s: ([\d,]+) inserted.*\(run ([0-9a-f-]{36})\)/.exec(result.stdout);
+    const summary = /sync of ".*" succeeded after \d+s: ([\d,]+) inserted.*\(run ([0-9a-f-]{36})\)/.exec(
+      result.stdout,
+    );
     expect(summary).not.toBeNull();
     expect(Number(summary?.[1]?.replace(/,/g, ''))).toBeGreaterThan(1_000);
     runId = summary?.[2] ?? '';
@@ -153,8 +170,15 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
       status: string;
       freshness: { stale: boolean; neverSucceeded: boolean; staleAfterSeconds: number };
       schedule: { exists: boolean; paused: boolean; everySeconds: number };
-      sync: { execution: string; phase: string; status: string; runId: string; datasets: { dataset: string; status: string; retries: number | null }[] };
+      sync: {
+        execution: string;
+        phase: string;
+        status: string;
+        runId: string;
+        datasets: { dataset: string; status: string; retries: number | null }[];
+      };
       lastError: unknown;
+      workers: { taskQueue: string; pollers: number };
     };
     expect(status).toMatchObject({
       status: 'active',
@@ -163,11 +187,20 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
       sync: { execution: 'COMPLETED', phase: 'done', status: 'succeeded', runId },
       lastError: null,
     });
+    expect(status.workers).toEqual({
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      pollers: expect.any(Number) as number,
+    });
+    expect(status.workers.pollers).toBeGreaterThanOrEqual(1);
     expect(status.sync.datasets.map((item) => item.dataset)).toContain('journal_lines');
-    expect(status.sync.datasets.every((item) => item.status === 'succeeded' && item.retries !== null)).toBe(true);
+    expect(status.sync.datasets.every((item) => item.status === 'succeeded' && item.retries !== null)).toBe(
+      true,
+    );
 
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const stale = JSON.parse((await cli(['status', SOURCE, '--json', '--stale-after', '1s'])).stdout) as { freshness: { stale: boolean } };
+    const stale = JSON.parse((await cli(['status', SOURCE, '--json', '--stale-after', '1s'])).stdout) as {
+      freshness: { stale: boolean };
+    };
     expect(stale.freshness.stale).toBe(true);
     const text = await cli(['status', SOURCE]);
     expect(text.stdout).toMatch(/freshness\s+last success .*: fresh/);
@@ -178,13 +211,19 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     const table = await cli(['runs', SOURCE]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(runId);
-    const runs = JSON.parse((await cli(['runs', SOURCE, '--json', '--limit', '5'])).stdout) as { runId: string; status: string; kind: string }[];
+    const runs = JSON.parse((await cli(['runs', SOURCE, '--json', '--limit', '5'])).stdout) as {
+      runId: string;
+      status: string;
+      kind: string;
+    }[];
     expect(runs.find((run) => run.runId === runId)).toMatchObject({ status: 'succeeded', kind: 'sync' });
     const one = await cli(['runs', SOURCE, '--run', runId]);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/status\s+succeeded/);
     expect(one.stdout).toMatch(/period_balances\s+2\s+succeeded/);
-    const json = JSON.parse((await cli(['runs', SOURCE, '--run', runId, '--json'])).stdout) as { datasets: unknown[] };
+    const json = JSON.parse((await cli(['runs', SOURCE, '--run', runId, '--json'])).stdout) as {
+      datasets: unknown[];
+    };
     expect(json.datasets.length).toBeGreaterThan(10);
     const missing = await cli(['runs', SOURCE, '--run', 'no-such-run']);
     expect(missing.code).toBe(1);
@@ -195,7 +234,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     const every = await cli(['schedule', SOURCE, '--every', '2h']);
     expect(every.code).toBe(0);
     expect(every.stdout).toContain('every 2h, paused');
-    const record = JSON.parse((await cli(['source', 'show', SOURCE, '--json'])).stdout) as { syncIntervalSeconds: number };
+    const record = JSON.parse((await cli(['source', 'show', SOURCE, '--json'])).stdout) as {
+      syncIntervalSeconds: number;
+    };
     expect(record.syncIntervalSeconds).toBe(7200);
     expect((await cli(['schedule', SOURCE, '--resume'])).stdout).toMatch(/every 2h, active, next run/);
     expect((await cli(['schedule', SOURCE, '--pause'])).stdout).toContain('every 2h, paused');
@@ -206,7 +247,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     const rotated = await cli(['source', 'update', SOURCE, '--token-stdin', '--interval', '90m'], NEW_TOKEN);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain('updated (interval, token)');
-    const status = JSON.parse((await cli(['status', SOURCE, '--json'])).stdout) as { schedule: { everySeconds: number; paused: boolean } };
+    const status = JSON.parse((await cli(['status', SOURCE, '--json'])).stdout) as {
+      schedule: { everySeconds: number; paused: boolean };
+    };
     expect(status.schedule).toMatchObject({ everySeconds: 5400, paused: true });
     const refused = await cli(['source', 'update', SOURCE, '--token-stdin'], 'unknownToken1234');
     expect(refused.code).toBe(1);
@@ -218,19 +261,46 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     const samples = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-    for (const line of samples) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+-]+|NaN|[+-]Inf$/);
-    const value = (pattern: RegExp) => Number(samples.find((line) => pattern.test(line))?.split(' ').pop());
-    expect(value(/^afas_sync_rows_written_total\{dataset="journal_lines",operation="inserted"\}/)).toBeGreaterThan(1_000);
-    expect(value(new RegExp(`^afas_sync_afas_requests_total\\{source="${SOURCE}",request="page",status_class="2xx"\\}`))).toBeGreaterThan(10);
+    for (const line of samples)
+      expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? -?[0-9.e+-]+|NaN|[+-]Inf$/);
+    const value = (pattern: RegExp) =>
+      Number(
+        samples
+          .find((line) => pattern.test(line))
+          ?.split(' ')
+          .pop(),
+      );
+    expect(
+      value(/^afas_sync_rows_written_total\{dataset="journal_lines",operation="inserted"\}/),
+    ).toBeGreaterThan(1_000);
+    expect(
+      value(
+        new RegExp(
+          `^afas_sync_afas_requests_total\\{source="${SOURCE}",request="page",status_class="2xx"\\}`,
+        ),
+      ),
+    ).toBeGreaterThan(10);
     // The locked answer hit the first call on Profit_Accounts (its describe or its page).
-    const failed = samples.filter((line) => line.startsWith(`afas_sync_afas_requests_total{source="${SOURCE}"`) && line.includes('status_class="5xx"'));
+    const failed = samples.filter(
+      (line) =>
+        line.startsWith(`afas_sync_afas_requests_total{source="${SOURCE}"`) &&
+        line.includes('status_class="5xx"'),
+    );
     expect(failed.map((line) => Number(line.split(' ').pop())).reduce((a, b) => a + b, 0)).toBe(1);
-    expect(value(new RegExp(`^afas_sync_afas_retries_total\\{source="${SOURCE}",error_class="locked"\\}`))).toBe(1);
-    expect(value(new RegExp(`^afas_sync_afas_page_duration_seconds_count\\{source="${SOURCE}"\\}`))).toBeGreaterThan(10);
-    expect(value(new RegExp(`^afas_sync_source_last_success_age_seconds\\{source="${SOURCE}"\\}`))).toBeGreaterThanOrEqual(0);
+    expect(
+      value(new RegExp(`^afas_sync_afas_retries_total\\{source="${SOURCE}",error_class="locked"\\}`)),
+    ).toBe(1);
+    expect(
+      value(new RegExp(`^afas_sync_afas_page_duration_seconds_count\\{source="${SOURCE}"\\}`)),
+    ).toBeGreaterThan(10);
+    expect(
+      value(new RegExp(`^afas_sync_source_last_success_age_seconds\\{source="${SOURCE}"\\}`)),
+    ).toBeGreaterThanOrEqual(0);
     expect(value(new RegExp(`^afas_sync_source_stale\\{source="${SOURCE}"\\}`))).toBe(0);
     expect(value(/^afas_sync_stale_sources /)).toBe(0);
-    expect(value(new RegExp(`^afas_sync_runs_finished_total\\{source="${SOURCE}",status="succeeded"\\}`))).toBe(1);
+    expect(
+      value(new RegExp(`^afas_sync_runs_finished_total\\{source="${SOURCE}",status="succeeded"\\}`)),
+    ).toBe(1);
     expect(samples.some((line) => /^temporal_\w+/.test(line))).toBe(true);
     expect(text).toContain('# TYPE afas_sync_afas_page_duration_seconds histogram');
 
@@ -242,14 +312,19 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
   });
 
   it('re-seals tokens with a new key after a key rotation', async () => {
-    const resealed = await cli(['source', 'reseal'], undefined, { AFAS_SYNC_SECRET_KEY: NEW_KEY, AFAS_SYNC_PREVIOUS_SECRET_KEYS: KEY });
+    const resealed = await cli(['source', 'reseal'], undefined, {
+      AFAS_SYNC_SECRET_KEY: NEW_KEY,
+      AFAS_SYNC_PREVIOUS_SECRET_KEYS: KEY,
+    });
     expect(resealed.code).toBe(0);
     expect(resealed.stdout).toMatch(new RegExp(`re-sealed 1 token\\(s\\) with key [0-9a-f]{8}: ${SOURCE}`));
     const tested = await cli(['source', 'test', SOURCE], undefined, { AFAS_SYNC_SECRET_KEY: NEW_KEY });
     expect(tested.code).toBe(0);
     const oldKey = await cli(['source', 'test', SOURCE]);
     expect(oldKey.code).toBe(1);
-    expect(errorLines(oldKey)).toEqual([expect.stringContaining('neither AFAS_SYNC_SECRET_KEY nor in AFAS_SYNC_PREVIOUS_SECRET_KEYS')]);
+    expect(errorLines(oldKey)).toEqual([
+      expect.stringContaining('neither AFAS_SYNC_SECRET_KEY nor in AFAS_SYNC_PREVIOUS_SECRET_KEYS'),
+    ]);
   });
 
   it('removes the source with its schedule', async () => {
@@ -259,7 +334,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(JSON.parse((await cli(['source', 'list', '--json'])).stdout)).toEqual([]);
     const gone = await cli(['status', SOURCE]);
     expect(gone.code).toBe(1);
-    expect(errorLines(gone)).toEqual([`afas-sync: unknown source "${SOURCE}" (list them with \`afas-sync source list\`)`]);
+    expect(errorLines(gone)).toEqual([
+      `afas-sync: unknown source "${SOURCE}" (list them with \`afas-sync source list\`)`,
+    ]);
   });
 
   it('never printed a token, in any form, in any command or in the worker log', async () => {
@@ -267,7 +344,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     const everything = [...allOutput, worker.output()].join('\n');
     for (const token of [TOKEN, NEW_TOKEN, PARTIAL_TOKEN, KEY, NEW_KEY]) {
       expect(everything).not.toContain(token);
-      expect(everything).not.toContain(Buffer.from(`<token><version>1</version><data>${token}</data></token>`).toString('base64'));
+      expect(everything).not.toContain(
+        Buffer.from(`<token><version>1</version><data>${token}</data></token>`).toString('base64'),
+      );
     }
   });
 });

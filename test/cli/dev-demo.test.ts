@@ -16,8 +16,21 @@ describe('afas-sync dev --demo', () => {
   let args: string[];
 
   beforeAll(async () => {
-    [db, dataDir] = await Promise.all([createTestDatabase({ migrate: false }), mkdtemp(join(tmpdir(), 'afas-sync-dev-')), ensureBuilt()]);
-    args = ['dev', '--demo', '--data-dir', dataDir, '--port', String(await freePort()), '--ui-port', String(await freePort())];
+    [db, dataDir] = await Promise.all([
+      createTestDatabase({ migrate: false }),
+      mkdtemp(join(tmpdir(), 'afas-sync-dev-')),
+      ensureBuilt(),
+    ]);
+    args = [
+      'dev',
+      '--demo',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(await freePort()),
+      '--ui-port',
+      String(await freePort()),
+    ];
   });
   afterAll(async () => {
     await db?.drop();
@@ -34,11 +47,15 @@ describe('afas-sync dev --demo', () => {
     expect(result.stdout).toMatch(/sync succeeded: [\d,]+ rows inserted/);
     expect(result.stdout).toMatch(/journal_lines\s+12,000\s+0\s+12,000\s+0/);
     expect(result.stdout).toMatch(/total\s+[\d,]+\s+0\s+[\d,]+\s+0/);
-    expect(result.stdout).toMatch(/http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/afas-sync%2Fdemo\/[0-9a-f-]{36}\/history/);
+    expect(result.stdout).toMatch(
+      /http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/afas-sync%2Fdemo\/[0-9a-f-]{36}\/history/,
+    );
     expect(result.stdout).toContain(`node bin/afas-sync.js dev --data-dir ${dataDir} --port`);
     expect((await stat(join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(dataDir, 'temporal.db'))).size).toBeGreaterThan(0);
-    const count = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM afas.journal_lines WHERE _source = 'demo'`);
+    const count = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM afas.journal_lines WHERE _source = 'demo'`,
+    );
     expect(Number(count.rows[0]?.n)).toBe(12_000);
   });
 
@@ -49,7 +66,9 @@ describe('afas-sync dev --demo', () => {
     expect(result.stdout).toMatch(/source\s+demo \(updated; schedule every 15m\)/);
     expect(result.stdout).toMatch(/sync succeeded: 0 rows inserted, 0 updated, 0 deleted/);
     expect(result.stdout).toMatch(/journal_lines\s+12,000\s+0\s+0\s+0/);
-    const runs = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM afas.sync_runs WHERE source = 'demo' AND kind = 'sync'`);
+    const runs = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM afas.sync_runs WHERE source = 'demo' AND kind = 'sync'`,
+    );
     expect(Number(runs.rows[0]?.n)).toBe(2);
   });
 });

@@ -31,7 +31,13 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
   beforeAll(async () => {
     env = await setupImportEnv({
       // Three administrations exist; the source's App connector (Finstack_ set) exposes 1 and 3.
-      simulator: { seed: 11, administrations: 3, years: [THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR], linesPerYear: LINES_PER_YEAR, finstackAdministrationIds: ADMINISTRATIONS },
+      simulator: {
+        seed: 11,
+        administrations: 3,
+        years: [THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR],
+        linesPerYear: LINES_PER_YEAR,
+        finstackAdministrationIds: ADMINISTRATIONS,
+      },
       connectorPrefix: 'Finstack_',
       maxConcurrency: 3,
     });
@@ -56,12 +62,21 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
     expect(handle.workflowId).toBe(importWorkflowId(env.source));
 
     // A sync started while the import runs steps aside.
-    await eventually('the import row to be active', async () => (await env.store.active(env.source, 60_000)) ?? undefined);
-    const sync = await startSync(env.target, env.source, { heartbeatTimeoutSeconds: 5, retryInitialSeconds: 1, retryMaximumSeconds: 2 });
+    await eventually(
+      'the import row to be active',
+      async () => (await env.store.active(env.source, 60_000)) ?? undefined,
+    );
+    const sync = await startSync(env.target, env.source, {
+      heartbeatTimeoutSeconds: 5,
+      retryInitialSeconds: 1,
+      retryMaximumSeconds: 2,
+    });
     const skipped = await sync.result();
     expect(skipped.status).toBe('skipped');
     expect(skipped.reason).toMatch(/historical import .* is (planning|running)/);
-    expect(await env.app.runs.list(env.source)).toEqual([expect.objectContaining({ kind: 'import', status: 'running' })]);
+    expect(await env.app.runs.list(env.source)).toEqual([
+      expect.objectContaining({ kind: 'import', status: 'running' }),
+    ]);
 
     // Operators find running imports by kind and phase.
     await eventually('the import listed as importing', async () => {
@@ -77,7 +92,12 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
     const poller = (async () => {
       for (;;) {
         const progress = await importProgress(env.target, env.source).catch(() => undefined);
-        if (progress) seen.push({ done: progress.partitions.done, total: progress.partitions.total, rows: progress.rows });
+        if (progress)
+          seen.push({
+            done: progress.partitions.done,
+            total: progress.partitions.total,
+            rows: progress.rows,
+          });
         if (progress?.phase === 'done' || progress?.phase === 'failed') return;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -99,7 +119,9 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       administrations: ADMINISTRATIONS,
     });
     expect(check.rows).toBe(expectedRows);
-    const hidden = await env.db.pool.query(`SELECT count(*)::int AS n FROM afas.journal_lines WHERE _administration = 2`);
+    const hidden = await env.db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _administration = 2`,
+    );
     expect(hidden.rows[0]).toEqual({ n: 0 });
 
     // Partition counts are exact (each page counted once) and add up to the table.
@@ -135,12 +157,20 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       }
     }
     const final = await importProgress(env.target, env.source);
-    expect(final).toMatchObject({ phase: 'done', status: 'succeeded', rows: expectedRows, paused: false, etaSeconds: 0 });
+    expect(final).toMatchObject({
+      phase: 'done',
+      status: 'succeeded',
+      rows: expectedRows,
+      paused: false,
+      etaSeconds: 0,
+    });
     expect(final?.partitions).toMatchObject({ total: 78, done: 78, running: 0, failed: 0 });
 
     // Continue-as-new happened (test server suggests it at 400 events) and the first run says so.
     expect(result.workflowRuns).toBeGreaterThan(1);
-    const first = await env.temporal.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const first = await env.temporal.client.workflow
+      .getHandle(handle.workflowId, handle.firstExecutionRunId)
+      .describe();
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
     const last = await handle.describe();
     expect(last.status.name).toBe('COMPLETED');
@@ -150,7 +180,9 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
     // Run log: kind import, per-administration counts; import row closed.
     const run = await env.app.runs.get(result.runId);
     expect(run).toMatchObject({ kind: 'import', status: 'succeeded' });
-    const datasets = (await env.app.runs.datasetsOf(result.runId)).filter((d) => d.dataset === 'journal_lines');
+    const datasets = (await env.app.runs.datasetsOf(result.runId)).filter(
+      (d) => d.dataset === 'journal_lines',
+    );
     expect(datasets.map((d) => [d.administration, d.status, d.rowsInserted])).toEqual(
       ADMINISTRATIONS.map((admin) => [admin, 'succeeded', 3 * LINES_PER_YEAR]),
     );
@@ -158,7 +190,10 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
 
     // The journal-line watermark is the newest change when the import started.
     const changed = await env.control.export('Finstack_Fin_ChangedEntrydate');
-    const newest = changed.map((row) => String(row.Modified).slice(0, 19)).sort().pop();
+    const newest = changed
+      .map((row) => String(row.Modified).slice(0, 19))
+      .sort()
+      .pop();
     expect(result.watermark).toBe(newest);
     for (const administration of ADMINISTRATIONS) {
       const state = await env.app.state.get(env.db.pool, env.source, 'journal_lines', administration);

@@ -15,7 +15,16 @@ import { startSync } from '../../src/client/sync-control.js';
 import type { ImportProgress } from '../../src/workflows/definitions.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
 import { startTestWorker } from '../helpers/temporal.js';
-import { eventually, partitionOfRequest, partitions, requestLog, setupImportEnv, tableCount, THIS_YEAR, type ImportTestEnv } from './support.js';
+import {
+  eventually,
+  partitionOfRequest,
+  partitions,
+  requestLog,
+  setupImportEnv,
+  tableCount,
+  THIS_YEAR,
+  type ImportTestEnv,
+} from './support.js';
 
 const ADMINISTRATIONS = [1, 2];
 const OPTIONS: ImportOptions = {
@@ -71,24 +80,49 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
 
   it('pauses, resumes, validates concurrency, cancels keeping committed partitions, and resumes without refetching them', async () => {
     const first = await startImport(env.target, env.source, OPTIONS);
-    await eventually('6 partitions done', async () => ((await progress()).partitions.done >= 6 ? true : undefined));
+    await eventually('6 partitions done', async () =>
+      (await progress()).partitions.done >= 6 ? true : undefined,
+    );
 
     // Changes in AFAS while the import runs, in a partition that is already done.
-    const done = (await partitions(env, (await progress()).importId as string)).filter((p) => p.status === 'done' && p.period !== null);
+    const done = (await partitions(env, (await progress()).importId as string)).filter(
+      (p) => p.status === 'done' && p.period !== null,
+    );
     const target = done[0];
     if (!target || target.period === null) throw new Error('no finished period partition');
     const lines = await linesOf(target.administration, target.year, target.period);
     const changed = lines[0] as Line;
     const removed = lines.find((line) => line.EntryNo !== changed.EntryNo) as Line;
     await env.control.call('PATCH', 'journal-lines', {
-      changes: [{ key: { UnitId: changed.UnitId, EntryNo: changed.EntryNo, SeqNo: changed.SeqNo }, set: { Description: 'changed during the import' } }],
+      changes: [
+        {
+          key: { UnitId: changed.UnitId, EntryNo: changed.EntryNo, SeqNo: changed.SeqNo },
+          set: { Description: 'changed during the import' },
+        },
+      ],
     });
-    await env.control.call('DELETE', 'journal-lines', { entries: [{ UnitId: removed.UnitId, EntryNo: removed.EntryNo }] });
+    await env.control.call('DELETE', 'journal-lines', {
+      entries: [{ UnitId: removed.UnitId, EntryNo: removed.EntryNo }],
+    });
     const day = `${target.year}-${String(target.period).padStart(2, '0')}-14T00:00:00`;
     const added = await env.control.call<{ added: number }>('POST', 'journal-lines', {
       lines: [
-        { UnitId: target.administration, EntryDate: day, JournalId: changed.JournalId, AccountNo: '4100', AmtDebit: 12.5, Description: 'added during the import' },
-        { UnitId: target.administration, EntryDate: day, JournalId: changed.JournalId, AccountNo: '1500', AmtCredit: 12.5, Description: 'added during the import' },
+        {
+          UnitId: target.administration,
+          EntryDate: day,
+          JournalId: changed.JournalId,
+          AccountNo: '4100',
+          AmtDebit: 12.5,
+          Description: 'added during the import',
+        },
+        {
+          UnitId: target.administration,
+          EntryDate: day,
+          JournalId: changed.JournalId,
+          AccountNo: '1500',
+          AmtCredit: 12.5,
+          Description: 'added during the import',
+        },
       ],
     });
     expect(added.added).toBe(2);
@@ -105,7 +139,9 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     expect(stillPaused.partitions.done).toBe(paused.partitions.done);
     expect((await requestLog(env.control, 'Profit_Transactions')).length).toBe(requestsAtPause);
     const listed = await eventually('the paused phase in visibility', async () => {
-      for await (const execution of env.temporal.client.workflow.list({ query: `AfasSource = '${env.source}' AND AfasPhase = 'paused'` })) {
+      for await (const execution of env.temporal.client.workflow.list({
+        query: `AfasSource = '${env.source}' AND AfasPhase = 'paused'`,
+      })) {
         return execution.workflowId;
       }
       return undefined;
@@ -113,13 +149,19 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     expect(listed).toBe(first.workflowId);
 
     // Concurrency: 1..5 only, validated before anything is written to history.
-    await expect(setImportConcurrency(env.target, env.source, 0)).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(setImportConcurrency(env.target, env.source, 6)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/from 1 to 5/) as unknown } });
+    await expect(setImportConcurrency(env.target, env.source, 0)).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
+    await expect(setImportConcurrency(env.target, env.source, 6)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/from 1 to 5/) as unknown },
+    });
     expect(await setImportConcurrency(env.target, env.source, 3)).toBe(3);
     expect((await progress()).concurrency).toBe(3);
 
     await resumeImport(env.target, env.source);
-    await eventually('progress after resume', async () => ((await progress()).partitions.done >= paused.partitions.done + 8 ? true : undefined));
+    await eventually('progress after resume', async () =>
+      (await progress()).partitions.done >= paused.partitions.done + 8 ? true : undefined,
+    );
 
     // Cancel: stops promptly, keeps what is committed, leaves the rest pending.
     const cancelRequestedAt = Date.now();
@@ -141,7 +183,10 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     const doneBeforeCancel = new Set(cancelledParts.filter((p) => p.status === 'done').map((p) => p.key));
     expect(doneBeforeCancel.size).toBeGreaterThanOrEqual(paused.partitions.done + 8);
     expect(doneBeforeCancel.size).toBeLessThan(cancelledParts.length);
-    expect(await env.app.runs.get(afterCancel.runId as string)).toMatchObject({ kind: 'import', status: 'cancelled' });
+    expect(await env.app.runs.get(afterCancel.runId as string)).toMatchObject({
+      kind: 'import',
+      status: 'cancelled',
+    });
 
     // Restart: the same import resumes; finished partitions are not fetched again.
     const second = await startImport(env.target, env.source, OPTIONS);
@@ -151,7 +196,9 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     expect(result.importId).toBe(importId);
     expect(await env.store.get(importId)).toMatchObject({ status: 'succeeded', attempts: 2 });
     const refetched = (await requestLog(env.control, 'Profit_Transactions')).filter(
-      (request) => Date.parse(request.timestamp) > cancelledAt.getTime() && doneBeforeCancel.has(partitionOfRequest(request) ?? ''),
+      (request) =>
+        Date.parse(request.timestamp) > cancelledAt.getTime() &&
+        doneBeforeCancel.has(partitionOfRequest(request) ?? ''),
     );
     expect(refetched).toEqual([]);
 
@@ -164,17 +211,28 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     expect(final).toMatchObject({ phase: 'done', status: 'succeeded', importId });
     const finalParts = await partitions(env, importId);
     expect(final.rows).toBe(finalParts.reduce((sum, p) => sum + p.rows, 0));
-    expect(final.partitions).toMatchObject({ total: finalParts.length, done: finalParts.length, failed: 0, running: 0 });
+    expect(final.partitions).toMatchObject({
+      total: finalParts.length,
+      done: finalParts.length,
+      failed: 0,
+      running: 0,
+    });
 
     // The changes made in an already imported partition are not in yet: the sync's job.
     const stale = await linesOf(target.administration, target.year, target.period);
-    expect(stale.find((line) => line.EntryNo === changed.EntryNo && line.SeqNo === changed.SeqNo)?.Description).toBe(changed.Description);
+    expect(
+      stale.find((line) => line.EntryNo === changed.EntryNo && line.SeqNo === changed.SeqNo)?.Description,
+    ).toBe(changed.Description);
     expect(stale.some((line) => line.EntryNo === removed.EntryNo)).toBe(true);
     expect(final.rows).toBe(await tableCount(env, ADMINISTRATIONS));
   });
 
   it('the next incremental sync brings in every change made during the import', async () => {
-    const sync = await startSync(env.target, env.source, { heartbeatTimeoutSeconds: 5, retryInitialSeconds: 1, retryMaximumSeconds: 2 });
+    const sync = await startSync(env.target, env.source, {
+      heartbeatTimeoutSeconds: 5,
+      retryInitialSeconds: 1,
+      retryMaximumSeconds: 2,
+    });
     const result = await sync.result();
     expect(result.status).toBe('succeeded');
     await expectTableEqualsSimulator(env.db.pool, env.control, env.afas, {
@@ -184,7 +242,9 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
       administrations: ADMINISTRATIONS,
     });
     // Incremental: only the changed booking days were replaced, not the history again.
-    const journal = (await env.app.runs.datasetsOf(result.runId)).filter((d) => d.dataset === 'journal_lines');
+    const journal = (await env.app.runs.datasetsOf(result.runId)).filter(
+      (d) => d.dataset === 'journal_lines',
+    );
     const touched = journal.reduce((sum, d) => sum + d.rowsInserted + d.rowsUpdated + d.rowsDeleted, 0);
     expect(touched).toBeGreaterThan(0);
     expect(touched).toBeLessThan(200);

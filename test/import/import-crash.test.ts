@@ -5,7 +5,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { importProgress, startImport } from '../../src/client/import-control.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
-import { eventually, partitionOfRequest, partitions, requestLog, setupImportEnv, tableCount, THIS_YEAR, type ImportTestEnv } from './support.js';
+import {
+  eventually,
+  partitionOfRequest,
+  partitions,
+  requestLog,
+  setupImportEnv,
+  tableCount,
+  THIS_YEAR,
+  type ImportTestEnv,
+} from './support.js';
 
 const ADMINISTRATIONS = [1, 2];
 const LINES_PER_YEAR = 720;
@@ -24,7 +33,12 @@ describe('historical import survives SIGKILLed workers', () => {
 
   beforeAll(async () => {
     env = await setupImportEnv({
-      simulator: { seed: 23, administrations: 2, years: [THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR], linesPerYear: LINES_PER_YEAR },
+      simulator: {
+        seed: 23,
+        administrations: 2,
+        years: [THIS_YEAR - 2, THIS_YEAR - 1, THIS_YEAR],
+        linesPerYear: LINES_PER_YEAR,
+      },
       maxConcurrency: 3,
     });
   });
@@ -69,7 +83,8 @@ describe('historical import survives SIGKILLed workers', () => {
       exited.then(() => 'exited' as const),
       new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
     ]);
-    if (outcome !== 'ready') throw new Error(`worker process did not start (${outcome}): ${output.join('').slice(-2_000)}`);
+    if (outcome !== 'ready')
+      throw new Error(`worker process did not start (${outcome}): ${output.join('').slice(-2_000)}`);
     return { child, output, exited };
   }
 
@@ -91,18 +106,35 @@ describe('historical import survives SIGKILLed workers', () => {
       retryInitialSeconds: 1,
       retryMaximumSeconds: 2,
     });
-    const importId = await eventually('the import to be planned', async () => (await importProgress(env.target, env.source))?.importId ?? undefined);
+    const importId = await eventually(
+      'the import to be planned',
+      async () => (await importProgress(env.target, env.source))?.importId ?? undefined,
+    );
     const total = 2 * 3 * 13;
 
-    const kills: { at: number; done: Set<string> }[] = [];
+    const kills: { at: number; done: Set<string>; interrupted: string[] }[] = [];
     for (const threshold of [8, 30, 55]) {
-      await eventually(`${threshold} partitions done`, async () => {
-        const done = (await partitions(env, importId)).filter((p) => p.status === 'done').length;
-        return done >= threshold ? true : undefined;
-      }, 90_000, 50);
-      const done = new Set((await partitions(env, importId)).filter((p) => p.status === 'done').map((p) => p.key));
+      // Kill once enough partitions are done and some partition is half-way (pages committed, not complete).
+      await eventually(
+        `${threshold} partitions done and one half-way`,
+        async () => {
+          const parts = await partitions(env, importId);
+          const done = parts.filter((p) => p.status === 'done').length;
+          return done >= threshold && parts.some((p) => p.status === 'running' && p.pages > 0)
+            ? true
+            : undefined;
+        },
+        90_000,
+        20,
+      );
+      const snapshot = await partitions(env, importId);
       await kill(current);
-      kills.push({ at: Date.now(), done });
+      const at = Date.now();
+      // Read after the kill: with no worker alive, this is exactly where the dead attempt stopped.
+      const frozen = await partitions(env, importId);
+      const done = new Set(snapshot.filter((p) => p.status === 'done').map((p) => p.key));
+      const interrupted = frozen.filter((p) => p.status === 'running' && p.pages > 0).map((p) => p.key);
+      kills.push({ at, done, interrupted });
       expect(done.size).toBeLessThan(total);
       current = await startWorkerProcess();
     }
@@ -126,19 +158,29 @@ describe('historical import survives SIGKILLed workers', () => {
     const parts = await partitions(env, importId);
     expect(parts.reduce((sum, p) => sum + p.rows, 0)).toBe(expectedRows);
     expect(result.rows).toBe(expectedRows);
-    const perAdministration = (await env.app.runs.datasetsOf(result.runId)).filter((d) => d.dataset === 'journal_lines');
-    expect(perAdministration.map((d) => d.rowsInserted)).toEqual(ADMINISTRATIONS.map(() => 3 * LINES_PER_YEAR));
-    // Some partition was interrupted and resumed by another attempt.
-    expect(parts.some((p) => p.attempts > 1)).toBe(true);
+    const perAdministration = (await env.app.runs.datasetsOf(result.runId)).filter(
+      (d) => d.dataset === 'journal_lines',
+    );
+    expect(perAdministration.map((d) => d.rowsInserted)).toEqual(
+      ADMINISTRATIONS.map(() => 3 * LINES_PER_YEAR),
+    );
+    // Kills hit partitions mid-way; they resumed from their committed cursor and completed.
+    const interrupted = kills.flatMap((k) => k.interrupted);
+    expect(interrupted.length).toBeGreaterThan(0);
+    for (const key of interrupted) expect(parts.find((p) => p.key === key)?.status).toBe('done');
 
     // No partition finished before a kill was requested from AFAS after it, nor any after it finished.
     const requests = await requestLog(env.control, 'Profit_Transactions');
     for (const kill of kills) {
-      const refetched = requests.filter((r) => Date.parse(r.timestamp) > kill.at && kill.done.has(partitionOfRequest(r) ?? ''));
+      const refetched = requests.filter(
+        (r) => Date.parse(r.timestamp) > kill.at && kill.done.has(partitionOfRequest(r) ?? ''),
+      );
       expect(refetched).toEqual([]);
     }
     const finishedAt = new Map(parts.map((p) => [p.key, p.finishedAt?.getTime() ?? 0]));
-    const afterFinish = requests.filter((r) => Date.parse(r.timestamp) > (finishedAt.get(partitionOfRequest(r) ?? '') ?? Infinity));
+    const afterFinish = requests.filter(
+      (r) => Date.parse(r.timestamp) > (finishedAt.get(partitionOfRequest(r) ?? '') ?? Infinity),
+    );
     expect(afterFinish).toEqual([]);
   });
 });

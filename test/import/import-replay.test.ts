@@ -13,7 +13,10 @@ const FIXTURES = readdirSync(DIR)
   .sort();
 
 interface HistoryJson {
-  events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+  events: {
+    eventType: string;
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  }[];
 }
 
 function load(file: string): HistoryJson {
@@ -33,19 +36,31 @@ describe('historical import replay', () => {
   });
 
   it.each(FIXTURES)('%s replays without non-determinism', async (file) => {
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file }, load(file));
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: file },
+      load(file),
+    );
   });
 
   it('a history whose commands differ from the code fails the replay', async () => {
-    const file = FIXTURES.find((name) => load(name).events.some((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'beginImport'));
+    const file = FIXTURES.find((name) =>
+      load(name).events.some(
+        (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'beginImport',
+      ),
+    );
     if (!file) throw new Error('no fixture of a first run (with beginImport)');
     const history = load(file);
-    const scheduled = history.events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'beginImport');
+    const scheduled = history.events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'beginImport',
+    );
     const type = scheduled?.activityTaskScheduledEventAttributes?.activityType;
     if (!type) throw new Error('beginImport not found');
     type.name = 'somethingElse';
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: `${file} (altered)` }, history),
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: `${file} (altered)` },
+        history,
+      ),
     ).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });

@@ -14,7 +14,12 @@ import {
 } from '../../src/activities/import/partitions.js';
 import { importOptionsProblem, resolveImportOptions } from '../../src/workflows/import/options.js';
 
-const FIELDS: PartitionFields = { administration: 'UnitId', year: 'Year', period: 'Period', keys: ['EntryNo', 'SeqNo'] };
+const FIELDS: PartitionFields = {
+  administration: 'UnitId',
+  year: 'Year',
+  period: 'Period',
+  keys: ['EntryNo', 'SeqNo'],
+};
 
 describe('planPartitions', () => {
   const specs = planPartitions({
@@ -29,8 +34,17 @@ describe('planPartitions', () => {
     // 2025: admin 1 has 0..13 (14) + other; admin 3 has 1..12 + other. 2024: 13 each.
     expect(specs).toHaveLength(15 + 13 + 13 + 13);
     expect(specs.map((spec) => spec.seq)).toEqual(specs.map((_, index) => index));
-    expect(specs[0]).toMatchObject({ key: 'journal_lines/1/2025/00', year: 2025, administration: 1, period: 0 });
-    expect(specs[14]).toMatchObject({ key: 'journal_lines/1/2025/other', period: null, excludedPeriods: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+    expect(specs[0]).toMatchObject({
+      key: 'journal_lines/1/2025/00',
+      year: 2025,
+      administration: 1,
+      period: 0,
+    });
+    expect(specs[14]).toMatchObject({
+      key: 'journal_lines/1/2025/other',
+      period: null,
+      excludedPeriods: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+    });
     expect(specs.at(-1)).toMatchObject({ key: 'journal_lines/3/2024/other', year: 2024 });
     expect(new Set(specs.map((spec) => spec.key)).size).toBe(specs.length);
   });
@@ -43,7 +57,12 @@ describe('planPartitions', () => {
 
 describe('partition filters', () => {
   it('a period partition is administration = a AND year = y AND period = p', () => {
-    const conditions = partitionConditions(FIELDS, { administration: 2, year: 2024, period: 5, excludedPeriods: null });
+    const conditions = partitionConditions(FIELDS, {
+      administration: 2,
+      year: 2024,
+      period: 5,
+      excludedPeriods: null,
+    });
     expect(conditions.map((c) => [c.field, c.operator, c.value])).toEqual([
       ['UnitId', FilterOperator.Equal, 2],
       ['Year', FilterOperator.Equal, 2024],
@@ -52,7 +71,12 @@ describe('partition filters', () => {
   });
 
   it('the "other periods" partition excludes every listed period', () => {
-    const conditions = partitionConditions(FIELDS, { administration: 2, year: 2024, period: null, excludedPeriods: [1, 2, 3] });
+    const conditions = partitionConditions(FIELDS, {
+      administration: 2,
+      year: 2024,
+      period: null,
+      excludedPeriods: [1, 2, 3],
+    });
     expect(conditions.slice(2).map((c) => [c.field, c.operator, c.value])).toEqual([
       ['Period', FilterOperator.NotEqual, 1],
       ['Period', FilterOperator.NotEqual, 2],
@@ -61,7 +85,12 @@ describe('partition filters', () => {
   });
 
   it('a key range after an anchor is (k1 > a1) OR (k1 = a1 AND k2 > a2), each with the partition', () => {
-    const base = partitionConditions(FIELDS, { administration: 1, year: 2024, period: 1, excludedPeriods: null });
+    const base = partitionConditions(FIELDS, {
+      administration: 1,
+      year: 2024,
+      period: 1,
+      excludedPeriods: null,
+    });
     expect(segmentFilter(base, FIELDS.keys, null)).toEqual({ groups: [base] });
     const filter = segmentFilter(base, FIELDS.keys, { EntryNo: 40, SeqNo: 3 });
     expect(filter.groups.map((group) => group.slice(3).map((c) => [c.field, c.operator, c.value]))).toEqual([
@@ -83,22 +112,31 @@ describe('nextCursor', () => {
   ];
 
   it('keeps paging by skip below the row limit', () => {
-    expect(nextCursor({ anchor: null, skip: 0 }, { rows, next: { part: 0, skip: 2 } }, FIELDS.keys, 10, 'C')).toEqual({
+    expect(
+      nextCursor({ anchor: null, skip: 0 }, { rows, next: { part: 0, skip: 2 } }, FIELDS.keys, 10, 'C'),
+    ).toEqual({
       cursor: { anchor: null, skip: 2 },
       newSegment: false,
     });
   });
 
   it('continues as a new key range after the last row once skip would reach the limit', () => {
-    expect(nextCursor({ anchor: null, skip: 8 }, { rows, next: { part: 0, skip: 10 } }, FIELDS.keys, 10, 'C')).toEqual({
+    expect(
+      nextCursor({ anchor: null, skip: 8 }, { rows, next: { part: 0, skip: 10 } }, FIELDS.keys, 10, 'C'),
+    ).toEqual({
       cursor: { anchor: { EntryNo: 1, SeqNo: 2 }, skip: 0 },
       newSegment: true,
     });
   });
 
   it('is null when the partition is complete, and refuses keyset or multi-part cursors', () => {
-    expect(nextCursor({ anchor: null, skip: 0 }, { rows, next: null }, FIELDS.keys, 10, 'C')).toEqual({ cursor: null, newSegment: false });
-    expect(() => nextCursor({ anchor: null, skip: 0 }, { rows, next: { part: 1, skip: 0 } }, FIELDS.keys, 10, 'C')).toThrow(/one query part/);
+    expect(nextCursor({ anchor: null, skip: 0 }, { rows, next: null }, FIELDS.keys, 10, 'C')).toEqual({
+      cursor: null,
+      newSegment: false,
+    });
+    expect(() =>
+      nextCursor({ anchor: null, skip: 0 }, { rows, next: { part: 1, skip: 0 } }, FIELDS.keys, 10, 'C'),
+    ).toThrow(/one query part/);
     expect(() => anchorOf({ EntryNo: 1, SeqNo: null }, FIELDS.keys, 'C')).toThrow(/without key field SeqNo/);
   });
 
@@ -128,7 +166,7 @@ describe('import options', () => {
       maxPagesPerActivity: 25,
       maxConcurrency: null,
       requestsPerMinute: null,
-      heartbeatTimeoutSeconds: 60,
+      heartbeatTimeoutSeconds: 30,
     });
   });
 });

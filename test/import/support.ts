@@ -15,7 +15,9 @@ import { SimControl } from '../helpers/simulator.js';
 import { connectTestTemporal, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
 
 export const TOKEN_DATA = 'D0D0CAFE0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF01234567';
-export const THIS_YEAR = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()));
+export const THIS_YEAR = Number(
+  new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
+);
 
 export interface ImportTestEnv {
   db: TestDatabase;
@@ -41,7 +43,12 @@ export async function setupImportEnv(options: {
   const temporal = await connectTestTemporal();
   const sim = await startSimulator({ control: true, tokens: [{ token: TOKEN_DATA }], ...options.simulator });
   const control = new SimControl(sim.url);
-  const afas = new AfasClient({ environmentId: '12345', environmentType: 'test', baseUrl: sim.baseUrl, token: TOKEN_DATA });
+  const afas = new AfasClient({
+    environmentId: '12345',
+    environmentType: 'test',
+    baseUrl: sim.baseUrl,
+    token: TOKEN_DATA,
+  });
   // Unique per test: workflow ids are per source, and one Temporal server serves every test file.
   const source = `${options.source ?? 'imp'}-${randomBytes(3).toString('hex')}`;
   await app.sources.add({
@@ -86,7 +93,8 @@ export interface LoggedRequest {
 export async function requestLog(control: SimControl, connector?: string): Promise<LoggedRequest[]> {
   const query = connector ? `?connector=${encodeURIComponent(connector)}` : '';
   const body = await control.call<{ entries: LoggedRequest[]; dropped: number }>('GET', `requests${query}`);
-  if (body.dropped > 0) throw new Error(`the simulator dropped ${body.dropped} request log entries; the test needs all of them`);
+  if (body.dropped > 0)
+    throw new Error(`the simulator dropped ${body.dropped} request log entries; the test needs all of them`);
   return body.entries.filter((entry) => entry.path.includes('/connectors/'));
 }
 
@@ -129,7 +137,12 @@ export async function latestImportId(env: ImportTestEnv): Promise<string> {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -140,7 +153,9 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`);
+      throw new Error(
+        `timed out waiting for ${what}${lastError instanceof Error ? ` (last error: ${lastError.message})` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
@@ -158,18 +173,25 @@ export async function tableCount(env: ImportTestEnv, administrations: readonly n
  * With RECORD_HISTORIES=1, saves each run of the workflow's chain (first run → last) as a replay
  * fixture `test/fixtures/histories/<name>-run<N>.json`.
  */
-export async function recordHistories(env: ImportTestEnv, handle: WorkflowHandleWithFirstExecutionRunId, name: string): Promise<number> {
+export async function recordHistories(
+  env: ImportTestEnv,
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  name: string,
+): Promise<number> {
   if (process.env.RECORD_HISTORIES !== '1') return 0;
   const dir = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
   await mkdir(dir, { recursive: true });
   let runId: string | undefined = handle.firstExecutionRunId;
   let index = 0;
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await env.temporal.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await env.temporal.client.workflow
+      .getHandle(handle.workflowId, runId)
+      .fetchHistory();
     index += 1;
     await writeFile(`${dir}${name}-run${index}.json`, historyToJSON(history));
     const events = history.events ?? [];
-    const next: string | null | undefined = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    const next: string | null | undefined =
+      events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
     runId = next ?? undefined;
   }
   return index;

@@ -204,6 +204,26 @@ describe('journal-line mutations', () => {
         ],
       },
       { lines: [] },
+      {
+        lines: [
+          {
+            UnitId: 1,
+            EntryNo: 900_001,
+            SeqNo: 1,
+            JournalId: '90',
+            AccountNo: '4300',
+            EntryDate: '2026-01-01',
+          },
+          {
+            UnitId: 1,
+            EntryNo: 900_001,
+            SeqNo: 1,
+            JournalId: '90',
+            AccountNo: '1700',
+            EntryDate: '2026-01-01',
+          },
+        ],
+      },
     ];
     for (const body of cases) {
       const result = await control(sim, 'POST', '/journal-lines', body);

@@ -6,6 +6,7 @@ import type { SourceRecord } from '../../db/sources.js';
 import type { Freshness } from '../../observability/freshness.js';
 import type { SyncProgress } from '../../workflows/definitions.js';
 import type { CliRun } from '../context.js';
+import type { WorkerPresence } from '../workers.js';
 import { formatAge, formatDuration, formatTime, truncate, type Output } from '../output.js';
 import { parseDuration, parseSourceName } from '../parse.js';
 
@@ -30,6 +31,7 @@ export interface SourceStatus {
   syncIntervalSeconds: number;
   freshness: Freshness;
   schedule: ScheduleState;
+  workers: WorkerPresence;
   sync: {
     workflowId: string;
     /** Temporal's execution status of the latest sync workflow (RUNNING, COMPLETED, …); null if none. */
@@ -91,16 +93,19 @@ async function collectStatus(
     { syncWorkflowId },
     { freshnessOf },
     { queryProgress },
+    { workerPresence },
   ] = await Promise.all([
     import('@temporalio/client'),
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
     import('../../observability/freshness.js'),
     import('../progress.js'),
+    import('../workers.js'),
   ]);
   const workflowId = syncWorkflowId(source);
-  const [schedule, execution, answer, lastRuns] = await Promise.all([
+  const [schedule, workers, execution, answer, lastRuns] = await Promise.all([
     describeSchedule(target, source),
+    workerPresence(target),
     target.client.workflow
       .getHandle(workflowId)
       .describe()
@@ -126,6 +131,7 @@ async function collectStatus(
     syncIntervalSeconds: record.syncIntervalSeconds,
     freshness: freshnessOf(record, new Date(), staleAfterSeconds),
     schedule,
+    workers,
     sync: {
       workflowId,
       execution,
@@ -205,6 +211,13 @@ function lastError(
   return null;
 }
 
+function workersText(workers: WorkerPresence): string {
+  if (workers.pollers === null) return `unknown (task queue ${workers.taskQueue})`;
+  if (workers.pollers === 0)
+    return `NONE polling task queue ${workers.taskQueue} (start one with \`afas-sync worker\`)`;
+  return `${workers.pollers} polling task queue ${workers.taskQueue}`;
+}
+
 function printStatus(out: Output, status: SourceStatus): void {
   const { freshness, schedule, sync } = status;
   const fresh = freshness.neverSucceeded
@@ -228,6 +241,7 @@ function printStatus(out: Output, status: SourceStatus): void {
       `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`,
     ],
     ['schedule', scheduleText],
+    ['workers', workersText(status.workers)],
     ['sync', syncText],
     ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
     ...(status.lastError

@@ -52,6 +52,9 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     });
+  const { workerPresence, noWorkerHint } = await import('../workers.js');
+  const hint = noWorkerHint(await workerPresence(target));
+  if (hint) out.note(`note: ${hint}`);
   const handle = await startSync(target, source);
   const { runId } = await handle.describe();
   out.line(

@@ -1,4 +1,4 @@
-import { wallParts } from '../amsterdam-time.js';
+import { startOfWallDay, wallParts } from '../amsterdam-time.js';
 import { SOURCE_SCHEMAS } from '../connectors/schemas.js';
 import type { FieldSpec } from '../connectors/types.js';
 import { ControlError } from '../errors.js';
@@ -68,6 +68,7 @@ export function newJournalLines(
   const nextSeq = new Map<string, number>();
   const entryJournal = new Map<string, string>();
   const reserved = new Map<number, number>();
+  const keysInRequest = new Set<string>();
   return inputs.map((input, index) => {
     const values = cells(input, (id) => id !== 'Created' && id !== 'Modified');
     const where = `line ${index + 1}`;
@@ -115,6 +116,10 @@ export function newJournalLines(
       seqNo = base;
     }
     nextSeq.set(entryKey, Math.max(nextSeq.get(entryKey) ?? 0, seqNo + 1));
+    const lineKey = `${unitId}/${entryNo}/${seqNo}`;
+    if (keysInRequest.has(lineKey))
+      throw new ControlError(409, `${where}: journal line ${lineKey} appears twice`);
+    keysInRequest.add(lineKey);
     if (data.journal.find(unitId, entryNo, seqNo) !== -1) {
       throw new ControlError(409, `${where}: journal line ${unitId}/${entryNo}/${seqNo} already exists`);
     }
@@ -130,7 +135,7 @@ export function newJournalLines(
       accountKind: accountKind(data, account, input['AccountKind']),
       amtDebit: numberOrNull(values, 'AmtDebit') ?? 0,
       amtCredit: numberOrNull(values, 'AmtCredit') ?? 0,
-      entryDate: Math.floor(entryDate / 86_400) * 86_400,
+      entryDate: startOfWallDay(entryDate),
       invoiceId: text(values, 'InvoiceId'),
       voucherDate: numberOrNull(values, 'VoucherDate'),
       voucherNo: text(values, 'VoucherNo'),
@@ -178,7 +183,7 @@ export function journalLineChange(
     const nullableText = lookup(NULLABLE_TEXTS, id);
     if (required !== undefined) {
       if (typeof value !== 'number') throw new ControlError(400, `field '${id}' cannot be empty`);
-      change[required] = required === 'entryDate' ? Math.floor(value / 86_400) * 86_400 : value;
+      change[required] = required === 'entryDate' ? startOfWallDay(value) : value;
     } else if (nullableNumber !== undefined) {
       change[nullableNumber] = value;
     } else if (nullableText !== undefined) {

@@ -19,7 +19,7 @@ export interface ImportOptions {
   pageSize?: number;
   /** Pages one activity call commits before returning to the workflow (default 25). */
   maxPagesPerActivity?: number;
-  /** Heartbeat timeout of the partition activities: how fast a dead worker's partition moves on (default 60). */
+  /** Heartbeat timeout of the partition activities: how fast a dead worker's partition moves on and cancellation lands (default 30). */
   heartbeatTimeoutSeconds?: number;
   retryInitialSeconds?: number;
   retryMaximumSeconds?: number;
@@ -93,7 +93,7 @@ export function resolveImportOptions(options: ImportOptions): ResolvedImportOpti
     partitionRowLimit: options.partitionRowLimit ?? DEFAULT_PARTITION_ROW_LIMIT,
     pageSize: options.pageSize ?? null,
     maxPagesPerActivity: options.maxPagesPerActivity ?? 25,
-    heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 60,
+    heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 30,
     retryInitialSeconds: options.retryInitialSeconds ?? 5,
     retryMaximumSeconds: options.retryMaximumSeconds ?? 300,
     continueAsNewAfterEvents: options.continueAsNewAfterEvents ?? null,

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../', import.meta.url));
+
+export interface ChildHandle {
+  child: ChildProcess;
+  output: string[];
+  /** Peak resident set size (VmHWM) in bytes, read from /proc while the process lives. */
+  peakRss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node dist/<script>` and resolves when a line matching `ready` appears on stdout. */
+export async function startNode(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildHandle & { readyLine: string }> {
+  const child = spawn(process.execPath, [`${DIST}${script}`, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const readyLine = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output.push(text);
+      if (output.length > 200) output.shift();
+      const line = text.split('\n').find((candidate) => ready.test(candidate));
+      if (line) resolve(line);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output.join('').slice(-2000)}`)));
+  });
+  return {
+    child,
+    output,
+    readyLine,
+    async peakRss() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const match = /VmHWM:\s+(\d+) kB/.exec(status);
+      return match ? Number(match[1]) * 1024 : 0;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,251 @@
+// `npm run bench [-- --rows N --runs R]`: measures afas-sync against the practical limit on this
+// machine, in one invocation: (a) raw client → bulk upsert, (b) historical import through Temporal,
+// (c) incremental sync after 1% of booking days changed, (d) a no-change sync.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { contextFor } from '../app/context.js';
+import { startSync } from '../client/sync-control.js';
+import { startImport } from '../client/import-control.js';
+import { normalizeDatabaseUrl } from '../config/index.js';
+import { parseSecretKey } from '../config/secret-key.js';
+import { ensureDatabase } from '../db/ensure-database.js';
+import { migrate } from '../db/migrate.js';
+import { createPool } from '../db/pool.js';
+import { startDevServer } from '../temporal/dev-server.js';
+import { importWorkflowId } from '../workflows/definitions.js';
+import { startNode } from './processes.js';
+import { rawLoad } from './raw-load.js';
+
+const TOKEN = 'BE4C0123456789ABCDEFBE4C0123456789ABCDEFBE4C0123456789ABCDEF0123';
+const KEY_HEX = '42'.repeat(32);
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '1' },
+    administrations: { type: 'string', default: '3' },
+    years: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '4' },
+    out: { type: 'string' },
+  },
+});
+
+function positive(name: string, text: string | undefined, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    process.stderr.write(`bench: --${name} must be a whole number from 1 to ${max}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const rows = positive('rows', values.rows, 50_000_000);
+const runs = positive('runs', values.runs, 20);
+const adminCount = positive('administrations', values.administrations, 50);
+const yearCount = positive('years', values.years, 20);
+const concurrency = positive('concurrency', values.concurrency, 5);
+const lastYear = new Date().getUTCFullYear();
+const years = Array.from({ length: yearCount }, (_, index) => lastYear - yearCount + 1 + index);
+const administrations = Array.from({ length: adminCount }, (_, index) => index + 1);
+const linesPerYear = Math.ceil(rows / (adminCount * yearCount));
+const baseDbUrl = normalizeDatabaseUrl(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres', 'BENCH_DATABASE_URL');
+
+function dbUrl(name: string): string {
+  const url = new URL(baseDbUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function freshDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: baseDbUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  await ensureDatabase(dbUrl(name));
+  return dbUrl(name);
+}
+
+interface RunFigures {
+  rawRowsPerSecond: number;
+  rawWallSeconds: number;
+  importRowsPerSecond: number;
+  importWallSeconds: number;
+  ratio: number;
+  workerPeakRssMb: number;
+  historyEvents: number;
+  historyEventsPer1M: number;
+  importRequests: number;
+  incrementalWallSeconds: number;
+  incrementalRequests: number;
+  changedDays: number;
+  noChangeWallSeconds: number;
+  noChangeRequests: number;
+  rowsImported: number;
+}
+
+async function simRequests(url: string): Promise<number> {
+  const response = await fetch(`${url}/__sim/requests?limit=1`);
+  const body = (await response.json()) as { entries: { seq: number }[] };
+  return body.entries[0]?.seq ?? 0;
+}
+
+async function oneRun(run: number): Promise<RunFigures> {
+  const log = (message: string) => process.stderr.write(`[run ${run}] ${message}\n`);
+  const sim = await startNode(
+    'bench/simulator-process.js',
+    [JSON.stringify({ seed: 100 + run, administrations: adminCount, years, linesPerYear, control: true, tokens: [{ token: TOKEN }] })],
+    {},
+    /"baseUrl"/,
+  );
+  const { url, baseUrl } = JSON.parse(sim.readyLine) as { url: string; baseUrl: string };
+  const temporal = await startDevServer();
+  try {
+    // (a) raw
+    const rawUrl = await freshDatabase('afas_bench_raw');
+    const rawPool = createPool(rawUrl, concurrency + 2);
+    await migrate(rawPool, 'afas');
+    log(`raw load of ~${rows} rows`);
+    const raw = await rawLoad({ pool: rawPool, schema: 'afas', baseUrl, token: TOKEN, administrations, years, concurrency });
+    await rawPool.end();
+    log(`raw: ${raw.rows} rows in ${(raw.wallMs / 1000).toFixed(1)} s`);
+
+    // (b) historical import through Temporal, in a separate worker process
+    const appUrl = await freshDatabase('afas_bench_temporal');
+    const pool = createPool(appUrl, 4);
+    await migrate(pool, 'afas');
+    const app = contextFor(pool, { dbSchema: 'afas', secretKey: parseSecretKey(KEY_HEX, 'bench key'), previousSecretKeys: [] });
+    await app.sources.add({ name: 'bench', environmentId: '1', environmentType: 'test', baseUrl, token: TOKEN, maxConcurrency: concurrency });
+    const worker = await startNode(
+      'worker.js',
+      [],
+      {
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: 'afas-bench',
+        DATABASE_URL: appUrl,
+        AFAS_SYNC_SECRET_KEY: KEY_HEX,
+        LOG_LEVEL: 'warn',
+      },
+      /worker started/,
+    );
+    const connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection });
+    const target = { client, taskQueue: 'afas-bench' };
+    try {
+      const before = await simRequests(url);
+      log('historical import through Temporal');
+      const importStarted = performance.now();
+      const handle = await startImport(target, 'bench', { fromYear: years[0] as number, toYear: years[years.length - 1] as number, maxConcurrency: concurrency });
+      const imported = await handle.result();
+      const importMs = performance.now() - importStarted;
+      if (imported.status !== 'succeeded') throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
+      const importRequests = (await simRequests(url)) - before;
+      let historyEvents = 0;
+      for await (const execution of client.workflow.list({ query: `WorkflowId = '${importWorkflowId('bench')}'` })) {
+        const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+        historyEvents += history.events?.length ?? 0;
+      }
+      const liveRows = Number(
+        (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`)).rows[0]?.n ?? 0,
+      );
+      log(`import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events`);
+
+      // (c) incremental sync after 1% of booking days changed
+      const mutation = (await (
+        await fetch(`${url}/__sim/mutate-random`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ fraction: 0.01, seed: run }),
+        })
+      ).json()) as { days?: number };
+      const beforeIncremental = await simRequests(url);
+      const incrementalStarted = performance.now();
+      const incremental = await (await startSync(target, 'bench')).result();
+      const incrementalMs = performance.now() - incrementalStarted;
+      if (incremental.status !== 'succeeded') throw new Error(`incremental sync ended ${incremental.status}`);
+      const incrementalRequests = (await simRequests(url)) - beforeIncremental;
+      log(`incremental: ${(incrementalMs / 1000).toFixed(2)} s, ${incrementalRequests} AFAS requests`);
+
+      // (d) nothing changed
+      const beforeNoChange = await simRequests(url);
+      const noChangeStarted = performance.now();
+      const noChange = await (await startSync(target, 'bench')).result();
+      const noChangeMs = performance.now() - noChangeStarted;
+      if (noChange.status !== 'succeeded') throw new Error(`no-change sync ended ${noChange.status}`);
+      const noChangeRequests = (await simRequests(url)) - beforeNoChange;
+      log(`no-change: ${(noChangeMs / 1000).toFixed(2)} s, ${noChangeRequests} AFAS requests`);
+
+      const peakRss = await worker.peakRss();
+      const rawRate = raw.rows / (raw.wallMs / 1000);
+      const importRate = liveRows / (importMs / 1000);
+      return {
+        rawRowsPerSecond: Math.round(rawRate),
+        rawWallSeconds: round(raw.wallMs / 1000),
+        importRowsPerSecond: Math.round(importRate),
+        importWallSeconds: round(importMs / 1000),
+        ratio: round(importRate / rawRate, 3),
+        workerPeakRssMb: round(peakRss / 1024 / 1024, 1),
+        historyEvents,
+        historyEventsPer1M: Math.round((historyEvents / liveRows) * 1_000_000),
+        importRequests,
+        incrementalWallSeconds: round(incrementalMs / 1000),
+        incrementalRequests,
+        changedDays: mutation.days ?? 0,
+        noChangeWallSeconds: round(noChangeMs / 1000),
+        noChangeRequests,
+        rowsImported: liveRows,
+      };
+    } finally {
+      await connection.close();
+      await worker.stop();
+      await pool.end();
+    }
+  } finally {
+    await temporal.stop();
+    await sim.stop();
+  }
+}
+
+function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+const results: RunFigures[] = [];
+for (let run = 1; run <= runs; run++) results.push(await oneRun(run));
+const keys = Object.keys(results[0] as RunFigures) as (keyof RunFigures)[];
+const medians = Object.fromEntries(keys.map((key) => [key, round(median(results.map((r) => r[key])), 3)])) as unknown as RunFigures;
+const targets = [
+  ['(b)/(a) ≥ 0.85', medians.ratio >= 0.85],
+  ['(b) ≥ 40,000 rows/s', medians.importRowsPerSecond >= 40_000],
+  ['worker peak RSS ≤ 300 MB', medians.workerPeakRssMb <= 300],
+  ['≤ 2,000 history events per 1M rows', medians.historyEventsPer1M <= 2_000],
+  ['(d) ≤ 2 s', medians.noChangeWallSeconds <= 2],
+] as const;
+
+const table = [
+  `afas-sync benchmark — ${rows.toLocaleString('en')} journal lines (${adminCount} administrations × ${yearCount} years), ${runs} run(s), medians`,
+  '',
+  `(a) raw client → bulk upsert     ${medians.rawRowsPerSecond.toLocaleString('en')} rows/s   ${medians.rawWallSeconds} s`,
+  `(b) historical import (Temporal) ${medians.importRowsPerSecond.toLocaleString('en')} rows/s   ${medians.importWallSeconds} s   ratio b/a ${medians.ratio}`,
+  `    worker peak RSS ${medians.workerPeakRssMb} MB, history events ${medians.historyEvents} (${medians.historyEventsPer1M} per 1M rows), AFAS requests ${medians.importRequests}`,
+  `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,
+  `(d) no-change sync               ${medians.noChangeWallSeconds} s   (${medians.noChangeRequests} AFAS requests)`,
+  '',
+  ...targets.map(([name, met]) => `${met ? 'met   ' : 'MISSED'} ${name}`),
+].join('\n');
+process.stdout.write(`${table}\n`);
+const out = values.out ?? `bench-results/bench-${rows}.json`;
+await mkdir(out.replace(/\/[^/]*$/, '') || '.', { recursive: true });
+await writeFile(out, `${JSON.stringify({ rows, runs, administrations: adminCount, years, medians, results, at: new Date().toISOString() }, null, 2)}\n`);
+process.stdout.write(`results written to ${out}\n`);
