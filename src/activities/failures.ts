@@ -1,10 +1,12 @@
 import { ApplicationFailure, type ApplicationFailureCategory } from '@temporalio/common';
+import pg from 'pg';
 import { classifyAfasError, type AfasErrorClass } from '../afas/classify.js';
 import { AfasHttpError } from '../afas/errors.js';
 import { DatasetSchemaError } from '../db/dataset-schema.js';
 import { DuplicateKeyError } from '../db/dataset-writer.js';
 import { RowDataError } from '../db/row-encoding.js';
 import { SourceNotFoundError } from '../db/sources.js';
+import { TokenCryptoError } from '../db/token-crypto.js';
 import type { AfasFailureDetails } from './types.js';
 
 /** Temporal failure types by AFAS error class (the workflow lists the non-retryable ones). */
@@ -65,7 +67,19 @@ export function toApplicationFailure(
       details: [details('config', null, null)],
     });
   }
-  const sqlState = (error as { code?: unknown } | null)?.code;
+  if (error instanceof TokenCryptoError) {
+    // The stored token can't be opened with the configured keys: an operator has to fix the key
+    // configuration (or store the token again); retrying changes nothing.
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'SourceToken',
+      nonRetryable: true,
+      details: [details('config', null, null)],
+    });
+  }
+  // Only a server-side error carries a SQLSTATE; socket errors such as EPIPE (five capitals too)
+  // while PostgreSQL restarts are connection trouble and must stay retryable.
+  const sqlState = error instanceof pg.DatabaseError ? error.code : undefined;
   if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) && !TRANSIENT_SQLSTATE.test(sqlState)) {
     // Constraint, data and schema errors fail the same way on every retry.
     return ApplicationFailure.create({

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyAfasError } from '../afas/classify.js';
+import { AfasUsageError } from '../afas/errors.js';
 import { where, type FilterCondition } from '../afas/filters.js';
 import {
   changedDaysConnectorId,
@@ -13,6 +14,7 @@ import type { ResolvedDataset } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
+import { TokenCryptoError } from '../db/token-crypto.js';
 import { AfasSession } from './afas-session.js';
 import {
   type DatasetScope,
@@ -67,7 +69,18 @@ export function createSyncActivities(deps: ActivityDeps) {
     const source = await deps.sources.get(sourceName).catch((error: unknown) => {
       throw toApplicationFailure(error, failureContext(context));
     });
-    const api = await deps.clients.open(source);
+    let api;
+    try {
+      api = await deps.clients.open(source);
+    } catch (error) {
+      // A token no configured key opens, a token of the wrong shape, a base URL the client
+      // refuses: the operator must fix the source; no AFAS call was made and none will help.
+      if (error instanceof TokenCryptoError || error instanceof AfasUsageError) {
+        await deps.sources.markNeedsAttention(sourceName, error.message);
+        deps.logger.warn({ source: sourceName, error: error.message }, 'source needs attention');
+      }
+      throw toApplicationFailure(error, failureContext(context));
+    }
     const session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () =>
       context.heartbeat(),
     );

@@ -128,7 +128,7 @@ async function oneRun(run: number): Promise<RunFigures> {
         TEMPORAL_TASK_QUEUE: 'afas-bench',
         DATABASE_URL: appUrl,
         AFAS_SYNC_SECRET_KEY: KEY_HEX,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
       },
       /worker started/,
     );
@@ -161,7 +161,7 @@ async function oneRun(run: number): Promise<RunFigures> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ fraction: 0.01, seed: run }),
         })
-      ).json()) as { days?: number };
+      ).json()) as { days: string[]; changedLines: number; addedLines: number; deletedLines: number };
       const beforeIncremental = await simRequests(url);
       const incrementalStarted = performance.now();
       const incremental = await (await startSync(target, 'bench')).result();
@@ -194,7 +194,7 @@ async function oneRun(run: number): Promise<RunFigures> {
         importRequests,
         incrementalWallSeconds: round(incrementalMs / 1000),
         incrementalRequests,
-        changedDays: mutation.days ?? 0,
+        changedDays: mutation.days.length,
         noChangeWallSeconds: round(noChangeMs / 1000),
         noChangeRequests,
         rowsImported: liveRows,

@@ -25,8 +25,8 @@ export class CliContext {
     return this.#config;
   }
 
-  /** The key that seals tokens; a one-line ConfigError when AFAS_SYNC_SECRET_KEY is unset. */
-  secretKey(): SecretKey {
+  /** The key that seals tokens; a one-line ConfigError (exit 2) when AFAS_SYNC_SECRET_KEY is unset. */
+  requireSecretKey(): SecretKey {
     return requireSecretKey(this.config());
   }
 

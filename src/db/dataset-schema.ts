@@ -109,6 +109,11 @@ export function resolveDataset(
         `connector ${connectorId} field '${field.id}' has unknown data type '${field.dataType}'`,
       );
     }
+    if (field.id.includes('\u0000') || !field.id.isWellFormed()) {
+      throw new DatasetSchemaError(
+        `connector ${connectorId} field id ${JSON.stringify(field.id.slice(0, 80))} contains a NUL character or a lone surrogate, which PostgreSQL identifiers cannot hold`,
+      );
+    }
     if (Buffer.byteLength(field.id, 'utf8') > 63) {
       throw new DatasetSchemaError(
         `connector ${connectorId} field id '${field.id.slice(0, 80)}' is longer than PostgreSQL's 63-byte identifier limit`,

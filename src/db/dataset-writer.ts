@@ -29,6 +29,9 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/** Longest rendering of one key value in a duplicate-key message. */
+const KEY_VALUE_CHARS = 80;
+
 /**
  * Writes one dataset's rows through a temporary stage table, inside the caller's transaction:
  * COPY the page into the stage, then one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS
@@ -97,14 +100,22 @@ export class DatasetWriter {
 
   private async assertNoConflictingDuplicates(): Promise<void> {
     const keys = this.keyColumns().join(', ');
-    const duplicate = await this.client.query<{ key: string }>(
-      `SELECT concat_ws(', ', ${this.keyColumns()
-        .map((column) => `${column}::text`)
-        .join(', ')}) AS key
+    const duplicate = await this.client.query<{ key: unknown[] }>(
+      `SELECT json_build_array(${keys}) AS key
          FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1`,
     );
-    if (duplicate.rows[0])
-      throw new DuplicateKeyError(this.dataset.connectorId, `(${duplicate.rows[0].key})`);
+    const values = duplicate.rows[0]?.key;
+    if (!values) return;
+    // Named like a row key in RowDataError: the administration field (if any), then the key fields.
+    const [administration, ...keyValues] = values;
+    const parts = [
+      ...(this.dataset.administrationField ? [[this.dataset.administrationField, administration]] : []),
+      ...this.dataset.keyFields.map((field, index) => [field, keyValues[index]]),
+    ].map(([field, value]) => {
+      const text = JSON.stringify(value ?? null);
+      return `${String(field)}=${text.length > KEY_VALUE_CHARS ? `${text.slice(0, KEY_VALUE_CHARS)}…` : text}`;
+    });
+    throw new DuplicateKeyError(this.dataset.connectorId, `(${parts.join(', ')})`);
   }
 
   /** Upserts the stage into the target table, then empties the stage. */

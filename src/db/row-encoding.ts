@@ -19,6 +19,11 @@ export class RowDataError extends Error {
 
 const NULL = '\\N';
 const INTEGER = /^-?\d{1,30}$/;
+/** PostgreSQL `bigint` bounds: a value outside fails here, naming the field, not as a bare SQL error. */
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
+/** Longest rendering of one key value in an error message (a key may be megabytes of text). */
+const KEY_VALUE_CHARS = 80;
 const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d{1,4})?$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?Z?$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -32,9 +37,18 @@ export function copyEscape(text: string): string {
 }
 
 function describe(raw: unknown): string {
-  const text =
-    typeof raw === 'string' ? JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw) : String(raw);
-  return `${text} (${typeof raw})`;
+  if (typeof raw === 'string') return `${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)} (string)`;
+  if (raw !== null && typeof raw === 'object') {
+    const json = JSON.stringify(raw);
+    return `${json.length > 60 ? `${json.slice(0, 60)}…` : json} (${Array.isArray(raw) ? 'array' : 'object'})`;
+  }
+  return `${String(raw)} (${raw === null ? 'null' : typeof raw})`;
+}
+
+/** An integer's decimal text when it fits `bigint`, else undefined. */
+function bigintText(raw: number | string): string | undefined {
+  const value = BigInt(raw);
+  return value >= BIGINT_MIN && value <= BIGINT_MAX ? value.toString() : undefined;
 }
 
 /** Validates an AFAS wall-clock timestamp; returns `YYYY-MM-DD HH:MM:SS[.ffffff]` or undefined. */
@@ -74,10 +88,12 @@ export function encodeValue(column: ColumnSpec, raw: unknown, fail: (problem: st
       if (typeof raw === 'string') return copyEscape(safeText(raw, fail));
       if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
       return fail(`expected a string, got ${describe(raw)}`);
-    case 'int':
-      if (typeof raw === 'number' && Number.isInteger(raw)) return String(raw);
-      if (typeof raw === 'string' && INTEGER.test(raw)) return raw;
-      return fail(`expected an integer, got ${describe(raw)}`);
+    case 'int': {
+      const integer =
+        (typeof raw === 'number' && Number.isInteger(raw)) || (typeof raw === 'string' && INTEGER.test(raw));
+      if (!integer) return fail(`expected an integer, got ${describe(raw)}`);
+      return bigintText(raw) ?? fail(`integer ${describe(raw)} is outside the 64-bit range of a bigint column`);
+    }
     case 'decimal':
       if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
       if (typeof raw === 'string' && DECIMAL.test(raw)) return raw;
@@ -96,25 +112,46 @@ export function encodeValue(column: ColumnSpec, raw: unknown, fail: (problem: st
   }
 }
 
-/** Replaces lone surrogates so the raw row is valid jsonb; rejects NUL characters. */
+/**
+ * Replaces lone surrogates (in values and in property names) so the raw row is valid jsonb;
+ * rejects NUL characters, which neither text nor jsonb can hold.
+ */
 function cleanRaw(row: RawRow, fail: (field: string, problem: string) => never): RawRow {
-  let copy: Record<string, unknown> | undefined;
+  let dirty = false;
   for (const [field, value] of Object.entries(row)) {
-    if (typeof value !== 'string') continue;
-    if (value.includes('\u0000')) fail(field, 'contains a NUL character, which PostgreSQL text cannot hold');
-    if (!value.isWellFormed()) {
-      copy ??= { ...row };
-      copy[field] = value.toWellFormed();
-    }
+    if (typeof value === 'string' && value.includes('\u0000'))
+      fail(field, 'contains a NUL character, which PostgreSQL text cannot hold');
+    if (field.includes('\u0000')) fail(field, 'the field name contains a NUL character');
+    if (!field.isWellFormed() || (typeof value === 'string' && !value.isWellFormed())) dirty = true;
   }
-  return (copy as RawRow | undefined) ?? row;
+  if (!dirty) return row;
+  // fromEntries defines own properties, so even a field named `__proto__` stays data.
+  return Object.fromEntries(
+    Object.entries(row).map(([field, value]) => [
+      field.toWellFormed(),
+      typeof value === 'string' ? value.toWellFormed() : value,
+    ]),
+  );
 }
 
-export function rowKeyText(dataset: ResolvedDataset, row: RawRow): string {
+/** A row's own value for a field: `constructor` or `__proto__` must not resolve to Object.prototype's. */
+export function fieldValue(row: Readonly<Record<string, unknown>>, field: string): unknown {
+  return Object.hasOwn(row, field) ? row[field] : undefined;
+}
+
+function keyValueText(value: unknown): string {
+  const text = JSON.stringify(value ?? null) ?? String(value);
+  return text.length > KEY_VALUE_CHARS ? `${text.slice(0, KEY_VALUE_CHARS)}…` : text;
+}
+
+/** The row's key as `(Field=value, …)` for messages; long values are cut, a non-object row says so. */
+export function rowKeyText(dataset: ResolvedDataset, row: unknown): string {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return '(not an object)';
+  const record = row as Readonly<Record<string, unknown>>;
   const parts = [
     ...(dataset.administrationField ? [dataset.administrationField] : []),
     ...dataset.keyFields,
-  ].map((field) => `${field}=${JSON.stringify(row[field] ?? null)}`);
+  ].map((field) => `${field}=${keyValueText(fieldValue(record, field))}`);
   return `(${parts.join(', ')})`;
 }
 
@@ -147,7 +184,7 @@ export function encodeRows(
     const row = cleanRaw(original, failAt);
     let administration = 0;
     if (dataset.administrationField) {
-      const value = row[dataset.administrationField];
+      const value = fieldValue(row, dataset.administrationField);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2_147_483_647) {
         failAt(dataset.administrationField, `expected an administration number, got ${describe(value)}`);
       }
@@ -161,14 +198,14 @@ export function encodeRows(
     }
     const cells: string[] = [String(administration)];
     for (const column of dataset.columns) {
-      const raw = row[column.field];
+      const raw = fieldValue(row, column.field);
       if ((raw === null || raw === undefined) && keys.has(column.field))
         failAt(column.field, 'key field is empty');
       cells.push(encodeValue(column, raw, (problem) => failAt(column.field, problem)));
     }
     cells.push(copyEscape(JSON.stringify(row)));
     if (dataset.entryDateField) {
-      const day = row[dataset.entryDateField];
+      const day = fieldValue(row, dataset.entryDateField);
       cells.push(typeof day === 'string' ? day.slice(0, 10) : NULL);
     }
     lines[index] = cells.join('\t');

@@ -230,6 +230,42 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(errorLines(missing)).toHaveLength(1);
   });
 
+  it('exits 3 on a partial sync and shows the failed dataset with its AFAS log reference', async () => {
+    const faults = `${sim.url}/__sim/faults`;
+    const added = await fetch(faults, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'unexpected', connector: 'Profit_Debtor' }),
+    });
+    expect(added.status).toBe(201);
+    let result;
+    try {
+      result = await cli(['sync', SOURCE, '--wait']);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/debtors\s+-\s+failed/);
+    expect(result.stdout).toMatch(/errors:\n {2}debtors: .*\[AFAS log reference \S+\]/);
+    const line = errorLines(result);
+    expect(line).toEqual([
+      expect.stringMatching(
+        /^afas-sync: sync of ".*" partial: 1 dataset\(s\) failed \(details: afas-sync runs .* --run [0-9a-f-]{36}\)$/,
+      ),
+    ]);
+    const partialRun = /--run ([0-9a-f-]{36})/.exec(line[0] ?? '')?.[1] ?? '';
+    const shown = await cli(['runs', SOURCE, '--run', partialRun]);
+    expect(shown.stdout).toMatch(/status\s+partial/);
+    expect(shown.stdout).toMatch(/AFAS log ref\s+\S+/);
+    const status = JSON.parse((await cli(['status', SOURCE, '--json'])).stdout) as {
+      sync: { status: string };
+      lastError: { message: string; profitLogReference: string | null };
+    };
+    expect(status.sync.status).toBe('partial');
+    expect(status.lastError.message).toMatch(/^debtors: /);
+    expect(status.lastError.profitLogReference).toEqual(expect.any(String));
+  });
+
   it('changes the schedule: interval (stored on the source too), resume, pause', async () => {
     const every = await cli(['schedule', SOURCE, '--every', '2h']);
     expect(every.code).toBe(0);
@@ -280,13 +316,16 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
         ),
       ),
     ).toBeGreaterThan(10);
-    // The locked answer hit the first call on Profit_Accounts (its describe or its page).
+    // The locked answer hit the first call on Profit_Accounts (its describe or its page), and the
+    // partial sync's debtors requests failed (5xx, not retried).
     const failed = samples.filter(
       (line) =>
         line.startsWith(`afas_sync_afas_requests_total{source="${SOURCE}"`) &&
         line.includes('status_class="5xx"'),
     );
-    expect(failed.map((line) => Number(line.split(' ').pop())).reduce((a, b) => a + b, 0)).toBe(1);
+    expect(
+      failed.map((line) => Number(line.split(' ').pop())).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThanOrEqual(2);
     expect(
       value(new RegExp(`^afas_sync_afas_retries_total\\{source="${SOURCE}",error_class="locked"\\}`)),
     ).toBe(1);
@@ -301,6 +340,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(
       value(new RegExp(`^afas_sync_runs_finished_total\\{source="${SOURCE}",status="succeeded"\\}`)),
     ).toBe(1);
+    expect(value(new RegExp(`^afas_sync_runs_finished_total\\{source="${SOURCE}",status="partial"\\}`))).toBe(
+      1,
+    );
     expect(samples.some((line) => /^temporal_\w+/.test(line))).toBe(true);
     expect(text).toContain('# TYPE afas_sync_afas_page_duration_seconds histogram');
 

@@ -55,7 +55,7 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     connectorPrefix: changes.connectorPrefix ?? 'Profit_',
     connectorMap: mergeConnectorMap({}, changes.connectorMap ?? {}),
   };
-  cli.ctx.secretKey();
+  cli.ctx.requireSecretKey();
   const { readToken } = await import('../token-input.js');
   const token = (await readToken(flags)) as string;
   const app = await cli.ctx.app();
@@ -101,7 +101,7 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
       'nothing to update: pass at least one option (see `afas-sync source update --help`)',
     );
   }
-  if (rotating) cli.ctx.secretKey();
+  if (rotating) cli.ctx.requireSecretKey();
   const { readToken } = await import('../token-input.js');
   const token = await readToken(flags);
   const app = await cli.ctx.app();
@@ -118,7 +118,7 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   };
   const recheck = rotating || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
   if (recheck && !flags.skipCheck) {
-    if (!token) cli.ctx.secretKey();
+    if (!token) cli.ctx.requireSecretKey();
     await confirm(cli, name, settings, token ?? (await app.sources.token(name)), 'updated');
   }
   const target = await cli.ctx.temporal();

@@ -181,7 +181,7 @@ function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: read
 async function testSource(cli: CliRun, name: string): Promise<void> {
   const app = await cli.ctx.app();
   const record = await app.sources.get(name);
-  cli.ctx.secretKey();
+  cli.ctx.requireSecretKey();
   const token = await app.sources.token(name);
   const { AfasCheckError, checkConnectors, printCheck } = await import('../afas-check.js');
   let check;
@@ -229,7 +229,7 @@ async function removeSource(cli: CliRun, name: string): Promise<void> {
 }
 
 async function resealSources(cli: CliRun): Promise<void> {
-  const key = cli.ctx.secretKey();
+  const key = cli.ctx.requireSecretKey();
   const result = await (await cli.ctx.app()).sources.resealAll();
   if (result.resealed.length > 0)
     cli.out.line(

@@ -205,7 +205,9 @@ function lastError(
       runId: progress?.runId ?? null,
     };
   }
-  const run = runs.find((entry) => entry.error);
+  // Errors of runs since the last successful sync; older ones are history (see `afas-sync runs`).
+  const since = record.lastSuccessAt?.getTime() ?? 0;
+  const run = runs.find((entry) => entry.error && entry.startedAt.getTime() > since);
   if (run?.error) return { message: run.error, profitLogReference: run.profitLogReference, runId: run.runId };
   if (record.statusReason) return { message: record.statusReason, profitLogReference: null, runId: null };
   return null;
