@@ -60,8 +60,17 @@ export class AfasSession {
     return this.call(() => this.api.metainfo({ signal: this.signal }));
   }
 
-  describe(connectorId: string) {
-    return this.call(() => this.api.describeGetConnector(connectorId, { signal: this.signal }));
+  /**
+   * Connector metainfo. Not counted as an AFAS call: the client caches descriptions, so most of
+   * these never reach AFAS (the request metrics count the real ones).
+   */
+  async describe(connectorId: string) {
+    const before = this.calls;
+    try {
+      return await this.call(() => this.api.describeGetConnector(connectorId, { signal: this.signal }));
+    } finally {
+      this.calls = before;
+    }
   }
 
   /**

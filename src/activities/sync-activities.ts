@@ -43,6 +43,37 @@ import type {
   SourceSettings,
 } from './types.js';
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The filter that reads a batch of booking days of one administration: one date range when the
+ * days are dense (fewer, cheaper requests; rows of unlisted days in between are current data and
+ * are upserted like any other), else one OR group per day.
+ */
+export function dayFilterGroups(
+  adminField: string,
+  entryField: string,
+  administration: number,
+  days: readonly ChangedDay[],
+): FilterCondition[][] {
+  const sorted = days.map((entry) => entry.day).sort();
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (first !== undefined && last !== undefined && sorted.length > 2) {
+    const span = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS + 1;
+    if (sorted.length / span >= 0.5) {
+      return [
+        [
+          where.eq(adminField, administration),
+          where.gte(entryField, `${first}T00:00:00`),
+          where.lte(entryField, `${last}T00:00:00`),
+        ],
+      ];
+    }
+  }
+  return sorted.map((day) => [where.eq(adminField, administration), where.eq(entryField, `${day}T00:00:00`)]);
+}
+
 /** Subtracts minutes from an AFAS wall-clock string (naive wall arithmetic: an overlap, not an instant). */
 export function wallMinus(wall: string, minutes: number): string {
   const ms = Date.parse(`${wall.slice(0, 19)}Z`) - minutes * 60_000;
@@ -277,7 +308,12 @@ export function createSyncActivities(deps: ActivityDeps) {
           const todo = candidates.filter((entry) => done.get(entry.day) !== entry.modified);
           administrations.push({
             administration,
-            batches: chunk(todo, deps.settings.daysPerBatch),
+            // A long list (a first sync, a big backlog) is mostly contiguous days: bigger batches,
+            // each read as one date range.
+            batches: chunk(
+              todo,
+              todo.length > 200 ? deps.settings.daysPerBatch * 3 : deps.settings.daysPerBatch,
+            ),
             dayCount: todo.length,
           });
         }
@@ -377,10 +413,7 @@ export function createSyncActivities(deps: ActivityDeps) {
   ): Promise<DatasetCounts> {
     const entryField = resolved.entryDateField as string;
     const adminField = resolved.administrationField as string;
-    const groups = days.map((entry) => [
-      where.eq(adminField, scope.administration),
-      where.eq(entryField, `${entry.day}T00:00:00`),
-    ]);
+    const groups = dayFilterGroups(adminField, entryField, scope.administration, days);
     const entry = {
       runId: ctx.runId,
       dataset: scope.definition.name,

@@ -34,7 +34,9 @@ export async function startNode(
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output.join('').slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${script} exited with ${code}: ${output.join('').slice(-2000)}`)),
+    );
   });
   return {
     child,

@@ -24,13 +24,20 @@ export async function rawLoad(options: {
 }): Promise<RawLoadResult> {
   const definition = dataset('journal_lines');
   const connectorId = connectorIdFor(definition, { connectorPrefix: 'Profit_', connectorMap: {} });
-  const client = new AfasClient({ environmentId: '1', environmentType: 'test', baseUrl: options.baseUrl, token: options.token });
+  const client = new AfasClient({
+    environmentId: '1',
+    environmentType: 'test',
+    baseUrl: options.baseUrl,
+    token: options.token,
+  });
   const started = performance.now();
   try {
     const meta = await client.describeGetConnector(connectorId);
     const resolved = resolveDataset(definition, connectorId, meta.fields);
     await inTransaction(options.pool, (db) => ensureDatasetTable(db, options.schema, resolved));
-    const partitions = options.administrations.flatMap((administration) => options.years.map((year) => ({ administration, year })));
+    const partitions = options.administrations.flatMap((administration) =>
+      options.years.map((year) => ({ administration, year })),
+    );
     let rows = 0;
     let pages = 0;
     const worker = async () => {

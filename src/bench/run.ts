@@ -50,7 +50,10 @@ const lastYear = new Date().getUTCFullYear();
 const years = Array.from({ length: yearCount }, (_, index) => lastYear - yearCount + 1 + index);
 const administrations = Array.from({ length: adminCount }, (_, index) => index + 1);
 const linesPerYear = Math.ceil(rows / (adminCount * yearCount));
-const baseDbUrl = normalizeDatabaseUrl(process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres', 'BENCH_DATABASE_URL');
+const baseDbUrl = normalizeDatabaseUrl(
+  process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres',
+  'BENCH_DATABASE_URL',
+);
 
 function dbUrl(name: string): string {
   const url = new URL(baseDbUrl);
@@ -98,7 +101,16 @@ async function oneRun(run: number): Promise<RunFigures> {
   const log = (message: string) => process.stderr.write(`[run ${run}] ${message}\n`);
   const sim = await startNode(
     'bench/simulator-process.js',
-    [JSON.stringify({ seed: 100 + run, administrations: adminCount, years, linesPerYear, control: true, tokens: [{ token: TOKEN }] })],
+    [
+      JSON.stringify({
+        seed: 100 + run,
+        administrations: adminCount,
+        years,
+        linesPerYear,
+        control: true,
+        tokens: [{ token: TOKEN }],
+      }),
+    ],
     {},
     /"baseUrl"/,
   );
@@ -110,7 +122,15 @@ async function oneRun(run: number): Promise<RunFigures> {
     const rawPool = createPool(rawUrl, concurrency + 2);
     await migrate(rawPool, 'afas');
     log(`raw load of ~${rows} rows`);
-    const raw = await rawLoad({ pool: rawPool, schema: 'afas', baseUrl, token: TOKEN, administrations, years, concurrency });
+    const raw = await rawLoad({
+      pool: rawPool,
+      schema: 'afas',
+      baseUrl,
+      token: TOKEN,
+      administrations,
+      years,
+      concurrency,
+    });
     await rawPool.end();
     log(`raw: ${raw.rows} rows in ${(raw.wallMs / 1000).toFixed(1)} s`);
 
@@ -118,8 +138,19 @@ async function oneRun(run: number): Promise<RunFigures> {
     const appUrl = await freshDatabase('afas_bench_temporal');
     const pool = createPool(appUrl, 4);
     await migrate(pool, 'afas');
-    const app = contextFor(pool, { dbSchema: 'afas', secretKey: parseSecretKey(KEY_HEX, 'bench key'), previousSecretKeys: [] });
-    await app.sources.add({ name: 'bench', environmentId: '1', environmentType: 'test', baseUrl, token: TOKEN, maxConcurrency: concurrency });
+    const app = contextFor(pool, {
+      dbSchema: 'afas',
+      secretKey: parseSecretKey(KEY_HEX, 'bench key'),
+      previousSecretKeys: [],
+    });
+    await app.sources.add({
+      name: 'bench',
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl,
+      token: TOKEN,
+      maxConcurrency: concurrency,
+    });
     const worker = await startNode(
       'worker.js',
       [],
@@ -139,18 +170,29 @@ async function oneRun(run: number): Promise<RunFigures> {
       const before = await simRequests(url);
       log('historical import through Temporal');
       const importStarted = performance.now();
-      const handle = await startImport(target, 'bench', { fromYear: years[0] as number, toYear: years[years.length - 1] as number, maxConcurrency: concurrency });
+      const handle = await startImport(target, 'bench', {
+        fromYear: lastYear - yearCount + 1,
+        toYear: lastYear,
+        maxConcurrency: concurrency,
+      });
       const imported = await handle.result();
       const importMs = performance.now() - importStarted;
-      if (imported.status !== 'succeeded') throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
+      if (imported.status !== 'succeeded')
+        throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
       const importRequests = (await simRequests(url)) - before;
       let historyEvents = 0;
-      for await (const execution of client.workflow.list({ query: `WorkflowId = '${importWorkflowId('bench')}'` })) {
+      for await (const execution of client.workflow.list({
+        query: `WorkflowId = '${importWorkflowId('bench')}'`,
+      })) {
         const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
         historyEvents += history.events?.length ?? 0;
       }
       const liveRows = Number(
-        (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`)).rows[0]?.n ?? 0,
+        (
+          await pool.query<{ n: string }>(
+            `SELECT count(*) AS n FROM afas.journal_lines WHERE _deleted_at IS NULL`,
+          )
+        ).rows[0]?.n ?? 0,
       );
       log(`import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events`);
 
@@ -218,13 +260,17 @@ function round(value: number, digits = 2): number {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 const results: RunFigures[] = [];
 for (let run = 1; run <= runs; run++) results.push(await oneRun(run));
 const keys = Object.keys(results[0] as RunFigures) as (keyof RunFigures)[];
-const medians = Object.fromEntries(keys.map((key) => [key, round(median(results.map((r) => r[key])), 3)])) as unknown as RunFigures;
+const medians = Object.fromEntries(
+  keys.map((key) => [key, round(median(results.map((r) => r[key])), 3)]),
+) as unknown as RunFigures;
 const targets = [
   ['(b)/(a) ≥ 0.85', medians.ratio >= 0.85],
   ['(b) ≥ 40,000 rows/s', medians.importRowsPerSecond >= 40_000],
@@ -247,5 +293,8 @@ const table = [
 process.stdout.write(`${table}\n`);
 const out = values.out ?? `bench-results/bench-${rows}.json`;
 await mkdir(out.replace(/\/[^/]*$/, '') || '.', { recursive: true });
-await writeFile(out, `${JSON.stringify({ rows, runs, administrations: adminCount, years, medians, results, at: new Date().toISOString() }, null, 2)}\n`);
+await writeFile(
+  out,
+  `${JSON.stringify({ rows, runs, administrations: adminCount, years, medians, results, at: new Date().toISOString() }, null, 2)}\n`,
+);
 process.stdout.write(`results written to ${out}\n`);

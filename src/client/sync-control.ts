@@ -4,7 +4,7 @@ import {
   ScheduleOverlapPolicy,
   WorkflowNotFoundError,
   type Client,
-  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
@@ -31,7 +31,7 @@ export async function startSync(
   target: SyncTarget,
   source: string,
   options: SyncOptions = {},
-): Promise<WorkflowHandle<typeof syncSource>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof syncSource>> {
   return target.client.workflow.start<typeof syncSource>('syncSource', {
     taskQueue: target.taskQueue,
     workflowId: syncWorkflowId(source),

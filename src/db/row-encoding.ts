@@ -37,7 +37,8 @@ export function copyEscape(text: string): string {
 }
 
 function describe(raw: unknown): string {
-  if (typeof raw === 'string') return `${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)} (string)`;
+  if (typeof raw === 'string')
+    return `${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)} (string)`;
   if (raw !== null && typeof raw === 'object') {
     const json = JSON.stringify(raw);
     return `${json.length > 60 ? `${json.slice(0, 60)}…` : json} (${Array.isArray(raw) ? 'array' : 'object'})`;
@@ -92,7 +93,10 @@ export function encodeValue(column: ColumnSpec, raw: unknown, fail: (problem: st
       const integer =
         (typeof raw === 'number' && Number.isInteger(raw)) || (typeof raw === 'string' && INTEGER.test(raw));
       if (!integer) return fail(`expected an integer, got ${describe(raw)}`);
-      return bigintText(raw) ?? fail(`integer ${describe(raw)} is outside the 64-bit range of a bigint column`);
+      return (
+        bigintText(raw) ??
+        fail(`integer ${BigInt(raw).toString()} is outside the 64-bit range of a bigint column`)
+      );
     }
     case 'decimal':
       if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);

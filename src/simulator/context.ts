@@ -5,6 +5,7 @@ import { UPDATE_CONNECTORS } from './connectors/update-catalog.js';
 import { Ledger } from './domain/ledger.js';
 import { SimulatorData } from './domain/simulator-data.js';
 import { FaultRegistry } from './faults.js';
+import { CustomConnectorRegistry } from './store/custom-connectors.js';
 import type { ResolvedOptions } from './options.js';
 import { ResultCache } from './query/result-cache.js';
 import { OrderScrambler } from './query/scrambler.js';
@@ -18,6 +19,8 @@ export interface SimulatorContext {
   readonly ledger: Ledger;
   readonly tokens: TokenRegistry;
   readonly faults: FaultRegistry;
+  /** GetConnectors registered through `/__sim/custom-connectors` (hostile-input tests). */
+  readonly customConnectors: CustomConnectorRegistry;
   readonly requestLog: RequestLog;
   readonly resultCache: ResultCache;
   readonly scrambler: OrderScrambler;
@@ -54,6 +57,7 @@ export function createSimulatorContext(options: ResolvedOptions): SimulatorConte
     ledger: new Ledger(data.journal, data.changedDays, clock),
     tokens: new TokenRegistry(options.tokens, ALL_CONNECTOR_IDS),
     faults: new FaultRegistry(options.seed),
+    customConnectors: new CustomConnectorRegistry(),
     requestLog: new RequestLog(),
     resultCache: new ResultCache(),
     scrambler: new OrderScrambler(options.seed),

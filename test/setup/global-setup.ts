@@ -3,7 +3,7 @@
 // pieces fail the run with a message saying how to get them; nothing is skipped.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -86,6 +86,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgAdminUrl', adminUrl);
   project.provide('distDir', `${ROOT}dist/`);
   return async () => {
+    await rm(bundlePath, { force: true });
     await server?.stop();
   };
 }

@@ -163,7 +163,7 @@ describe('sync saga under AFAS faults', () => {
     for await (const { history } of temporal.client.workflow
       .list({ query: `TaskQueue = '${temporal.taskQueue}'` })
       .intoHistories()) {
-      const text = historyToJSON(history);
+      const text = historyToJSON(history as Parameters<typeof historyToJSON>[0]);
       histories += 1;
       for (const form of forms) expect(text).not.toContain(form);
     }

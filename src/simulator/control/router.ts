@@ -1,5 +1,6 @@
 import { ControlError } from '../errors.js';
 import type { ControlCall } from './control-call.js';
+import { handleCustomConnectors } from './custom-connectors.js';
 import { handleExport } from './export.js';
 import { handleFaults } from './faults.js';
 import { handleJournalLines } from './journal-lines.js';
@@ -32,6 +33,7 @@ const HANDLERS: Readonly<Record<string, (call: ControlCall) => Promise<void>>> =
   tokens: handleTokens,
   requests: handleRequests,
   export: handleExport,
+  'custom-connectors': handleCustomConnectors,
 };
 
 /** Dispatches `/__sim/{resource}/…` to its handler. */

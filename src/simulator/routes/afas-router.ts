@@ -9,6 +9,7 @@ import type { FaultRule } from '../faults.js';
 import { pathSegments } from '../http/request.js';
 import { profitErrors } from '../messages.js';
 import type { AfasCall, AfasRoute } from './afas-call.js';
+import { resolveCustomRoute } from './custom-connector.js';
 import { sendGetConnector } from './get-connector.js';
 import { sendGetConnectorMetainfo, sendMetainfo, sendUpdateConnectorMetainfo } from './metainfo.js';
 import { sendProfitVersion } from './profit-version.js';
@@ -149,7 +150,7 @@ export async function handleAfasCall(call: AfasCall, segments: readonly string[]
     await call.response.sendEmpty(200);
     return;
   }
-  const route = resolveRoute(call.method, segments);
+  const route = resolveCustomRoute(call.sim, call.method, segments) ?? resolveRoute(call.method, segments);
   if (route === 'not-found') throw new EmptyStatusError(404);
   if (route === 'method') throw new EmptyStatusError(405);
   call.log.connector = route.connector ?? null;

@@ -18,10 +18,9 @@ export async function sendMetainfo(call: AfasCall, token: TokenRecord): Promise<
       id: spec.id,
       description: localize(spec.description, language),
     })),
-    getConnectors: GET_CONNECTORS.filter((spec) => tokenAllows(token, spec.id)).map((spec) => ({
-      id: spec.id,
-      description: localize(spec.description, language),
-    })),
+    getConnectors: [...GET_CONNECTORS, ...call.sim.customConnectors.list()]
+      .filter((spec) => tokenAllows(token, spec.id))
+      .map((spec) => ({ id: spec.id, description: localize(spec.description, language) })),
     info: {
       envid: call.sim.options.environmentId,
       appName: token.appName,

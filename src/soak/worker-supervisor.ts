@@ -1,0 +1,99 @@
+// The worker under test: `node dist/worker.js` as a real process. The soak SIGKILLs it on
+// schedule; any exit the soak did not cause (e.g. PostgreSQL down at start-up) is counted and the
+// worker started again, the way a process manager would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Most starts in one run: a worker that cannot stay up must not spin forever. */
+const MAX_STARTS = 500;
+const RESTART_DELAY_MS = 1_000;
+
+export class WorkerSupervisor {
+  /** Everything every incarnation wrote to stdout and stderr (the soak scans it for tokens). */
+  readonly transcript: string[] = [];
+  starts = 0;
+  plannedKills = 0;
+  unplannedExits = 0;
+  private child: ChildProcess | undefined;
+  /** The current incarnation logged `worker started`. */
+  private ready = false;
+  private stopped = false;
+  private paused = false;
+
+  constructor(
+    private readonly workerScript: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  start(): void {
+    if (this.child || this.stopped) return;
+    if (this.starts >= MAX_STARTS) throw new Error(`the worker was started ${MAX_STARTS} times; giving up`);
+    this.starts += 1;
+    const child = spawn(process.execPath, [this.workerScript], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.ready = false;
+    const collect = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.transcript.push(text);
+      if (this.child === child && text.includes('worker started')) this.ready = true;
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', () => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      if (this.stopped || this.paused) return;
+      this.unplannedExits += 1;
+      setTimeout(() => this.start(), RESTART_DELAY_MS).unref();
+    });
+  }
+
+  /** Waits until the current incarnation logged `worker started` (bounded). */
+  async waitReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child && this.ready) return true;
+      await sleep(200);
+    }
+    return false;
+  }
+
+  /** SIGKILL, then a new incarnation after `downMs`. */
+  async kill(downMs: number): Promise<void> {
+    this.paused = true;
+    try {
+      await this.signal('SIGKILL', 5_000);
+      this.plannedKills += 1;
+      await sleep(downMs);
+    } finally {
+      this.paused = false;
+    }
+    this.start();
+  }
+
+  /** SIGTERM (graceful shutdown), SIGKILL after `graceMs`; no restart. */
+  async stop(graceMs = 15_000): Promise<void> {
+    this.stopped = true;
+    await this.signal('SIGTERM', graceMs);
+    if (this.child) await this.signal('SIGKILL', 5_000);
+  }
+
+  private async signal(signal: NodeJS.Signals, waitMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      this.child = undefined;
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    await Promise.race([exited, sleep(waitMs)]);
+    if (child.exitCode !== null || child.signalCode !== null) this.child = undefined;
+  }
+}
