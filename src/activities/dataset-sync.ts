@@ -1,5 +1,5 @@
 // The generic sync path: one implementation, driven by the dataset catalog, for every dataset.
-import { where, type AfasFilter, type FilterCondition } from '../afas/filters.js';
+import { where, type FilterCondition } from '../afas/filters.js';
 import type { AfasRow } from '../afas/values.js';
 import type { DatasetDefinition } from '../catalog/index.js';
 import {
@@ -52,10 +52,6 @@ export function administrationFilter(resolved: ResolvedDataset, administration: 
   return resolved.administrationField ? [where.eq(resolved.administrationField, administration)] : [];
 }
 
-function andFilter(conditions: FilterCondition[]): AfasFilter | undefined {
-  return conditions.length ? { groups: [conditions] } : undefined;
-}
-
 /** Latest AFAS wall-clock value of a field over rows (`YYYY-MM-DDTHH:MM:SS`), string order = time order. */
 export function latestWallTime(
   rows: readonly AfasRow[],
@@ -76,25 +72,57 @@ interface LoadOutcome {
   counts: DatasetCounts;
   /** Latest modified value seen (for watermark datasets). */
   latestModified: string | null;
-  /** Administration ids in the rows (for the administrations dataset). */
+  /** Values of `collectKey` in the rows (for the administrations dataset). */
   keys: unknown[];
 }
 
+/** Builds the context the generic path runs in, from the activity's dependencies. */
+export function datasetSyncContext(
+  deps: Pick<DatasetSyncContext, 'pool' | 'schema' | 'runs' | 'state'>,
+  session: AfasSession,
+  source: string,
+  runId: string,
+  heartbeat: (details: Record<string, unknown>) => void,
+): DatasetSyncContext {
+  return {
+    pool: deps.pool,
+    schema: deps.schema,
+    runs: deps.runs,
+    state: deps.state,
+    session,
+    source,
+    runId,
+    heartbeat,
+  };
+}
+
+export interface ReplaceOptions {
+  /** The AFAS filter groups of the scope; default: the scope's administration (or everything). */
+  groups?: FilterCondition[][];
+  /** Extra conditions AND-ed to the administration filter (ignored when `groups` is given). */
+  extraFilter?: FilterCondition[];
+  /** Sort fields; default: administration field then key fields. */
+  orderBy?: string[];
+  /** Mark rows of this scope that AFAS no longer returns as deleted; `false` for partial reads. */
+  markDeleted?: false | { entryDays?: readonly string[] };
+  collectKey?: string;
+  /** Runs in the same transaction before commit (watermarks, done days). */
+  onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
+  /** Close the run-log entry as succeeded in this transaction (default true). */
+  finishEntry?: boolean;
+}
+
 /**
- * Reads a whole scope (an administration or the environment) and makes the table equal to it in
- * one transaction: upsert what is there, mark what vanished as deleted. Nothing is visible until
- * the commit, so a crash or cancellation leaves the previous state intact.
+ * The one write path of the sync: reads every page of a scope (an administration, the
+ * environment, or a batch of booking days) and makes the table equal to it in one transaction:
+ * upsert what is there, mark what vanished as deleted, record counts and state. Nothing is
+ * visible until the commit, so a crash or cancellation leaves the previous state intact.
  */
-export async function reloadScope(
+export async function replaceScope(
   ctx: DatasetSyncContext,
   scope: DatasetScope,
   resolved: ResolvedDataset,
-  options: {
-    collectKey?: string;
-    extraFilter?: FilterCondition[];
-    markDeleted?: boolean;
-    onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
-  } = {},
+  options: ReplaceOptions = {},
 ): Promise<LoadOutcome> {
   const entry = {
     runId: ctx.runId,
@@ -102,6 +130,10 @@ export async function reloadScope(
     administration: scope.administration,
     connectorId: scope.connectorId,
   };
+  const groups = options.groups ?? [
+    [...administrationFilter(resolved, scope.administration), ...(options.extraFilter ?? [])],
+  ];
+  const filter = groups.length === 1 && groups[0]?.length === 0 ? undefined : { groups };
   return inTransaction(ctx.pool, async (client) => {
     await ctx.runs.startDataset(client, entry);
     const writer = new DatasetWriter(client, ctx.schema, resolved, { source: ctx.source, runId: ctx.runId });
@@ -110,12 +142,8 @@ export async function reloadScope(
     let pages = 0;
     let latestModified: string | null = null;
     const keys: unknown[] = [];
-    const filter = andFilter([
-      ...administrationFilter(resolved, scope.administration),
-      ...(options.extraFilter ?? []),
-    ]);
     for await (const page of ctx.session.pages(scope.connectorId, {
-      orderBy: orderFor(resolved),
+      orderBy: options.orderBy ?? orderFor(resolved),
       columns: resolved.columns.length,
       ...(filter ? { filter } : {}),
     })) {
@@ -136,7 +164,10 @@ export async function reloadScope(
     const deleted =
       options.markDeleted === false
         ? 0
-        : await writer.markMissingDeleted({ administrations: [scope.administration] });
+        : await writer.markMissingDeleted({
+            administrations: [scope.administration],
+            ...(options.markDeleted?.entryDays ? { entryDays: options.markDeleted.entryDays } : {}),
+          });
     const merged = await writer.merge();
     const counts: DatasetCounts = {
       inserted: merged.inserted,
@@ -149,7 +180,7 @@ export async function reloadScope(
     await ctx.runs.addProgress(client, entry, counts);
     const outcome = { counts, latestModified, keys };
     await options.onCommit?.(client, outcome);
-    await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
+    if (options.finishEntry !== false) await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
     return outcome;
   });
 }

@@ -15,7 +15,7 @@ import { ImportNotFoundError, ImportStore, PartitionConflictError } from '../db/
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSession } from './afas-session.js';
-import { prepareDataset, type DatasetSyncContext } from './dataset-sync.js';
+import { datasetSyncContext, prepareDataset, type DatasetSyncContext } from './dataset-sync.js';
 import type { ActivityDeps } from './deps.js';
 import { toApplicationFailure } from './failures.js';
 import { Pacer } from './import/pacer.js';
@@ -140,16 +140,7 @@ export function createImportActivities(deps: ActivityDeps) {
 
   function syncContext(session: AfasSession, source: string, runId: string): DatasetSyncContext {
     const context = Context.current();
-    return {
-      pool: deps.pool,
-      schema: deps.schema,
-      runs: deps.runs,
-      state: deps.state,
-      session,
-      source,
-      runId,
-      heartbeat: (details) => context.heartbeat(details),
-    };
+    return datasetSyncContext(deps, session, source, runId, (details) => context.heartbeat(details));
   }
 
   return {

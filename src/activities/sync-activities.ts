@@ -11,7 +11,6 @@ import {
   type DatasetName,
 } from '../catalog/index.js';
 import type { ResolvedDataset } from '../db/dataset-schema.js';
-import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
@@ -21,7 +20,8 @@ import {
   latestWallTime,
   orderFor,
   prepareDataset,
-  reloadScope,
+  replaceScope,
+  datasetSyncContext,
   type DatasetSyncContext,
 } from './dataset-sync.js';
 import { toApplicationFailure } from './failures.js';
@@ -141,16 +141,7 @@ export function createSyncActivities(deps: ActivityDeps) {
 
   function syncContext(session: AfasSession, source: string, runId: string): DatasetSyncContext {
     const context = Context.current();
-    return {
-      pool: deps.pool,
-      schema: deps.schema,
-      runs: deps.runs,
-      state: deps.state,
-      session,
-      source,
-      runId,
-      heartbeat: (details) => context.heartbeat(details),
-    };
+    return datasetSyncContext(deps, session, source, runId, (details) => context.heartbeat(details));
   }
 
   function scopeOf(source: SourceRecord, dataset: DatasetName, administration: number): DatasetScope {
@@ -207,7 +198,7 @@ export function createSyncActivities(deps: ActivityDeps) {
         const scope = scopeOf(record, 'administrations', 0);
         const resolved = await prepareDataset(ctx, scope);
         const keyField = resolved.keyFields[0] as string;
-        const outcome = await reloadScope(ctx, scope, resolved, { collectKey: keyField });
+        const outcome = await replaceScope(ctx, scope, resolved, { collectKey: keyField });
         const ids = [
           ...new Set(
             outcome.keys.filter((key): key is number => typeof key === 'number' && Number.isInteger(key)),
@@ -230,7 +221,7 @@ export function createSyncActivities(deps: ActivityDeps) {
         const resolved = await prepareDataset(ctx, scope);
         const definition = scope.definition;
         if (definition.strategy === 'full-reload') {
-          return countRows((await reloadScope(ctx, scope, resolved)).counts, task.dataset);
+          return countRows((await replaceScope(ctx, scope, resolved)).counts, task.dataset);
         }
         if (definition.strategy !== 'modified-watermark' || !resolved.modifiedField) {
           throw ApplicationFailure.nonRetryable(
@@ -386,9 +377,9 @@ export function createSyncActivities(deps: ActivityDeps) {
             wallMinus(state.watermark as string, deps.settings.watermarkOverlapMinutes),
           ),
         ];
-    const outcome = await reloadScope(ctx, scope, resolved, {
+    const outcome = await replaceScope(ctx, scope, resolved, {
       extraFilter,
-      markDeleted: reconcile,
+      markDeleted: reconcile ? {} : false,
       onCommit: async (client, result) => {
         const watermark =
           [state.watermark, result.latestModified]
@@ -413,52 +404,20 @@ export function createSyncActivities(deps: ActivityDeps) {
   ): Promise<DatasetCounts> {
     const entryField = resolved.entryDateField as string;
     const adminField = resolved.administrationField as string;
-    const groups = dayFilterGroups(adminField, entryField, scope.administration, days);
-    const entry = {
-      runId: ctx.runId,
-      dataset: scope.definition.name,
-      administration: scope.administration,
-      connectorId: scope.connectorId,
-    };
-    return inTransaction(ctx.pool, async (client) => {
-      await ctx.runs.startDataset(client, entry);
-      const writer = new DatasetWriter(client, ctx.schema, resolved, {
-        source: ctx.source,
-        runId: ctx.runId,
-      });
-      const callsBefore = ctx.session.calls;
-      const retriesBefore = ctx.session.retries;
-      let pages = 0;
-      for await (const page of ctx.session.pages(scope.connectorId, {
-        orderBy: [entryField, ...orderFor(resolved)],
-        columns: resolved.columns.length,
-        filter: { groups },
-      })) {
-        await writer.stageRows(page.rows, { page: page.skip, administration: scope.administration });
-        pages += 1;
-        ctx.heartbeat({ days: days.length, skip: page.skip + page.rows.length });
-      }
-      const deleted = await writer.markMissingDeleted({
-        administrations: [scope.administration],
-        entryDays: days.map((d) => d.day),
-      });
-      const merged = await writer.merge();
-      await deps.changedDays.record(
-        client,
-        { source: ctx.source, dataset: scope.definition.name, administration: scope.administration },
-        days,
-      );
-      const counts: DatasetCounts = {
-        inserted: merged.inserted,
-        updated: merged.updated,
-        deleted,
-        pages,
-        afasCalls: ctx.session.calls - callsBefore,
-        retries: ctx.session.retries - retriesBefore,
-      };
-      await ctx.runs.addProgress(client, entry, counts);
-      return counts;
+    const outcome = await replaceScope(ctx, scope, resolved, {
+      groups: dayFilterGroups(adminField, entryField, scope.administration, days),
+      orderBy: [entryField, ...orderFor(resolved)],
+      markDeleted: { entryDays: days.map((d) => d.day) },
+      // The administration's entry stays open until its watermark moves (advanceWatermark).
+      finishEntry: false,
+      onCommit: (client) =>
+        deps.changedDays.record(
+          client,
+          { source: ctx.source, dataset: scope.definition.name, administration: scope.administration },
+          days,
+        ),
     });
+    return outcome.counts;
   }
 }
 

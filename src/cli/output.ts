@@ -120,6 +120,17 @@ export class Output {
     this.stdout.write(text);
   }
 
+  /** Whether results go to a terminal that can redraw a line (not a pipe, a file or TERM=dumb). */
+  isTerminal(): boolean {
+    return (this.stdout as Partial<NodeJS.WriteStream>).isTTY === true && process.env.TERM !== 'dumb';
+  }
+
+  /** The terminal's width in columns (80 when unknown). */
+  columns(): number {
+    const columns = (this.stdout as Partial<NodeJS.WriteStream>).columns;
+    return typeof columns === 'number' && columns > 0 ? columns : 80;
+  }
+
   rawError(text: string): void {
     this.stderr.write(text);
   }

@@ -21,6 +21,20 @@ export function parseSourceName(value: string, what = 'source name'): string {
   return value;
 }
 
+/** Words `afas-sync import` reads as subcommands; a source can't be named like one. */
+export const RESERVED_SOURCE_NAMES: readonly string[] = ['status', 'pause', 'resume', 'cancel', 'concurrency'];
+
+/** The name of a new source: a valid name that no command would read as a subcommand. */
+export function parseNewSourceName(value: string): string {
+  const name = parseSourceName(value);
+  if (RESERVED_SOURCE_NAMES.includes(name)) {
+    throw new CliUsageError(
+      `source name "${name}" is reserved: \`afas-sync import ${name} <source>\` is a command (reserved: ${RESERVED_SOURCE_NAMES.join(', ')})`,
+    );
+  }
+  return name;
+}
+
 export function parseEnvironmentId(value: string): string {
   if (!/^\d{1,10}$/.test(value)) {
     throw new CliUsageError(
@@ -138,4 +152,56 @@ export function parseIntegrationId(value: string): string {
 
 export function parsePort(value: string, option: string): number {
   return parseInteger(value, option, 1, 65_535);
+}
+
+/** The current calendar year in the Netherlands (AFAS's booking years follow its calendar). */
+export function currentAmsterdamYear(now: Date = new Date()): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+}
+
+/** A booking year: four digits, 1900 or later, at most next year. */
+export function parseYear(value: string, option: string, thisYear = currentAmsterdamYear()): number {
+  const text = value.trim();
+  if (!/^\d{4}$/.test(text)) throw new CliUsageError(`${option} must be a year like 2019 (got ${show(value)})`);
+  const year = Number(text);
+  if (year < 1900) throw new CliUsageError(`${option} must be 1900 or later (got ${year})`);
+  if (year > thisYear + 1)
+    throw new CliUsageError(`${option} must be at most ${thisYear + 1}, next year (got ${year})`);
+  return year;
+}
+
+export interface ImportYears {
+  fromYear: number;
+  /** Undefined: the import runs up to the current year. */
+  toYear: number | undefined;
+}
+
+/** `--from-year` (required) and `--to-year` of a historical import, checked together. */
+export function parseImportYears(
+  from: string | undefined,
+  to: string | undefined,
+  thisYear = currentAmsterdamYear(),
+): ImportYears {
+  if (from === undefined) {
+    throw new CliUsageError('--from-year is required: the first booking year to import, e.g. --from-year 2019');
+  }
+  const fromYear = parseYear(from, '--from-year', thisYear);
+  const toYear = to === undefined ? undefined : parseYear(to, '--to-year', thisYear);
+  const lastYear = toYear ?? thisYear;
+  if (fromYear > lastYear) {
+    throw new CliUsageError(
+      toYear === undefined
+        ? `--from-year ${fromYear} is after the current year ${thisYear} (pass --to-year to import later years)`
+        : `--from-year ${fromYear} is after --to-year ${toYear}`,
+    );
+  }
+  if (lastYear - fromYear > 100) {
+    throw new CliUsageError(`an import spans at most 100 years (${fromYear} to ${lastYear} is ${lastYear - fromYear + 1})`);
+  }
+  return { fromYear, toYear };
+}
+
+/** Concurrent partition activities of an import: 1..5, AFAS's limit per environment. */
+export function parseImportConcurrency(value: string, what = '--concurrency'): number {
+  return parseInteger(value, what, 1, 5);
 }

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
@@ -56,6 +58,58 @@ describe('node dist/worker.js with bad configuration', () => {
     const missing = await runWorker({ DATABASE_URL: goodDb() });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/AFAS_SYNC_SECRET_KEY: is not set/);
+  });
+
+  // Every other variable: exit code 2 at once, exactly one line naming it, no secret echoed.
+  const previousKeySecret = 'previous-key-material-that-must-not-be-echoed';
+  it.each([
+    ['TEMPORAL_ADDRESS', 'localhost', 'TEMPORAL_ADDRESS: must be host:port (got "localhost")'],
+    ['TEMPORAL_NAMESPACE', 'no spaces allowed', 'TEMPORAL_NAMESPACE: must be a namespace name'],
+    ['TEMPORAL_TASK_QUEUE', 'queue;drop', 'TEMPORAL_TASK_QUEUE: must be a task queue name'],
+    ['AFAS_SYNC_DB_SCHEMA', 'afas"; drop schema afas; --', 'AFAS_SYNC_DB_SCHEMA: must be a lower-case SQL identifier'],
+    [
+      'AFAS_SYNC_PREVIOUS_SECRET_KEYS',
+      `${'33'.repeat(32)},${previousKeySecret}`,
+      'AFAS_SYNC_PREVIOUS_SECRET_KEYS: must be a 256-bit key: 64 hex characters or 32 bytes in base64 (generate one with `openssl rand -hex 32`)',
+    ],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal'],
+    ['LOG_FORMAT', 'xml', 'LOG_FORMAT: must be json or pretty'],
+    ['METRICS_PORT', '70000', 'METRICS_PORT: must be a whole number from 1 to 65535'],
+    ['METRICS_PORT', '9090abc', 'METRICS_PORT: must be a whole number from 1 to 65535'],
+    ['AFAS_SYNC_SHUTDOWN_GRACE_SECONDS', '-5', 'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS: must be a whole number from 0 to 3600'],
+    ['AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES', '0', 'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 200'],
+    ['DATABASE_URL', 'mysql://root:hunter2@db:3306/afas', 'DATABASE_URL: must start with postgres:// (got mysql://)'],
+  ])('%s=%j: exits 2 at once with one line naming it', async (variable, value, message) => {
+    const result = await runWorker({
+      DATABASE_URL: goodDb(),
+      AFAS_SYNC_SECRET_KEY: KEY,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      [variable]: value,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`afas-sync: ${message}`]);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toContain(previousKeySecret);
+    expect(result.ms).toBeLessThan(10_000);
+  });
+
+  it('METRICS_PORT already in use: exits 2 with one line naming it', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const result = await runWorker({
+        DATABASE_URL: goodDb(),
+        AFAS_SYNC_SECRET_KEY: KEY,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        METRICS_PORT: String(port),
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([`afas-sync: METRICS_PORT: port ${port} is already in use`]);
+    } finally {
+      server.close();
+    }
   });
 
   it('unreachable Temporal: exits non-zero within seconds with one line', async () => {

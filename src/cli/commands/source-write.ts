@@ -5,7 +5,7 @@ import type { ConnectionSettings } from '../afas-check.js';
 import type { CliRun } from '../context.js';
 import { CliFailure, CliUsageError } from '../errors.js';
 import { formatDuration } from '../output.js';
-import { parseSourceName } from '../parse.js';
+import { parseNewSourceName, parseSourceName } from '../parse.js';
 import { CONNECTION_FIELDS, changesFromFlags, mergeConnectorMap, type SourceFlags } from '../source-flags.js';
 import { checkTokenFlags } from '../token-input.js';
 
@@ -45,7 +45,7 @@ function scheduleText(record: SourceRecord, paused: boolean): string {
 
 export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
   checkTokenFlags(flags, true);
-  const name = parseSourceName(rawName);
+  const name = parseNewSourceName(rawName);
   const changes = changesFromFlags(flags);
   const settings: ConnectionSettings = {
     environmentId: changes.environmentId ?? '',

@@ -1,0 +1,23 @@
+// `npm run soak -- --seed S --minutes M [--sources N] [--lines-per-year L] [--no-import]`: a bounded
+// chaos run against a real Temporal dev server, a private PostgreSQL cluster and the simulator.
+// Prints the seed and a summary; exits 1 when any table differs from AFAS (or anything else failed).
+import { fileURLToPath } from 'node:url';
+import { parseSoakArgs, SoakArgsError } from './options.js';
+import { SoakEnvironmentError } from './postgres-cluster.js';
+import { formatReport } from './report.js';
+import { runSoak } from './soak.js';
+
+const started = Date.now();
+const log = (line: string) => process.stderr.write(`[soak +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+
+try {
+  const options = parseSoakArgs(process.argv.slice(2), fileURLToPath(new URL('../', import.meta.url)));
+  log(`seed ${options.seed} (replay with --seed ${options.seed})`);
+  const report = await runSoak(options, log);
+  process.stdout.write(formatReport(report));
+  process.exitCode = report.problems.length === 0 ? 0 : 1;
+} catch (error) {
+  const expected = error instanceof SoakArgsError || error instanceof SoakEnvironmentError;
+  process.stderr.write(`soak: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+  process.exitCode = expected ? 2 : 1;
+}
