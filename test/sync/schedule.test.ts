@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
 import {
   describeSchedule,
   ensureSchedule,
@@ -7,58 +6,36 @@ import {
   startSync,
   deleteSchedule,
 } from '../../src/client/sync-control.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { scheduleIdFor } from '../../src/workflows/definitions.js';
 import type { ScheduledSyncResult } from '../../src/workflows/scheduled-sync.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
-import {
-  connectTestTemporal,
-  startTestWorker,
-  testAppContext,
-  type TemporalTestContext,
-} from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 
 const TOKEN_DATA = '5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF5C4ED0123456789ABCDEF';
 
 describe('per-source Temporal Schedule', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let fixture: SyncFixture;
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let sim: SyncFixture['sim'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 5,
-      administrations: 1,
-      years: [2025],
-      linesPerYear: 200,
-      control: true,
-      tokens: [{ token: TOKEN_DATA }],
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 5,
+        administrations: 1,
+        years: [2025],
+        linesPerYear: 200,
+        tokens: [{ token: TOKEN_DATA }],
+      },
+      sources: [{ name: 'sched', token: TOKEN_DATA, syncIntervalSeconds: 3600 }],
     });
-    await app.sources.add({
-      name: 'sched',
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: TOKEN_DATA,
-      syncIntervalSeconds: 3600,
-    });
-    worker = await startTestWorker(temporal, app);
+    ({ app, temporal, sim } = fixture);
   });
 
   afterAll(async () => {
-    await deleteSchedule({ client: temporal.client, taskQueue: temporal.taskQueue }, 'sched').catch(
-      () => undefined,
-    );
-    await worker?.stop();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
+    await deleteSchedule(fixture.target, 'sched').catch(() => undefined);
+    await fixture?.close();
   });
 
   async function triggered(): Promise<ScheduledSyncResult> {

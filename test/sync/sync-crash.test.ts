@@ -1,52 +1,34 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AfasClient } from '../../src/afas/index.js';
-import type { AppContext } from '../../src/app/context.js';
 import { DATASETS } from '../../src/catalog/index.js';
 import { startSync, syncProgress } from '../../src/client/sync-control.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SimControl } from '../helpers/simulator.js';
-import { connectTestTemporal, testAppContext, type TemporalTestContext } from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
 
 const TOKEN_DATA = 'BEEF0123456789ABCDEFBEEF0123456789ABCDEFBEEF0123456789ABCDEF0123';
 
 describe('sync saga survives a SIGKILLed worker', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let control: SimControl;
-  let afas: AfasClient;
+  let fixture: SyncFixture;
+  let db: SyncFixture['db'];
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let control: SyncFixture['control'];
+  let afas: SyncFixture['afas'];
   let worker: WorkerProcess;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 11,
-      administrations: 2,
-      years: [2025],
-      linesPerYear: 1500,
-      control: true,
-      tokens: [{ token: TOKEN_DATA }],
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 11,
+        administrations: 2,
+        years: [2025],
+        linesPerYear: 1500,
+        tokens: [{ token: TOKEN_DATA }],
+      },
+      sources: [{ name: 'crashy', token: TOKEN_DATA }],
+      worker: false,
     });
-    control = new SimControl(sim.url);
-    afas = new AfasClient({
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: TOKEN_DATA,
-    });
-    await app.sources.add({
-      name: 'crashy',
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: TOKEN_DATA,
-    });
+    ({ db, app, temporal, control, afas } = fixture);
     worker = new WorkerProcess(workerEnv());
   });
 
@@ -60,10 +42,7 @@ describe('sync saga survives a SIGKILLed worker', () => {
 
   afterAll(async () => {
     await worker?.kill();
-    await afas?.close();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
+    await fixture?.close();
   });
 
   it('completes with exact data and no duplicates after the worker is killed mid-sync', async () => {

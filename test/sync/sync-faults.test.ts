@@ -1,20 +1,10 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AfasClient } from '../../src/afas/index.js';
-import type { AppContext } from '../../src/app/context.js';
 import { DATASETS } from '../../src/catalog/index.js';
 import { startSync } from '../../src/client/sync-control.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SimControl } from '../helpers/simulator.js';
-import {
-  capturedLogs,
-  connectTestTemporal,
-  startTestWorker,
-  testAppContext,
-  type TemporalTestContext,
-} from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+import { capturedLogs } from '../helpers/temporal.js';
 
 const TOKEN_DATA = 'FA0170123456789ABCDEFFA0170123456789ABCDEFFA0170123456789ABCDEF0';
 const REVOKED_DATA = 'DEAD0123456789ABCDEFDEAD0123456789ABCDEFDEAD0123456789ABCDEF0123';
@@ -22,55 +12,31 @@ const xml = (data: string) => `<token><version>1</version><data>${data}</data></
 const OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
 
 describe('sync saga under AFAS faults', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let control: SimControl;
-  let afas: AfasClient;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let fixture: SyncFixture;
+  let db: SyncFixture['db'];
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let control: SyncFixture['control'];
+  let afas: SyncFixture['afas'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 3,
-      administrations: 2,
-      years: [2025],
-      linesPerYear: 400,
-      control: true,
-      tokens: [{ token: TOKEN_DATA }, { token: REVOKED_DATA }],
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 3,
+        administrations: 2,
+        years: [2025],
+        linesPerYear: 400,
+        tokens: [{ token: TOKEN_DATA }, { token: REVOKED_DATA }],
+      },
+      sources: [
+        { name: 'faulty', token: xml(TOKEN_DATA) },
+        { name: 'revoked', token: xml(REVOKED_DATA) },
+      ],
     });
-    control = new SimControl(sim.url);
-    afas = new AfasClient({
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: TOKEN_DATA,
-    });
-    for (const [name, data] of [
-      ['faulty', TOKEN_DATA],
-      ['revoked', REVOKED_DATA],
-    ] as const) {
-      await app.sources.add({
-        name,
-        environmentId: '1',
-        environmentType: 'test',
-        baseUrl: sim.baseUrl,
-        token: xml(data),
-      });
-    }
-    worker = await startTestWorker(temporal, app);
+    ({ db, app, temporal, control, afas } = fixture);
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await afas?.close();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
-  });
+  afterAll(() => fixture?.close());
 
   const sync = async (source: string) =>
     (await startSync({ client: temporal.client, taskQueue: temporal.taskQueue }, source, OPTIONS)).result();

@@ -1,77 +1,50 @@
-import { AfasClient } from '../../src/afas/index.js';
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
 import { DATASETS } from '../../src/catalog/index.js';
 import { startSync } from '../../src/client/sync-control.js';
 import { syncWorkflowId } from '../../src/workflows/definitions.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { expectTableEqualsSimulator } from '../helpers/compare.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SimControl } from '../helpers/simulator.js';
-import {
-  connectTestTemporal,
-  startTestWorker,
-  testAppContext,
-  type TemporalTestContext,
-} from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 
 const TOKEN_DATA = 'C0FFEE0123456789C0FFEE0123456789C0FFEE0123456789C0FFEE0123456789';
 const SYNC_OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
 
 describe('sync saga: two sources × three administrations', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let control: SimControl;
-  let afas: AfasClient;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let fixture: SyncFixture;
+  let db: SyncFixture['db'];
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let control: SyncFixture['control'];
+  let afas: SyncFixture['afas'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 7,
-      administrations: 3,
-      years: [2024, 2025],
-      linesPerYear: 300,
-      control: true,
-      tokens: [{ token: TOKEN_DATA }],
-      finstackAdministrationIds: [1, 3],
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 7,
+        administrations: 3,
+        years: [2024, 2025],
+        linesPerYear: 300,
+        tokens: [{ token: TOKEN_DATA }],
+        finstackAdministrationIds: [1, 3],
+      },
+      sources: [
+        {
+          name: 'alpha',
+          token: `<token><version>1</version><data>${TOKEN_DATA}</data></token>`,
+          connectorPrefix: 'Profit_',
+        },
+        {
+          name: 'beta',
+          token: `<token><version>1</version><data>${TOKEN_DATA}</data></token>`,
+          connectorPrefix: 'Finstack_',
+        },
+      ],
     });
-    control = new SimControl(sim.url);
-    afas = new AfasClient({
-      environmentId: '12345',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: TOKEN_DATA,
-    });
-    for (const [name, prefix] of [
-      ['alpha', 'Profit_'],
-      ['beta', 'Finstack_'],
-    ] as const) {
-      await app.sources.add({
-        name,
-        environmentId: '12345',
-        environmentType: 'test',
-        baseUrl: sim.baseUrl,
-        token: `<token><version>1</version><data>${TOKEN_DATA}</data></token>`,
-        connectorPrefix: prefix,
-      });
-    }
-    worker = await startTestWorker(temporal, app);
+    ({ db, app, temporal, control, afas } = fixture);
   });
 
-  afterAll(async () => {
-    await worker?.stop();
-    await afas?.close();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
-  });
+  afterAll(() => fixture?.close());
 
   async function sync(source: string) {
     const handle = await startSync(
