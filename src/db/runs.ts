@@ -224,34 +224,13 @@ export class RunStore {
       `SELECT * FROM ${this.datasets} WHERE run_id = $1 ORDER BY dataset, administration`,
       [runId],
     );
-    return result.rows.map((row) => ({
-      dataset: row.dataset as string,
-      administration: row.administration as number,
-      connectorId: row.connector_id as string,
-      status: row.status as DatasetRunStatus,
-      startedAt: row.started_at as Date,
-      finishedAt: row.finished_at as Date | null,
-      rowsInserted: Number(row.rows_inserted),
-      rowsUpdated: Number(row.rows_updated),
-      rowsDeleted: Number(row.rows_deleted),
-      pages: row.pages as number,
-      afasCalls: row.afas_calls as number,
-      retries: row.retries as number,
-      error: row.error as string | null,
-      errorClass: row.error_class as string | null,
-      profitLogReference: row.profit_log_reference as string | null,
-    }));
+    return result.rows.map(toDatasetRun);
   }
 }
 
-function toRun(row: Record<string, unknown>): RunRecord {
+/** The counters and outcome columns `sync_runs` and `sync_run_datasets` share. */
+function countersOf(row: Record<string, unknown>) {
   return {
-    runId: row.run_id as string,
-    source: row.source as string,
-    kind: row.kind as RunKind,
-    workflowId: row.workflow_id as string,
-    workflowRunId: row.workflow_run_id as string,
-    status: row.status as RunStatus,
     startedAt: row.started_at as Date,
     finishedAt: row.finished_at as Date | null,
     rowsInserted: Number(row.rows_inserted),
@@ -262,5 +241,28 @@ function toRun(row: Record<string, unknown>): RunRecord {
     retries: row.retries as number,
     error: row.error as string | null,
     profitLogReference: row.profit_log_reference as string | null,
+  };
+}
+
+function toRun(row: Record<string, unknown>): RunRecord {
+  return {
+    runId: row.run_id as string,
+    source: row.source as string,
+    kind: row.kind as RunKind,
+    workflowId: row.workflow_id as string,
+    workflowRunId: row.workflow_run_id as string,
+    status: row.status as RunStatus,
+    ...countersOf(row),
+  };
+}
+
+function toDatasetRun(row: Record<string, unknown>): DatasetRunRecord {
+  return {
+    dataset: row.dataset as string,
+    administration: row.administration as number,
+    connectorId: row.connector_id as string,
+    status: row.status as DatasetRunStatus,
+    errorClass: row.error_class as string | null,
+    ...countersOf(row),
   };
 }

@@ -1,6 +1,22 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { AfasFailureDetails } from '../activities/types.js';
 
+/**
+ * Activity failure types that retrying cannot fix (see src/activities/failures.ts for how AFAS
+ * and database errors map to them). Workflows list them as non-retryable.
+ */
+export const NON_RETRYABLE_FAILURES: readonly string[] = [
+  'AfasAuth',
+  'AfasBlocked',
+  'AfasFunctional',
+  'AfasBadResponse',
+  'AfasData',
+  'AfasClientBug',
+  'DatasetSchema',
+  'SourceNotFound',
+  'DatabaseRejected',
+];
+
 export interface FailureSummary {
   message: string;
   errorClass: string;

@@ -29,7 +29,7 @@ import {
   type ImportPhase,
   type ImportProgress,
 } from './definitions.js';
-import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
+import { isAuthFailure, isCancellation, NON_RETRYABLE_FAILURES, summarizeFailure } from './failures.js';
 import { importOptionsProblem, resolveImportOptions, type ImportOptions } from './import/options.js';
 
 /** The small state one workflow run hands to the next on continue-as-new; partitions live in PostgreSQL. */
@@ -67,19 +67,7 @@ export interface ImportResult {
 }
 
 /** Failures that retrying cannot fix. */
-const NON_RETRYABLE = [
-  'AfasAuth',
-  'AfasBlocked',
-  'AfasFunctional',
-  'AfasBadResponse',
-  'AfasData',
-  'AfasClientBug',
-  'DatasetSchema',
-  'SourceNotFound',
-  'DatabaseRejected',
-  'ImportNotFound',
-  'InvalidImportInput',
-];
+const NON_RETRYABLE = [...NON_RETRYABLE_FAILURES, 'ImportNotFound', 'InvalidImportInput'];
 /** Failures that stop the whole import rather than one partition: every partition would hit them. */
 const FATAL = [
   'AfasAuth',

@@ -14,7 +14,7 @@ import type { DatasetCounts, DatasetTask } from '../activities/types.js';
 import { DATASETS, type DatasetName } from '../catalog/index.js';
 import { AfasPhase } from '../temporal/search-attributes.js';
 import { syncProgressQuery, type DatasetProgress, type SyncPhase, type SyncProgress } from './definitions.js';
-import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
+import { isAuthFailure, isCancellation, NON_RETRYABLE_FAILURES, summarizeFailure } from './failures.js';
 import { allSettledLimited, Semaphore } from './semaphore.js';
 
 type SyncActivities = ReturnType<typeof createSyncActivities>;
@@ -45,18 +45,6 @@ export interface SyncResult {
   reason?: string;
 }
 
-const NON_RETRYABLE = [
-  'AfasAuth',
-  'AfasBlocked',
-  'AfasFunctional',
-  'AfasBadResponse',
-  'AfasData',
-  'AfasClientBug',
-  'DatasetSchema',
-  'SourceNotFound',
-  'DatabaseRejected',
-];
-
 /**
  * The sync saga for one source: check → administrations → master data → journal lines through
  * changed booking days → finish. Activities do all I/O and commit atomically per partition; this
@@ -77,7 +65,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       initialInterval: `${options.retryInitialSeconds ?? 5} seconds`,
       backoffCoefficient: 2,
       maximumInterval: `${options.retryMaximumSeconds ?? 300} seconds`,
-      nonRetryableErrorTypes: NON_RETRYABLE,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
     },
   });
 
