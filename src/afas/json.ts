@@ -11,10 +11,13 @@
 /** JSON's number grammar. */
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-/** Could be (part of) a literal with 16+ significant digits; also matches inside strings. */
-const LONG_DIGITS = /\d{8}[\d.]/;
-/** Could be an exponent outside float64's range. */
-const BIG_EXPONENT = /[eE][-+]?\d{3}/;
+/**
+ * One scan for either sign of trouble: 8 digits followed by a digit or a dot (could be part of a
+ * literal with 16+ significant digits; also matches inside strings), or a 3-digit exponent (could
+ * be outside float64's range). Written out as `\d\d…` rather than `\d{8}` and as one alternation:
+ * V8's regexp engine scans that several times faster, and this scan runs over every page.
+ */
+const SUSPECT = /\d\d\d\d\d\d\d\d[\d.]|[eE][-+]?\d\d\d/;
 
 /** Decimal notations accepted from strings: JSON's plus a leading `+`, `.5`, `5.` (older AFAS wrote `-.5`). */
 const RELAXED_DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -166,6 +169,6 @@ export function quoteUnsafeNumbers(text: string): string {
  * Throws SyntaxError for malformed JSON, as JSON.parse does.
  */
 export function parseAfasJson(text: string): unknown {
-  const suspect = LONG_DIGITS.test(text) || BIG_EXPONENT.test(text);
+  const suspect = SUSPECT.test(text);
   return JSON.parse(suspect ? quoteUnsafeNumbers(text) : text);
 }

@@ -18,8 +18,9 @@ export async function startNode(
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
+  nodeArgs: readonly string[] = [],
 ): Promise<ChildHandle & { readyLine: string }> {
-  const child = spawn(process.execPath, [`${DIST}${script}`, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, `${DIST}${script}`, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

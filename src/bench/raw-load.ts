@@ -1,6 +1,11 @@
-// (a) The practical limit: AFAS client → bulk upsert, no Temporal. Same partitions, page size and
-// concurrency the historical import uses, so the ratio measures orchestration only.
-import { AfasClient, where } from '../afas/index.js';
+// (a) The practical limit: AFAS client → bulk upsert, no Temporal. Same partitions (administration ×
+// year × period, plus each year's "other periods" partition), the same AFAS query per partition
+// (filter, order, page size) and the same concurrency as the historical import, so the ratio
+// measures orchestration only.
+import { orderFor } from '../activities/dataset-sync.js';
+import { partitionFields } from '../activities/import/partition-runner.js';
+import { partitionConditions, planPartitions, segmentFilter } from '../activities/import/partitions.js';
+import { AfasClient } from '../afas/index.js';
 import { connectorIdFor, dataset } from '../catalog/index.js';
 import { ensureDatasetTable, resolveDataset } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
@@ -35,25 +40,32 @@ export async function rawLoad(options: {
     const meta = await client.describeGetConnector(connectorId);
     const resolved = resolveDataset(definition, connectorId, meta.fields);
     await inTransaction(options.pool, (db) => ensureDatasetTable(db, options.schema, resolved));
-    const partitions = options.administrations.flatMap((administration) =>
-      options.years.map((year) => ({ administration, year })),
-    );
+    const fields = partitionFields(resolved);
+    // The import lists each year's periods first; the simulator (like most administrations) uses 1..12.
+    const partitions = planPartitions({
+      datasets: [definition.name],
+      administrations: options.administrations,
+      fromYear: Math.min(...options.years),
+      toYear: Math.max(...options.years),
+      periodsOf: () => [],
+    });
     let rows = 0;
     let pages = 0;
     const worker = async () => {
       for (let next = partitions.shift(); next; next = partitions.shift()) {
-        const { administration, year } = next;
-        const filter = where.and(where.eq('UnitId', administration), where.eq('Year', year));
+        const { administration } = next;
         for await (const page of client.pages(connectorId, {
-          orderBy: ['UnitId', ...resolved.keyFields],
+          orderBy: orderFor(resolved),
           columns: resolved.columns.length,
-          filter,
+          filter: segmentFilter(partitionConditions(fields, next), fields.keys, null),
         })) {
-          await inTransaction(options.pool, async (db) => {
-            const writer = new DatasetWriter(db, options.schema, resolved, { source: 'raw', runId: 'raw' });
-            await writer.stageRows(page.rows, { page: page.skip, administration });
-            await writer.merge();
-          });
+          // Like the import, an empty page (an empty "other periods" partition) writes no rows.
+          if (page.rows.length > 0)
+            await inTransaction(options.pool, async (db) => {
+              const writer = new DatasetWriter(db, options.schema, resolved, { source: 'raw', runId: 'raw' });
+              await writer.stageRows(page.rows, { page: page.skip, administration });
+              await writer.merge();
+            });
           rows += page.rows.length;
           pages += 1;
         }

@@ -162,6 +162,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         LOG_LEVEL: 'info',
       },
       /worker started/,
+      // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+      (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
     );
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
@@ -180,13 +182,27 @@ async function oneRun(run: number): Promise<RunFigures> {
       if (imported.status !== 'succeeded')
         throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
       const importRequests = (await simRequests(url)) - before;
+      // Every run of the continue-as-new chain counts. Visibility can lag behind the last run, so
+      // wait until it lists as many runs as the import reports (workflowRuns).
       let historyEvents = 0;
-      for await (const execution of client.workflow.list({
-        query: `WorkflowId = '${importWorkflowId('bench')}'`,
-      })) {
-        const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
-        historyEvents += history.events?.length ?? 0;
+      let executions = 0;
+      for (let attempt = 0; attempt < 50; attempt++) {
+        historyEvents = 0;
+        executions = 0;
+        for await (const execution of client.workflow.list({
+          query: `WorkflowId = '${importWorkflowId('bench')}'`,
+        })) {
+          const history = await client.workflow
+            .getHandle(execution.workflowId, execution.runId)
+            .fetchHistory();
+          historyEvents += history.events?.length ?? 0;
+          executions += 1;
+        }
+        if (executions >= imported.workflowRuns) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
+      if (executions < imported.workflowRuns)
+        log(`warning: visibility lists ${executions} of ${imported.workflowRuns} import runs`);
       const liveRows = Number(
         (
           await pool.query<{ n: string }>(
@@ -194,7 +210,9 @@ async function oneRun(run: number): Promise<RunFigures> {
           )
         ).rows[0]?.n ?? 0,
       );
-      log(`import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events`);
+      log(
+        `import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events over ${executions} run(s)`,
+      );
 
       // (c) incremental sync after 1% of booking days changed
       const mutation = (await (

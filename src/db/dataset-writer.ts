@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
-import { encodeRows, type RawRow } from './row-encoding.js';
+import { encodeRowChunks, type RawRow } from './row-encoding.js';
 
 export interface MergeCounts {
   inserted: number;
@@ -42,6 +42,8 @@ export class DatasetWriter {
   private readonly target: string;
   private readonly stage = 'afas_stage';
   private created = false;
+  /** The stage still holds merged rows; emptied before its next use (never when the transaction just ends: ON COMMIT DROP). */
+  private merged = false;
 
   constructor(
     private readonly client: pg.ClientBase,
@@ -61,8 +63,12 @@ export class DatasetWriter {
     ];
   }
 
-  /** Creates the stage for this transaction (dropped at commit). */
+  /** Creates the stage for this transaction (dropped at commit), or empties it after a merge. */
   private async ensureStage(): Promise<void> {
+    if (this.merged) {
+      await this.client.query(`TRUNCATE ${this.stage}`);
+      this.merged = false;
+    }
     if (this.created) return;
     const columns = this.dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`);
     await this.client.query(
@@ -85,12 +91,14 @@ export class DatasetWriter {
       await this.ensureStage();
       return 0;
     }
-    const text = encodeRows(this.dataset, rows, context);
+    // Encoded (and so validated) in full before COPY starts, but as ~500-row chunks: no page-sized
+    // string, and no second copy of it when the lines are joined.
+    const chunks = encodeRowChunks(this.dataset, rows, context);
     await this.ensureStage();
     const stream = this.client.query(
       copyFrom(`COPY ${this.stage} (${this.stageColumns().join(', ')}) FROM STDIN`),
     );
-    await pipeline(Readable.from(chunks(text)), stream);
+    await pipeline(Readable.from(drain(chunks)), stream);
     return rows.length;
   }
 
@@ -98,14 +106,18 @@ export class DatasetWriter {
     return ['_administration', ...this.dataset.keyColumns.map(ident)];
   }
 
-  private async assertNoConflictingDuplicates(): Promise<void> {
+  /**
+   * The duplicate check as a CTE of the merge statement (one round trip per page instead of two):
+   * a key staged with different raw rows. When there is one, the merge inserts nothing.
+   */
+  private duplicateCte(): string {
     const keys = this.keyColumns().join(', ');
-    const duplicate = await this.client.query<{ key: unknown[] }>(
-      `SELECT json_build_array(${keys}) AS key
-         FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1`,
-    );
-    const values = duplicate.rows[0]?.key;
-    if (!values) return;
+    return `duplicate AS (
+         SELECT json_build_array(${keys}) AS key
+           FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1)`;
+  }
+
+  private duplicateKeyError(values: unknown[]): DuplicateKeyError {
     // Named like a row key in RowDataError: the administration field (if any), then the key fields.
     const [administration, ...keyValues] = values;
     const parts = [
@@ -115,13 +127,15 @@ export class DatasetWriter {
       const text = JSON.stringify(value ?? null);
       return `${String(field)}=${text.length > KEY_VALUE_CHARS ? `${text.slice(0, KEY_VALUE_CHARS)}…` : text}`;
     });
-    throw new DuplicateKeyError(this.dataset.connectorId, `(${parts.join(', ')})`);
+    return new DuplicateKeyError(this.dataset.connectorId, `(${parts.join(', ')})`);
   }
 
-  /** Upserts the stage into the target table, then empties the stage. */
+  /**
+   * Upserts the stage into the target table (after checking it for conflicting duplicates), then
+   * empties the stage (lazily: only if the writer stages again in this transaction).
+   */
   async merge(): Promise<MergeCounts> {
     await this.ensureStage();
-    await this.assertNoConflictingDuplicates();
     const columns = this.dataset.columns;
     const keyList = ['_source', ...this.keyColumns()].join(', ');
     const insertColumns = [
@@ -152,21 +166,29 @@ export class DatasetWriter {
           !this.dataset.keyColumns.map(ident).includes(column),
       )
       .map((column) => `${column} = EXCLUDED.${column}`);
-    const result = await this.client.query<{ inserted: string; updated: string }>(
-      `WITH merged AS (
+    const result = await this.client.query<{
+      duplicate: unknown[] | null;
+      inserted: string;
+      updated: string;
+    }>(
+      `WITH ${this.duplicateCte()},
+       merged AS (
          INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
          SELECT DISTINCT ON (${this.keyColumns()
            .map((column) => `s.${column}`)
            .join(', ')}) ${selectValues.join(', ')}
            FROM ${this.stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM duplicate)
          ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
          WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
          RETURNING (xmax = 0) AS inserted)
-       SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`,
+       SELECT (SELECT key FROM duplicate) AS duplicate,
+              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`,
       [this.context.source, this.context.runId],
     );
-    await this.client.query(`TRUNCATE ${this.stage}`);
     const row = result.rows[0];
+    if (row?.duplicate) throw this.duplicateKeyError(row.duplicate);
+    this.merged = true;
     return { inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
   }
 
@@ -198,7 +220,11 @@ export class DatasetWriter {
   }
 }
 
-/** Splits a big COPY payload so the socket gets ~1 MB writes. */
-function* chunks(text: string, size = 1 << 20): Generator<string> {
-  for (let offset = 0; offset < text.length; offset += size) yield text.slice(offset, offset + size);
+/** Yields the chunks and lets go of each one as it is handed to the COPY stream. */
+function* drain(chunks: (string | undefined)[]): Generator<string> {
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index] as string;
+    chunks[index] = undefined;
+    yield chunk;
+  }
 }

@@ -52,8 +52,48 @@ function bigintText(raw: number | string): string | undefined {
   return value >= BIGINT_MIN && value <= BIGINT_MAX ? value.toString() : undefined;
 }
 
+/** The value of `count` ASCII digits at `from`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/** Same calendar and clock checks as wallTime(), on numbers. */
+function validWallTime(year: number, month: number, day: number, h: number, mi: number, s: number): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0))) return false;
+  return h <= 23 && mi <= 59 && s <= 59;
+}
+
 /** Validates an AFAS wall-clock timestamp; returns `YYYY-MM-DD HH:MM:SS[.ffffff]` or undefined. */
 export function wallTime(raw: string): string | undefined {
+  // Fast path for the usual `YYYY-MM-DDTHH:MM:SS[Z]` (no fraction): the same checks as DATE_TIME
+  // and below, without a regex match array per value (three date fields on every journal line).
+  const length = raw.length;
+  if (
+    (length === 19 || (length === 20 && raw.charCodeAt(19) === 90)) &&
+    raw.charCodeAt(4) === 45 &&
+    raw.charCodeAt(7) === 45 &&
+    raw.charCodeAt(10) === 84 &&
+    raw.charCodeAt(13) === 58 &&
+    raw.charCodeAt(16) === 58
+  ) {
+    const year = digitsAt(raw, 0, 4);
+    const month = digitsAt(raw, 5, 2);
+    const day = digitsAt(raw, 8, 2);
+    const h = digitsAt(raw, 11, 2);
+    const mi = digitsAt(raw, 14, 2);
+    const s = digitsAt(raw, 17, 2);
+    if (year < 0 || month < 0 || day < 0 || h < 0 || mi < 0 || s < 0) return undefined;
+    if (!validWallTime(year, month, day, h, mi, s)) return undefined;
+    return `${raw.slice(0, 10)} ${raw.slice(11, 19)}`;
+  }
   const match = DATE_TIME.exec(raw);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, frac] = match as unknown as [
@@ -66,13 +106,7 @@ export function wallTime(raw: string): string | undefined {
     string,
     string?,
   ];
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && !leap ? 28 : (DAYS_IN_MONTH[month - 1] ?? 0))) return undefined;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  if (!validWallTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
   return `${y}-${mo}-${d} ${h}:${mi}:${s}${frac ?? ''}`;
 }
 
@@ -90,6 +124,8 @@ export function encodeValue(column: ColumnSpec, raw: unknown, fail: (problem: st
       if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
       return fail(`expected a string, got ${describe(raw)}`);
     case 'int': {
+      // A safe integer prints the same as its BigInt (and fits bigint): skip the BigInt round trip.
+      if (typeof raw === 'number' && Number.isSafeInteger(raw)) return String(raw);
       const integer =
         (typeof raw === 'number' && Number.isInteger(raw)) || (typeof raw === 'string' && INTEGER.test(raw));
       if (!integer) return fail(`expected an integer, got ${describe(raw)}`);
@@ -122,7 +158,11 @@ export function encodeValue(column: ColumnSpec, raw: unknown, fail: (problem: st
  */
 function cleanRaw(row: RawRow, fail: (field: string, problem: string) => never): RawRow {
   let dirty = false;
-  for (const [field, value] of Object.entries(row)) {
+  // Object.keys + index: the same fields in the same order as Object.entries, without a pair array per field.
+  const fields = Object.keys(row);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    const value = row[field];
     if (typeof value === 'string' && value.includes('\u0000'))
       fail(field, 'contains a NUL character, which PostgreSQL text cannot hold');
     if (field.includes('\u0000')) fail(field, 'the field name contains a NUL character');
@@ -159,18 +199,43 @@ export function rowKeyText(dataset: ResolvedDataset, row: unknown): string {
   return `(${parts.join(', ')})`;
 }
 
+/** Thrown by encodeValue() inside encodeRowChunks(), turned into a RowDataError for the current field. */
+class CellProblem extends Error {
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+
+function cellProblem(problem: string): never {
+  throw new CellProblem(problem);
+}
+
+/** COPY text of a JSON text: JSON.stringify escapes every control character, so only `\` needs escaping. */
+function copyEscapeJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/** Rows per COPY text chunk: a few hundred KB, so no page-sized string is ever built. */
+export const COPY_CHUNK_ROWS = 500;
+
 /**
- * Turns raw rows into COPY text lines for the stage table:
- * `_administration, <columns…>, _raw, _entry_day`.
+ * Turns raw rows into COPY text for the stage table, one line per row:
+ * `_administration, <columns…>, _raw, _entry_day`, in chunks of `chunkRows` lines.
+ * Every row is validated before this returns (nothing reaches COPY when one is bad).
  * Throws RowDataError on the first bad value.
  */
-export function encodeRows(
+export function encodeRowChunks(
   dataset: ResolvedDataset,
   rows: readonly RawRow[],
   context: { page?: number; administration?: number },
-): string {
-  const lines: string[] = new Array<string>(rows.length);
+  chunkRows = COPY_CHUNK_ROWS,
+): string[] {
+  const chunks: string[] = [];
+  const columns = dataset.columns;
   const keys = new Set(dataset.keyFields);
+  const isKey = columns.map((column) => keys.has(column.field));
+  let chunk = '';
+  let inChunk = 0;
   for (let index = 0; index < rows.length; index++) {
     const original = rows[index] as RawRow;
     const failAt = (field: string, problem: string): never => {
@@ -200,19 +265,43 @@ export function encodeRows(
         );
       }
     }
-    const cells: string[] = [String(administration)];
-    for (const column of dataset.columns) {
+    let line = String(administration);
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as ColumnSpec;
       const raw = fieldValue(row, column.field);
-      if ((raw === null || raw === undefined) && keys.has(column.field))
-        failAt(column.field, 'key field is empty');
-      cells.push(encodeValue(column, raw, (problem) => failAt(column.field, problem)));
+      if ((raw === null || raw === undefined) && isKey[c]) failAt(column.field, 'key field is empty');
+      try {
+        line += `\t${encodeValue(column, raw, cellProblem)}`;
+      } catch (error) {
+        if (error instanceof CellProblem) failAt(column.field, error.problem);
+        throw error;
+      }
     }
-    cells.push(copyEscape(JSON.stringify(row)));
+    line += `\t${copyEscapeJson(JSON.stringify(row))}`;
     if (dataset.entryDateField) {
       const day = fieldValue(row, dataset.entryDateField);
-      cells.push(typeof day === 'string' ? day.slice(0, 10) : NULL);
+      line += `\t${typeof day === 'string' ? day.slice(0, 10) : NULL}`;
     }
-    lines[index] = cells.join('\t');
+    chunk += `${line}\n`;
+    if (++inChunk === chunkRows) {
+      chunks.push(chunk);
+      chunk = '';
+      inChunk = 0;
+    }
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  if (inChunk > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/**
+ * Turns raw rows into COPY text lines for the stage table:
+ * `_administration, <columns…>, _raw, _entry_day`.
+ * Throws RowDataError on the first bad value.
+ */
+export function encodeRows(
+  dataset: ResolvedDataset,
+  rows: readonly RawRow[],
+  context: { page?: number; administration?: number },
+): string {
+  return encodeRowChunks(dataset, rows, context).join('');
 }
