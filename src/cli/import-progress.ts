@@ -44,14 +44,13 @@ export function formatClock(totalSeconds: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }
 
-export function yearsText(progress: Pick<ImportProgress, 'fromYear' | 'toYear'>): string {
-  if (progress.toYear === null) return `${progress.fromYear} to this year`;
-  return progress.toYear === progress.fromYear
-    ? String(progress.fromYear)
-    : `${progress.fromYear}–${progress.toYear}`;
+/** "2019–2025", "2024", or "2019 to this year" when the last year is not decided yet. */
+export function yearsText(years: { fromYear: number; toYear?: number | null | undefined }): string {
+  if (years.toYear === null || years.toYear === undefined) return `${years.fromYear} to this year`;
+  return years.toYear === years.fromYear ? String(years.fromYear) : `${years.fromYear}–${years.toYear}`;
 }
 
-/** The figures of a progress sample: rate and ETA only when they mean something. */
+/** The figures of a progress sample; rate and ETA read "-" while unknown or paused. */
 export function progressFigures(progress: ImportProgress): {
   done: number;
   total: number;
@@ -59,21 +58,16 @@ export function progressFigures(progress: ImportProgress): {
   rate: string;
   eta: string;
 } {
-  const waiting = progress.paused || progress.status !== 'running';
+  const paused = progress.paused && progress.status === 'running';
+  let eta = '-';
+  if (progress.status !== 'running') eta = formatClock(0);
+  else if (!paused && progress.etaSeconds !== null) eta = formatClock(progress.etaSeconds);
   return {
     done: progress.partitions.done,
     total: progress.partitions.total,
     rows: formatCount(progress.rows),
-    rate:
-      progress.rowsPerSecond === null || (progress.paused && progress.status === 'running')
-        ? '-'
-        : formatCount(progress.rowsPerSecond),
-    eta:
-      progress.status === 'running' && !waiting && progress.etaSeconds !== null
-        ? formatClock(progress.etaSeconds)
-        : progress.status !== 'running' || progress.phase === 'finishing'
-          ? formatClock(0)
-          : '-',
+    rate: progress.rowsPerSecond === null || paused ? '-' : formatCount(progress.rowsPerSecond),
+    eta,
   };
 }
 
@@ -126,32 +120,42 @@ export function liveImportLines(
 ): string[] {
   const clock = formatClock(options.elapsedSeconds);
   if (!progress) {
-    return [`import ${options.source}  ${clock}  ${options.waitingFor ?? 'waiting for the import to start …'}`];
+    return [
+      `import ${options.source}  ${clock}  ${options.waitingFor ?? 'waiting for the import to start …'}`,
+    ];
   }
   if (progress.phase === 'planning') {
-    return [`import ${options.source}  ${clock}  ${describeImportProgress(progress).replace(/^import \S+: /, '')} …`];
+    return [
+      `import ${progress.source}  ${clock}  planning ${yearsText(progress)} (${progress.datasets.join(', ')}) …`,
+    ];
   }
   const figures = progressFigures(progress);
   const head =
     `import ${progress.source} ${progressBar(progress)} ${figures.done}/${figures.total} partitions` +
     `  ${figures.rows} rows  ${figures.rate} rows/s  ETA ${figures.eta}  (${clock})`;
   const now = options.now ?? Date.now();
-  let detail: string;
+  const notes: string[] = [];
+  const running = progress.partitions.running;
   if (progress.paused && progress.status === 'running') {
-    detail =
-      progress.partitions.running > 0
-        ? `  PAUSED: ${progress.partitions.running} running partition chunk(s) finishing; resume with \`afas-sync import resume ${progress.source}\``
-        : `  PAUSED; resume with \`afas-sync import resume ${progress.source}\``;
+    notes.push(
+      `PAUSED${running > 0 ? ` (${running} running chunk(s) finishing)` : ''}; resume with \`afas-sync import resume ${progress.source}\``,
+    );
   } else if (progress.runningPartitions.length > 0) {
-    const shown = progress.runningPartitions
-      .slice(0, 4)
-      .map((partition) => `${partition.key} (${since(partition.since, now)})`);
+    // Keys are dataset/administration/year/period; with one dataset its name says nothing.
+    const single = progress.datasets.length === 1 ? `${progress.datasets[0]}/` : undefined;
+    const shown = progress.runningPartitions.slice(0, 4).map((partition) => {
+      const key =
+        single && partition.key.startsWith(single) ? partition.key.slice(single.length) : partition.key;
+      return `${key} (${since(partition.since, now)})`;
+    });
     const more = progress.runningPartitions.length - shown.length;
-    detail = `  running ${shown.join(', ')}${more > 0 ? ` +${more}` : ''}`;
+    notes.push(
+      `running ${single ? 'administration/year/period ' : ''}${shown.join(', ')}${more > 0 ? ` +${more}` : ''}`,
+    );
   } else {
-    detail = `  ${progress.phase}${progress.partitions.failed > 0 ? `, ${progress.partitions.failed} partition(s) failed` : ''}`;
+    notes.push(progress.phase);
   }
-  if (progress.partitions.failed > 0 && !detail.includes('failed'))
-    detail += ` · ${progress.partitions.failed} failed`;
+  if (progress.partitions.failed > 0) notes.push(`${progress.partitions.failed} failed`);
+  const detail = `  ${notes.join(' · ')}`;
   return [head, detail];
 }

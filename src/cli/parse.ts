@@ -22,7 +22,13 @@ export function parseSourceName(value: string, what = 'source name'): string {
 }
 
 /** Words `afas-sync import` reads as subcommands; a source can't be named like one. */
-export const RESERVED_SOURCE_NAMES: readonly string[] = ['status', 'pause', 'resume', 'cancel', 'concurrency'];
+export const RESERVED_SOURCE_NAMES: readonly string[] = [
+  'status',
+  'pause',
+  'resume',
+  'cancel',
+  'concurrency',
+];
 
 /** The name of a new source: a valid name that no command would read as a subcommand. */
 export function parseNewSourceName(value: string): string {
@@ -156,13 +162,16 @@ export function parsePort(value: string, option: string): number {
 
 /** The current calendar year in the Netherlands (AFAS's booking years follow its calendar). */
 export function currentAmsterdamYear(now: Date = new Date()): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+  return Number(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now),
+  );
 }
 
 /** A booking year: four digits, 1900 or later, at most next year. */
 export function parseYear(value: string, option: string, thisYear = currentAmsterdamYear()): number {
   const text = value.trim();
-  if (!/^\d{4}$/.test(text)) throw new CliUsageError(`${option} must be a year like 2019 (got ${show(value)})`);
+  if (!/^\d{4}$/.test(text))
+    throw new CliUsageError(`${option} must be a year like 2019 (got ${show(value)})`);
   const year = Number(text);
   if (year < 1900) throw new CliUsageError(`${option} must be 1900 or later (got ${year})`);
   if (year > thisYear + 1)
@@ -183,7 +192,9 @@ export function parseImportYears(
   thisYear = currentAmsterdamYear(),
 ): ImportYears {
   if (from === undefined) {
-    throw new CliUsageError('--from-year is required: the first booking year to import, e.g. --from-year 2019');
+    throw new CliUsageError(
+      '--from-year is required: the first booking year to import, e.g. --from-year 2019',
+    );
   }
   const fromYear = parseYear(from, '--from-year', thisYear);
   const toYear = to === undefined ? undefined : parseYear(to, '--to-year', thisYear);
@@ -196,7 +207,9 @@ export function parseImportYears(
     );
   }
   if (lastYear - fromYear > 100) {
-    throw new CliUsageError(`an import spans at most 100 years (${fromYear} to ${lastYear} is ${lastYear - fromYear + 1})`);
+    throw new CliUsageError(
+      `an import spans at most 100 years (${fromYear} to ${lastYear} is ${lastYear - fromYear + 1})`,
+    );
   }
   return { fromYear, toYear };
 }

@@ -2,6 +2,7 @@
 // run, so help and argument errors answer at once.
 import { Command } from 'commander';
 import { registerDev } from './commands/dev.js';
+import { registerImport } from './commands/import.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSimulator } from './commands/simulator.js';
@@ -24,13 +25,14 @@ Environment:
   LOG_LEVEL, LOG_FORMAT   worker logs: info/debug/…, json (default) or pretty
 
 Exit codes:
-  0 success · 1 failure (unknown source, unreachable service, failed sync or check)
-  2 bad arguments or configuration · 3 sync finished partially (sync --wait)
+  0 success · 1 failure (unknown source, unreachable service, failed sync, import or check)
+  2 bad arguments or configuration · 3 sync or import finished partially (--wait)
 
 Examples:
   $ afas-sync dev --demo
   $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
   $ afas-sync sync acme --wait
+  $ afas-sync import acme --from-year 2019 --wait
   $ afas-sync status acme --json`;
 
 export function buildProgram(cli: CliRun, version: string): Command {
@@ -58,6 +60,7 @@ export function buildProgram(cli: CliRun, version: string): Command {
     registerWorker,
     registerSource,
     registerSync,
+    registerImport,
     registerStatus,
     registerRuns,
     registerSchedule,

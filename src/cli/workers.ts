@@ -19,7 +19,8 @@ export async function workerPresence(target: SyncTarget): Promise<WorkerPresence
   }
 }
 
-export function noWorkerHint(presence: WorkerPresence): string | undefined {
+/** `what` waits for a worker: "the sync", "the import", "the pause". */
+export function noWorkerHint(presence: WorkerPresence, what = 'the sync'): string | undefined {
   if (presence.pollers !== 0) return undefined;
-  return `no worker is polling task queue "${presence.taskQueue}": the sync waits until one runs (start it with \`afas-sync worker\`)`;
+  return `no worker is polling task queue "${presence.taskQueue}": ${what} waits until one runs (start it with \`afas-sync worker\`)`;
 }

@@ -86,6 +86,49 @@ describe('afas-sync CLI errors and help', () => {
       /^afas-sync: option '--pause' cannot be used with option '--resume'/,
     ],
     [['dev', '--port', '70000'], /^afas-sync: --port must be a whole number from 1 to 65535/],
+    [['import', KNOWN], /^afas-sync: --from-year is required: the first booking year to import/],
+    [
+      ['import', KNOWN, '--from-year', 'last'],
+      /^afas-sync: --from-year must be a year like 2019 \(got "last"\)$/,
+    ],
+    [['import', KNOWN, '--from-year', '1850'], /^afas-sync: --from-year must be 1900 or later \(got 1850\)$/],
+    [
+      ['import', KNOWN, '--from-year', '2020', '--to-year', '2019'],
+      /^afas-sync: --from-year 2020 is after --to-year 2019$/,
+    ],
+    [
+      ['import', KNOWN, '--from-year', '2020', '--to-year', '20x'],
+      /^afas-sync: --to-year must be a year like 2019/,
+    ],
+    [
+      ['import', KNOWN, '--from-year', '2020', '--concurrency', '6'],
+      /^afas-sync: --concurrency must be a whole number from 1 to 5 \(got "6"\)$/,
+    ],
+    [
+      ['import', KNOWN, '--from-year', '2020', '--concurrency', '0'],
+      /^afas-sync: --concurrency must be a whole number from 1 to 5/,
+    ],
+    [
+      ['import', KNOWN, '--from-year', '2020', '--requests-per-minute', 'fast'],
+      /^afas-sync: --requests-per-minute must be a whole number from 1 to 60000/,
+    ],
+    [
+      ['import', 'concurrency', KNOWN, '9'],
+      /^afas-sync: concurrency must be a whole number from 1 to 5 \(got "9"\)$/,
+    ],
+    [['import', 'concurrency', KNOWN], /^afas-sync: missing required argument 'n'/],
+    [['import'], /^afas-sync: missing required argument 'source'/],
+    [['import', 'status'], /^afas-sync: missing required argument 'source'/],
+    [['import', 'pause', KNOWN, '--wait'], /^afas-sync: unknown option '--wait'/],
+    [
+      ['import', '--wait', '--from-year', '2020', 'cancel', KNOWN],
+      /^afas-sync: --from-year, --wait are options of `afas-sync import <source>`, not of `afas-sync import cancel`$/,
+    ],
+    [['import', 'Acme!', '--from-year', '2020'], /^afas-sync: source name must be .*got "Acme!"/],
+    [
+      ['source', 'add', 'status', '--env-id', '1', '--env-type', 'test', '--token-stdin'],
+      /^afas-sync: source name "status" is reserved: `afas-sync import status <source>` is a command/,
+    ],
     [['launch'], /^afas-sync: unknown command 'launch'/],
   ])('bad arguments %j: exit 2 with one line', async ([args, pattern], { expect }) => {
     expectOneLine(await cli(args), 2, pattern, expect);
@@ -120,6 +163,13 @@ describe('afas-sync CLI errors and help', () => {
     [['source', 'show', 'nope']],
     [['source', 'test', 'nope']],
     [['source', 'remove', 'nope']],
+    [['import', 'nope', '--from-year', '2020', '--wait']],
+    [['import', 'status', 'nope']],
+    [['import', 'status', 'nope', '--json']],
+    [['import', 'pause', 'nope']],
+    [['import', 'resume', 'nope']],
+    [['import', 'cancel', 'nope']],
+    [['import', 'concurrency', 'nope', '2']],
   ])('unknown source %j: exit 1 with one line', async ([args], { expect }) => {
     expectOneLine(
       await cli(args),
@@ -148,12 +198,54 @@ describe('afas-sync CLI errors and help', () => {
     }
   });
 
+  it('starts an import without --wait, noting that no worker polls the task queue', async () => {
+    const result = await cli(['import', KNOWN, '--from-year', '2024', '--to-year', '2024']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^started the historical import of "${KNOWN}", 2024 \\(workflow afas-import/${KNOWN}, run [0-9a-f-]{36}\\)$`,
+        ),
+      ),
+      `follow it with \`afas-sync import status ${KNOWN}\` or \`afas-sync import ${KNOWN} --from-year 2024 --to-year 2024 --wait\``,
+      '',
+    ]);
+    expect(errorLines(result)).toEqual([
+      `note: no worker is polling task queue "${env.TEMPORAL_TASK_QUEUE}": the import waits until one runs (start it with \`afas-sync worker\`)`,
+    ]);
+    const attached = await cli(['import', KNOWN, '--from-year', '2024']);
+    expect(attached.stdout).toContain(`attached to the historical import of "${KNOWN}" already running`);
+    // Nobody answers the progress query: the status says so (quickly), from PostgreSQL too.
+    const status = await cli(['import', 'status', KNOWN, '--json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      execution: 'RUNNING',
+      progress: null,
+      progressUnavailable: expect.stringMatching(/^progress query failed: /) as string,
+      workers: { pollers: 0 },
+    });
+    expect(status.ms).toBeLessThan(15_000);
+    const paused = await cli(['import', 'pause', KNOWN]);
+    expect(paused.code).toBe(0);
+    expect(errorLines(paused)).toEqual([
+      expect.stringMatching(/^note: no worker is polling .*: the pause waits/),
+    ]);
+    const connection = await Connection.connect({ address: inject('temporalAddress') });
+    try {
+      await new Client({ connection }).workflow.getHandle(`afas-import/${KNOWN}`).terminate('test cleanup');
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('fails within seconds with one line when Temporal is unreachable', async () => {
     const address = `127.0.0.1:${await freePort()}`;
     for (const args of [
       ['sync', KNOWN],
       ['status', KNOWN],
       ['schedule', KNOWN, '--pause'],
+      ['import', KNOWN, '--from-year', '2024'],
+      ['import', 'status', KNOWN],
     ]) {
       const result = await cli(args, { TEMPORAL_ADDRESS: address });
       expectOneLine(result, 1, new RegExp(`^afas-sync: cannot reach Temporal at ${address}`));
@@ -220,6 +312,12 @@ describe('afas-sync CLI errors and help', () => {
     [['status']],
     [['runs']],
     [['schedule']],
+    [['import']],
+    [['import', 'status']],
+    [['import', 'pause']],
+    [['import', 'resume']],
+    [['import', 'cancel']],
+    [['import', 'concurrency']],
   ])('help of %j has an example and exits 0', async ([command], { expect }) => {
     const result = await cli([...command, '--help']);
     expect(result.code).toBe(0);

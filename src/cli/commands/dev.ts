@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config/index.js';
 import type { CliRun } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { formatDuration, type Output } from '../output.js';
-import { parsePort } from '../parse.js';
+import { currentAmsterdamYear, parsePort } from '../parse.js';
 
 const DEFAULT_DATA_DIR = '.afas-sync';
 const DEFAULT_PORT = '7233';
@@ -25,7 +25,10 @@ export function registerDev(program: Command, cli: CliRun): void {
     .description(
       'run everything locally: Temporal dev server + Web UI, PostgreSQL, the AFAS simulator, a worker, a demo source',
     )
-    .option('--demo', 'run one sync of the demo source, print what landed in PostgreSQL, and exit')
+    .option(
+      '--demo',
+      'sync the demo source, import its last two years of history, print what landed in PostgreSQL, and exit',
+    )
     .option(
       '--data-dir <dir>',
       'Temporal database, server log and generated secret key live here',
@@ -43,7 +46,7 @@ database is created when missing), generates AFAS_SYNC_SECRET_KEY into <data-dir
 registers the source "demo" pointing at the simulator. Without --demo it runs until Ctrl-C;
 use the other commands from a second terminal (e.g. \`afas-sync sync demo --wait\`).
 
-Exit codes with --demo: 0 when the sync succeeded, 1 failed, 3 partial.
+Exit codes with --demo: 0 when the sync and the import succeeded, 1 when one failed, 3 partial.
 
 Examples:
   $ afas-sync dev --demo
@@ -123,6 +126,9 @@ async function dev(cli: CliRun, flags: DevFlags): Promise<number> {
       `  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js sync ${DEMO_SOURCE} --wait`,
     );
     out.line(`  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js status ${DEMO_SOURCE}`);
+    out.line(
+      `  TEMPORAL_ADDRESS=${stack.devServer.address} node bin/afas-sync.js import ${DEMO_SOURCE} --from-year ${currentAmsterdamYear() - 2} --wait`,
+    );
     await stack.running;
     return 0;
   } finally {

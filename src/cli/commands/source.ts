@@ -29,7 +29,10 @@ Examples:
     source
       .command('add')
       .description('register a source: check it against AFAS, store its sealed token, create its schedule')
-      .argument('<name>', 'source name: lower-case letters, digits, _ and -'),
+      .argument(
+        '<name>',
+        'source name: lower-case letters, digits, _ and - (not status, pause, resume, cancel or concurrency)',
+      ),
     false,
   )
     .option('--paused', 'create the schedule paused (sync only by hand until `schedule --resume`)')
