@@ -15,6 +15,13 @@ export function createPool(databaseUrl: string, max = 10): pg.Pool {
   // An idle client that loses its server (restart, network) must not crash the process;
   // the next checkout reconnects.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool listens only while a client is idle, and a connection
+  // that dies between two queries of a transaction (e.g. while the activity waits for the next
+  // AFAS page) emits 'error' on the client, which unhandled kills the worker. The transaction's
+  // next query fails instead, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return pool;
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { SecretKey } from '../config/index.js';
 import { ident } from './pool.js';
+import { checkBaseUrl } from './source-validation.js';
 import { openToken, sealToken } from './token-crypto.js';
 
 export type EnvironmentType = 'production' | 'test' | 'accept';
@@ -108,6 +109,7 @@ export class SourceStore {
 
   async add(source: NewSource): Promise<SourceRecord> {
     const key = this.currentKey();
+    if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl);
     const result = await this.db.query<SourceRow>(
       `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, integration_id, connector_prefix,
          connector_map, sync_interval_seconds, max_concurrency, token_sealed, token_key_id)
@@ -169,6 +171,7 @@ export class SourceStore {
     };
     if (changes.environmentId !== undefined) set('environment_id', changes.environmentId);
     if (changes.environmentType !== undefined) set('environment_type', changes.environmentType);
+    if (changes.baseUrl) checkBaseUrl(name, changes.baseUrl);
     if (changes.baseUrl !== undefined) set('base_url', changes.baseUrl);
     if (changes.integrationId !== undefined) set('integration_id', changes.integrationId);
     if (changes.connectorPrefix !== undefined) set('connector_prefix', changes.connectorPrefix);

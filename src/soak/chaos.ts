@@ -66,14 +66,19 @@ async function lane(
   startedAt: number,
   deadline: number,
   outcome: ChaosOutcome,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   for (const event of events) {
     const due = startedAt + event.atMs;
-    if (due > deadline || Date.now() > deadline) {
+    if (due > deadline || Date.now() > deadline || signal?.aborted) {
       outcome.skipped += 1;
       continue;
     }
-    await sleep(Math.max(0, due - Date.now()));
+    await sleep(Math.max(0, due - Date.now()), undefined, signal ? { signal } : {}).catch(() => undefined);
+    if (signal?.aborted) {
+      outcome.skipped += 1;
+      continue;
+    }
     const at = ((Date.now() - startedAt) / 1000).toFixed(1);
     try {
       await apply(event, targets);
@@ -86,19 +91,20 @@ async function lane(
   }
 }
 
-/** Runs the schedule from `startedAt` until every event ran or was skipped for the deadline. */
+/** Runs the schedule from `startedAt` until every event ran or was skipped (deadline, abort). */
 export async function runChaos(
   events: readonly FaultEvent[],
   targets: ChaosTargets,
   startedAt: number,
   deadline: number,
+  signal?: AbortSignal,
 ): Promise<ChaosOutcome> {
   const outcome: ChaosOutcome = { injected: {}, skipped: 0, errors: [] };
   const infra = events.filter((event) => INFRA_KINDS.includes(event.kind));
   const data = events.filter((event) => !INFRA_KINDS.includes(event.kind));
   await Promise.all([
-    lane(infra, targets, startedAt, deadline, outcome),
-    lane(data, targets, startedAt, deadline, outcome),
+    lane(infra, targets, startedAt, deadline, outcome, signal),
+    lane(data, targets, startedAt, deadline, outcome, signal),
   ]);
   return outcome;
 }

@@ -28,14 +28,14 @@ export class FaultTally {
     this.running ??= (async () => {
       while (!this.stopped) {
         await this.poll().catch(() => undefined);
-        await sleep(POLL_MS);
+        for (let waited = 0; waited < POLL_MS && !this.stopped; waited += 250) await sleep(250);
       }
     })();
   }
 
+  /** Ends the background polling (call `poll()` for a last read). */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.running;
-    await this.poll();
   }
 }

@@ -56,13 +56,31 @@ async function tool(command: string, args: string[]): Promise<void> {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Drops clusters of soak runs that were killed before they could clean up (their pid is gone). */
+async function dropLeftovers(version: string): Promise<void> {
+  for (const entry of readdirSync(`/etc/postgresql/${version}`)) {
+    const match = /^afas_soak_(\d+)$/.exec(entry);
+    if (match && (Number(match[1]) === process.pid || !alive(Number(match[1])))) {
+      await run('pg_dropcluster', ['--stop', version, entry]).catch(() => undefined);
+    }
+  }
+}
+
 /** Creates and starts `afas_soak_<pid>` on a free port with trust authentication. */
 export async function createPrivateCluster(): Promise<PrivateCluster> {
   const version = installedVersion();
   const name = `afas_soak_${process.pid}`;
   const port = await freePort();
-  // A leftover of a crashed run with this pid would block the name.
-  await run('pg_dropcluster', ['--stop', version, name]).catch(() => undefined);
+  await dropLeftovers(version);
   await tool('pg_createcluster', [version, name, '--port', String(port), '--', '--auth=trust']);
   let dropped = false;
   const drop = async () => {

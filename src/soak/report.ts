@@ -18,7 +18,7 @@ export interface SoakReport {
   /** Faults the simulator actually fired, by kind, and all AFAS calls it answered. */
   afasFaultsFired: Record<string, number>;
   afasCalls: number;
-  worker: { starts: number; plannedKills: number; unplannedExits: number };
+  worker: { starts: number; plannedKills: number; startupFailures: number; crashes: number };
   syncs: DriverStats;
   importStatus: string | null;
   settled: SettledSource[];
@@ -42,7 +42,8 @@ export function formatReport(report: SoakReport): string {
     `time: ${report.chaosSeconds} s chaos, ${report.settleSeconds} s settle, ${report.totalSeconds} s total`,
     `faults injected: ${counts(report.injected)}${report.skippedEvents ? ` (${report.skippedEvents} skipped at the deadline)` : ''}`,
     `AFAS faults fired: ${counts(report.afasFaultsFired)} in ${report.afasCalls} AFAS calls`,
-    `worker: ${report.worker.starts} starts, ${report.worker.plannedKills} SIGKILLs, ${report.worker.unplannedExits} exits on its own`,
+    `worker: ${report.worker.starts} starts, ${report.worker.plannedKills} SIGKILLs, ` +
+      `${report.worker.startupFailures} start-ups refused while a dependency was down, ${report.worker.crashes} crashes`,
     `syncs during chaos: ${report.syncs.syncsStarted} started, outcomes ${counts(report.syncs.outcomes)}, ${report.syncs.clientErrors} client errors`,
     `historical import: ${report.importStatus ?? 'not run'}`,
     `settle: ${report.settled.map((s) => `${s.source} ${s.status} after ${s.finalSyncs} sync(s)`).join(', ')}`,

@@ -5,19 +5,33 @@ import { fileURLToPath } from 'node:url';
 import { parseSoakArgs, SoakArgsError } from './options.js';
 import { SoakEnvironmentError } from './postgres-cluster.js';
 import { formatReport } from './report.js';
-import { runSoak } from './soak.js';
+import { runSoak, SoakInterruptedError } from './soak.js';
 
 const started = Date.now();
-const log = (line: string) => process.stderr.write(`[soak +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[soak +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+
+// Ctrl-C stops the chaos and tears everything down (a private cluster must not be left behind);
+// a second Ctrl-C exits at once.
+const interrupt = new AbortController();
+process.once('SIGINT', () => {
+  log('SIGINT: stopping the chaos and tearing the stack down (Ctrl-C again to exit at once)');
+  interrupt.abort();
+  process.once('SIGINT', () => process.exit(130));
+});
+process.once('SIGTERM', () => interrupt.abort());
 
 try {
   const options = parseSoakArgs(process.argv.slice(2), fileURLToPath(new URL('../', import.meta.url)));
   log(`seed ${options.seed} (replay with --seed ${options.seed})`);
-  const report = await runSoak(options, log);
+  const report = await runSoak(options, log, interrupt.signal);
   process.stdout.write(formatReport(report));
   process.exitCode = report.problems.length === 0 ? 0 : 1;
 } catch (error) {
-  const expected = error instanceof SoakArgsError || error instanceof SoakEnvironmentError;
-  process.stderr.write(`soak: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
-  process.exitCode = expected ? 2 : 1;
+  const expected =
+    error instanceof SoakArgsError ||
+    error instanceof SoakEnvironmentError ||
+    error instanceof SoakInterruptedError;
+  process.stderr.write(`soak: ${expected ? error.message : ((error as Error).stack ?? String(error))}\n`);
+  process.exitCode = error instanceof SoakInterruptedError ? 130 : expected ? 2 : 1;
 }

@@ -1,7 +1,7 @@
 // Is any form of an AFAS token anywhere it must not be: the database, the workflow histories, the
 // worker's output, its /metrics? Every finding names where, never the token itself.
 import type { Client } from '@temporalio/client';
-import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type pg from 'pg';
 import { ident } from '../db/pool.js';
 
@@ -27,7 +27,12 @@ function scanText(where: string, text: string, forms: readonly string[], finding
   });
 }
 
-async function scanTables(pool: pg.Pool, schema: string, forms: readonly string[], findings: string[]): Promise<number> {
+async function scanTables(
+  pool: pg.Pool,
+  schema: string,
+  forms: readonly string[],
+  findings: string[],
+): Promise<number> {
   const tables = await pool.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
     [schema],
@@ -53,10 +58,10 @@ async function scanHistories(
   for await (const { workflowId, history } of target.client.workflow
     .list({ query: `TaskQueue = '${target.taskQueue}'` })
     .intoHistories()) {
-    // The SDK types the history as `unknown` (it may be a plain object); it is a History here.
+    // Histories of workflows deleted meanwhile come back empty.
     if (!history) continue;
     histories += 1;
-    scanText(`history of ${workflowId}`, historyToJSON(history as History), forms, findings);
+    scanText(`history of ${workflowId}`, historyToJSON(history), forms, findings);
   }
   return histories;
 }
@@ -88,7 +93,12 @@ export async function scanForTokens(input: {
   });
   scanText('worker /metrics', metrics, forms, findings);
   return {
-    checked: { tables, histories, outputBytes: Buffer.byteLength(output), metricsBytes: Buffer.byteLength(metrics) },
+    checked: {
+      tables,
+      histories,
+      outputBytes: Buffer.byteLength(output),
+      metricsBytes: Buffer.byteLength(metrics),
+    },
     findings,
   };
 }

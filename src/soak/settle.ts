@@ -12,40 +12,55 @@ type Target = { client: Client; taskQueue: string };
 
 /** Fresh syncs per source at most, before the source counts as not settled. */
 const MAX_FINAL_SYNCS = 6;
+/** Client calls per wait at most (each failure waits a second; a Temporal restart takes a few). */
+const MAX_CLIENT_ATTEMPTS = 20;
 
-async function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
-  work.catch(() => undefined);
+/**
+ * Runs a client call that must end by `deadline`: it is cancelled then (an abandoned long-poll
+ * would outlive the connection and throw once that is closed).
+ */
+async function withDeadline<T>(
+  client: Client,
+  work: () => Promise<T>,
+  deadline: number,
+  what: string,
+): Promise<T> {
   const left = deadline - Date.now();
   if (left <= 0) throw new Error(`${what}: out of time`);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result within ${Math.round(left / 1000)} s`)), left);
-  });
   try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+    return await client.withAbortSignal(AbortSignal.timeout(left), work);
+  } catch (error) {
+    if (Date.now() >= deadline) throw new Error(`${what}: no result within ${Math.round(left / 1000)} s`);
+    throw error;
   }
 }
 
 /** Waits for the workflow's current run to close; client errors (a restart just before) are retried. */
-async function awaitClosed<T>(result: () => Promise<T>, deadline: number, what: string): Promise<T | undefined> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+async function awaitClosed<T>(
+  client: Client,
+  result: () => Promise<T>,
+  deadline: number,
+  what: string,
+): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await withDeadline(result(), deadline, what);
+      return await withDeadline(client, result, deadline, what);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
-      if (Date.now() >= deadline) throw error;
+      if (Date.now() >= deadline || attempt >= MAX_CLIENT_ATTEMPTS) throw error;
       await sleep(1_000);
     }
   }
-  throw new Error(`${what}: the client kept failing`);
 }
 
 /** The historical import's final status (undefined when none ran). */
-export async function awaitImport(target: Target, source: string, deadline: number): Promise<string | undefined> {
+export async function awaitImport(
+  target: Target,
+  source: string,
+  deadline: number,
+): Promise<string | undefined> {
   const handle = target.client.workflow.getHandle<typeof historicalImport>(importWorkflowId(source));
-  const result = await awaitClosed(() => handle.result(), deadline, `import of ${source}`);
+  const result = await awaitClosed(target.client, () => handle.result(), deadline, `import of ${source}`);
   return result?.status;
 }
 
@@ -60,25 +75,32 @@ export interface SettledSource {
 /** Lets the sync that may still run finish, then syncs until one succeeds (bounded). */
 export async function settleSource(target: Target, source: string, deadline: number): Promise<SettledSource> {
   const running = target.client.workflow.getHandle<typeof syncSource>(syncWorkflowId(source));
-  await awaitClosed(() => running.result(), deadline, `sync of ${source} running at the end of the chaos`).catch(
-    () => undefined,
-  );
-  let last = { status: 'not started', error: null as string | null };
+  await awaitClosed(
+    target.client,
+    () => running.result(),
+    deadline,
+    `sync of ${source} running at the end of the chaos`,
+  ).catch(() => undefined);
+  let last: { status: string; error: string | null } = { status: 'not started', error: null };
   for (let attempt = 1; attempt <= MAX_FINAL_SYNCS && Date.now() < deadline; attempt++) {
     try {
       const handle = await startSync(target, source, SOAK_SYNC_OPTIONS);
-      const result = await withDeadline(handle.result(), deadline, `final sync of ${source}`);
-      last = {
-        status: result.status,
-        error: result.error ?? result.failures.map((failure) => `${failure.dataset}: ${failure.message}`).join('; ') ?? null,
-      };
-      if (result.status === 'succeeded') return { source, finalSyncs: attempt, status: 'succeeded', error: null };
+      const result = await withDeadline(
+        target.client,
+        () => handle.result(),
+        deadline,
+        `final sync of ${source}`,
+      );
+      if (result.status === 'succeeded')
+        return { source, finalSyncs: attempt, status: 'succeeded', error: null };
+      const failures = result.failures.map((failure) => `${failure.dataset}: ${failure.message}`).join('; ');
+      last = { status: result.status, error: result.error ?? (failures || null) };
     } catch (error) {
       last = { status: 'error', error: (error as Error).message };
       await sleep(2_000);
     }
   }
-  return { source, finalSyncs: MAX_FINAL_SYNCS, status: last.status, error: last.error || null };
+  return { source, finalSyncs: MAX_FINAL_SYNCS, status: last.status, error: last.error };
 }
 
 /** Workflows still running on the queue; the visibility store trails a little, so it is asked a few times. */

@@ -20,7 +20,9 @@ const SETTLE_BUDGET_MS = 10 * 60_000;
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-async function verifyAll(stack: SoakStack): Promise<{ datasets: number; rows: number; mismatches: string[] }> {
+async function verifyAll(
+  stack: SoakStack,
+): Promise<{ datasets: number; rows: number; mismatches: string[] }> {
   const first = stack.sources[0];
   if (!first) throw new Error('no sources');
   const afas = new AfasClient({
@@ -57,8 +59,23 @@ async function verifyAll(stack: SoakStack): Promise<{ datasets: number; rows: nu
   return { datasets, rows, mismatches };
 }
 
-/** Runs the soak and reports; throws only when the stack cannot be built or torn down. */
-export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakReport> {
+/** The run was interrupted (Ctrl-C); everything it started has been torn down. */
+export class SoakInterruptedError extends Error {
+  constructor(seed: number) {
+    super(`interrupted; the stack is torn down (replay with --seed ${seed})`);
+    this.name = 'SoakInterruptedError';
+  }
+}
+
+/**
+ * Runs the soak and reports. Throws when the stack cannot be built or torn down, and
+ * SoakInterruptedError (after tearing down) when `signal` aborts it.
+ */
+export async function runSoak(
+  options: SoakOptions,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<SoakReport> {
   const began = Date.now();
   const chaosMs = Math.round(options.minutes * 60_000);
   const events = planFaults(options.seed, chaosMs);
@@ -70,14 +87,17 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
   try {
     const tally = new FaultTally(stack.sim);
     tally.start();
-    const driver = new SyncDriver(stack.target, stack.sources.map((source) => source.name));
+    const driver = new SyncDriver(
+      stack.target,
+      stack.sources.map((source) => source.name),
+    );
     const importSource = options.historicalImport ? stack.sources[0] : undefined;
     if (importSource) {
       await startImport(stack.target, importSource.name, {
         fromYear: stack.years[0] as number,
-        toYear: stack.years[stack.years.length - 1] as number,
+        toYear: stack.years[stack.years.length - 1],
         maxConcurrency: 2,
-        heartbeatTimeoutSeconds: SOAK_SYNC_OPTIONS.heartbeatTimeoutSeconds as number,
+        heartbeatTimeoutSeconds: SOAK_SYNC_OPTIONS.heartbeatTimeoutSeconds,
         retryInitialSeconds: 1,
         retryMaximumSeconds: 5,
       });
@@ -92,16 +112,22 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       { worker: stack.worker, postgres: stack.cluster, temporal: stack.temporal, sim: stack.sim, log },
       chaosStarted,
       deadline,
+      signal,
     );
-    await sleep(Math.max(0, deadline - Date.now()));
+    await sleep(Math.max(0, deadline - Date.now()), undefined, signal ? { signal } : {}).catch(
+      () => undefined,
+    );
     await driver.stop();
+    await tally.stop().catch(() => undefined);
+    if (signal?.aborted) throw new SoakInterruptedError(options.seed);
     const chaosEnded = Date.now();
     log(`chaos over after ${seconds(chaosEnded - chaosStarted)} s; settling`);
 
     await stack.sim.clearFaults();
     stack.worker.start();
     const problems: string[] = [];
-    if (!(await stack.worker.waitReady(120_000))) problems.push('the worker did not come back after the chaos');
+    if (!(await stack.worker.waitReady(120_000)))
+      problems.push('the worker did not come back after the chaos');
     const settleDeadline = Date.now() + SETTLE_BUDGET_MS;
     const importStatus = importSource
       ? ((await awaitImport(stack.target, importSource.name, settleDeadline).catch(
@@ -116,7 +142,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     log(`settled in ${seconds(settleEnded - chaosEnded)} s; verifying`);
 
     const verified = await verifyAll(stack);
-    await tally.stop();
+    await tally.poll();
     const secrets = await scanForTokens({
       tokens: stack.sources.map((source) => source.token),
       pool: stack.app.pool,
@@ -126,13 +152,17 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       metricsPort: stack.metricsPort,
     });
 
-    if (importStatus !== null && importStatus !== 'succeeded') problems.push(`historical import ended ${importStatus}`);
+    if (importStatus !== null && importStatus !== 'succeeded')
+      problems.push(`historical import ended ${importStatus}`);
     for (const source of settled) {
-      if (source.status !== 'succeeded') problems.push(`${source.source} did not settle (${source.status}: ${source.error ?? ''})`);
+      if (source.status !== 'succeeded')
+        problems.push(`${source.source} did not settle (${source.status}: ${source.error ?? ''})`);
     }
     if (verified.mismatches.length > 0) problems.push(`${verified.mismatches.length} mismatches`);
     if (stuckWorkflows.length > 0) problems.push(`${stuckWorkflows.length} workflows still running`);
     if (secrets.findings.length > 0) problems.push(`${secrets.findings.length} token findings`);
+    if (stack.worker.crashes > 0)
+      problems.push(`the worker crashed ${stack.worker.crashes} time(s) while running`);
     report = {
       seed: options.seed,
       sources: options.sources,
@@ -149,7 +179,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       worker: {
         starts: stack.worker.starts,
         plannedKills: stack.worker.plannedKills,
-        unplannedExits: stack.worker.unplannedExits,
+        startupFailures: stack.worker.startupFailures,
+        crashes: stack.worker.crashes,
       },
       syncs: driver.stats,
       importStatus,

@@ -43,7 +43,9 @@ export interface SoakStack {
 }
 
 function amsterdamYear(): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()));
+  return Number(
+    new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
+  );
 }
 
 /** Runs `work` in order, collecting every failure instead of stopping at the first. */
@@ -71,7 +73,12 @@ export async function buildStack(options: SoakOptions, log: (line: string) => vo
     const keyHex = randomBytes(32).toString('hex');
     const databaseUrl = cluster.url('afas_soak');
     const app = await openAppContext(
-      { databaseUrl, dbSchema: SOAK_SCHEMA, secretKey: parseSecretKey(keyHex, 'soak key'), previousSecretKeys: [] },
+      {
+        databaseUrl,
+        dbSchema: SOAK_SCHEMA,
+        secretKey: parseSecretKey(keyHex, 'soak key'),
+        previousSecretKeys: [],
+      },
       { poolSize: 4 },
     );
     undo.unshift(() => app.close());
@@ -113,15 +120,19 @@ export async function buildStack(options: SoakOptions, log: (line: string) => vo
     }
 
     const metricsPort = await freePort();
-    const worker = new WorkerSupervisor(join(options.distDir, 'worker.js'), {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: SOAK_TASK_QUEUE,
-      DATABASE_URL: databaseUrl,
-      AFAS_SYNC_SECRET_KEY: keyHex,
-      METRICS_PORT: String(metricsPort),
-      AFAS_SYNC_SHUTDOWN_GRACE_SECONDS: '2',
-      LOG_LEVEL: 'info',
-    });
+    const worker = new WorkerSupervisor(
+      join(options.distDir, 'worker.js'),
+      {
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: SOAK_TASK_QUEUE,
+        DATABASE_URL: databaseUrl,
+        AFAS_SYNC_SECRET_KEY: keyHex,
+        METRICS_PORT: String(metricsPort),
+        AFAS_SYNC_SHUTDOWN_GRACE_SECONDS: '2',
+        LOG_LEVEL: 'info',
+      },
+      log,
+    );
     undo.unshift(() => worker.stop());
     worker.start();
     if (!(await worker.waitReady(90_000))) {
@@ -129,7 +140,9 @@ export async function buildStack(options: SoakOptions, log: (line: string) => vo
     }
     const connection = await Connection.connect({ address: temporal.address });
     undo.unshift(() => connection.close());
-    log(`worker: started (${join(options.distDir, 'worker.js')}), ${sources.length} source(s), simulator ${simulator.url}`);
+    log(
+      `worker: started (${join(options.distDir, 'worker.js')}), ${sources.length} source(s), simulator ${simulator.url}`,
+    );
     return {
       cluster,
       app,

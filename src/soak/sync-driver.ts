@@ -15,6 +15,8 @@ export const SOAK_SYNC_OPTIONS: SyncOptions = {
 /** Most syncs one source starts during the chaos. */
 const MAX_ROUNDS = 10_000;
 const CLIENT_ERROR_PAUSE_MS = 2_000;
+/** Between two syncs of a source (a skipped sync, while an import runs, returns at once). */
+const ROUND_PAUSE_MS = 1_500;
 
 export interface DriverStats {
   syncsStarted: number;
@@ -31,6 +33,8 @@ export class SyncDriver {
   private readonly stopSignal = new Promise<'stop'>((resolve) => {
     this.wake = () => resolve('stop');
   });
+  /** The result long-polls in flight; stop() cancels them (a call must not outlive the connection). */
+  private readonly calls = new Set<AbortController>();
 
   constructor(
     private readonly target: { client: Client; taskQueue: string },
@@ -45,6 +49,7 @@ export class SyncDriver {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    for (const call of this.calls) call.abort();
     await Promise.all(this.loops);
   }
 
@@ -53,11 +58,14 @@ export class SyncDriver {
       try {
         const handle = await startSync(this.target, source, SOAK_SYNC_OPTIONS);
         this.stats.syncsStarted += 1;
-        const result = handle.result();
-        result.catch(() => undefined); // may still settle after stop()
-        const outcome = await Promise.race([result, this.stopSignal]);
+        const call = new AbortController();
+        this.calls.add(call);
+        const result = this.target.client.withAbortSignal(call.signal, () => handle.result());
+        result.catch(() => undefined); // rejects when stop() cancels it
+        const outcome = await Promise.race([result, this.stopSignal]).finally(() => this.calls.delete(call));
         if (outcome === 'stop') return;
         this.stats.outcomes[outcome.status] = (this.stats.outcomes[outcome.status] ?? 0) + 1;
+        await Promise.race([sleep(ROUND_PAUSE_MS), this.stopSignal]);
       } catch {
         this.stats.clientErrors += 1;
         await Promise.race([sleep(CLIENT_ERROR_PAUSE_MS), this.stopSignal]);

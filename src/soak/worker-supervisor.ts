@@ -13,7 +13,10 @@ export class WorkerSupervisor {
   readonly transcript: string[] = [];
   starts = 0;
   plannedKills = 0;
-  unplannedExits = 0;
+  /** Exits the soak did not cause, before `worker started` (a dependency was down at start-up). */
+  startupFailures = 0;
+  /** Exits the soak did not cause after `worker started`: the worker died while running. */
+  crashes = 0;
   private child: ChildProcess | undefined;
   /** The current incarnation logged `worker started`. */
   private ready = false;
@@ -23,6 +26,7 @@ export class WorkerSupervisor {
   constructor(
     private readonly workerScript: string,
     private readonly env: Record<string, string>,
+    private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   get running(): boolean {
@@ -46,11 +50,22 @@ export class WorkerSupervisor {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    child.once('exit', () => {
+    const output: string[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.once('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = undefined;
       if (this.stopped || this.paused) return;
-      this.unplannedExits += 1;
+      const afterStart = this.ready;
+      if (afterStart) this.crashes += 1;
+      else this.startupFailures += 1;
+      // A start-up refusal is one line; a crash gets its whole stack trace.
+      const lines = output.join('').trim().split('\n');
+      const last = afterStart ? lines.slice(-40).join('\n') : lines.slice(-2).join(' | ').slice(-400);
+      this.log(
+        `worker exited on its own ${afterStart ? 'while running' : 'during start-up'} (${signal ?? `code ${code}`}): ${last}`,
+      );
       setTimeout(() => this.start(), RESTART_DELAY_MS).unref();
     });
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { SourceNotFoundError, SourceStore } from '../../src/db/sources.js';
+import { SourceValidationError } from '../../src/db/source-validation.js';
 import { TokenCryptoError } from '../../src/db/token-crypto.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -73,5 +74,62 @@ describe('sources store', () => {
         token: 'DATA1234',
       }),
     ).rejects.toThrow();
+  });
+
+  it('accepts only http(s) base URLs without credentials, on add and on update, without echoing them', async () => {
+    const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    const base = { environmentId: '1', environmentType: 'test' as const, token: 'DATA1234' };
+    const cases: [string, string][] = [
+      ['ftp://afas.example/ProfitRestServices', 'base URL must use http or https, not ftp:'],
+      ['file:///etc/passwd', 'base URL must use http or https, not file:'],
+      ['javascript:alert(1)', 'base URL must use http or https, not javascript:'],
+      ['HTTP://upper.example', 'base URL must start with http:// or https://'],
+      [' https://leading-space.example', 'base URL must start with http:// or https://'],
+      ['//scheme-relative.example', 'base URL is not an absolute http(s) URL'],
+      ['https://operator:pw-in-url@afas.example/', 'base URL must not contain a user name or password'],
+      [
+        'https://afas.example/ProfitRestServices?token=abc',
+        'base URL must not contain a query string or fragment',
+      ],
+    ];
+    for (const [index, [baseUrl, problem]] of cases.entries()) {
+      const name = `url-${index}`;
+      const attempt = store.add({ ...base, name, baseUrl });
+      await expect(attempt).rejects.toBeInstanceOf(SourceValidationError);
+      await expect(attempt).rejects.toThrow(`source ${name}: ${problem}`);
+    }
+    await expect(store.add({ ...base, name: 'url-empty', baseUrl: '' })).rejects.toThrow(
+      'new row for relation "sources" violates check constraint "sources_base_url_check"',
+    );
+    await store.add({
+      ...base,
+      name: 'url-ok',
+      baseUrl: 'https://12345.resttest.afas.online/ProfitRestServices',
+    });
+    await store.add({ ...base, name: 'url-http', baseUrl: 'http://127.0.0.1:8080/ProfitRestServices' });
+    await expect(store.update('url-ok', { baseUrl: 'gopher://x' })).rejects.toThrow(
+      'source url-ok: base URL must use http or https, not gopher:',
+    );
+    await expect(store.update('url-ok', { baseUrl: 'https://u:secret@x/' })).rejects.not.toThrow(/secret/);
+    expect((await store.get('url-ok')).baseUrl).toBe('https://12345.resttest.afas.online/ProfitRestServices');
+    // Below the store, the table itself refuses any other scheme.
+    await expect(
+      db.pool.query(`UPDATE afas.sources SET base_url = 'ftp://x' WHERE name = 'url-ok'`),
+    ).rejects.toThrow('sources_base_url_check');
+  });
+
+  it('the AFAS client refuses what the table lets through but must not be used', async () => {
+    const { AfasClient } = await import('../../src/afas/client.js');
+    const make = (baseUrl: string) =>
+      new AfasClient({ environmentId: '1', environmentType: 'test', baseUrl, token: 'DATA1234' });
+    expect(() => make('https://user:pw@afas.example/ProfitRestServices')).toThrow(
+      'AFAS base URL override must not contain credentials',
+    );
+    expect(() => make('https://afas.example/ProfitRestServices?token=x')).toThrow(
+      'AFAS base URL override must not contain a query string or fragment',
+    );
+    expect(() => make('ftp://afas.example')).toThrow(
+      'AFAS base URL override must use http or https, not ftp:',
+    );
   });
 });

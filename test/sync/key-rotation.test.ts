@@ -25,7 +25,8 @@ describe('secret key rotation with real worker processes', () => {
     secretKey: parseSecretKey(current, 'test'),
     previousSecretKeys: previous.map((key) => parseSecretKey(key, 'test')),
   });
-  const store = (current: string, previous: string[] = []): AppContext => contextFor(db.pool, keys(current, previous));
+  const store = (current: string, previous: string[] = []): AppContext =>
+    contextFor(db.pool, keys(current, previous));
 
   async function withWorker<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
     const worker = new WorkerProcess({
@@ -45,7 +46,9 @@ describe('secret key rotation with real worker processes', () => {
   }
 
   const sync = async () =>
-    (await startSync({ client: temporal.client, taskQueue: temporal.taskQueue }, 'rotating', OPTIONS)).result();
+    (
+      await startSync({ client: temporal.client, taskQueue: temporal.taskQueue }, 'rotating', OPTIONS)
+    ).result();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -81,7 +84,9 @@ describe('secret key rotation with real worker processes', () => {
       sync,
     );
     expect(result.status).toBe('succeeded');
-    expect((await store(NEW_KEY, [OLD_KEY]).sources.get('rotating')).tokenKeyId).toBe(parseSecretKey(OLD_KEY, 'k').id);
+    expect((await store(NEW_KEY, [OLD_KEY]).sources.get('rotating')).tokenKeyId).toBe(
+      parseSecretKey(OLD_KEY, 'k').id,
+    );
   });
 
   it('after resealAll the new key alone is enough', async () => {

@@ -66,7 +66,11 @@ describe('node dist/worker.js with bad configuration', () => {
     ['TEMPORAL_ADDRESS', 'localhost', 'TEMPORAL_ADDRESS: must be host:port (got "localhost")'],
     ['TEMPORAL_NAMESPACE', 'no spaces allowed', 'TEMPORAL_NAMESPACE: must be a namespace name'],
     ['TEMPORAL_TASK_QUEUE', 'queue;drop', 'TEMPORAL_TASK_QUEUE: must be a task queue name'],
-    ['AFAS_SYNC_DB_SCHEMA', 'afas"; drop schema afas; --', 'AFAS_SYNC_DB_SCHEMA: must be a lower-case SQL identifier'],
+    [
+      'AFAS_SYNC_DB_SCHEMA',
+      'afas"; drop schema afas; --',
+      'AFAS_SYNC_DB_SCHEMA: must be a lower-case SQL identifier',
+    ],
     [
       'AFAS_SYNC_PREVIOUS_SECRET_KEYS',
       `${'33'.repeat(32)},${previousKeySecret}`,
@@ -76,9 +80,21 @@ describe('node dist/worker.js with bad configuration', () => {
     ['LOG_FORMAT', 'xml', 'LOG_FORMAT: must be json or pretty'],
     ['METRICS_PORT', '70000', 'METRICS_PORT: must be a whole number from 1 to 65535'],
     ['METRICS_PORT', '9090abc', 'METRICS_PORT: must be a whole number from 1 to 65535'],
-    ['AFAS_SYNC_SHUTDOWN_GRACE_SECONDS', '-5', 'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS: must be a whole number from 0 to 3600'],
-    ['AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES', '0', 'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 200'],
-    ['DATABASE_URL', 'mysql://root:hunter2@db:3306/afas', 'DATABASE_URL: must start with postgres:// (got mysql://)'],
+    [
+      'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS',
+      '-5',
+      'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS: must be a whole number from 0 to 3600',
+    ],
+    [
+      'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES',
+      '0',
+      'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 200',
+    ],
+    [
+      'DATABASE_URL',
+      'mysql://root:hunter2@db:3306/afas',
+      'DATABASE_URL: must start with postgres:// (got mysql://)',
+    ],
   ])('%s=%j: exits 2 at once with one line naming it', async (variable, value, message) => {
     const result = await runWorker({
       DATABASE_URL: goodDb(),
@@ -106,7 +122,9 @@ describe('node dist/worker.js with bad configuration', () => {
         METRICS_PORT: String(port),
       });
       expect(result.code).toBe(2);
-      expect(result.stderr.trim().split('\n')).toEqual([`afas-sync: METRICS_PORT: port ${port} is already in use`]);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `afas-sync: METRICS_PORT: port ${port} is already in use`,
+      ]);
     } finally {
       server.close();
     }
