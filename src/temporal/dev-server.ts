@@ -152,7 +152,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-      if (!stopped) child.kill('SIGKILL');
+      if (!stopped) {
+        child.kill('SIGKILL');
+        // Wait until the process is really gone: a new server on the same port or database file
+        // (the dev command restarting, the soak) must not find them still held.
+        await Promise.race([exited, sleep(5_000)]);
+      }
     },
   };
 }
