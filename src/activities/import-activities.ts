@@ -12,7 +12,7 @@ import {
   type DatasetName,
 } from '../catalog/index.js';
 import { ImportNotFoundError, ImportStore, PartitionConflictError } from '../db/import-state.js';
-import { inTransaction } from '../db/pool.js';
+import { ident, inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSession } from './afas-session.js';
 import { datasetSyncContext, prepareDataset, type DatasetSyncContext } from './dataset-sync.js';
@@ -498,6 +498,7 @@ export function createImportActivities(deps: ActivityDeps) {
           },
         });
         await store.finish(importId, { status, error: status === 'succeeded' ? null : error });
+        if (totals.rows > 0) await analyzeImported(outcomes.map((outcome) => outcome.dataset));
         deps.logger.info(
           { source: input.source, importId, status, rows: totals.rows, partitions: totals },
           'historical import attempt finished',
@@ -506,6 +507,24 @@ export function createImportActivities(deps: ActivityDeps) {
       });
     },
   };
+
+  /**
+   * Refreshes the planner's statistics of the tables an import filled. Autovacuum gets there
+   * eventually, but until it does the planner sees a near-empty table and the next syncs' plans
+   * can be badly wrong. Best effort: the data is committed either way.
+   */
+  async function analyzeImported(datasets: readonly string[]): Promise<void> {
+    for (const dataset of new Set(datasets)) {
+      try {
+        await deps.pool.query(`ANALYZE ${ident(deps.schema)}.${ident(dataset)}`);
+      } catch (error) {
+        deps.logger.warn(
+          { dataset, error: error instanceof Error ? error.message : String(error) },
+          'ANALYZE after the historical import failed; autovacuum will refresh the statistics later',
+        );
+      }
+    }
+  }
 
   async function findByRun(source: string, runId: string): Promise<string | null> {
     const found = (await store.list(source, 50)).find((record) => record.currentRunId === runId);

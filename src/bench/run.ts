@@ -15,6 +15,7 @@ import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { startDevServer } from '../temporal/dev-server.js';
 import { importWorkflowId } from '../workflows/definitions.js';
+import { activityTimes, formatActivityTimes } from './history-profile.js';
 import { startNode } from './processes.js';
 import { rawLoad } from './raw-load.js';
 
@@ -83,8 +84,11 @@ interface RunFigures {
   historyEvents: number;
   historyEventsPer1M: number;
   importRequests: number;
+  /** Seconds the simulator spent answering the import's calls (summed; calls overlap). */
+  importSimulatorSeconds: number;
   incrementalWallSeconds: number;
   incrementalRequests: number;
+  incrementalSimulatorSeconds: number;
   changedDays: number;
   noChangeWallSeconds: number;
   noChangeRequests: number;
@@ -95,6 +99,30 @@ async function simRequests(url: string): Promise<number> {
   const response = await fetch(`${url}/__sim/requests?limit=1`);
   const body = (await response.json()) as { entries: { seq: number }[] };
   return body.entries[0]?.seq ?? 0;
+}
+
+interface SimWindow {
+  requests: number;
+  /** Time the simulator spent answering, summed over requests (it overlaps when calls run in parallel). */
+  simulatorMs: number;
+  slowest: string[];
+}
+
+/** What the simulator served after `sinceSeq`: how many calls and how long it took to answer them. */
+async function simWindow(url: string, sinceSeq: number): Promise<SimWindow> {
+  const response = await fetch(`${url}/__sim/requests?since=${sinceSeq}`);
+  const body = (await response.json()) as {
+    entries: { seq: number; connector: string | null; rows: number | null; durationMs: number }[];
+  };
+  const slowest = [...body.entries]
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, 3)
+    .map((entry) => `${entry.connector ?? '?'} ${entry.rows ?? 0} rows ${Math.round(entry.durationMs)} ms`);
+  return {
+    requests: body.entries.length,
+    simulatorMs: Math.round(body.entries.reduce((sum, entry) => sum + entry.durationMs, 0)),
+    slowest,
+  };
 }
 
 async function oneRun(run: number): Promise<RunFigures> {
@@ -181,7 +209,8 @@ async function oneRun(run: number): Promise<RunFigures> {
       const importMs = performance.now() - importStarted;
       if (imported.status !== 'succeeded')
         throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
-      const importRequests = (await simRequests(url)) - before;
+      const importWindow = await simWindow(url, before);
+      const importRequests = importWindow.requests;
       // Every run of the continue-as-new chain counts. Visibility can lag behind the last run, so
       // wait until it lists as many runs as the import reports (workflowRuns).
       let historyEvents = 0;
@@ -211,7 +240,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         ).rows[0]?.n ?? 0,
       );
       log(
-        `import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events over ${executions} run(s)`,
+        `import: ${liveRows} rows in ${(importMs / 1000).toFixed(1)} s, ${historyEvents} history events over ${executions} run(s), ` +
+          `simulator busy ${(importWindow.simulatorMs / 1000).toFixed(1)} s`,
       );
 
       // (c) incremental sync after 1% of booking days changed
@@ -224,11 +254,18 @@ async function oneRun(run: number): Promise<RunFigures> {
       ).json()) as { days: string[]; changedLines: number; addedLines: number; deletedLines: number };
       const beforeIncremental = await simRequests(url);
       const incrementalStarted = performance.now();
-      const incremental = await (await startSync(target, 'bench')).result();
+      const incrementalHandle = await startSync(target, 'bench');
+      const incremental = await incrementalHandle.result();
       const incrementalMs = performance.now() - incrementalStarted;
       if (incremental.status !== 'succeeded') throw new Error(`incremental sync ended ${incremental.status}`);
-      const incrementalRequests = (await simRequests(url)) - beforeIncremental;
-      log(`incremental: ${(incrementalMs / 1000).toFixed(2)} s, ${incrementalRequests} AFAS requests`);
+      const incrementalWindow = await simWindow(url, beforeIncremental);
+      const incrementalRequests = incrementalWindow.requests;
+      log(
+        `incremental: ${(incrementalMs / 1000).toFixed(2)} s, ${incrementalRequests} AFAS requests, ` +
+          `simulator busy ${incrementalWindow.simulatorMs} ms (slowest: ${incrementalWindow.slowest.join('; ')})`,
+      );
+      const incrementalHistory = await incrementalHandle.fetchHistory();
+      log(`incremental activities: ${formatActivityTimes(activityTimes(incrementalHistory.events ?? []))}`);
 
       // (d) nothing changed
       const beforeNoChange = await simRequests(url);
@@ -236,8 +273,12 @@ async function oneRun(run: number): Promise<RunFigures> {
       const noChange = await (await startSync(target, 'bench')).result();
       const noChangeMs = performance.now() - noChangeStarted;
       if (noChange.status !== 'succeeded') throw new Error(`no-change sync ended ${noChange.status}`);
-      const noChangeRequests = (await simRequests(url)) - beforeNoChange;
-      log(`no-change: ${(noChangeMs / 1000).toFixed(2)} s, ${noChangeRequests} AFAS requests`);
+      const noChangeWindow = await simWindow(url, beforeNoChange);
+      const noChangeRequests = noChangeWindow.requests;
+      log(
+        `no-change: ${(noChangeMs / 1000).toFixed(2)} s, ${noChangeRequests} AFAS requests, ` +
+          `simulator busy ${noChangeWindow.simulatorMs} ms`,
+      );
 
       const peakRss = await worker.peakRss();
       const rawRate = raw.rows / (raw.wallMs / 1000);
@@ -252,8 +293,10 @@ async function oneRun(run: number): Promise<RunFigures> {
         historyEvents,
         historyEventsPer1M: Math.round((historyEvents / liveRows) * 1_000_000),
         importRequests,
+        importSimulatorSeconds: round(importWindow.simulatorMs / 1000),
         incrementalWallSeconds: round(incrementalMs / 1000),
         incrementalRequests,
+        incrementalSimulatorSeconds: round(incrementalWindow.simulatorMs / 1000),
         changedDays: mutation.days.length,
         noChangeWallSeconds: round(noChangeMs / 1000),
         noChangeRequests,

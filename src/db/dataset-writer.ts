@@ -42,6 +42,8 @@ export class DatasetWriter {
   private readonly target: string;
   private readonly stage = 'afas_stage';
   private created = false;
+  /** The stage has an index on the row key (kept across TRUNCATE). */
+  private keyIndexed = false;
   /** The stage still holds merged rows; emptied before its next use (never when the transaction just ends: ON COMMIT DROP). */
   private merged = false;
 
@@ -201,6 +203,14 @@ export class DatasetWriter {
     entryDays?: readonly string[];
   }): Promise<number> {
     await this.ensureStage();
+    if (!this.keyIndexed) {
+      // The stage has no statistics, and right after a bulk load the target may have none either:
+      // the planner then estimates one target row and picks a nested loop that scans the stage once
+      // per target row (quadratic: 0.6 s for 3,300 rows, seconds for a few days of a busy ledger).
+      // With an index on the stage's key every plan it can choose is cheap.
+      await this.client.query(`CREATE INDEX ON ${this.stage} (${this.keyColumns().join(', ')})`);
+      this.keyIndexed = true;
+    }
     const matches = this.keyColumns()
       .map((column) => `s.${column} = t.${column}`)
       .join(' AND ');

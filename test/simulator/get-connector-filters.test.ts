@@ -212,6 +212,78 @@ describe('combining filters', () => {
     expect(await accounts(encoded)).toEqual(expected);
   });
 
+  it('OR groups with shared conditions and OR lists of equalities select exactly the matching rows', async () => {
+    interface Line {
+      UnitId: number;
+      EntryNo: number;
+      SeqNo: number;
+      EntryDate: string;
+      AmtDebit: number;
+    }
+    const all = (
+      await getPage<Line>(
+        sim,
+        '/connectors/Profit_Transactions?skip=-1&take=-1&orderbyfieldids=UnitId,EntryNo,SeqNo',
+      )
+    ).rows;
+    const days = [...new Set(all.map((row) => row.EntryDate.slice(0, 10)))].sort();
+    const [d1, d2, d3] = [days[0], days[Math.floor(days.length / 2)], days[days.length - 1]] as string[];
+    const amounts = [...new Set(all.map((row) => row.AmtDebit).filter((amount) => amount > 0))].slice(0, 3);
+    const keyOf = (row: Line) => `${row.UnitId}/${row.EntryNo}/${row.SeqNo}`;
+    const select = async (groups: [string, number, string | number][][]) => {
+      const query = qs({
+        filterfieldids: groups.map((group) => group.map(([field]) => field).join(',')).join(';'),
+        operatortypes: groups.map((group) => group.map(([, operator]) => operator).join(',')).join(';'),
+        filtervalues: groups.map((group) => group.map(([, , value]) => value).join(',')).join(';'),
+        skip: -1,
+        take: -1,
+        orderbyfieldids: 'UnitId,EntryNo,SeqNo',
+      });
+      return (await getPage<Line>(sim, `/connectors/Profit_Transactions${query}`)).rows.map(keyOf);
+    };
+    const expectRows = (predicate: (row: Line) => boolean) => all.filter(predicate).map(keyOf);
+    const day = (row: Line) => row.EntryDate.slice(0, 10);
+
+    // Shared administration condition, one group per day (the sync's changed-days filter).
+    const perDay = await select(
+      [d1, d2, d3].map((d) => [
+        ['UnitId', 1, 1],
+        ['EntryDate', 1, `${d}T00:00:00`],
+      ]),
+    );
+    expect(perDay.length).toBeGreaterThan(0);
+    expect(perDay).toEqual(expectRows((row) => row.UnitId === 1 && [d1, d2, d3].includes(day(row))));
+    // A group left with nothing but the shared condition matches on it alone.
+    expect(
+      await select([
+        [
+          ['UnitId', 1, 2],
+          ['EntryDate', 1, `${d1}T00:00:00`],
+        ],
+        [['UnitId', 1, 2]],
+      ]),
+    ).toEqual(expectRows((row) => row.UnitId === 2));
+    // No shared condition: plain OR.
+    expect(
+      await select([
+        [
+          ['UnitId', 1, 1],
+          ['EntryDate', 2, `${d2}T00:00:00`],
+        ],
+        [
+          ['UnitId', 1, 2],
+          ['EntryDate', 1, `${d1}T00:00:00`],
+        ],
+      ]),
+    ).toEqual(
+      expectRows((row) => (row.UnitId === 1 && day(row) >= d2) || (row.UnitId === 2 && day(row) === d1)),
+    );
+    // An OR list of decimal equalities.
+    expect(await select(amounts.map((amount) => [['AmtDebit', 1, amount]]))).toEqual(
+      expectRows((row) => amounts.includes(row.AmtDebit)),
+    );
+  });
+
   it('answers 500 when the three lists do not line up', async () => {
     for (const query of [
       'filterfieldids=Type,Account&filtervalues=R&operatortypes=1,1',
