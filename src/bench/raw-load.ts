@@ -4,8 +4,13 @@
 // measures orchestration only.
 import { orderFor } from '../activities/dataset-sync.js';
 import { partitionFields } from '../activities/import/partition-runner.js';
-import { partitionConditions, planPartitions, segmentFilter } from '../activities/import/partitions.js';
-import { AfasClient } from '../afas/index.js';
+import {
+  columnsForPageSize,
+  partitionConditions,
+  planPartitions,
+  segmentFilter,
+} from '../activities/import/partitions.js';
+import { AfasClient, MAX_CELLS_PER_PAGE } from '../afas/index.js';
 import { connectorIdFor, dataset } from '../catalog/index.js';
 import { ensureDatasetTable, resolveDataset } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
@@ -26,6 +31,8 @@ export async function rawLoad(options: {
   administrations: number[];
   years: number[];
   concurrency: number;
+  /** The import's pageSize option (null: its default). */
+  pageSize: number | null;
 }): Promise<RawLoadResult> {
   const definition = dataset('journal_lines');
   const connectorId = connectorIdFor(definition, { connectorPrefix: 'Profit_', connectorMap: {} });
@@ -56,7 +63,7 @@ export async function rawLoad(options: {
         const { administration } = next;
         for await (const page of client.pages(connectorId, {
           orderBy: orderFor(resolved),
-          columns: resolved.columns.length,
+          columns: columnsForPageSize(resolved.columns.length, options.pageSize, MAX_CELLS_PER_PAGE),
           filter: segmentFilter(partitionConditions(fields, next), fields.keys, null),
         })) {
           // Like the import, an empty page (an empty "other periods" partition) writes no rows.

@@ -8,14 +8,17 @@ import pg from 'pg';
 import { contextFor } from '../app/context.js';
 import { startSync } from '../client/sync-control.js';
 import { startImport } from '../client/import-control.js';
-import { normalizeDatabaseUrl } from '../config/index.js';
+import { DEFAULT_HEAP_GROWING_PERCENT, normalizeDatabaseUrl } from '../config/index.js';
 import { parseSecretKey } from '../config/secret-key.js';
 import { ensureDatabase } from '../db/ensure-database.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
-import { startDevServer } from '../temporal/dev-server.js';
+import { freePort, startDevServer } from '../temporal/dev-server.js';
+import { tuneHeapGrowth } from '../worker/heap-tuning.js';
 import { importWorkflowId } from '../workflows/definitions.js';
+import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
 import { activityTimes, formatActivityTimes } from './history-profile.js';
+import { formatMemory, sampleMemory } from './memory-sampler.js';
 import { startNode } from './processes.js';
 import { rawLoad } from './raw-load.js';
 
@@ -30,6 +33,10 @@ const { values } = parseArgs({
     years: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     out: { type: 'string' },
+    // Rows per import page (the import's pageSize option); default: AFAS's cell budget.
+    'page-size': { type: 'string' },
+    // For quick experiments on the Temporal path: skips (a), so there is no ratio.
+    'skip-raw': { type: 'boolean', default: false },
   },
 });
 
@@ -42,11 +49,17 @@ function positive(name: string, text: string | undefined, max: number): number {
   return value;
 }
 
+// (a) runs in this process: the same heap setting as the worker, so the ratio compares orchestration
+// and not two garbage-collector settings.
+tuneHeapGrowth(Number(process.env.AFAS_SYNC_HEAP_GROWING_PERCENT ?? DEFAULT_HEAP_GROWING_PERCENT));
+
 const rows = positive('rows', values.rows, 50_000_000);
 const runs = positive('runs', values.runs, 20);
 const adminCount = positive('administrations', values.administrations, 50);
 const yearCount = positive('years', values.years, 20);
 const concurrency = positive('concurrency', values.concurrency, 5);
+const pageSize =
+  values['page-size'] === undefined ? undefined : positive('page-size', values['page-size'], 10_000);
 const lastYear = new Date().getUTCFullYear();
 const years = Array.from({ length: yearCount }, (_, index) => lastYear - yearCount + 1 + index);
 const administrations = Array.from({ length: adminCount }, (_, index) => index + 1);
@@ -93,6 +106,8 @@ interface RunFigures {
   noChangeWallSeconds: number;
   noChangeRequests: number;
   rowsImported: number;
+  rawCpu: CpuSeconds;
+  importCpu: CpuSeconds;
 }
 
 async function simRequests(url: string): Promise<number> {
@@ -150,17 +165,26 @@ async function oneRun(run: number): Promise<RunFigures> {
     const rawPool = createPool(rawUrl, concurrency + 2);
     await migrate(rawPool, 'afas');
     log(`raw load of ~${rows} rows`);
-    const raw = await rawLoad({
-      pool: rawPool,
-      schema: 'afas',
-      baseUrl,
-      token: TOKEN,
-      administrations,
-      years,
-      concurrency,
+    const rawCpuBefore = await cpuSnapshot();
+    const raw = values['skip-raw']
+      ? { rows: Number.NaN, wallMs: Number.NaN }
+      : await rawLoad({
+          pool: rawPool,
+          schema: 'afas',
+          baseUrl,
+          token: TOKEN,
+          administrations,
+          years,
+          concurrency,
+          pageSize: pageSize ?? null,
+        });
+    const rawCpu = cpuBetween(rawCpuBefore, await cpuSnapshot(), {
+      simulator: sim.child.pid,
+      temporal: temporal.process.pid,
+      bench: process.pid,
     });
     await rawPool.end();
-    log(`raw: ${raw.rows} rows in ${(raw.wallMs / 1000).toFixed(1)} s`);
+    log(`raw: ${raw.rows} rows in ${(raw.wallMs / 1000).toFixed(1)} s; CPU ${formatCpu(rawCpu)}`);
 
     // (b) historical import through Temporal, in a separate worker process
     const appUrl = await freshDatabase('afas_bench_temporal');
@@ -179,10 +203,21 @@ async function oneRun(run: number): Promise<RunFigures> {
       token: TOKEN,
       maxConcurrency: concurrency,
     });
+    const metricsPort = await freePort();
     const worker = await startNode(
       'worker.js',
       [],
       {
+        METRICS_PORT: String(metricsPort),
+        // Worker settings to compare, e.g. AFAS_SYNC_HEAP_GROWING_PERCENT=0.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            (entry): entry is [string, string] =>
+              entry[0].startsWith('AFAS_SYNC_') &&
+              entry[0] !== 'AFAS_SYNC_SECRET_KEY' &&
+              entry[1] !== undefined,
+          ),
+        ),
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_TASK_QUEUE: 'afas-bench',
         DATABASE_URL: appUrl,
@@ -199,14 +234,26 @@ async function oneRun(run: number): Promise<RunFigures> {
     try {
       const before = await simRequests(url);
       log('historical import through Temporal');
+      const memory = sampleMemory(`http://127.0.0.1:${metricsPort}/metrics`);
+      const importCpuBefore = await cpuSnapshot();
       const importStarted = performance.now();
       const handle = await startImport(target, 'bench', {
         fromYear: lastYear - yearCount + 1,
         toYear: lastYear,
         maxConcurrency: concurrency,
+        ...(pageSize === undefined ? {} : { pageSize }),
       });
       const imported = await handle.result();
       const importMs = performance.now() - importStarted;
+      const importCpu = cpuBetween(importCpuBefore, await cpuSnapshot(), {
+        worker: worker.child.pid,
+        simulator: sim.child.pid,
+        temporal: temporal.process.pid,
+        bench: process.pid,
+      });
+      const importMemory = await memory.stop();
+      log(`import CPU: ${formatCpu(importCpu)}`);
+      log(`worker memory at its peak during the import: ${formatMemory(importMemory.atPeakRss)}`);
       if (imported.status !== 'succeeded')
         throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
       const importWindow = await simWindow(url, before);
@@ -301,6 +348,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         noChangeWallSeconds: round(noChangeMs / 1000),
         noChangeRequests,
         rowsImported: liveRows,
+        rawCpu,
+        importCpu,
       };
     } finally {
       await connection.close();
@@ -328,10 +377,25 @@ function median(values: number[]): number {
 
 const results: RunFigures[] = [];
 for (let run = 1; run <= runs; run++) results.push(await oneRun(run));
-const keys = Object.keys(results[0] as RunFigures) as (keyof RunFigures)[];
-const medians = Object.fromEntries(
-  keys.map((key) => [key, round(median(results.map((r) => r[key])), 3)]),
-) as unknown as RunFigures;
+function medianCpu(pick: (figures: RunFigures) => CpuSeconds): CpuSeconds {
+  const first = pick(results[0] as RunFigures);
+  return Object.fromEntries(
+    (Object.keys(first) as (keyof CpuSeconds)[]).map((key) => [
+      key,
+      round(median(results.map((r) => pick(r)[key])), 1),
+    ]),
+  ) as CpuSeconds;
+}
+const numericKeys = (Object.keys(results[0] as RunFigures) as (keyof RunFigures)[]).filter(
+  (key) => typeof (results[0] as RunFigures)[key] === 'number',
+);
+const medians = {
+  ...Object.fromEntries(
+    numericKeys.map((key) => [key, round(median(results.map((r) => r[key] as number)), 3)]),
+  ),
+  rawCpu: medianCpu((r) => r.rawCpu),
+  importCpu: medianCpu((r) => r.importCpu),
+} as RunFigures;
 const targets = [
   ['(b)/(a) ≥ 0.85', medians.ratio >= 0.85],
   ['(b) ≥ 40,000 rows/s', medians.importRowsPerSecond >= 40_000],
@@ -346,6 +410,8 @@ const table = [
   `(a) raw client → bulk upsert     ${medians.rawRowsPerSecond.toLocaleString('en')} rows/s   ${medians.rawWallSeconds} s`,
   `(b) historical import (Temporal) ${medians.importRowsPerSecond.toLocaleString('en')} rows/s   ${medians.importWallSeconds} s   ratio b/a ${medians.ratio}`,
   `    worker peak RSS ${medians.workerPeakRssMb} MB, history events ${medians.historyEvents} (${medians.historyEventsPer1M} per 1M rows), AFAS requests ${medians.importRequests}`,
+  `    CPU seconds (a): ${formatCpu(medians.rawCpu)}`,
+  `    CPU seconds (b): ${formatCpu(medians.importCpu)}`,
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,
   `(d) no-change sync               ${medians.noChangeWallSeconds} s   (${medians.noChangeRequests} AFAS requests)`,
   '',

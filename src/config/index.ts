@@ -5,6 +5,9 @@ import { parseSecretKey, type SecretKey } from './secret-key.js';
 export { ConfigError } from './errors.js';
 export type { SecretKey } from './secret-key.js';
 
+/** AFAS_SYNC_HEAP_GROWING_PERCENT's default (see src/worker/heap-tuning.ts). */
+export const DEFAULT_HEAP_GROWING_PERCENT = 50;
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -23,6 +26,8 @@ export interface AppConfig {
   metricsPort: number | undefined;
   /** Seconds in-flight activities get to commit after SIGTERM before they are cancelled. */
   shutdownGraceSeconds: number;
+  /** V8 heap growth between major GCs, in percent (0: V8's own heuristic, up to 4×). */
+  heapGrowingPercent: number;
   /** Concurrent activity executions per worker process. */
   maxConcurrentActivities: number;
 }
@@ -127,6 +132,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsPort: integer(env, 'METRICS_PORT', undefined, 1, 65535),
     shutdownGraceSeconds: integer(env, 'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) ?? 60,
     maxConcurrentActivities: integer(env, 'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES', 16, 1, 200) ?? 16,
+    heapGrowingPercent:
+      integer(env, 'AFAS_SYNC_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 300) ??
+      DEFAULT_HEAP_GROWING_PERCENT,
   };
 }
 

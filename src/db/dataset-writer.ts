@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
-import { encodeRowChunks, type RawRow } from './row-encoding.js';
+import { encodeRowChunks, COPY_CHUNK_ROWS, type RawRow, type StagedKeys } from './row-encoding.js';
 
 export interface MergeCounts {
   inserted: number;
@@ -44,6 +44,14 @@ export class DatasetWriter {
   private created = false;
   /** The stage has an index on the row key (kept across TRUNCATE). */
   private keyIndexed = false;
+  /** Keys staged since the stage was last emptied (see merge()). */
+  private stagedKeys: StagedKeys = { seen: new Set(), repeated: false };
+  /**
+   * Key columns whose COPY text is canonical (int, text, boolean): equal text ⇔ equal key in
+   * PostgreSQL, so the staged key texts tell for certain whether a key came twice. Decimal and
+   * date keys ("1.5" = "1.50") always take the merge that checks in SQL.
+   */
+  private readonly keysCanonical: boolean;
   /** The stage still holds merged rows; emptied before its next use (never when the transaction just ends: ON COMMIT DROP). */
   private merged = false;
 
@@ -54,6 +62,10 @@ export class DatasetWriter {
     private readonly context: { source: string; runId: string },
   ) {
     this.target = `${ident(schema)}.${ident(dataset.table)}`;
+    const keyFields = new Set(dataset.keyFields);
+    this.keysCanonical = dataset.columns
+      .filter((column) => keyFields.has(column.field))
+      .every((column) => ['int', 'string', 'boolean'].includes(column.dataType));
   }
 
   private stageColumns(): string[] {
@@ -70,6 +82,7 @@ export class DatasetWriter {
     if (this.merged) {
       await this.client.query(`TRUNCATE ${this.stage}`);
       this.merged = false;
+      this.stagedKeys = { seen: new Set(), repeated: false };
     }
     if (this.created) return;
     const columns = this.dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`);
@@ -95,8 +108,8 @@ export class DatasetWriter {
     }
     // Encoded (and so validated) in full before COPY starts, but as ~500-row chunks: no page-sized
     // string, and no second copy of it when the lines are joined.
-    const chunks = encodeRowChunks(this.dataset, rows, context);
     await this.ensureStage();
+    const chunks = encodeRowChunks(this.dataset, rows, context, COPY_CHUNK_ROWS, this.stagedKeys);
     const stream = this.client.query(
       copyFrom(`COPY ${this.stage} (${this.stageColumns().join(', ')}) FROM STDIN`),
     );
@@ -168,26 +181,31 @@ export class DatasetWriter {
           !this.dataset.keyColumns.map(ident).includes(column),
       )
       .map((column) => `${column} = EXCLUDED.${column}`);
+    const upsert = (from: string) => `INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
+         ${from}
+         ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
+         WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
+         RETURNING (xmax = 0) AS inserted`;
+    // Every staged key was distinct (checked while encoding): no DISTINCT ON sort and no duplicate
+    // scan of the stage, about a sixth of the merge's cost. Otherwise PostgreSQL sorts it out.
+    const sql =
+      this.keysCanonical && !this.stagedKeys.repeated
+        ? `WITH merged AS (${upsert(`SELECT ${selectValues.join(', ')} FROM ${this.stage} s`)})
+       SELECT NULL AS duplicate,
+              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`
+        : `WITH ${this.duplicateCte()},
+       merged AS (${upsert(`SELECT DISTINCT ON (${this.keyColumns()
+         .map((column) => `s.${column}`)
+         .join(', ')}) ${selectValues.join(', ')}
+           FROM ${this.stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM duplicate)`)})
+       SELECT (SELECT key FROM duplicate) AS duplicate,
+              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`;
     const result = await this.client.query<{
       duplicate: unknown[] | null;
       inserted: string;
       updated: string;
-    }>(
-      `WITH ${this.duplicateCte()},
-       merged AS (
-         INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
-         SELECT DISTINCT ON (${this.keyColumns()
-           .map((column) => `s.${column}`)
-           .join(', ')}) ${selectValues.join(', ')}
-           FROM ${this.stage} s
-          WHERE NOT EXISTS (SELECT 1 FROM duplicate)
-         ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
-         WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
-         RETURNING (xmax = 0) AS inserted)
-       SELECT (SELECT key FROM duplicate) AS duplicate,
-              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`,
-      [this.context.source, this.context.runId],
-    );
+    }>(sql, [this.context.source, this.context.runId]);
     const row = result.rows[0];
     if (row?.duplicate) throw this.duplicateKeyError(row.duplicate);
     this.merged = true;

@@ -219,16 +219,27 @@ function copyEscapeJson(json: string): string {
 export const COPY_CHUNK_ROWS = 500;
 
 /**
+ * The row keys a writer has staged, as their encoded COPY text (administration + key columns), to
+ * spot a key that comes twice without asking PostgreSQL.
+ */
+export interface StagedKeys {
+  readonly seen: Set<string>;
+  /** Set once a key was seen twice. */
+  repeated: boolean;
+}
+
+/**
  * Turns raw rows into COPY text for the stage table, one line per row:
  * `_administration, <columns…>, _raw, _entry_day`, in chunks of `chunkRows` lines.
  * Every row is validated before this returns (nothing reaches COPY when one is bad).
- * Throws RowDataError on the first bad value.
+ * Throws RowDataError on the first bad value. With `stagedKeys`, records each row's key there.
  */
 export function encodeRowChunks(
   dataset: ResolvedDataset,
   rows: readonly RawRow[],
   context: { page?: number; administration?: number },
   chunkRows = COPY_CHUNK_ROWS,
+  stagedKeys?: StagedKeys,
 ): string[] {
   const chunks: string[] = [];
   const columns = dataset.columns;
@@ -266,16 +277,23 @@ export function encodeRowChunks(
       }
     }
     let line = String(administration);
+    let key = line;
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c] as ColumnSpec;
       const raw = fieldValue(row, column.field);
       if ((raw === null || raw === undefined) && isKey[c]) failAt(column.field, 'key field is empty');
       try {
-        line += `\t${encodeValue(column, raw, cellProblem)}`;
+        const cell = encodeValue(column, raw, cellProblem);
+        line += `\t${cell}`;
+        if (isKey[c]) key += `\t${cell}`;
       } catch (error) {
         if (error instanceof CellProblem) failAt(column.field, error.problem);
         throw error;
       }
+    }
+    if (stagedKeys) {
+      if (stagedKeys.seen.has(key)) stagedKeys.repeated = true;
+      else stagedKeys.seen.add(key);
     }
     line += `\t${copyEscapeJson(JSON.stringify(row))}`;
     if (dataset.entryDateField) {

@@ -163,6 +163,58 @@ describe('dataset writer (COPY → stage → merge)', () => {
     await expect(write([line(6, 1), line(6, 1, { AmtDebit: 99 })])).rejects.toBeInstanceOf(DuplicateKeyError);
   });
 
+  it('spots a key repeated across pages of one scope, and starts afresh after a merge', async () => {
+    const stagePages = (pages: RawRow[][]) =>
+      inTransaction(db.pool, async (client) => {
+        const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: 'run-1' });
+        const counts = [];
+        for (const page of pages) {
+          await writer.stageRows(page, { page: 0, administration: 1 });
+          counts.push(await writer.merge());
+        }
+        return counts;
+      });
+    const scope = (pages: RawRow[][]) =>
+      inTransaction(db.pool, async (client) => {
+        const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: 'run-1' });
+        for (const page of pages) await writer.stageRows(page, { page: 0, administration: 1 });
+        return writer.merge();
+      });
+    expect(await scope([[line(7, 1), line(7, 2)], [line(7, 1)]])).toMatchObject({ inserted: 2 });
+    await expect(scope([[line(8, 1)], [line(8, 1, { AmtDebit: 1 })]])).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    const none = await db.pool.query(`SELECT 1 FROM afas.journal_lines WHERE "EntryNo" = 8`);
+    expect(none.rowCount).toBe(0);
+    // The same key staged again after a merge is a new page of the same writer, not a duplicate.
+    expect(await stagePages([[line(9, 1)], [line(9, 1, { AmtDebit: 2 })]])).toEqual([
+      { inserted: 1, updated: 0 },
+      { inserted: 0, updated: 1 },
+    ]);
+  });
+
+  it('checks decimal and date keys in SQL, where 1.5 and 1.50 are one key', async () => {
+    const byAmount = resolveDataset(
+      { ...definition, name: 'period_balances', keyFields: ['AmtDebit'], entryDateField: undefined },
+      'Profit_Transactions',
+      fields,
+    );
+    await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, byAmount));
+    const writeAmounts = (rows: RawRow[]) =>
+      inTransaction(db.pool, async (client) => {
+        const writer = new DatasetWriter(client, db.schema, byAmount, { source: 'src', runId: 'run-1' });
+        await writer.stageRows(rows, { page: 0, administration: 1 });
+        return writer.merge();
+      });
+    await expect(
+      writeAmounts([line(1, 1, { AmtDebit: '1.5' }), line(1, 2, { AmtDebit: '1.50' })]),
+    ).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await writeAmounts([line(1, 1, { AmtDebit: '2.5' }), line(1, 2, { AmtDebit: '3.5' })])).toEqual({
+      inserted: 2,
+      updated: 0,
+    });
+  });
+
   it('adds columns for new metainfo fields and refuses a changed type or a vanished key field', async () => {
     const grown = resolveDataset(definition, 'Profit_Transactions', [
       ...fields,

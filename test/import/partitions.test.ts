@@ -5,6 +5,7 @@ import { FilterOperator } from '../../src/afas/filters.js';
 import {
   anchorOf,
   columnsForPageSize,
+  DEFAULT_IMPORT_PAGE_ROWS,
   nextCursor,
   partitionConditions,
   partitionKey,
@@ -141,7 +142,12 @@ describe('nextCursor', () => {
   });
 
   it('page size is enforced through the column budget', () => {
-    expect(columnsForPageSize(18, null, 150_000)).toBe(18);
+    // Default: DEFAULT_IMPORT_PAGE_ROWS rows, below the cell budget of narrow connectors…
+    const take = Math.floor(150_000 / columnsForPageSize(18, null, 150_000));
+    expect(take).toBeLessThanOrEqual(DEFAULT_IMPORT_PAGE_ROWS);
+    expect(take).toBeGreaterThan(DEFAULT_IMPORT_PAGE_ROWS * 0.95);
+    // …while a wide connector stays inside the budget (60 columns → 2,500 rows).
+    expect(columnsForPageSize(60, null, 150_000)).toBe(60);
     expect(columnsForPageSize(18, 50, 150_000)).toBe(3000);
     expect(Math.floor(150_000 / columnsForPageSize(18, 20, 150_000))).toBe(20);
     expect(columnsForPageSize(18, 10_000, 150_000)).toBe(18);

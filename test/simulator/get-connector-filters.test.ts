@@ -227,7 +227,11 @@ describe('combining filters', () => {
       )
     ).rows;
     const days = [...new Set(all.map((row) => row.EntryDate.slice(0, 10)))].sort();
-    const [d1, d2, d3] = [days[0], days[Math.floor(days.length / 2)], days[days.length - 1]] as string[];
+    const [d1, d2, d3] = [days[0], days[Math.floor(days.length / 2)], days[days.length - 1]] as [
+      string,
+      string,
+      string,
+    ];
     const amounts = [...new Set(all.map((row) => row.AmtDebit).filter((amount) => amount > 0))].slice(0, 3);
     const keyOf = (row: Line) => `${row.UnitId}/${row.EntryNo}/${row.SeqNo}`;
     const select = async (groups: [string, number, string | number][][]) => {

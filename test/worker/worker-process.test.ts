@@ -91,6 +91,11 @@ describe('node dist/worker.js with bad configuration', () => {
       'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 200',
     ],
     [
+      'AFAS_SYNC_HEAP_GROWING_PERCENT',
+      '500',
+      'AFAS_SYNC_HEAP_GROWING_PERCENT: must be a whole number from 0 to 300',
+    ],
+    [
       'DATABASE_URL',
       'mysql://root:hunter2@db:3306/afas',
       'DATABASE_URL: must start with postgres:// (got mysql://)',

@@ -160,12 +160,22 @@ export function nextCursor(
   return { cursor: { anchor: anchorOf(last, keys, connectorId), skip: 0 }, newSegment: true };
 }
 
-/** The `columns` value that makes the client page at most `pageSize` rows (columns × take ≤ 150,000). */
+/**
+ * Rows per import page unless the import says otherwise. Below AFAS's cell budget (8,333 rows of
+ * an 18-field journal line): a page then stays well inside AFAS's "good request" second, and the
+ * worker holds a third less per concurrent page (peak RSS at 1M rows 500 → under 300 MB, with the
+ * heap growth setting) at the same throughput (see the performance notes in the README).
+ */
+export const DEFAULT_IMPORT_PAGE_ROWS = 4_000;
+
+/**
+ * The `columns` value that makes the client page at most `pageSize` rows (default
+ * DEFAULT_IMPORT_PAGE_ROWS); never more than the cell budget allows (columns × take ≤ 150,000).
+ */
 export function columnsForPageSize(
   actualColumns: number,
   pageSize: number | null,
   maxCellsPerPage: number,
 ): number {
-  if (pageSize === null) return actualColumns;
-  return Math.max(actualColumns, Math.ceil(maxCellsPerPage / pageSize));
+  return Math.max(actualColumns, Math.ceil(maxCellsPerPage / (pageSize ?? DEFAULT_IMPORT_PAGE_ROWS)));
 }

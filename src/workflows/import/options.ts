@@ -15,7 +15,7 @@ export interface ImportOptions {
   requestsPerMinute?: number;
   /** Skip never reaches this within a partition; past it the partition continues as a new key range (default 100,000). */
   partitionRowLimit?: number;
-  /** Rows per page at most (default from the column count: columns × take ≤ 150,000). */
+  /** Rows per page at most (default 4,000; never more than columns × take ≤ 150,000 allows). */
   pageSize?: number;
   /** Pages one activity call commits before returning to the workflow (default 25). */
   maxPagesPerActivity?: number;
