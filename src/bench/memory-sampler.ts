@@ -28,7 +28,9 @@ function parse(text: string): MemorySample | null {
     : null;
 }
 
-export function sampleMemory(metricsUrl: string, everyMs = 250): MemorySampler {
+// Once a second: each sample costs the worker a /metrics render (and Temporal's exporter a scrape),
+// and the peak itself comes from VmHWM; the samples only split it up.
+export function sampleMemory(metricsUrl: string, everyMs = 1000): MemorySampler {
   const maxima: MemorySample = { rss: 0, heapUsed: 0, heapTotal: 0, external: 0 };
   let atPeakRss: MemorySample | null = null;
   let samples = 0;

@@ -33,6 +33,8 @@ const { values } = parseArgs({
     years: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     out: { type: 'string' },
+    // Names of the two databases the bench (re)creates: <prefix>_raw and <prefix>_temporal.
+    'db-prefix': { type: 'string', default: 'afas_bench' },
     // Rows per import page (the import's pageSize option); default: AFAS's cell budget.
     'page-size': { type: 'string' },
     // For quick experiments on the Temporal path: skips (a), so there is no ratio.
@@ -53,6 +55,11 @@ function positive(name: string, text: string | undefined, max: number): number {
 // and not two garbage-collector settings.
 tuneHeapGrowth(Number(process.env.AFAS_SYNC_HEAP_GROWING_PERCENT ?? DEFAULT_HEAP_GROWING_PERCENT));
 
+const dbPrefix = values['db-prefix'] ?? 'afas_bench';
+if (!/^[a-z_][a-z0-9_]{0,40}$/.test(dbPrefix)) {
+  process.stderr.write('bench: --db-prefix must be a lower-case SQL identifier of at most 41 characters\n');
+  process.exit(2);
+}
 const rows = positive('rows', values.rows, 50_000_000);
 const runs = positive('runs', values.runs, 20);
 const adminCount = positive('administrations', values.administrations, 50);
@@ -161,7 +168,7 @@ async function oneRun(run: number): Promise<RunFigures> {
   const temporal = await startDevServer();
   try {
     // (a) raw
-    const rawUrl = await freshDatabase('afas_bench_raw');
+    const rawUrl = await freshDatabase(`${dbPrefix}_raw`);
     const rawPool = createPool(rawUrl, concurrency + 2);
     await migrate(rawPool, 'afas');
     log(`raw load of ~${rows} rows`);
@@ -187,7 +194,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     log(`raw: ${raw.rows} rows in ${(raw.wallMs / 1000).toFixed(1)} s; CPU ${formatCpu(rawCpu)}`);
 
     // (b) historical import through Temporal, in a separate worker process
-    const appUrl = await freshDatabase('afas_bench_temporal');
+    const appUrl = await freshDatabase(`${dbPrefix}_temporal`);
     const pool = createPool(appUrl, 4);
     await migrate(pool, 'afas');
     const app = contextFor(pool, {
@@ -396,11 +403,14 @@ const medians = {
   rawCpu: medianCpu((r) => r.rawCpu),
   importCpu: medianCpu((r) => r.importCpu),
 } as RunFigures;
+// Throughput and history events per 1M rows are targets at 1M rows: a smaller run is dominated by
+// the import's fixed cost (planning, ~680 events), and is there to compare memory.
+const atScale = rows >= 1_000_000;
 const targets = [
-  ['(b)/(a) ≥ 0.85', medians.ratio >= 0.85],
-  ['(b) ≥ 40,000 rows/s', medians.importRowsPerSecond >= 40_000],
+  ['(b)/(a) ≥ 0.85', atScale ? medians.ratio >= 0.85 : null],
+  ['(b) ≥ 40,000 rows/s', atScale ? medians.importRowsPerSecond >= 40_000 : null],
   ['worker peak RSS ≤ 300 MB', medians.workerPeakRssMb <= 300],
-  ['≤ 2,000 history events per 1M rows', medians.historyEventsPer1M <= 2_000],
+  ['≤ 2,000 history events per 1M rows', atScale ? medians.historyEventsPer1M <= 2_000 : null],
   ['(d) ≤ 2 s', medians.noChangeWallSeconds <= 2],
 ] as const;
 
@@ -415,7 +425,10 @@ const table = [
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,
   `(d) no-change sync               ${medians.noChangeWallSeconds} s   (${medians.noChangeRequests} AFAS requests)`,
   '',
-  ...targets.map(([name, met]) => `${met ? 'met   ' : 'MISSED'} ${name}`),
+  ...targets.map(
+    ([name, met]) =>
+      `${met === null ? 'n/a   ' : met ? 'met   ' : 'MISSED'} ${name}${met === null ? ' (judged at 1M rows)' : ''}`,
+  ),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 const out = values.out ?? `bench-results/bench-${rows}.json`;
