@@ -23,6 +23,8 @@ export interface SyncFixture {
   /** A client with the first simulator token, for reading metainfo in assertions. */
   afas: AfasClient;
   worker: Awaited<ReturnType<typeof startTestWorker>> | undefined;
+  /** Starts the in-process worker (once) when the fixture was created with `worker: false`. */
+  startWorker(): Promise<Awaited<ReturnType<typeof startTestWorker>>>;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function startSyncFixture(options: {
   for (const source of options.sources) {
     await app.sources.add({ environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, ...source });
   }
-  const worker = options.worker === false ? undefined : await startTestWorker(temporal, app);
+  let worker = options.worker === false ? undefined : await startTestWorker(temporal, app);
   return {
     db,
     app,
@@ -59,7 +61,13 @@ export async function startSyncFixture(options: {
     sim,
     control: new SimControl(sim.url),
     afas,
-    worker,
+    get worker() {
+      return worker;
+    },
+    async startWorker() {
+      worker ??= await startTestWorker(temporal, app);
+      return worker;
+    },
     async close() {
       await worker?.stop();
       await afas.close();

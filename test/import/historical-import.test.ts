@@ -123,6 +123,12 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
       `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _administration = 2`,
     );
     expect(hidden.rows[0]).toEqual({ n: 0 });
+    // The import leaves fresh planner statistics, so the next sync's plans see the real table.
+    const analyzed = await env.db.pool.query<{ analyzed: boolean }>(
+      `SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables
+        WHERE schemaname = 'afas' AND relname = 'journal_lines'`,
+    );
+    expect(analyzed.rows[0]).toEqual({ analyzed: true });
 
     // Partition counts are exact (each page counted once) and add up to the table.
     const importId = result.importId as string;

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
 import { startSync } from '../../src/client/sync-control.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SimControl } from '../helpers/simulator.js';
-import {
-  connectTestTemporal,
-  startTestWorker,
-  testAppContext,
-  type TemporalTestContext,
-} from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import {
   BIG_DECIMAL,
   CONNECTOR_MAP,
@@ -28,26 +19,33 @@ const TOKEN_DATA = 'BAD0DA7A0123456789ABCDEFBAD0DA7A0123456789ABCDEFBAD0DA7A0123
 const OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
 
 describe('hostile AFAS input through the real sync', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let control: SimControl;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let fixture: SyncFixture;
+  let db: SyncFixture['db'];
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let control: SyncFixture['control'];
+  let worker: Awaited<ReturnType<SyncFixture['startWorker']>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 5,
-      administrations: 2,
-      years: [2025],
-      linesPerYear: 200,
-      control: true,
-      tokens: [{ token: TOKEN_DATA }],
+    const clashMap = Object.fromEntries(
+      SCHEMA_REJECTED.map((connector) => [connector.dataset, connector.id]),
+    );
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 5,
+        administrations: 2,
+        years: [2025],
+        linesPerYear: 200,
+        tokens: [{ token: TOKEN_DATA }],
+      },
+      sources: [
+        { name: 'hostile', token: TOKEN_DATA, connectorMap: CONNECTOR_MAP },
+        { name: 'calm', token: TOKEN_DATA, connectorMap: {} },
+        { name: 'clash', token: TOKEN_DATA, connectorMap: clashMap },
+      ],
+      worker: false,
     });
-    control = new SimControl(sim.url);
+    ({ db, app, temporal, control } = fixture);
     for (const connector of [STORED, ...REJECTED, ...SCHEMA_REJECTED]) {
       await control.call('POST', 'custom-connectors', {
         id: connector.id,
@@ -55,33 +53,13 @@ describe('hostile AFAS input through the real sync', () => {
         rows: connector.rows,
       });
     }
-    const clashMap = Object.fromEntries(
-      SCHEMA_REJECTED.map((connector) => [connector.dataset, connector.id]),
-    );
-    for (const [name, connectorMap] of [
-      ['hostile', CONNECTOR_MAP],
-      ['calm', {}],
-      ['clash', clashMap],
-    ] as const) {
-      await app.sources.add({
-        name,
-        environmentId: '1',
-        environmentType: 'test',
-        baseUrl: sim.baseUrl,
-        token: TOKEN_DATA,
-        connectorMap,
-      });
-    }
     // A table the SQL-hostile field id "drops" if any identifier is not quoted.
     await db.pool.query('CREATE TABLE afas.x (survives boolean)');
-    worker = await startTestWorker(temporal, app);
+    worker = await fixture.startWorker();
   });
 
   afterAll(async () => {
-    await worker?.stop();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
+    await fixture?.close();
   });
 
   const target = () => ({ client: temporal.client, taskQueue: temporal.taskQueue });

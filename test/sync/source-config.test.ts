@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/app/context.js';
 import { startSync } from '../../src/client/sync-control.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { SimControl } from '../helpers/simulator.js';
-import {
-  capturedLogs,
-  connectTestTemporal,
-  startTestWorker,
-  testAppContext,
-  type TemporalTestContext,
-} from '../helpers/temporal.js';
+import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+import { capturedLogs } from '../helpers/temporal.js';
 
 const GOOD_TOKEN = 'C0DE0123456789ABCDEFC0DE0123456789ABCDEFC0DE0123456789ABCDEF0123';
 const MISSHAPEN_TOKEN = 'this is not-a-token; secret=hunter2';
@@ -18,57 +9,43 @@ const URL_PASSWORD = 's3cr3t-in-url';
 const OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
 
 describe('hostile operator input: a source the worker cannot use fails fast and says why', () => {
-  let db: TestDatabase;
-  let app: AppContext;
-  let temporal: TemporalTestContext;
-  let sim: RunningSimulator;
-  let control: SimControl;
-  let worker: Awaited<ReturnType<typeof startTestWorker>>;
+  let fixture: SyncFixture;
+  let db: SyncFixture['db'];
+  let app: SyncFixture['app'];
+  let temporal: SyncFixture['temporal'];
+  let control: SyncFixture['control'];
+  let worker: Awaited<ReturnType<SyncFixture['startWorker']>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = testAppContext(db);
-    temporal = await connectTestTemporal();
-    sim = await startSimulator({
-      seed: 2,
-      administrations: 1,
-      years: [2025],
-      linesPerYear: 50,
-      control: true,
-      tokens: [{ token: GOOD_TOKEN }],
+    fixture = await startSyncFixture({
+      simulator: {
+        seed: 2,
+        administrations: 1,
+        years: [2025],
+        linesPerYear: 50,
+        tokens: [{ token: GOOD_TOKEN }],
+      },
+      sources: [
+        // The store seals whatever token it is given; the AFAS client checks its shape before use.
+        { name: 'misshapen', token: MISSHAPEN_TOKEN },
+        // The store refuses a base URL with credentials; a row written around it (by hand, by an
+        // older version) still must not be used.
+        { name: 'credentials', token: GOOD_TOKEN },
+      ],
+      worker: false,
     });
-    control = new SimControl(sim.url);
-    const withCredentials = new URL(sim.baseUrl);
+    ({ db, app, temporal, control } = fixture);
+    const withCredentials = new URL(fixture.sim.baseUrl);
     withCredentials.username = 'operator';
     withCredentials.password = URL_PASSWORD;
-    // The store seals whatever token it is given; the AFAS client checks its shape before use.
-    await app.sources.add({
-      name: 'misshapen',
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: MISSHAPEN_TOKEN,
-    });
-    // The store refuses a base URL with credentials; a row written around it (by hand, by an
-    // older version) still must not be used.
-    await app.sources.add({
-      name: 'credentials',
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      token: GOOD_TOKEN,
-    });
     await db.pool.query(`UPDATE afas.sources SET base_url = $1 WHERE name = 'credentials'`, [
       withCredentials.toString(),
     ]);
-    worker = await startTestWorker(temporal, app);
+    worker = await fixture.startWorker();
   });
 
   afterAll(async () => {
-    await worker?.stop();
-    await sim?.close();
-    await temporal?.close();
-    await db?.drop();
+    await fixture?.close();
   });
 
   const sync = async (source: string) =>

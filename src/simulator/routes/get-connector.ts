@@ -1,7 +1,5 @@
 import type { GetConnectorSpec } from '../connectors/types.js';
-import { parseFilterJson, parseListFilter, type FilterGroups } from '../query/filters.js';
-import { parseOrder } from '../query/order.js';
-import { parsePaging } from '../query/paging.js';
+import { pageBounds, parseConnectorQuery } from '../query/connector-query.js';
 import { selectRows } from '../query/select.js';
 import { compileRowSerializer, pageChunks } from '../query/serialize.js';
 import type { AfasCall } from './afas-call.js';
@@ -14,20 +12,10 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * rotated differently on every call.
  */
 export async function sendGetConnector(call: AfasCall, connector: GetConnectorSpec): Promise<void> {
-  const { params } = call.url;
-  const paging = parsePaging(params);
-  const fields = new Map(connector.fields.map((field) => [field.id, field]));
-  const order = parseOrder(params.get('orderbyfieldids'), fields);
-  const filters: FilterGroups[] = [];
-  const listFilter = parseListFilter(params, fields);
-  if (listFilter !== undefined) filters.push(listFilter);
-  const jsonFilter = params.get('filterjson');
-  if (jsonFilter !== undefined && jsonFilter !== '') filters.push(parseFilterJson(jsonFilter, fields));
-
+  const { paging, fields, order, filters } = parseConnectorQuery(call.url.params, connector.fields);
   const table = call.sim.data.table(connector.source);
   const rows = selectRows({ table, fields, filters, order }, call.sim.resultCache);
-  const start = Math.min(paging.skip, rows.length);
-  const end = paging.take === undefined ? rows.length : Math.min(rows.length, start + paging.take);
+  const { start, end } = pageBounds(paging, rows.length);
   const count = end - start;
   const offset = order.length === 0 ? call.sim.scrambler.nextOffset(rows.length) : 0;
   const rowAt =

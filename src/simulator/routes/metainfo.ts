@@ -30,8 +30,11 @@ export async function sendMetainfo(call: AfasCall, token: TokenRecord): Promise<
   });
 }
 
-/** `GET /metainfo/get/{id}` (reference §3.2; note `decimalsFieldId`). */
-export async function sendGetConnectorMetainfo(call: AfasCall, spec: GetConnectorSpec): Promise<void> {
+/** `GET /metainfo/get/{id}` (reference §3.2; note `decimalsFieldId`), of a standard or custom connector. */
+export async function sendGetConnectorMetainfo(
+  call: AfasCall,
+  spec: Pick<GetConnectorSpec, 'id' | 'description' | 'fields'>,
+): Promise<void> {
   await call.response.sendJson(200, {
     name: spec.id,
     description: localize(spec.description, call.language),
