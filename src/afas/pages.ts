@@ -86,6 +86,10 @@ export function connectorQueryString(q: ConnectorQuery): string {
 
 /** One GetConnector page. */
 export interface AfasPage {
+  /**
+   * The page's rows. The consumer may empty the array once it has what it needs (the import does,
+   * so a page's row objects die young): the iterator decides everything before it yields a page.
+   */
   readonly rows: AfasRow[];
   readonly skip: number;
   readonly take: number;

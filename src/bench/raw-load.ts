@@ -1,7 +1,7 @@
 // (a) The practical limit: AFAS client → bulk upsert, no Temporal. Same partitions (administration ×
 // year × period, plus each year's "other periods" partition), the same AFAS query per partition
-// (filter, order, page size) and the same concurrency as the historical import, so the ratio
-// measures orchestration only.
+// (filter, order, page size), the same page writes (append, else merge) and the same concurrency
+// as the historical import, so the ratio measures orchestration only.
 import { orderFor } from '../activities/dataset-sync.js';
 import { partitionFields } from '../activities/import/partition-runner.js';
 import {
@@ -13,7 +13,7 @@ import {
 import { AfasClient, MAX_CELLS_PER_PAGE } from '../afas/index.js';
 import { connectorIdFor, dataset } from '../catalog/index.js';
 import { ensureDatasetTable, resolveDataset } from '../db/dataset-schema.js';
-import { DatasetWriter } from '../db/dataset-writer.js';
+import { DatasetWriter, encodePage } from '../db/dataset-writer.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 
 export interface RawLoadResult {
@@ -56,24 +56,28 @@ export async function rawLoad(options: {
       toYear: Math.max(...options.years),
       periodsOf: () => [],
     });
+    const context = { source: 'raw', runId: 'raw' };
     let rows = 0;
     let pages = 0;
     const worker = async () => {
       for (let next = partitions.shift(); next; next = partitions.shift()) {
         const { administration } = next;
+        let tryAppend = true;
         for await (const page of client.pages(connectorId, {
           orderBy: orderFor(resolved),
           columns: columnsForPageSize(resolved.columns.length, options.pageSize, MAX_CELLS_PER_PAGE),
           filter: segmentFilter(partitionConditions(fields, next), fields.keys, null),
         })) {
+          // Encoded on arrival and emptied, like the import's pages (see runPartitionChunk).
+          const encoded = encodePage(resolved, context, page.rows, { page: page.skip, administration });
+          page.rows.length = 0;
           // Like the import, an empty page (an empty "other periods" partition) writes no rows.
-          if (page.rows.length > 0)
-            await inTransaction(options.pool, async (db) => {
-              const writer = new DatasetWriter(db, options.schema, resolved, { source: 'raw', runId: 'raw' });
-              await writer.stageRows(page.rows, { page: page.skip, administration });
-              await writer.merge();
+          if (encoded.rows > 0)
+            tryAppend = await inTransaction(options.pool, async (db) => {
+              const writer = new DatasetWriter(db, options.schema, resolved, context);
+              return (await writer.writePage(encoded, tryAppend)).appended;
             });
-          rows += page.rows.length;
+          rows += encoded.rows;
           pages += 1;
         }
       }

@@ -163,6 +163,8 @@ async function oneRun(run: number): Promise<RunFigures> {
     ],
     {},
     /"baseUrl"/,
+    // Profiling hook like BENCH_WORKER_NODE_ARGS below.
+    (process.env.BENCH_SIMULATOR_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
   );
   const { url, baseUrl } = JSON.parse(sim.readyLine) as { url: string; baseUrl: string };
   const temporal = await startDevServer();

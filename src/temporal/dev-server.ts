@@ -114,6 +114,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((definition) => ['--search-attribute', definition]),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),

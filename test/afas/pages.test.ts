@@ -92,6 +92,24 @@ describe('skip paging', () => {
     expect(capped.pages.flatMap((p) => p.rows)).toHaveLength(25);
   });
 
+  it('a consumer that empties each page after reading it pages the same (skip and keyset)', async () => {
+    const emptied = async (options: PagesOptions) => {
+      const src = source(table(23));
+      const seen: [number, unknown][] = [];
+      for await (const page of iteratePages('C', options, planPages('C', options, 5), src.fetch)) {
+        seen.push([page.rows.length, page.next]);
+        page.rows.length = 0;
+      }
+      return { seen, queries: src.queries };
+    };
+    for (const options of [{ orderBy: ['Id'] }, { orderBy: ['Id'], keyset: { field: 'Id' } }]) {
+      const kept = await collect(table(23), options, 5);
+      const consumed = await emptied(options);
+      expect(consumed.seen).toEqual(kept.pages.map((p) => [p.rows.length, p.next]));
+      expect(consumed.queries).toEqual(kept.queries);
+    }
+  });
+
   it('a filter that matches nothing (empty IN list) sends no request', async () => {
     const { pages, queries } = await collect(table(5), { orderBy: ['Id'], filter: where.in('Id', []) }, 10);
     expect(pages).toEqual([]);

@@ -6,7 +6,7 @@ import {
   resolveDataset,
   type FieldSpec,
 } from '../../src/db/dataset-schema.js';
-import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
+import { DatasetWriter, DuplicateKeyError, encodePage } from '../../src/db/dataset-writer.js';
 import { inTransaction } from '../../src/db/pool.js';
 import { RowDataError, type RawRow } from '../../src/db/row-encoding.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -244,5 +244,116 @@ describe('dataset writer (COPY → stage → merge)', () => {
         fields.filter((f) => f.id !== 'SeqNo'),
       ),
     ).toThrow(/connector Profit_Transactions has no key field 'SeqNo'/);
+  });
+});
+
+describe('dataset writer: appending pages of new rows without the stage', () => {
+  let db: TestDatabase;
+  const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
+  const writer = (client: Parameters<Parameters<typeof inTransaction>[1]>[0], source = 'src') =>
+    new DatasetWriter(client, db.schema, resolved, { source, runId: 'run-a' });
+  const encoded = (rows: RawRow[], source = 'src') =>
+    encodePage(resolved, { source, runId: 'run-a' }, rows, { page: 0, administration: 1 });
+  const zone = async (client: Parameters<Parameters<typeof inTransaction>[1]>[0]) =>
+    (await client.query<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`)).rows[0]?.zone;
+  const columns = `"UnitId", "AmtDebit", "EntryDate", "Modified", "Btw-nummer", "${HOSTILE.replace(/"/g, '""')}", "Blocked", "Attachment", _raw, _entry_day, _run_id, _deleted_at`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, resolved));
+  });
+  afterAll(async () => db.drop());
+
+  it('stores every column exactly as staging and merging does, Amsterdam DST gaps and overlaps included', async () => {
+    const rows = [
+      line(1, 1),
+      // 02:30 on 27 October 2024 happened twice (CEST, then CET); on 31 March it did not happen.
+      line(1, 2, { Modified: '2024-10-27T02:30:00Z', EntryDate: '2024-10-27T00:00:00Z' }),
+      line(1, 3, { AmtDebit: '12345678901234567890.123456789', 'Btw-nummer': 'Zoë 😀 \ud800' }),
+      line(1, 4, { Modified: '2024-07-01T12:34:56.123456Z', Blocked: null, Attachment: null }),
+    ];
+    const inTransactionZones = await inTransaction(db.pool, async (client) => {
+      await client.query(`SET LOCAL TimeZone = 'America/New_York'`);
+      const counts = await writer(client, 'append').appendNew(encoded(rows, 'append'));
+      return { counts, after: await zone(client) };
+    });
+    expect(inTransactionZones).toEqual({ counts: { inserted: 4, updated: 0 }, after: 'America/New_York' });
+    await inTransaction(db.pool, async (client) => {
+      const merger = writer(client, 'merge');
+      await merger.stageRows(rows, { page: 0, administration: 1 });
+      expect(await merger.merge()).toEqual({ inserted: 4, updated: 0 });
+    });
+    const compared = await db.pool.query<{ pairs: number; different: number }>(
+      `SELECT count(*)::int AS pairs,
+              count(*) FILTER (WHERE (a.${columns.replaceAll(', ', ', a.')}) IS DISTINCT FROM (m.${columns.replaceAll(', ', ', m.')}))::int AS different
+         FROM afas.journal_lines a JOIN afas.journal_lines m USING (_administration, "EntryNo", "SeqNo")
+        WHERE a._source = 'append' AND m._source = 'merge'`,
+    );
+    expect(compared.rows[0]).toEqual({ pairs: 4, different: 0 });
+    const overlap = await db.pool.query<{ modified: Date }>(
+      `SELECT "Modified" AS modified FROM afas.journal_lines WHERE _source = 'append' AND "SeqNo" = 2`,
+    );
+    // PostgreSQL reads an ambiguous wall time as standard time (CET, +01:00).
+    expect(overlap.rows[0]?.modified.toISOString()).toBe('2024-10-27T01:30:00.000Z');
+  });
+
+  it('refuses a page with a key the table has, or a key twice, leaving nothing of it; writePage then merges', async () => {
+    await inTransaction(db.pool, async (client) => {
+      // One writer per transaction, as the import uses it (its stage table lives in the transaction).
+      const pages = writer(client);
+      const before = await zone(client);
+      expect(await pages.appendNew(encoded([line(2, 1)]))).toEqual({
+        inserted: 1,
+        updated: 0,
+      });
+      // A new key first, then one the table has: the refused COPY leaves neither.
+      const refused = encoded([line(3, 1), line(2, 1, { AmtDebit: 7 })]);
+      expect(await pages.appendNew(refused)).toBeNull();
+      const partial = await client.query(`SELECT 1 FROM afas.journal_lines WHERE "EntryNo" = 3`);
+      expect(partial.rowCount).toBe(0);
+      expect(await zone(client)).toBe(before);
+      // The refused page's text is still whole: writePage stages and merges it.
+      expect(await pages.writePage(refused, true)).toEqual({ inserted: 1, updated: 1, appended: false });
+      // The same key twice in one page: refused, then merged as one row.
+      expect(await pages.writePage(encoded([line(4, 1), line(4, 1)]), true)).toEqual({
+        inserted: 1,
+        updated: 0,
+        appended: false,
+      });
+      expect(await pages.writePage(encoded([line(5, 1)]), true)).toEqual({
+        inserted: 1,
+        updated: 0,
+        appended: true,
+      });
+      expect(await pages.writePage(encoded([line(6, 1)]), false)).toEqual({
+        inserted: 1,
+        updated: 0,
+        appended: false,
+      });
+    });
+    const stored = await db.pool.query<{ entry: string; amount: string }>(
+      `SELECT "EntryNo"::text AS entry, "AmtDebit"::text AS amount FROM afas.journal_lines
+        WHERE _source = 'src' ORDER BY "EntryNo"`,
+    );
+    expect(stored.rows).toEqual([
+      { entry: '2', amount: '7' },
+      { entry: '3', amount: '10.5' },
+      { entry: '4', amount: '10.5' },
+      { entry: '5', amount: '10.5' },
+      { entry: '6', amount: '10.5' },
+    ]);
+    await expect(
+      inTransaction(db.pool, (client) =>
+        writer(client).writePage(encoded([line(7, 1), line(7, 1, { AmtDebit: 1 })]), true),
+      ),
+    ).rejects.toBeInstanceOf(DuplicateKeyError);
+  });
+
+  it('encodes a page in full before anything is written: a bad row fails it naming field and key', () => {
+    const bad = () => encoded([line(8, 1), line(8, 2, { EntryDate: 'yesterday' })]);
+    expect(bad).toThrow(RowDataError);
+    expect(bad).toThrow(/row \(UnitId=1, EntryNo=8, SeqNo=2\), field 'EntryDate': expected a date/);
+    expect(() => encoded([line(8, 1, { UnitId: 2 })])).toThrow(/belongs to administration 2/);
+    expect(encoded([line(8, 1), line(8, 2)])).toMatchObject({ rows: 2 });
   });
 });

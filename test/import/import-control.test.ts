@@ -249,4 +249,28 @@ describe('historical import: pause, resume, cancel, restart, and changes while i
     expect(touched).toBeGreaterThan(0);
     expect(touched).toBeLessThan(200);
   });
+
+  it('an import over a table that has every row merges instead of appending: nothing inserted or rewritten', async () => {
+    const handle = await startImport(env.target, env.source, { ...OPTIONS, requestsPerMinute: 6_000 });
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    const journal = (await env.app.runs.datasetsOf(result.runId)).filter(
+      (d) => d.dataset === 'journal_lines',
+    );
+    expect(journal.map((d) => [d.administration, d.status, d.rowsInserted, d.rowsUpdated])).toEqual(
+      ADMINISTRATIONS.map((administration) => [administration, 'succeeded', 0, 0]),
+    );
+    const rewritten = await env.db.pool.query(
+      `SELECT count(*)::int AS n FROM afas.journal_lines WHERE _source = $1 AND _run_id = $2`,
+      [env.source, result.runId],
+    );
+    expect(rewritten.rows[0]).toEqual({ n: 0 });
+    expect(result.rows).toBe(await tableCount(env, ADMINISTRATIONS));
+    await expectTableEqualsSimulator(env.db.pool, env.control, env.afas, {
+      source: env.source,
+      name: 'journal_lines',
+      prefix: 'Profit_',
+      administrations: ADMINISTRATIONS,
+    });
+  });
 });

@@ -288,6 +288,88 @@ describe('combining filters', () => {
     );
   });
 
+  it('a filter pinning numeric fields (an import partition) selects exactly its rows, also after lines change', async () => {
+    interface Line {
+      UnitId: number;
+      EntryNo: number;
+      SeqNo: number;
+      Year: number;
+      Period: number;
+      EntryDate: string;
+    }
+    const path = '/connectors/Profit_Transactions';
+    const everything = async () =>
+      (await getPage<Line>(sim, `${path}?skip=-1&take=-1&orderbyfieldids=UnitId,EntryNo,SeqNo`)).rows;
+    const keyOf = (row: Line) => `${row.UnitId}/${row.EntryNo}/${row.SeqNo}`;
+    const select = async (groups: [string, number, string | number][][]) => {
+      const query = qs({
+        filterfieldids: groups.map((group) => group.map(([field]) => field).join(',')).join(';'),
+        operatortypes: groups.map((group) => group.map(([, operator]) => operator).join(',')).join(';'),
+        filtervalues: groups.map((group) => group.map(([, , value]) => value).join(',')).join(';'),
+        skip: -1,
+        take: -1,
+        orderbyfieldids: 'UnitId,EntryNo,SeqNo',
+      });
+      return (await getPage<Line>(sim, `${path}${query}`)).rows.map(keyOf);
+    };
+    const partition = (rows: Line[], year: number, period: number) =>
+      rows.filter((row) => row.UnitId === 1 && row.Year === year && row.Period === period).map(keyOf);
+    const all = await everything();
+    const sample = all.find((row) => row.UnitId === 1) as Line;
+    const { Year: year, Period: period } = sample;
+    const pinned = (p: number): [string, number, string | number][] => [
+      ['UnitId', 1, 1],
+      ['Year', 1, year],
+      ['Period', 1, p],
+    ];
+    expect(partition(all, year, period).length).toBeGreaterThan(1);
+    expect(await select([pinned(period)])).toEqual(partition(all, year, period));
+    expect(await select([pinned(99)])).toEqual([]);
+    // Pinned by the shared conditions of several groups, with a range in each group.
+    const day = sample.EntryDate.slice(0, 10);
+    expect(
+      await select([
+        [...pinned(period), ['EntryDate', 2, `${day}T00:00:00`]],
+        [...pinned(period), ['EntryDate', 5, `${day}T00:00:00`]],
+      ]),
+    ).toEqual(partition(all, year, period));
+    expect(
+      await select([
+        [
+          ['UnitId', 1, 1],
+          ['EntryDate', 1, `${day}T00:00:00`],
+        ],
+      ]),
+    ).toEqual(all.filter((row) => row.UnitId === 1 && row.EntryDate.slice(0, 10) === day).map(keyOf));
+
+    // A line moved to another period and one deleted: the next selection sees both.
+    const [moved, removed] = all.filter(
+      (row) => row.UnitId === 1 && row.Year === year && row.Period === period,
+    );
+    const target = period === 12 ? 11 : period + 1;
+    expect(
+      (
+        await control(sim, 'PATCH', '/journal-lines', {
+          changes: [
+            { key: { UnitId: 1, EntryNo: moved?.EntryNo, SeqNo: moved?.SeqNo }, set: { Period: target } },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await control(sim, 'DELETE', '/journal-lines', {
+          keys: [{ UnitId: 1, EntryNo: removed?.EntryNo, SeqNo: removed?.SeqNo }],
+        })
+      ).status,
+    ).toBe(200);
+    const after = await everything();
+    expect(await select([pinned(period)])).toEqual(partition(after, year, period));
+    expect(await select([pinned(target)])).toEqual(partition(after, year, target));
+    expect(await select([pinned(target)])).toContain(keyOf(moved as Line));
+    expect(await select([pinned(period)])).not.toContain(keyOf(removed as Line));
+  });
+
   it('answers 500 when the three lists do not line up', async () => {
     for (const query of [
       'filterfieldids=Type,Account&filtervalues=R&operatortypes=1,1',

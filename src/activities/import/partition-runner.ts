@@ -1,9 +1,9 @@
 // One activity call's work on one partition: page it from its committed cursor, and commit each
 // page's rows together with the cursor after that page, in one transaction.
 import { CancelledFailure } from '@temporalio/common';
-import { MAX_CELLS_PER_PAGE, type AfasPage } from '../../afas/pages.js';
+import { MAX_CELLS_PER_PAGE } from '../../afas/pages.js';
 import type { ResolvedDataset } from '../../db/dataset-schema.js';
-import { DatasetWriter } from '../../db/dataset-writer.js';
+import { DatasetWriter, encodePage, type EncodedPage } from '../../db/dataset-writer.js';
 import type { ImportStore, PartitionCursor, PartitionRecord } from '../../db/import-state.js';
 import { inTransaction, type Pool } from '../../db/pool.js';
 import type { DatasetCounts, RunStore } from '../../db/runs.js';
@@ -96,9 +96,11 @@ export async function runPartitionChunk(
   const outcome: ChunkOutcome = { done: false, rows: 0, pages: 0, inserted: 0, updated: 0 };
   let cursor: PartitionCursor = partition.cursor ?? { anchor: null, skip: 0 };
   let committedPages = partition.pages;
+  let tryAppend = true;
 
+  const writerContext = { source: ctx.source, runId: ctx.runId };
   const commit = async (
-    page: AfasPage,
+    page: EncodedPage,
     next: PartitionCursor | null,
     newSegment: boolean,
     calls: number,
@@ -107,18 +109,18 @@ export async function runPartitionChunk(
     const merged = await inTransaction(ctx.pool, async (client) => {
       await ctx.store.lockForCommit(client, ctx.importId, partition.key, committedPages);
       let counts = { inserted: 0, updated: 0 };
-      if (page.rows.length > 0) {
-        const writer = new DatasetWriter(client, ctx.schema, resolved, {
-          source: ctx.source,
-          runId: ctx.runId,
-        });
-        await writer.stageRows(page.rows, { page: page.skip, administration: partition.administration });
-        counts = await writer.merge();
+      if (page.rows > 0) {
+        const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext);
+        const written = await writer.writePage(page, tryAppend);
+        counts = { inserted: written.inserted, updated: written.updated };
+        // Once a page held a key the table already had (a re-import, or rows a sync wrote), the
+        // rest of this call merges: a refused append costs a wasted COPY.
+        tryAppend = written.appended;
       }
       await ctx.store.commitPage(client, ctx.importId, partition.key, {
         next,
         newSegment,
-        rows: page.rows.length,
+        rows: page.rows,
         inserted: counts.inserted,
         updated: counts.updated,
         afasCalls: calls,
@@ -135,7 +137,7 @@ export async function runPartitionChunk(
     });
     committedPages += 1;
     outcome.pages += 1;
-    outcome.rows += page.rows.length;
+    outcome.rows += page.rows;
     outcome.inserted += merged.inserted;
     outcome.updated += merged.updated;
     ctx.onRows?.({
@@ -176,7 +178,7 @@ export async function runPartitionChunk(
         if (step.done) {
           // No part to page at all: the partition is empty.
           const { calls, retries } = spent();
-          await commit(emptyPage(cursor.skip), null, false, calls, retries);
+          await commit({ rows: 0, chunks: [] }, null, false, calls, retries);
           outcome.done = true;
           return outcome;
         }
@@ -193,8 +195,15 @@ export async function runPartitionChunk(
           options.partitionRowLimit,
           resolved.connectorId,
         );
+        const encoded = encodePage(resolved, writerContext, page.rows, {
+          page: page.skip,
+          administration: partition.administration,
+        });
+        // Nothing reads the rows after this (see AfasPage.rows): emptied, they die young instead of
+        // being carried through the commit's round trips into V8's old generation.
+        page.rows.length = 0;
         const { calls, retries } = spent();
-        await commit(page, next, newSegment, calls, retries);
+        await commit(encoded, next, newSegment, calls, retries);
         if (next === null) {
           outcome.done = true;
           return outcome;
@@ -208,19 +217,4 @@ export async function runPartitionChunk(
     }
   }
   return outcome;
-}
-
-function emptyPage(skip: number): AfasPage {
-  return {
-    rows: [],
-    skip,
-    take: 0,
-    requestMs: 0,
-    bytes: 0,
-    parseMs: 0,
-    part: 0,
-    parts: 1,
-    last: true,
-    next: null,
-  };
 }

@@ -250,3 +250,25 @@ export function compileFilters(
 ): RowPredicate {
   return allOf(filterSets.map((groups) => groupsPredicate(groups, table, fields)));
 }
+
+/**
+ * Numeric equalities every matching row must satisfy: the conditions each filter set's groups all
+ * share (or its only group's) of the form `field = value` on an int, decimal or date field. The
+ * selection may start from the rows holding such a value instead of scanning every row.
+ */
+export function pinnedValues(
+  filterSets: readonly FilterGroups[],
+  fields: ReadonlyMap<string, FieldSpec>,
+): { fieldId: string; value: number }[] {
+  const pinned: { fieldId: string; value: number }[] = [];
+  for (const groups of filterSets) {
+    const required = groups.length === 1 ? (groups[0] ?? []) : factorGroups(groups).common;
+    for (const condition of required) {
+      const field = fields.get(condition.fieldId);
+      if (field === undefined || !['int', 'decimal', 'date'].includes(field.dataType)) continue;
+      if (condition.operator !== 1 || condition.value.includes('%')) continue;
+      pinned.push({ fieldId: field.id, value: typedOperand(field, condition.value) as number });
+    }
+  }
+  return pinned;
+}
