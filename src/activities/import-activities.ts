@@ -359,7 +359,8 @@ export function createImportActivities(deps: ActivityDeps) {
             partition,
             input.options,
           );
-          await store.touch(input.importId);
+          // Two independent round trips, side by side: the next partition waits for this answer.
+          const [, totals] = await Promise.all([store.touch(input.importId), store.totals(input.importId)]);
           return {
             key: input.key,
             done: outcome.done,
@@ -369,7 +370,7 @@ export function createImportActivities(deps: ActivityDeps) {
             updated: outcome.updated,
             afasCalls: session.calls,
             retries: session.retries,
-            totals: await store.totals(input.importId),
+            totals,
           };
         } catch (error) {
           if (!context.cancellationSignal.aborted) {

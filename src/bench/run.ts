@@ -231,6 +231,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         TEMPORAL_TASK_QUEUE: 'afas-bench',
         DATABASE_URL: appUrl,
         AFAS_SYNC_SECRET_KEY: KEY_HEX,
+        // As the production image runs it (Dockerfile).
+        MALLOC_ARENA_MAX: '2',
         LOG_LEVEL: 'info',
       },
       /worker started/,
