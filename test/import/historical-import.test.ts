@@ -129,6 +129,12 @@ describe('historical import: 3 years × 2 exposed administrations', () => {
         WHERE schemaname = 'afas' AND relname = 'journal_lines'`,
     );
     expect(analyzed.rows[0]).toEqual({ analyzed: true });
+    const statistics = await env.db.pool.query<{ attname: string }>(
+      `SELECT attname FROM pg_stats WHERE schemaname = 'afas' AND tablename = 'journal_lines' ORDER BY attname`,
+    );
+    expect(statistics.rows.map((row) => row.attname)).toEqual(
+      ['EntryNo', 'SeqNo', '_administration', '_deleted_at', '_entry_day', '_source'].sort(),
+    );
 
     // Partition counts are exact (each page counted once) and add up to the table.
     const importId = result.importId as string;
