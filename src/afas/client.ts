@@ -4,6 +4,7 @@
 import { AfasBadResponseError, AfasHttpError, AfasUsageError, type AfasRequestInfo } from './errors.js';
 import { decodeErrorResponse, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
+import { ROW_SLOTS, scannedText, scanPage } from './page-scan.js';
 import {
   parseGetConnectorMeta,
   parseMetainfo,
@@ -22,6 +23,7 @@ import {
   takeForColumns,
   type AfasPage,
   type ConnectorQuery,
+  parsedRows,
   type FetchedPage,
   type PagesOptions,
 } from './pages.js';
@@ -102,6 +104,11 @@ interface Sent {
 }
 
 const PATH_IN_ERRORS_MAX = 300;
+
+/** A response body as text (UTF-8, without a byte-order mark). */
+function responseText(res: HttpResponse): string {
+  return res.body.toString('utf8').replace(/^\uFEFF/, '');
+}
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
@@ -266,7 +273,7 @@ export class AfasClient {
       return page;
     }
     return {
-      rows: [],
+      ...parsedRows([], true),
       skip: options.skip ?? 0,
       take: options.take,
       requestMs: 0,
@@ -295,11 +302,35 @@ export class AfasClient {
       take: query.take,
     });
     const started = performance.now();
-    const body = this.#parseJson(
-      res,
-      info,
-      `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
-    );
+    const what = `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`;
+    const scanned = scanPage(res.body);
+    if (scanned !== null) {
+      let rows: AfasRow[] | undefined;
+      return {
+        // What the scan accepted is valid JSON with an array of objects under "rows".
+        get rows() {
+          rows ??= (parseAfasJson(responseText(res)) as { rows: AfasRow[] }).rows;
+          return rows;
+        },
+        rowCount: scanned.rowCount,
+        lastRow: () => {
+          if (rows !== undefined) return rows[rows.length - 1];
+          if (scanned.rowCount === 0) return undefined;
+          const at = (scanned.rowCount - 1) * ROW_SLOTS;
+          return parseAfasJson(
+            scannedText(scanned, scanned.rowBounds[at] as number, scanned.rowBounds[at + 1] as number),
+          ) as AfasRow;
+        },
+        scanned,
+        plain: true,
+        echoedTake: scanned.echoedTake,
+        requestMs: res.requestMs,
+        bytes: res.body.length,
+        parseMs: performance.now() - started,
+      };
+    }
+    const text = responseText(res);
+    const body = this.#parseText(text, info, what);
     const parseMs = performance.now() - started;
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { rows?: unknown }).rows)) {
       throw new AfasBadResponseError(
@@ -318,7 +349,7 @@ export class AfasClient {
       }
     }
     return {
-      rows: rows as AfasRow[],
+      ...parsedRows(rows as AfasRow[], !text.includes('\\')),
       echoedTake: typeof take === 'number' && Number.isInteger(take) && take > 0 ? take : null,
       requestMs: res.requestMs,
       bytes: res.body.length,
@@ -424,7 +455,10 @@ export class AfasClient {
   }
 
   #parseJson(res: HttpResponse, info: AfasRequestInfo, what: string): unknown {
-    const text = res.body.toString('utf8').replace(/^\uFEFF/, '');
+    return this.#parseText(responseText(res), info, what);
+  }
+
+  #parseText(text: string, info: AfasRequestInfo, what: string): unknown {
     try {
       return parseAfasJson(text);
     } catch (err) {

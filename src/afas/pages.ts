@@ -17,6 +17,7 @@ import {
   type FilterCondition,
   type FilterValue,
 } from './filters.js';
+import type { ScannedPage } from './page-scan.js';
 import { planFilterSplit, type FilterGroups } from './query-split.js';
 import { buildQuery, MAX_QUERY_LENGTH } from './urls.js';
 import { formatRowKey, type AfasRawValue, type AfasRow } from './values.js';
@@ -87,10 +88,26 @@ export function connectorQueryString(q: ConnectorQuery): string {
 /** One GetConnector page. */
 export interface AfasPage {
   /**
-   * The page's rows. The consumer may empty the array once it has what it needs (the import does,
-   * so a page's row objects die young): the iterator decides everything before it yields a page.
+   * The page's rows. For a scanned page (see `scanned`) they are parsed on first use: a consumer
+   * that can work from the scan never pays for them. The consumer may empty a parsed array once it
+   * has what it needs (the import does, so a page's row objects die young): the iterator decides
+   * everything before it yields a page.
    */
   readonly rows: AfasRow[];
+  /** How many rows the page has (without parsing them). */
+  readonly rowCount: number;
+  /** The page's last row (parsed on its own for a scanned page), if it has rows. */
+  readonly lastRow: () => AfasRow | undefined;
+  /**
+   * The page's JSON text with the position of every row and value, when it is compact and free
+   * of escapes (see scanPage()); null when the page was parsed.
+   */
+  readonly scanned: ScannedPage | null;
+  /**
+   * The page's JSON text held no backslash: no string in the rows, name or value, holds a NUL, a
+   * lone surrogate, a quote, a backslash or a control character.
+   */
+  readonly plain: boolean;
   readonly skip: number;
   readonly take: number;
   /** HTTP time: request sent until the body was read. */
@@ -140,7 +157,12 @@ export interface PagesOptions {
 
 /** A page as fetched, before paging bookkeeping. */
 export interface FetchedPage {
+  /** Parsed on first use when the page was scanned. */
   readonly rows: AfasRow[];
+  readonly rowCount: number;
+  readonly lastRow: () => AfasRow | undefined;
+  readonly scanned: ScannedPage | null;
+  readonly plain: boolean;
   /** `take` echoed by AFAS, when it is a positive integer. */
   readonly echoedTake: number | null;
   readonly requestMs: number;
@@ -194,6 +216,14 @@ function keysetFilterValue(raw: string | number | boolean): FilterValue {
   return raw;
 }
 
+/** The row fields of a page whose rows are already parsed. */
+export function parsedRows(
+  rows: AfasRow[],
+  plain: boolean,
+): Pick<AfasPage, 'rows' | 'rowCount' | 'lastRow' | 'scanned' | 'plain'> {
+  return { rows, rowCount: rows.length, lastRow: () => rows[rows.length - 1], scanned: null, plain };
+}
+
 function checkSignal(signal: AbortSignal | undefined, connector: string): void {
   if (signal?.aborted) throw new AfasAbortError(`GetConnector ${connector}: paging was aborted`);
 }
@@ -233,20 +263,10 @@ export async function* iteratePages(
       const query: ConnectorQuery = { skip, take: plan.take, orderBy: plan.orderBy, groups, json: plan.json };
       const fetched = await fetchChecked(connector, query, fetch);
       const effectiveTake = Math.min(plan.take, fetched.echoedTake ?? plan.take);
-      const partDone = fetched.rows.length === 0 || fetched.rows.length < effectiveTake;
-      const nextSkip = skip + fetched.rows.length;
-      let rows = fetched.rows;
-      if (seen !== null) {
-        rows = rows.filter((row) => {
-          const key = keyOf(row, plan.orderBy);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-      }
+      const partDone = fetched.rowCount === 0 || fetched.rowCount < effectiveTake;
+      const nextSkip = skip + fetched.rowCount;
       const last = partDone && part === parts - 1;
-      yield {
-        rows,
+      const position = {
         skip,
         take: plan.take,
         requestMs: fetched.requestMs,
@@ -257,6 +277,27 @@ export async function* iteratePages(
         last,
         next: last ? null : partDone ? { part: part + 1, skip: 0 } : { part, skip: nextSkip },
       };
+      if (seen === null) {
+        // The rows as fetched: still unparsed when the page was scanned.
+        yield {
+          get rows() {
+            return fetched.rows;
+          },
+          rowCount: fetched.rowCount,
+          lastRow: fetched.lastRow,
+          scanned: fetched.scanned,
+          plain: fetched.plain,
+          ...position,
+        };
+      } else {
+        const rows = fetched.rows.filter((row) => {
+          const key = keyOf(row, plan.orderBy);
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+        yield { ...parsedRows(rows, fetched.plain), ...position };
+      }
       if (partDone) break;
       skip = nextSkip;
     }
@@ -333,8 +374,8 @@ async function* iterateKeyset(
       fetch,
     );
     const effectiveTake = Math.min(plan.take, fetched.echoedTake ?? plan.take);
-    const done = fetched.rows.length === 0 || fetched.rows.length < effectiveTake;
-    const lastRow = fetched.rows[fetched.rows.length - 1];
+    const done = fetched.rowCount === 0 || fetched.rowCount < effectiveTake;
+    const lastRow = fetched.lastRow();
     let lastKey: string | number | boolean | null = null;
     if (lastRow !== undefined) {
       lastKey = lastRow[keyset.field] ?? null;
@@ -357,7 +398,13 @@ async function* iterateKeyset(
       previousKey = keyText;
     }
     yield {
-      rows: fetched.rows,
+      get rows() {
+        return fetched.rows;
+      },
+      rowCount: fetched.rowCount,
+      lastRow: fetched.lastRow,
+      scanned: fetched.scanned,
+      plain: fetched.plain,
       skip: 0,
       take: plan.take,
       requestMs: fetched.requestMs,

@@ -51,3 +51,73 @@ export function activityTimes(events: readonly HistoryEvent[]): ActivityTypeTime
 export function formatActivityTimes(times: readonly ActivityTypeTime[]): string {
   return times.map((t) => `${t.type} ×${t.count} Σ${t.totalMs} ms max ${t.maxMs} ms`).join('; ');
 }
+
+/** Where an import's wall time went: before its first partition, paging partitions, after the last. */
+export interface ImportTimeline {
+  /** Workflow start → first partition activity scheduled (planning). */
+  beforeMs: number;
+  /** First partition scheduled → last partition closed. */
+  pagingMs: number;
+  /** Last partition closed → workflow closed (finishing, watermark, ANALYZE). */
+  afterMs: number;
+  /** Σ partition activity time ÷ (pagingMs × concurrency): how busy the partition slots were. */
+  slotUse: number;
+}
+
+/**
+ * Reads an import's timeline from the histories of its continue-as-new chain, first run first.
+ * `partitionActivity` names the activity type that pages partitions.
+ */
+export function importTimeline(
+  runs: readonly (readonly HistoryEvent[])[],
+  partitionActivity: string,
+  concurrency: number,
+): ImportTimeline | null {
+  const first = runs[0]?.[0];
+  const lastRun = runs[runs.length - 1];
+  const last = lastRun?.[lastRun.length - 1];
+  if (!first || !last) return null;
+  let firstScheduled = Number.POSITIVE_INFINITY;
+  let lastClosed = 0;
+  let busyMs = 0;
+  for (const events of runs) {
+    // Event ids are per run.
+    const scheduled = new Map<number, number>();
+    for (const event of events) {
+      const attributes = event.activityTaskScheduledEventAttributes;
+      if (attributes?.activityType?.name === partitionActivity) {
+        const at = eventMs(event);
+        scheduled.set(Number(event.eventId ?? 0), at);
+        firstScheduled = Math.min(firstScheduled, at);
+        continue;
+      }
+      const closed =
+        event.activityTaskCompletedEventAttributes ??
+        event.activityTaskFailedEventAttributes ??
+        event.activityTaskTimedOutEventAttributes ??
+        event.activityTaskCanceledEventAttributes;
+      const start = closed ? scheduled.get(Number(closed.scheduledEventId ?? 0)) : undefined;
+      if (start === undefined) continue;
+      const at = eventMs(event);
+      busyMs += at - start;
+      lastClosed = Math.max(lastClosed, at);
+    }
+  }
+  if (!Number.isFinite(firstScheduled)) return null;
+  const pagingMs = lastClosed - firstScheduled;
+  return {
+    beforeMs: firstScheduled - eventMs(first),
+    pagingMs,
+    afterMs: eventMs(last) - lastClosed,
+    slotUse: pagingMs > 0 ? Math.round((busyMs / (pagingMs * concurrency)) * 100) / 100 : 0,
+  };
+}
+
+export function formatImportTimeline(timeline: ImportTimeline | null): string {
+  if (!timeline) return 'no partition activity in the history';
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  return (
+    `planning ${seconds(timeline.beforeMs)}, paging ${seconds(timeline.pagingMs)} ` +
+    `(slots ${Math.round(timeline.slotUse * 100)}% busy), finishing ${seconds(timeline.afterMs)}`
+  );
+}

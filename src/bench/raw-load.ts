@@ -69,8 +69,8 @@ export async function rawLoad(options: {
           filter: segmentFilter(partitionConditions(fields, next), fields.keys, null),
         })) {
           // Encoded on arrival and emptied, like the import's pages (see runPartitionChunk).
-          const encoded = encodePage(resolved, context, page.rows, { page: page.skip, administration });
-          page.rows.length = 0;
+          const encoded = encodePage(resolved, context, page, { page: page.skip, administration });
+          if (page.scanned === null) page.rows.length = 0;
           // Like the import, an empty page (an empty "other periods" partition) writes no rows.
           if (encoded.rows > 0)
             tryAppend = await inTransaction(options.pool, async (db) => {

@@ -17,7 +17,13 @@ import { freePort, startDevServer } from '../temporal/dev-server.js';
 import { tuneHeapGrowth } from '../worker/heap-tuning.js';
 import { importWorkflowId } from '../workflows/definitions.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
-import { activityTimes, formatActivityTimes } from './history-profile.js';
+import {
+  activityTimes,
+  formatActivityTimes,
+  formatImportTimeline,
+  importTimeline,
+  type ImportTimeline,
+} from './history-profile.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
 import { startNode } from './processes.js';
 import { rawLoad } from './raw-load.js';
@@ -94,6 +100,23 @@ async function freshDatabase(name: string): Promise<string> {
   return dbUrl(name);
 }
 
+/**
+ * CHECKPOINT before each timed load, so neither pays for the other's WAL: a checkpoint that a
+ * previous 1M-row load triggered otherwise lands in the next one (PostgreSQL then writes the
+ * earlier load's pages and a full-page image of every page it touches first).
+ */
+async function checkpoint(log: (message: string) => void): Promise<void> {
+  const admin = new pg.Client({ connectionString: baseDbUrl });
+  await admin.connect();
+  try {
+    await admin.query('CHECKPOINT');
+  } catch (error) {
+    log(`warning: CHECKPOINT refused (${(error as Error).message}); loads may pay for each other's WAL`);
+  } finally {
+    await admin.end();
+  }
+}
+
 interface RunFigures {
   rawRowsPerSecond: number;
   rawWallSeconds: number;
@@ -115,7 +138,12 @@ interface RunFigures {
   rowsImported: number;
   rawCpu: CpuSeconds;
   importCpu: CpuSeconds;
+  importTimeline: ImportTimeline | null;
 }
+
+type HistoryEvents = NonNullable<
+  Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']
+>;
 
 async function simRequests(url: string): Promise<number> {
   const response = await fetch(`${url}/__sim/requests?limit=1`);
@@ -174,6 +202,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     const rawPool = createPool(rawUrl, concurrency + 2);
     await migrate(rawPool, 'afas');
     log(`raw load of ~${rows} rows`);
+    await checkpoint(log);
     const rawCpuBefore = await cpuSnapshot();
     const raw = values['skip-raw']
       ? { rows: Number.NaN, wallMs: Number.NaN }
@@ -245,6 +274,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     try {
       const before = await simRequests(url);
       log('historical import through Temporal');
+      await checkpoint(log);
       const memory = sampleMemory(`http://127.0.0.1:${metricsPort}/metrics`);
       const importCpuBefore = await cpuSnapshot();
       const importStarted = performance.now();
@@ -273,9 +303,11 @@ async function oneRun(run: number): Promise<RunFigures> {
       // wait until it lists as many runs as the import reports (workflowRuns).
       let historyEvents = 0;
       let executions = 0;
+      let runHistories: { startMs: number; events: HistoryEvents }[] = [];
       for (let attempt = 0; attempt < 50; attempt++) {
         historyEvents = 0;
         executions = 0;
+        runHistories = [];
         for await (const execution of client.workflow.list({
           query: `WorkflowId = '${importWorkflowId('bench')}'`,
         })) {
@@ -284,10 +316,17 @@ async function oneRun(run: number): Promise<RunFigures> {
             .fetchHistory();
           historyEvents += history.events?.length ?? 0;
           executions += 1;
+          runHistories.push({ startMs: execution.startTime.getTime(), events: history.events ?? [] });
         }
         if (executions >= imported.workflowRuns) break;
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+      const timeline = importTimeline(
+        runHistories.sort((a, b) => a.startMs - b.startMs).map((run) => run.events),
+        'importPartition',
+        concurrency,
+      );
+      log(`import timeline: ${formatImportTimeline(timeline)}`);
       if (executions < imported.workflowRuns)
         log(`warning: visibility lists ${executions} of ${imported.workflowRuns} import runs`);
       const liveRows = Number(
@@ -361,6 +400,7 @@ async function oneRun(run: number): Promise<RunFigures> {
         rowsImported: liveRows,
         rawCpu,
         importCpu,
+        importTimeline: timeline,
       };
     } finally {
       await connection.close();
@@ -397,6 +437,17 @@ function medianCpu(pick: (figures: RunFigures) => CpuSeconds): CpuSeconds {
     ]),
   ) as CpuSeconds;
 }
+function medianTimeline(timelines: (ImportTimeline | null)[]): ImportTimeline | null {
+  const known = timelines.filter((timeline): timeline is ImportTimeline => timeline !== null);
+  if (known.length === 0) return null;
+  const pick = (key: keyof ImportTimeline) => round(median(known.map((timeline) => timeline[key])), 2);
+  return {
+    beforeMs: pick('beforeMs'),
+    pagingMs: pick('pagingMs'),
+    afterMs: pick('afterMs'),
+    slotUse: pick('slotUse'),
+  };
+}
 const numericKeys = (Object.keys(results[0] as RunFigures) as (keyof RunFigures)[]).filter(
   (key) => typeof (results[0] as RunFigures)[key] === 'number',
 );
@@ -406,6 +457,7 @@ const medians = {
   ),
   rawCpu: medianCpu((r) => r.rawCpu),
   importCpu: medianCpu((r) => r.importCpu),
+  importTimeline: medianTimeline(results.map((r) => r.importTimeline)),
 } as RunFigures;
 // Throughput and history events per 1M rows are targets at 1M rows: a smaller run is dominated by
 // the import's fixed cost (planning, ~680 events), and is there to compare memory.
@@ -433,6 +485,7 @@ const table = [
     : `(a) raw client → bulk upsert     ${medians.rawRowsPerSecond.toLocaleString('en')} rows/s   ${medians.rawWallSeconds} s`,
   `(b) historical import (Temporal) ${medians.importRowsPerSecond.toLocaleString('en')} rows/s   ${medians.importWallSeconds} s${skipRaw ? '' : `   ratio b/a ${medians.ratio}`}`,
   `    worker peak RSS ${medians.workerPeakRssMb} MB, history events ${medians.historyEvents} (${medians.historyEventsPer1M} per 1M rows), AFAS requests ${medians.importRequests}`,
+  `    ${formatImportTimeline(medians.importTimeline)}`,
   ...(skipRaw ? [] : [`    CPU seconds (a): ${formatCpu(medians.rawCpu)}`]),
   `    CPU seconds (b): ${formatCpu(medians.importCpu)}`,
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,

@@ -1,15 +1,18 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
+import type { ScannedPage } from '../afas/page-scan.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
 import {
   copyEscape,
   encodeRowChunks,
+  encodeScannedRows,
   COPY_CHUNK_ROWS,
   type LineFrame,
   type RawRow,
+  type RowContext,
   type StagedKeys,
 } from './row-encoding.js';
 
@@ -43,10 +46,7 @@ const KEY_VALUE_CHARS = 80;
 const UNIQUE_VIOLATION = '23505';
 
 /** Where the rows of a page came from, for error messages and the administration check. */
-export interface PageContext {
-  page?: number;
-  administration?: number;
-}
+export type PageContext = RowContext;
 
 /** A written page: its counts, and whether it went straight into the table (see appendNew()). */
 export interface PageWrite extends MergeCounts {
@@ -65,7 +65,8 @@ export interface WriterContext {
  */
 export interface EncodedPage {
   readonly rows: number;
-  readonly chunks: readonly string[];
+  /** COPY text, or its UTF-8 bytes when encoded from a scanned page. */
+  readonly chunks: readonly (string | Buffer)[];
 }
 
 /** The COPY text around every line: the columns a row does not hold. */
@@ -73,21 +74,40 @@ function lineFrame(context: WriterContext): LineFrame {
   return { before: `${copyEscape(context.source)}\t`, after: `\t${copyEscape(context.runId)}` };
 }
 
+/** A page's rows for encodePage(): parsed, or scanned from its JSON text (parsed only when needed). */
+export interface PageRows {
+  readonly rows: readonly RawRow[];
+  /** The page's JSON text with the position of every row and value (see afas/page-scan). */
+  readonly scanned?: ScannedPage | null;
+  /** The JSON text held no backslash (see RowContext.plain). */
+  readonly plain?: boolean;
+}
+
 /**
  * Validates and encodes a page's rows for appendNew() or writePage(). Call it as soon as the page
  * arrives and let go of the row objects: the text is a fraction of their size, and rows that die
  * before the next await never reach V8's old generation (at 1M rows that was most of the worker's
- * garbage-collection work). Throws RowDataError on the first bad value, before anything is written.
+ * garbage-collection work). A scanned page is encoded from its text without parsing its rows,
+ * unless a value needs more than slicing. Throws RowDataError on the first bad value, before
+ * anything is written.
  */
 export function encodePage(
   dataset: ResolvedDataset,
   context: WriterContext,
-  rows: readonly RawRow[],
+  source: PageRows,
   page: PageContext,
 ): EncodedPage {
+  const frame = lineFrame(context);
+  const scanned = source.scanned ?? null;
+  if (scanned !== null) {
+    const chunks = encodeScannedRows(dataset, scanned, page, frame);
+    if (chunks !== null) return { rows: scanned.rowCount, chunks };
+  }
+  // A scanned page's text has no backslash at all: its parsed rows are plain.
+  const rowContext = { ...page, plain: scanned !== null || source.plain === true };
   return {
-    rows: rows.length,
-    chunks: encodeRowChunks(dataset, rows, page, COPY_CHUNK_ROWS, undefined, lineFrame(context)),
+    rows: source.rows.length,
+    chunks: encodeRowChunks(dataset, source.rows, rowContext, COPY_CHUNK_ROWS, undefined, frame),
   };
 }
 
@@ -184,7 +204,7 @@ export class DatasetWriter {
     await this.copy(this.stage, page.chunks);
   }
 
-  private async copy(table: string, chunks: Iterable<string>): Promise<void> {
+  private async copy(table: string, chunks: Iterable<string | Buffer>): Promise<void> {
     const stream = this.client.query(copyFrom(`COPY ${table} (${this.copyColumns().join(', ')}) FROM STDIN`));
     await pipeline(Readable.from(chunks), stream);
   }

@@ -1,3 +1,13 @@
+import {
+  FIELD_SLOTS,
+  ROW_SLOTS,
+  VALUE_FALSE,
+  VALUE_NULL,
+  VALUE_NUMBER,
+  VALUE_STRING,
+  VALUE_TRUE,
+  type ScannedPage,
+} from '../afas/page-scan.js';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 
 /** A raw AFAS row as the client yields it. */
@@ -71,30 +81,34 @@ function validWallTime(year: number, month: number, day: number, h: number, mi: 
   return h <= 23 && mi <= 59 && s <= 59;
 }
 
-/** Validates an AFAS wall-clock timestamp; returns `YYYY-MM-DD HH:MM:SS[.ffffff]` or undefined. */
-export function wallTime(raw: string): string | undefined {
+/**
+ * Validates the AFAS wall-clock timestamp at text[from, to); returns it as
+ * `YYYY-MM-DDTHH:MM:SS[.ffffff]` (ISO 8601 without a zone, which PostgreSQL reads as wall time), or
+ * undefined.
+ */
+export function wallTimeAt(text: string, from: number, to: number): string | undefined {
   // Fast path for the usual `YYYY-MM-DDTHH:MM:SS[Z]` (no fraction): the same checks as DATE_TIME
   // and below, without a regex match array per value (three date fields on every journal line).
-  const length = raw.length;
+  const length = to - from;
   if (
-    (length === 19 || (length === 20 && raw.charCodeAt(19) === 90)) &&
-    raw.charCodeAt(4) === 45 &&
-    raw.charCodeAt(7) === 45 &&
-    raw.charCodeAt(10) === 84 &&
-    raw.charCodeAt(13) === 58 &&
-    raw.charCodeAt(16) === 58
+    (length === 19 || (length === 20 && text.charCodeAt(from + 19) === 90)) &&
+    text.charCodeAt(from + 4) === 45 &&
+    text.charCodeAt(from + 7) === 45 &&
+    text.charCodeAt(from + 10) === 84 &&
+    text.charCodeAt(from + 13) === 58 &&
+    text.charCodeAt(from + 16) === 58
   ) {
-    const year = digitsAt(raw, 0, 4);
-    const month = digitsAt(raw, 5, 2);
-    const day = digitsAt(raw, 8, 2);
-    const h = digitsAt(raw, 11, 2);
-    const mi = digitsAt(raw, 14, 2);
-    const s = digitsAt(raw, 17, 2);
+    const year = digitsAt(text, from, 4);
+    const month = digitsAt(text, from + 5, 2);
+    const day = digitsAt(text, from + 8, 2);
+    const h = digitsAt(text, from + 11, 2);
+    const mi = digitsAt(text, from + 14, 2);
+    const s = digitsAt(text, from + 17, 2);
     if (year < 0 || month < 0 || day < 0 || h < 0 || mi < 0 || s < 0) return undefined;
     if (!validWallTime(year, month, day, h, mi, s)) return undefined;
-    return `${raw.slice(0, 10)} ${raw.slice(11, 19)}`;
+    return from === 0 && length === 19 ? text : text.slice(from, from + 19);
   }
-  const match = DATE_TIME.exec(raw);
+  const match = DATE_TIME.exec(from === 0 && to === text.length ? text : text.slice(from, to));
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, frac] = match as unknown as [
     string,
@@ -107,7 +121,12 @@ export function wallTime(raw: string): string | undefined {
     string?,
   ];
   if (!validWallTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
-  return `${y}-${mo}-${d} ${h}:${mi}:${s}${frac ?? ''}`;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}`;
+}
+
+/** wallTimeAt() of a whole string. */
+export function wallTime(raw: string): string | undefined {
+  return wallTimeAt(raw, 0, raw.length);
 }
 
 function safeText(value: string, fail: (problem: string) => never): string {
@@ -240,6 +259,51 @@ export interface LineFrame {
   readonly after: string;
 }
 
+/** Where a page's rows came from, for error messages and the administration check. */
+export interface RowContext {
+  page?: number;
+  administration?: number;
+  /**
+   * The rows were parsed from JSON text without a single backslash (see AfasPage.plain): then no
+   * string in them, name or value, holds a NUL, a lone surrogate, a quote, a backslash or any
+   * control character (JSON can only write those escaped), so nothing needs cleaning or escaping.
+   */
+  plain?: boolean;
+}
+
+/** Column kinds with a fast path in encodeRowChunks(); anything else goes through encodeValue(). */
+const KIND_OTHER = 0;
+const KIND_STRING = 1;
+const KIND_NUMBER = 2;
+const KIND_INT = 3;
+const KIND_DATE = 4;
+const KIND_BOOLEAN = 5;
+
+function columnKind(column: ColumnSpec): number {
+  switch (column.dataType) {
+    case 'string':
+      return KIND_STRING;
+    case 'decimal':
+      return KIND_NUMBER;
+    case 'int':
+      return KIND_INT;
+    case 'date':
+      return KIND_DATE;
+    default:
+      return KIND_OTHER;
+  }
+}
+
+/**
+ * A row's value for a field, as fieldValue() reads it, without Object.hasOwn for the usual case:
+ * only an object or function can be inherited from Object.prototype (`constructor`, `__proto__`).
+ */
+function ownValue(row: RawRow, field: string): unknown {
+  const value: unknown = row[field];
+  if (value === undefined || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  return value === null || Object.hasOwn(row, field) ? value : undefined;
+}
+
 /**
  * Turns raw rows into COPY text for the stage table, one line per row:
  * `_administration, <columns…>, _raw, _entry_day`, in chunks of `chunkRows` lines; `frame` adds
@@ -250,7 +314,7 @@ export interface LineFrame {
 export function encodeRowChunks(
   dataset: ResolvedDataset,
   rows: readonly RawRow[],
-  context: { page?: number; administration?: number },
+  context: RowContext,
   chunkRows = COPY_CHUNK_ROWS,
   stagedKeys?: StagedKeys,
   frame: LineFrame = { before: '', after: '' },
@@ -259,7 +323,12 @@ export function encodeRowChunks(
   const columns = dataset.columns;
   const keys = new Set(dataset.keyFields);
   const isKey = columns.map((column) => keys.has(column.field));
-  // A chunk's pieces, joined into one flat string when the chunk is full. Building it with `+=`
+  const fields = columns.map((column) => column.field);
+  const kinds = columns.map(columnKind);
+  const plain = context.plain === true;
+  const administrationField = dataset.administrationField;
+  const entryDateField = dataset.entryDateField;
+  // A chunk's pieces, joined into one flat string when the chunk is full. Building lines with `+=`
   // instead leaves a tree of ~40 cons-string nodes per row that lives until COPY sends the chunk:
   // the garbage collector copied those trees again and again (most of the worker's GC time).
   const parts: string[] = [];
@@ -278,58 +347,320 @@ export function encodeRowChunks(
     if (original === null || typeof original !== 'object' || Array.isArray(original)) {
       failAt('(row)', `row ${index} is not a JSON object`);
     }
-    const row = cleanRaw(original, failAt);
+    const row = plain ? original : cleanRaw(original, failAt);
     let administration = 0;
-    if (dataset.administrationField) {
-      const value = fieldValue(row, dataset.administrationField);
+    if (administrationField) {
+      const value = ownValue(row, administrationField);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2_147_483_647) {
-        failAt(dataset.administrationField, `expected an administration number, got ${describe(value)}`);
+        failAt(administrationField, `expected an administration number, got ${describe(value)}`);
       }
       administration = value as number;
       if (context.administration !== undefined && administration !== context.administration) {
         failAt(
-          dataset.administrationField,
+          administrationField,
           `row belongs to administration ${administration}, but administration ${context.administration} was asked for`,
         );
       }
     }
-    let line = frame.before + String(administration);
+    parts.push(frame.before, String(administration));
     let key = stagedKeys ? String(administration) : '';
     for (let c = 0; c < columns.length; c++) {
-      const column = columns[c] as ColumnSpec;
-      const raw = fieldValue(row, column.field);
-      if ((raw === null || raw === undefined) && isKey[c]) failAt(column.field, 'key field is empty');
-      try {
-        const cell = encodeValue(column, raw, cellProblem);
-        line += `\t${cell}`;
-        if (stagedKeys && isKey[c]) key += `\t${cell}`;
-      } catch (error) {
-        if (error instanceof CellProblem) failAt(column.field, error.problem);
-        throw error;
+      const raw = ownValue(row, fields[c] as string);
+      let cell: string | undefined;
+      if (raw === null || raw === undefined) {
+        if (isKey[c]) failAt(fields[c] as string, 'key field is empty');
+        cell = NULL;
+      } else {
+        // The common shapes inline; every other value (and every bad one) through encodeValue().
+        switch (kinds[c]) {
+          case KIND_STRING:
+            if (plain && typeof raw === 'string') cell = raw;
+            break;
+          case KIND_INT:
+            if (typeof raw === 'number' && Number.isSafeInteger(raw)) cell = String(raw);
+            break;
+          case KIND_NUMBER:
+            if (typeof raw === 'number' && Number.isFinite(raw)) cell = String(raw);
+            break;
+          case KIND_DATE:
+            if (typeof raw === 'string') cell = wallTime(raw);
+            break;
+        }
+        if (cell === undefined) {
+          try {
+            cell = encodeValue(columns[c] as ColumnSpec, raw, cellProblem);
+          } catch (error) {
+            if (error instanceof CellProblem) failAt(fields[c] as string, error.problem);
+            throw error;
+          }
+        }
       }
+      parts.push('\t', cell);
+      if (stagedKeys && isKey[c]) key += `\t${cell}`;
     }
     if (stagedKeys) {
       if (stagedKeys.seen.has(key)) stagedKeys.repeated = true;
       else stagedKeys.seen.add(key);
     }
-    line += `\t${copyEscapeJson(JSON.stringify(row))}`;
-    if (dataset.entryDateField) {
-      const day = fieldValue(row, dataset.entryDateField);
-      line += `\t${typeof day === 'string' ? day.slice(0, 10) : NULL}`;
+    const json = JSON.stringify(row);
+    parts.push('\t', plain ? json : copyEscapeJson(json));
+    if (entryDateField) {
+      const day = ownValue(row, entryDateField);
+      parts.push('\t', typeof day === 'string' ? day.slice(0, 10) : NULL);
     }
-    parts.push(line + frame.after);
+    parts.push(frame.after, '\n');
     if (++inChunk === chunkRows) {
-      parts.push(''); // the last line's newline
-      chunks.push(parts.join('\n'));
+      chunks.push(parts.join(''));
       parts.length = 0;
       inChunk = 0;
     }
   }
-  if (inChunk > 0) {
-    parts.push('');
-    chunks.push(parts.join('\n'));
+  if (inChunk > 0) chunks.push(parts.join(''));
+  return chunks;
+}
+
+/**
+ * Whether bytes[from, to), a valid JSON number literal, prints back unchanged through
+ * String(Number(literal)), which is what encodeValue() writes for a number: no exponent, no
+ * trailing fraction zero, at most 15 digits (so the double is exact and prints without an
+ * exponent), not "-0", and not below 1e-6 (which String() writes with an exponent).
+ */
+function printsAsItself(bytes: Buffer, from: number, to: number, integer: boolean): boolean {
+  const negative = bytes[from] === 45;
+  const start = negative ? from + 1 : from;
+  let dot = -1;
+  for (let i = start; i < to; i++) {
+    const c = bytes[i] as number;
+    if (c === 46) dot = i;
+    else if (c < 48 || c > 57) return false; // e, E, +, -: an exponent
+  }
+  if (dot < 0) return to - start <= 15 && !(negative && to - start === 1 && bytes[start] === 48);
+  if (integer || to - start - 1 > 15 || bytes[to - 1] === 48) return false;
+  // "0.000000x" and smaller print with an exponent.
+  if (dot !== start + 1 || bytes[start] !== 48) return true;
+  for (let i = dot + 1; i < dot + 7; i++) if (bytes[i] !== 48) return true;
+  return false;
+}
+
+/** The value of `count` ASCII digits at `from`, or -1 when one of them is not a digit. */
+function digitsIn(bytes: Buffer, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = (bytes[i] ?? 0) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+/**
+ * The AFAS wall-clock timestamp at bytes[from, to) as wallTimeAt() checks it: how many of its
+ * bytes form the COPY value (all but a final `Z`), or -1 when it is not one.
+ */
+function wallTimeBytes(bytes: Buffer, from: number, to: number): number {
+  let end = to;
+  if (bytes[end - 1] === 90) end--; // Z
+  const length = end - from;
+  if (length < 19 || length > 26 || (length > 19 && (length === 20 || bytes[from + 19] !== 46))) return -1;
+  if (
+    bytes[from + 4] !== 45 ||
+    bytes[from + 7] !== 45 ||
+    bytes[from + 10] !== 84 ||
+    bytes[from + 13] !== 58 ||
+    bytes[from + 16] !== 58
+  )
+    return -1;
+  for (let i = from + 20; i < end; i++)
+    if (!((bytes[i] as number) >= 48 && (bytes[i] as number) <= 57)) return -1;
+  const year = digitsIn(bytes, from, 4);
+  const month = digitsIn(bytes, from + 5, 2);
+  const day = digitsIn(bytes, from + 8, 2);
+  const h = digitsIn(bytes, from + 11, 2);
+  const mi = digitsIn(bytes, from + 14, 2);
+  const s = digitsIn(bytes, from + 17, 2);
+  if (year < 0 || month < 0 || day < 0 || h < 0 || mi < 0 || s < 0) return -1;
+  return validWallTime(year, month, day, h, mi, s) ? length : -1;
+}
+
+/** Copies bytes[from, to) into `out` at `at`; returns the position after it. */
+function put(bytes: Buffer, from: number, to: number, out: Buffer, at: number): number {
+  if (to - from > 48) return at + bytes.copy(out, at, from, to);
+  let position = at;
+  for (let i = from; i < to; i++) out[position++] = bytes[i] as number;
+  return position;
+}
+
+const TAB = 9;
+const NEWLINE = 10;
+const NULL_BYTES = Buffer.from(NULL);
+
+/**
+ * encodeRowChunks() for a page that was scanned instead of parsed (see afas/page-scan): cells and
+ * each row's `_raw` are copied from the page's UTF-8 JSON bytes, which hold no escape, straight
+ * into COPY bytes. No row object is built, no number printed again, no string encoded for the
+ * socket. The lines are the ones encodeRowChunks() writes for the same rows (the `_raw` JSON is
+ * AFAS's own text, which jsonb stores the same). Returns null when a row needs more than copying:
+ * a value of an unexpected type or form, a missing key, a repeated field, another administration.
+ * The caller then encodes the parsed rows with encodeRowChunks(), which also names what is wrong.
+ */
+export function encodeScannedRows(
+  dataset: ResolvedDataset,
+  page: ScannedPage,
+  context: RowContext,
+  frame: LineFrame,
+  chunkRows = COPY_CHUNK_ROWS,
+): Buffer[] | null {
+  const { bytes, rowBounds, fields: tokens, rowCount } = page;
+  const columns = dataset.columns;
+  const keys = new Set(dataset.keyFields);
+  // Slots: the columns, then the administration and entry-day fields when they are not columns.
+  const names = columns.map((column) => column.field);
+  const slotOf = new Map<string, number>();
+  names.forEach((name, index) => {
+    if (!slotOf.has(name)) slotOf.set(name, index);
+  });
+  const slotFor = (field: string | null | undefined): number => {
+    if (!field) return -1;
+    const known = slotOf.get(field);
+    if (known !== undefined) return known;
+    names.push(field);
+    slotOf.set(field, names.length - 1);
+    return names.length - 1;
+  };
+  const administrationSlot = slotFor(dataset.administrationField);
+  const entryDaySlot = slotFor(dataset.entryDateField);
+  const kinds = columns.map((column) => (column.dataType === 'boolean' ? KIND_BOOLEAN : columnKind(column)));
+  const isKey = columns.map((column) => keys.has(column.field));
+  const before = Buffer.from(frame.before);
+  const after = Buffer.from(frame.after);
+  const tokenOf = new Int32Array(names.length);
+  // Rows of one page nearly always list their fields in the same order: the field at position j is
+  // compared with the name found there in the previous row before it is looked up.
+  const guessName: Buffer[] = [];
+  const guessSlot: number[] = [];
+  // Worst case of a line: every cell and the row's JSON copied from the row, plus a tab and `\N`
+  // per column, the frame, the administration, the entry day and the newline.
+  const lineExtra = columns.length * 3 + before.length + after.length + 32;
+  const chunks: Buffer[] = [];
+  if (rowCount === 0) return chunks;
+  // One buffer for the whole page, its chunks views of it: every allocation outside V8's heap adds
+  // to the external memory that makes V8 collect its old generation early.
+  const out = Buffer.allocUnsafeSlow(
+    2 * ((rowBounds[(rowCount - 1) * ROW_SLOTS + 1] as number) - (rowBounds[0] as number)) +
+      rowCount * lineExtra,
+  );
+  let at = 0;
+  for (let first = 0; first < rowCount; first += chunkRows) {
+    const last = Math.min(rowCount, first + chunkRows);
+    const chunkStart = at;
+    for (let r = first; r < last; r++) {
+      const row = r * ROW_SLOTS;
+      const firstField = rowBounds[row + 2] as number;
+      const fieldCount = rowBounds[row + 3] as number;
+      tokenOf.fill(-1);
+      for (let j = 0; j < fieldCount; j++) {
+        const token = (firstField + j) * FIELD_SLOTS;
+        const nameStart = tokens[token] as number;
+        const nameEnd = tokens[token + 1] as number;
+        const guess = guessName[j];
+        let slot: number;
+        if (guess !== undefined && sameBytes(bytes, nameStart, nameEnd, guess)) {
+          slot = guessSlot[j] as number;
+        } else {
+          slot = slotOf.get(bytes.toString('utf8', nameStart, nameEnd)) ?? -1;
+          guessName[j] = bytes.subarray(nameStart, nameEnd);
+          guessSlot[j] = slot;
+        }
+        if (slot < 0) continue; // a field with no column: it is kept in _raw only
+        if (tokenOf[slot] !== -1) return null; // the same field twice: JSON.parse keeps the last
+        tokenOf[slot] = token;
+      }
+      at = put(before, 0, before.length, out, at);
+      if (administrationSlot >= 0) {
+        const token = tokenOf[administrationSlot] as number;
+        if (token < 0 || tokens[token + 4] !== VALUE_NUMBER) return null;
+        const from = tokens[token + 2] as number;
+        const to = tokens[token + 3] as number;
+        if (bytes[from] === 45 || to - from > 10 || !printsAsItself(bytes, from, to, true)) return null;
+        const value = digitsIn(bytes, from, to - from);
+        if (value > 2_147_483_647) return null;
+        if (context.administration !== undefined && value !== context.administration) return null;
+        at = put(bytes, from, to, out, at);
+      } else {
+        out[at++] = 48; // 0
+      }
+      for (let c = 0; c < columns.length; c++) {
+        out[at++] = TAB;
+        const token = tokenOf[c] as number;
+        const kind = token < 0 ? VALUE_NULL : (tokens[token + 4] as number);
+        if (kind === VALUE_NULL) {
+          if (isKey[c]) return null;
+          at = put(NULL_BYTES, 0, 2, out, at);
+          continue;
+        }
+        const from = tokens[token + 2] as number;
+        let to = tokens[token + 3] as number;
+        switch (kinds[c]) {
+          case KIND_STRING:
+            if (kind !== VALUE_STRING) return null;
+            break;
+          case KIND_INT:
+            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, true)) return null;
+            break;
+          case KIND_NUMBER:
+            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, false)) return null;
+            break;
+          case KIND_DATE: {
+            const length = kind === VALUE_STRING ? wallTimeBytes(bytes, from, to) : -1;
+            if (length < 0) return null;
+            to = from + length;
+            break;
+          }
+          case KIND_BOOLEAN:
+            if (kind !== VALUE_TRUE && kind !== VALUE_FALSE) return null;
+            out[at++] = kind === VALUE_TRUE ? 116 : 102; // t, f
+            continue;
+          default:
+            return null; // blob: hex-encoded by encodeValue()
+        }
+        at = put(bytes, from, to, out, at);
+      }
+      out[at++] = TAB;
+      at = put(bytes, rowBounds[row] as number, rowBounds[row + 1] as number, out, at);
+      if (entryDaySlot >= 0) {
+        out[at++] = TAB;
+        const token = tokenOf[entryDaySlot] as number;
+        if (token >= 0 && tokens[token + 4] === VALUE_STRING) {
+          const from = tokens[token + 2] as number;
+          const to = tokens[token + 3] as number;
+          // The first ten characters, as encodeRowChunks() takes them (ASCII in a valid date).
+          const dayEnd = dayTextEnd(bytes, from, to);
+          if (dayEnd < 0) return null;
+          at = put(bytes, from, dayEnd, out, at);
+        } else {
+          at = put(NULL_BYTES, 0, 2, out, at);
+        }
+      }
+      at = put(after, 0, after.length, out, at);
+      out[at++] = NEWLINE;
+    }
+    chunks.push(out.subarray(chunkStart, at));
   }
   return chunks;
+}
+
+/** Whether bytes[from, to) equals `name`. */
+function sameBytes(bytes: Buffer, from: number, to: number, name: Buffer): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[from + i] !== name[i]) return false;
+  return true;
+}
+
+/** End of the first ten characters of bytes[from, to) when they are ASCII (else -1: the parsed path slices characters). */
+function dayTextEnd(bytes: Buffer, from: number, to: number): number {
+  const end = Math.min(to, from + 10);
+  for (let i = from; i < end; i++) if ((bytes[i] as number) >= 0x80) return -1;
+  return end;
 }
 
 /**
@@ -337,10 +668,6 @@ export function encodeRowChunks(
  * `_administration, <columns…>, _raw, _entry_day`.
  * Throws RowDataError on the first bad value.
  */
-export function encodeRows(
-  dataset: ResolvedDataset,
-  rows: readonly RawRow[],
-  context: { page?: number; administration?: number },
-): string {
+export function encodeRows(dataset: ResolvedDataset, rows: readonly RawRow[], context: RowContext): string {
   return encodeRowChunks(dataset, rows, context).join('');
 }

@@ -5,6 +5,7 @@ import { AfasBadResponseError, AfasQueryTooLongError, AfasUsageError } from '../
 import { where, type FilterCondition } from '../../src/afas/filters.js';
 import {
   iteratePages,
+  parsedRows,
   parseOrderBy,
   planPages,
   sortRows,
@@ -33,7 +34,13 @@ function source(table: AfasRow[], options: { echoTake?: number } = {}) {
     );
     const take = Math.min(query.take, options.echoTake ?? query.take);
     const rows = filtered.slice(query.skip, query.skip + take);
-    return Promise.resolve({ rows, echoedTake: take, requestMs: 1, bytes: 10, parseMs: 0 });
+    return Promise.resolve({
+      ...parsedRows(rows, true),
+      echoedTake: take,
+      requestMs: 1,
+      bytes: 10,
+      parseMs: 0,
+    });
   };
   return { fetch, queries };
 }
@@ -169,7 +176,13 @@ describe('keyset paging', () => {
       AfasUsageError,
     );
     const stuck: PageFetcher = () =>
-      Promise.resolve({ rows: [{ Id: 1 }, { Id: 1 }], echoedTake: 2, requestMs: 0, bytes: 0, parseMs: 0 });
+      Promise.resolve({
+        ...parsedRows([{ Id: 1 }, { Id: 1 }], true),
+        echoedTake: 2,
+        requestMs: 0,
+        bytes: 0,
+        parseMs: 0,
+      });
     const options: PagesOptions = { orderBy: ['Id'], keyset: { field: 'Id' } };
     const run = async () => {
       for await (const page of iteratePages('C', options, planPages('C', options, 2), stuck)) void page;

@@ -253,7 +253,7 @@ describe('dataset writer: appending pages of new rows without the stage', () => 
   const writer = (client: Parameters<Parameters<typeof inTransaction>[1]>[0], source = 'src') =>
     new DatasetWriter(client, db.schema, resolved, { source, runId: 'run-a' });
   const encoded = (rows: RawRow[], source = 'src') =>
-    encodePage(resolved, { source, runId: 'run-a' }, rows, { page: 0, administration: 1 });
+    encodePage(resolved, { source, runId: 'run-a' }, { rows }, { page: 0, administration: 1 });
   const zone = async (client: Parameters<Parameters<typeof inTransaction>[1]>[0]) =>
     (await client.query<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`)).rows[0]?.zone;
   const columns = `"UnitId", "AmtDebit", "EntryDate", "Modified", "Btw-nummer", "${HOSTILE.replace(/"/g, '""')}", "Blocked", "Attachment", _raw, _entry_day, _run_id, _deleted_at`;

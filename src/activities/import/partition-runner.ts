@@ -195,13 +195,13 @@ export async function runPartitionChunk(
           options.partitionRowLimit,
           resolved.connectorId,
         );
-        const encoded = encodePage(resolved, writerContext, page.rows, {
+        const encoded = encodePage(resolved, writerContext, page, {
           page: page.skip,
           administration: partition.administration,
         });
-        // Nothing reads the rows after this (see AfasPage.rows): emptied, they die young instead of
-        // being carried through the commit's round trips into V8's old generation.
-        page.rows.length = 0;
+        // Nothing reads parsed rows after this (see AfasPage.rows): emptied, they die young instead
+        // of being carried through the commit's round trips into V8's old generation.
+        if (page.scanned === null) page.rows.length = 0;
         const { calls, retries } = spent();
         await commit(encoded, next, newSegment, calls, retries);
         if (next === null) {

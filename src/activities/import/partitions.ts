@@ -142,7 +142,7 @@ export function anchorOf(
  */
 export function nextCursor(
   current: PartitionCursor,
-  page: { rows: readonly AfasRow[]; next: AfasPageCursor | null },
+  page: { lastRow: () => AfasRow | undefined; next: AfasPageCursor | null },
   keys: readonly string[],
   rowLimit: number,
   connectorId: string,
@@ -155,7 +155,7 @@ export function nextCursor(
   }
   if (page.next.skip < rowLimit)
     return { cursor: { anchor: current.anchor, skip: page.next.skip }, newSegment: false };
-  const last = page.rows[page.rows.length - 1];
+  const last = page.lastRow();
   if (last === undefined) throw new Error(`connector ${connectorId}: an empty page announced more rows`);
   return { cursor: { anchor: anchorOf(last, keys, connectorId), skip: 0 }, newSegment: true };
 }

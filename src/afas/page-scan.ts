@@ -1,0 +1,240 @@
+// A GetConnector page read without JSON.parse: where every row and every value stands in the
+// response body's bytes.
+//
+// A journal-line page is ~1.7 MB of flat objects. JSON.parse builds 4,000 objects of 18 properties,
+// and the import then turns each back into text (COPY cells and `_raw`) and that text into UTF-8
+// again for the socket. For the usual page, compact JSON whose strings need no escape, positions
+// are enough: a consumer copies cells and each row's own JSON straight from the body's bytes (see
+// db/row-encoding encodeScannedRows). Anything else (an escape, whitespace, a nested value, another
+// envelope, bytes that are not UTF-8) is left to JSON.parse: scanPage() then returns null.
+//
+// Working on UTF-8 bytes is exact for this: every byte of a multi-byte character is ≥ 0x80, so a
+// byte `"`, `\`, `{`, `,` or below 0x20 is always that ASCII character.
+
+import { isUtf8 } from 'node:buffer';
+
+/** Value kinds in ScannedPage.fields. */
+export const VALUE_STRING = 1;
+export const VALUE_NUMBER = 2;
+export const VALUE_NULL = 3;
+export const VALUE_TRUE = 4;
+export const VALUE_FALSE = 5;
+
+/** Int32 slots per row in ScannedPage.rowBounds, and per field in ScannedPage.fields. */
+export const ROW_SLOTS = 4;
+export const FIELD_SLOTS = 5;
+
+/**
+ * A page's rows as positions in its JSON bytes. The bytes are valid UTF-8 and hold no backslash and
+ * no control character, so every string in them (name or value) is exactly the bytes between its
+ * quotes.
+ */
+export interface ScannedPage {
+  readonly bytes: Buffer;
+  readonly rowCount: number;
+  /**
+   * ROW_SLOTS per row: start and end (exclusive) of its `{…}` in `bytes`, the index of its first
+   * field in `fields`, and how many fields it has.
+   */
+  readonly rowBounds: Int32Array;
+  /**
+   * FIELD_SLOTS per field: name start, name end (inside the quotes), value start, value end
+   * (inside the quotes for a string), value kind (VALUE_*).
+   */
+  readonly fields: Int32Array;
+  /** The envelope's `take`, when it is a positive integer. */
+  readonly echoedTake: number | null;
+}
+
+/** `{"skip":0,"take":4000,"rows":[` and the like: integer members, then the rows. */
+const ENVELOPE_HEAD = /^\{(?:"[A-Za-z]+":-?\d{1,15},)*"rows":\[$/;
+const TAKE_MEMBER = /"take":(\d{1,15}),/;
+/** Longest envelope head looked at. */
+const HEAD_MAX = 200;
+
+const QUOTE = 34;
+const PLUS = 43;
+const COMMA = 44;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const LOWER_E = 101;
+const UPPER_E = 69;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= ZERO && c <= NINE;
+}
+
+/** End of the JSON number literal at `i`, or -1 when it is not one (JSON's grammar, exactly). */
+function numberEnd(bytes: Buffer, i: number): number {
+  let j = i;
+  if (bytes[j] === MINUS) j++;
+  const first = bytes[j];
+  if (first === ZERO) j++;
+  else if (first !== undefined && first > ZERO && first <= NINE) while (isDigit(bytes[++j]));
+  else return -1;
+  if (bytes[j] === DOT) {
+    if (!isDigit(bytes[++j])) return -1;
+    while (isDigit(bytes[++j]));
+  }
+  const e = bytes[j];
+  if (e === LOWER_E || e === UPPER_E) {
+    let c = bytes[++j];
+    if (c === PLUS || c === MINUS) c = bytes[++j];
+    if (!isDigit(c)) return -1;
+    while (isDigit(bytes[++j]));
+  }
+  return j;
+}
+
+/** Whether `bytes[i…]` spells `word`. */
+function spells(bytes: Buffer, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (bytes[i + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * Index of the `"` that ends the string whose content starts at `i`, or -1 when there is none or
+ * the content holds a backslash (an escape) or a byte below 0x20 (invalid in JSON strings).
+ * Outside strings every byte is checked by the scan itself, so this covers the whole page.
+ */
+function stringEnd(bytes: Buffer, i: number, n: number): number {
+  for (let j = i; j < n; j++) {
+    const b = bytes[j] as number;
+    if (b === QUOTE) return j;
+    if (b < 0x20 || b === BACKSLASH) return -1;
+  }
+  return -1;
+}
+
+/** A growable Int32Array. */
+class IntList {
+  array: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.array = new Int32Array(Math.max(16, capacity));
+  }
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const bigger = new Int32Array(this.array.length * 2);
+      bigger.set(this.array);
+      this.array = bigger;
+    }
+    this.array[this.length++] = value;
+  }
+  done(): Int32Array {
+    return this.array.subarray(0, this.length);
+  }
+}
+
+/**
+ * Scans a GetConnector response body. Returns null when it is not compact, escape-free UTF-8
+ * JSON of flat rows in an envelope of integer members: the caller parses it with JSON.parse then
+ * (which also reports what is malformed). What it accepts is valid JSON with the same rows.
+ */
+export function scanPage(bytes: Buffer): ScannedPage | null {
+  const n = bytes.length;
+  // A UTF-8 byte-order mark is not part of the JSON.
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  if (!isUtf8(bytes)) return null;
+  const rowsAt = bytes.indexOf('"rows":[', start, 'latin1');
+  if (rowsAt < 0 || rowsAt - start > HEAD_MAX) return null;
+  const head = bytes.toString('latin1', start, rowsAt + 8);
+  if (!ENVELOPE_HEAD.test(head)) return null;
+  const take = TAKE_MEMBER.exec(head);
+  // ~20 fields of ~24 bytes per row: a first guess at the sizes, grown when short.
+  const guessRows = Math.ceil(n / 400);
+  const rowBounds = new IntList(guessRows * ROW_SLOTS);
+  const fields = new IntList(guessRows * 20 * FIELD_SLOTS);
+  let rowCount = 0;
+  let i = rowsAt + 8;
+  if (bytes[i] === CLOSE_BRACKET) {
+    i++;
+  } else {
+    for (;;) {
+      if (bytes[i] !== OPEN_BRACE) return null;
+      const firstField = fields.length / FIELD_SLOTS;
+      rowBounds.push(i);
+      rowBounds.push(0); // its end and field count, set below
+      rowBounds.push(firstField);
+      rowBounds.push(0);
+      i++;
+      if (bytes[i] === CLOSE_BRACE) {
+        i++;
+      } else {
+        for (;;) {
+          if (bytes[i] !== QUOTE) return null;
+          const nameStart = i + 1;
+          const nameEnd = stringEnd(bytes, nameStart, n);
+          if (nameEnd < 0 || bytes[nameEnd + 1] !== COLON) return null;
+          i = nameEnd + 2;
+          const c = bytes[i];
+          let valueStart = i;
+          let valueEnd: number;
+          let kind: number;
+          if (c === QUOTE) {
+            valueStart = i + 1;
+            valueEnd = stringEnd(bytes, valueStart, n);
+            if (valueEnd < 0) return null;
+            kind = VALUE_STRING;
+            i = valueEnd + 1;
+          } else if (c === MINUS || isDigit(c)) {
+            valueEnd = numberEnd(bytes, i);
+            if (valueEnd < 0) return null;
+            kind = VALUE_NUMBER;
+            i = valueEnd;
+          } else if (spells(bytes, i, 'null')) {
+            valueEnd = i + 4;
+            kind = VALUE_NULL;
+            i = valueEnd;
+          } else if (spells(bytes, i, 'true')) {
+            valueEnd = i + 4;
+            kind = VALUE_TRUE;
+            i = valueEnd;
+          } else if (spells(bytes, i, 'false')) {
+            valueEnd = i + 5;
+            kind = VALUE_FALSE;
+            i = valueEnd;
+          } else {
+            return null; // a nested object or array, or something that is not JSON
+          }
+          fields.push(nameStart);
+          fields.push(nameEnd);
+          fields.push(valueStart);
+          fields.push(valueEnd);
+          fields.push(kind);
+          const next = bytes[i++];
+          if (next === CLOSE_BRACE) break;
+          if (next !== COMMA) return null;
+        }
+      }
+      rowBounds.array[rowCount * ROW_SLOTS + 1] = i;
+      rowBounds.array[rowCount * ROW_SLOTS + 3] = fields.length / FIELD_SLOTS - firstField;
+      rowCount++;
+      const next = bytes[i++];
+      if (next === CLOSE_BRACKET) break;
+      if (next !== COMMA) return null;
+    }
+  }
+  // Only the envelope's closing brace may follow the rows.
+  if (i !== n - 1 || bytes[i] !== CLOSE_BRACE) return null;
+  const echoed = take === null ? null : Number(take[1]);
+  return {
+    bytes,
+    rowCount,
+    rowBounds: rowBounds.done(),
+    fields: fields.done(),
+    echoedTake: echoed !== null && echoed > 0 ? echoed : null,
+  };
+}
+
+/** The text of bytes[from, to). */
+export function scannedText(page: ScannedPage, from: number, to: number): string {
+  return page.bytes.toString('utf8', from, to);
+}

@@ -1,0 +1,160 @@
+// COPY encoding from a scanned page (sliced from the JSON text) against the encoding of the parsed
+// rows: the same lines, or null so the caller takes the parsed path (pure unit tests).
+import { describe, expect, it } from 'vitest';
+import { scanPage, type ScannedPage } from '../../src/afas/page-scan.js';
+import type { DatasetDefinition } from '../../src/catalog/index.js';
+import { resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
+import { encodePage } from '../../src/db/dataset-writer.js';
+import { encodeRowChunks, encodeScannedRows, RowDataError, type RawRow } from '../../src/db/row-encoding.js';
+
+const definition: DatasetDefinition = {
+  name: 'journal_lines',
+  connector: 'Transactions',
+  description: 'test',
+  scope: 'administration',
+  administrationField: 'UnitId',
+  keyFields: ['EntryNo', 'SeqNo'],
+  strategy: 'changed-days',
+  entryDateField: 'EntryDate',
+};
+const fields: FieldSpec[] = [
+  { id: 'UnitId', dataType: 'int' },
+  { id: 'EntryNo', dataType: 'int' },
+  { id: 'SeqNo', dataType: 'int' },
+  { id: 'AmtDebit', dataType: 'decimal' },
+  { id: 'EntryDate', dataType: 'date' },
+  { id: 'Description', dataType: 'string' },
+  { id: 'Blocked', dataType: 'boolean' },
+];
+const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
+const frame = { before: 'src\t', after: '\trun-1' };
+
+function line(entry: number, extra: Record<string, RawRow[string]> = {}): RawRow {
+  return {
+    UnitId: 1,
+    EntryNo: entry,
+    SeqNo: 1,
+    AmtDebit: 1806.22,
+    EntryDate: '2024-03-31T00:00:00Z',
+    Description: 'Verkoop ë 😀 {x:[1], y}',
+    Blocked: false,
+    ...extra,
+  };
+}
+
+function scan(rows: RawRow[]): ScannedPage {
+  const page = scanPage(Buffer.from(JSON.stringify({ skip: 0, take: rows.length, rows })));
+  if (page === null) throw new Error('expected a scannable page');
+  return page;
+}
+
+/** Chunks as text, whether encoded as bytes or as text. */
+const texts = (chunks: readonly (string | Buffer)[] | null) =>
+  chunks?.map((chunk) => (typeof chunk === 'string' ? chunk : chunk.toString('utf8'))) ?? null;
+
+const parsedLines = (rows: RawRow[], chunkRows = 500) =>
+  encodeRowChunks(resolved, rows, { administration: 1, plain: true }, chunkRows, undefined, frame);
+
+describe('encodeScannedRows', () => {
+  it('writes the lines the parsed rows give, chunk for chunk', () => {
+    const rows = [
+      line(1),
+      line(2, { AmtDebit: -0.000001, Blocked: true, Description: '' }),
+      line(3, { AmtDebit: 0, EntryDate: '2024-10-27T02:30:00', Extra: 'kept in _raw only', More: 1e-9 }),
+      line(4, { AmtDebit: null, Description: null, Blocked: null, EntryDate: null }),
+      line(5, { AmtDebit: 123456789012345, SeqNo: 999999999999999 }),
+      // Fields in another order, and some missing altogether.
+      { Description: 'reordered', SeqNo: 2, EntryNo: 6, UnitId: 1 },
+      line(7, { AmtDebit: -12.5 }),
+    ];
+    for (const chunkRows of [500, 3, 1]) {
+      expect(texts(encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, chunkRows))).toEqual(
+        parsedLines(rows, chunkRows),
+      );
+    }
+  });
+
+  it.each<[string, RawRow]>([
+    ['a decimal given as text', line(1, { AmtDebit: '1.5' as unknown as number })],
+    ['a decimal in exponent notation', line(1, { AmtDebit: 1.5e-7 })],
+    ['a decimal with 16 digits', line(1, { AmtDebit: 1234567890.123456 })],
+    ['an integer beyond 15 digits', line(1, { EntryNo: 1234567890123456 })],
+    ['a fractional integer', line(1, { SeqNo: 1.5 })],
+    ['a string in an integer column', line(1, { EntryNo: '7' as unknown as number })],
+    ['a number in a text column', line(1, { Description: 7 as unknown as string })],
+    ['a number in a boolean column', line(1, { Blocked: 1 as unknown as boolean })],
+    ['an impossible date', line(1, { EntryDate: '2024-02-30T00:00:00Z' })],
+    ['a missing key field', line(1, { SeqNo: null })],
+    ['another administration', line(1, { UnitId: 2 })],
+    ['a negative administration', line(1, { UnitId: -1 })],
+  ])('leaves %s to the parsed path', (_what, row) => {
+    expect(encodeScannedRows(resolved, scan([line(9), row]), { administration: 1 }, frame)).toBeNull();
+  });
+
+  it.each([
+    ['a decimal with a trailing zero', '1.50'],
+    ['minus zero', '-0'],
+    ['an integer with an exponent', '1E2'],
+  ])('leaves %s to the parsed path (String() would print it differently)', (_what, literal) => {
+    const page = scanPage(Buffer.from(`{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"AmtDebit":${literal}}]}`));
+    expect(page).not.toBeNull();
+    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame)).toBeNull();
+  });
+
+  it('leaves a field that comes twice in a row to the parsed path (JSON.parse keeps the last)', () => {
+    const page = scanPage(Buffer.from('{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"SeqNo":2}]}'));
+    expect(page).not.toBeNull();
+    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame)).toBeNull();
+  });
+
+  it('leaves a blob column to the parsed path', () => {
+    const withBlob = resolveDataset(definition, 'Profit_Transactions', [
+      ...fields,
+      { id: 'Attachment', dataType: 'blob' },
+    ]);
+    expect(
+      encodeScannedRows(withBlob, scan([line(1, { Attachment: 'bytes' })]), { administration: 1 }, frame),
+    ).toBeNull();
+  });
+});
+
+describe('encodePage with a scanned page', () => {
+  const context = { source: 'src', runId: 'run-1' };
+
+  it('encodes without parsing the rows when slicing suffices', () => {
+    const rows = [line(1), line(2)];
+    const page = {
+      get rows(): RawRow[] {
+        throw new Error('the rows were parsed');
+      },
+      scanned: scan(rows),
+    };
+    const encoded = encodePage(resolved, context, page, { administration: 1 });
+    expect(encoded.rows).toBe(2);
+    expect(texts(encoded.chunks)).toEqual(parsedLines(rows));
+  });
+
+  it('falls back to the parsed rows, which name what is wrong', () => {
+    const rows = [line(1), line(2, { EntryDate: 'yesterday' })];
+    let parsed = 0;
+    const page = {
+      get rows(): RawRow[] {
+        parsed += 1;
+        return rows;
+      },
+      scanned: scan(rows),
+    };
+    expect(() => encodePage(resolved, context, page, { administration: 1 })).toThrow(RowDataError);
+    expect(() => encodePage(resolved, context, page, { administration: 1 })).toThrow(
+      /row \(UnitId=1, EntryNo=2, SeqNo=1\), field 'EntryDate': expected a date/,
+    );
+    expect(parsed).toBeGreaterThan(0);
+    const fine = [line(1, { AmtDebit: 1.5e-7 })];
+    expect(encodePage(resolved, context, { rows: fine, scanned: scan(fine) }, { administration: 1 })).toEqual(
+      {
+        rows: 1,
+        chunks: parsedLines(fine),
+      },
+    );
+  });
+});
