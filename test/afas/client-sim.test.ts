@@ -195,6 +195,46 @@ describe('paging', () => {
     }
   });
 
+  it('pages arrive scanned: rows parsed only when asked for, their count and last row without parsing', async () => {
+    const filter = where.and(where.eq('UnitId', 1), where.eq('Year', 2024));
+    const pages = await collect(client().pages(TX, { orderBy: TX_KEY, filter, take: 50 }));
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) {
+      // The simulator writes compact, escape-free JSON, as AFAS does: every page is scanned.
+      expect(page.scanned).not.toBeNull();
+      expect(page.plain).toBe(true);
+      const last = page.lastRow();
+      expect(page.rowCount).toBe(page.rows.length);
+      expect(last).toEqual(page.rows.at(-1));
+    }
+    expect(keys(pages.flatMap((page) => page.rows))).toEqual(keys(partition));
+  });
+
+  it('a page with escapes is parsed as before, and says it is not plain', async () => {
+    const id = 'Custom_Escapes';
+    const rows = [
+      { Id: 1, Text: 'say "hi"' },
+      { Id: 2, Text: 'back\\slash, tab\t, newline\n' },
+      { Id: 3, Text: 'plain' },
+    ];
+    await control('POST', 'custom-connectors', {
+      id,
+      fields: [
+        { id: 'Id', dataType: 'int' },
+        { id: 'Text', dataType: 'string' },
+      ],
+      rows,
+    });
+    try {
+      const pages = await collect(client().pages(id, { orderBy: ['Id'] }));
+      expect(pages.map((page) => [page.scanned, page.plain, page.rowCount])).toEqual([[null, false, 3]]);
+      expect(pages[0]?.rows).toEqual(rows);
+      expect(pages[0]?.lastRow()).toEqual(rows[2]);
+    } finally {
+      await control('DELETE', `custom-connectors/${id}`);
+    }
+  });
+
   it('edges: exact multiple of take, one row, empty', async () => {
     const c = client();
     const entry = partition[0];

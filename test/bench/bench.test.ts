@@ -38,7 +38,10 @@ describe('npm run bench', () => {
       { env: { ...process.env, BENCH_DATABASE_URL: inject('pgAdminUrl') }, timeout: 240_000 },
     );
     const report = JSON.parse(await readFile(out, 'utf8')) as {
-      medians: Record<string, number> & { importCpu: Record<string, number> };
+      medians: Record<string, number> & {
+        importCpu: Record<string, number>;
+        importTimeline: { beforeMs: number; pagingMs: number; afterMs: number; slotUse: number } | null;
+      };
     };
     const figures = report.medians;
     expect(figures.rowsImported).toBe(ROWS);
@@ -57,6 +60,13 @@ describe('npm run bench', () => {
     expect(figures.workerPeakRssMb).toBeGreaterThan(50);
     expect(figures.importCpu.worker).toBeGreaterThan(0);
     expect(figures.importCpu.postgres).toBeGreaterThan(0);
+    // The import's timeline from its history: planning, paging the partitions, finishing.
+    expect(figures.importTimeline?.beforeMs).toBeGreaterThan(0);
+    expect(figures.importTimeline?.pagingMs).toBeGreaterThan(0);
+    expect(figures.importTimeline?.afterMs).toBeGreaterThan(0);
+    expect(figures.importTimeline?.slotUse).toBeGreaterThan(0);
+    expect(figures.importTimeline?.slotUse).toBeLessThanOrEqual(1);
+    expect(stdout).toMatch(/planning \d+\.\d\d s, paging \d+\.\d\d s \(slots \d+% busy\), finishing/);
     expect(stdout).toContain('(b) historical import (Temporal)');
     expect(stdout).toMatch(/met {4}worker peak RSS ≤ 300 MB|MISSED worker peak RSS ≤ 300 MB/);
     // Throughput targets are defined at 1M rows; a small run says so instead of judging.
