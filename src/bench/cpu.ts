@@ -37,23 +37,28 @@ async function processTicks(): Promise<Map<number, ProcessTicks>> {
   return out;
 }
 
-async function machineBusyTicks(): Promise<number> {
+/** Busy ticks of the whole machine, and the part of them the hypervisor gave to other guests (steal). */
+async function machineBusyTicks(): Promise<{ busy: number; steal: number }> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
   const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return [user, nice, system, irq, softirq, steal].reduce<number>((sum, value) => sum + (value ?? 0), 0);
+  return {
+    busy: [user, nice, system, irq, softirq, steal].reduce<number>((sum, value) => sum + (value ?? 0), 0),
+    steal: steal ?? 0,
+  };
 }
 
 export interface CpuSnapshot {
   processes: Map<number, ProcessTicks>;
   busy: number;
+  steal: number;
 }
 
 export async function cpuSnapshot(): Promise<CpuSnapshot> {
-  return { processes: await processTicks(), busy: await machineBusyTicks() };
+  return { processes: await processTicks(), ...(await machineBusyTicks()) };
 }
 
 export type CpuSeconds = Record<
-  'worker' | 'simulator' | 'temporal' | 'postgres' | 'bench' | 'other' | 'machine',
+  'worker' | 'simulator' | 'temporal' | 'postgres' | 'bench' | 'other' | 'steal' | 'machine',
   number
 >;
 
@@ -66,6 +71,7 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, roles: CpuRo
     postgres: 0,
     bench: 0,
     other: 0,
+    steal: 0,
     machine: 0,
   };
   const roleOf = new Map<number, keyof CpuRoles>();
@@ -81,13 +87,16 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, roles: CpuRo
     counted += ticks;
   }
   seconds.machine = (after.busy - before.busy) / TICKS_PER_SECOND;
-  // Processes that ended during the phase (short PostgreSQL backends, tools) are only in the total.
-  seconds.other += Math.max(0, seconds.machine - counted / TICKS_PER_SECOND);
+  // Time the hypervisor ran other guests on our cores: no process of ours was slow, the machine was.
+  seconds.steal = (after.steal - before.steal) / TICKS_PER_SECOND;
+  // Processes that ended during the phase (short PostgreSQL backends, tools) and interrupt work are
+  // only in the total.
+  seconds.other += Math.max(0, seconds.machine - seconds.steal - counted / TICKS_PER_SECOND);
   for (const key of Object.keys(seconds) as (keyof CpuSeconds)[])
     seconds[key] = Math.round(seconds[key] * 10) / 10;
   return seconds;
 }
 
 export function formatCpu(cpu: CpuSeconds): string {
-  return `worker ${cpu.worker} s, simulator ${cpu.simulator} s, PostgreSQL ${cpu.postgres} s, Temporal ${cpu.temporal} s, bench ${cpu.bench} s, other ${cpu.other} s (machine ${cpu.machine} s)`;
+  return `worker ${cpu.worker} s, simulator ${cpu.simulator} s, PostgreSQL ${cpu.postgres} s, Temporal ${cpu.temporal} s, bench ${cpu.bench} s, other ${cpu.other} s, steal ${cpu.steal} s (machine ${cpu.machine} s)`;
 }

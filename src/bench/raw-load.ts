@@ -77,6 +77,7 @@ export async function rawLoad(options: {
               const writer = new DatasetWriter(db, options.schema, resolved, context);
               return (await writer.writePage(encoded, tryAppend)).appended;
             });
+          encoded.release?.();
           rows += encoded.rows;
           pages += 1;
         }

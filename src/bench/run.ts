@@ -24,6 +24,7 @@ import {
   importTimeline,
   type ImportTimeline,
 } from './history-profile.js';
+import { formatGcTimes, gcBetween, gcTimes, type GcTimes } from './gc-metrics.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
 import { startNode } from './processes.js';
 import { rawLoad } from './raw-load.js';
@@ -139,6 +140,8 @@ interface RunFigures {
   rawCpu: CpuSeconds;
   importCpu: CpuSeconds;
   importTimeline: ImportTimeline | null;
+  /** The worker's garbage collection during the import, by kind. */
+  importGc: GcTimes;
 }
 
 type HistoryEvents = NonNullable<
@@ -275,7 +278,9 @@ async function oneRun(run: number): Promise<RunFigures> {
       const before = await simRequests(url);
       log('historical import through Temporal');
       await checkpoint(log);
-      const memory = sampleMemory(`http://127.0.0.1:${metricsPort}/metrics`);
+      const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+      const gcBefore = await gcTimes(metricsUrl);
+      const memory = sampleMemory(metricsUrl);
       const importCpuBefore = await cpuSnapshot();
       const importStarted = performance.now();
       const handle = await startImport(target, 'bench', {
@@ -293,6 +298,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         bench: process.pid,
       });
       const importMemory = await memory.stop();
+      const importGc = gcBetween(gcBefore, await gcTimes(metricsUrl));
+      log(`worker garbage collection during the import: ${formatGcTimes(importGc)}`);
       log(`import CPU: ${formatCpu(importCpu)}`);
       log(`worker memory at its peak during the import: ${formatMemory(importMemory.atPeakRss)}`);
       if (imported.status !== 'succeeded')
@@ -401,6 +408,7 @@ async function oneRun(run: number): Promise<RunFigures> {
         rawCpu,
         importCpu,
         importTimeline: timeline,
+        importGc,
       };
     } finally {
       await connection.close();
@@ -437,6 +445,18 @@ function medianCpu(pick: (figures: RunFigures) => CpuSeconds): CpuSeconds {
     ]),
   ) as CpuSeconds;
 }
+function medianGc(runs: GcTimes[]): GcTimes {
+  const kinds = [...new Set(runs.flatMap((times) => Object.keys(times)))];
+  return Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      {
+        seconds: round(median(runs.map((times) => times[kind]?.seconds ?? 0)), 2),
+        count: median(runs.map((times) => times[kind]?.count ?? 0)),
+      },
+    ]),
+  );
+}
 function medianTimeline(timelines: (ImportTimeline | null)[]): ImportTimeline | null {
   const known = timelines.filter((timeline): timeline is ImportTimeline => timeline !== null);
   if (known.length === 0) return null;
@@ -458,6 +478,7 @@ const medians = {
   rawCpu: medianCpu((r) => r.rawCpu),
   importCpu: medianCpu((r) => r.importCpu),
   importTimeline: medianTimeline(results.map((r) => r.importTimeline)),
+  importGc: medianGc(results.map((r) => r.importGc)),
 } as RunFigures;
 // Throughput and history events per 1M rows are targets at 1M rows: a smaller run is dominated by
 // the import's fixed cost (planning, ~680 events), and is there to compare memory.
@@ -486,6 +507,7 @@ const table = [
   `(b) historical import (Temporal) ${medians.importRowsPerSecond.toLocaleString('en')} rows/s   ${medians.importWallSeconds} s${skipRaw ? '' : `   ratio b/a ${medians.ratio}`}`,
   `    worker peak RSS ${medians.workerPeakRssMb} MB, history events ${medians.historyEvents} (${medians.historyEventsPer1M} per 1M rows), AFAS requests ${medians.importRequests}`,
   `    ${formatImportTimeline(medians.importTimeline)}`,
+  `    worker GC: ${formatGcTimes(medians.importGc)}`,
   ...(skipRaw ? [] : [`    CPU seconds (a): ${formatCpu(medians.rawCpu)}`]),
   `    CPU seconds (b): ${formatCpu(medians.importCpu)}`,
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { ScannedPage } from '../afas/page-scan.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
+import { pageBuffers } from './page-buffers.js';
 import { ident } from './pool.js';
 import {
   copyEscape,
@@ -67,6 +68,12 @@ export interface EncodedPage {
   readonly rows: number;
   /** COPY text, or its UTF-8 bytes when encoded from a scanned page. */
   readonly chunks: readonly (string | Buffer)[];
+  /**
+   * Gives the buffer the chunks are views of back to its pool (see page-buffers.ts). Call it once
+   * the page's transaction committed, and never read the chunks after; a page that was not
+   * committed is left to the garbage collector.
+   */
+  readonly release?: () => void;
 }
 
 /** The COPY text around every line: the columns a row does not hold. */
@@ -100,8 +107,17 @@ export function encodePage(
   const frame = lineFrame(context);
   const scanned = source.scanned ?? null;
   if (scanned !== null) {
-    const chunks = encodeScannedRows(dataset, scanned, page, frame);
-    if (chunks !== null) return { rows: scanned.rowCount, chunks };
+    const encoded = encodeScannedRows(dataset, scanned, page, frame, COPY_CHUNK_ROWS, pageBuffers);
+    if (encoded !== null) {
+      const { chunks, buffer } = encoded;
+      let released = buffer === null;
+      const release = () => {
+        if (released) return;
+        released = true;
+        pageBuffers.release(buffer as Buffer);
+      };
+      return { rows: scanned.rowCount, chunks, release };
+    }
   }
   // A scanned page's text has no backslash at all: its parsed rows are plain.
   const rowContext = { ...page, plain: scanned !== null || source.plain === true };

@@ -9,6 +9,7 @@ import {
   type ScannedPage,
 } from '../afas/page-scan.js';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
+import type { PageBufferPool } from './page-buffers.js';
 
 /** A raw AFAS row as the client yields it. */
 export type RawRow = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -509,7 +510,8 @@ export function encodeScannedRows(
   context: RowContext,
   frame: LineFrame,
   chunkRows = COPY_CHUNK_ROWS,
-): Buffer[] | null {
+  buffers?: PageBufferPool,
+): { chunks: Buffer[]; buffer: Buffer | null } | null {
   const { bytes, rowBounds, fields: tokens, rowCount } = page;
   const columns = dataset.columns;
   const keys = new Set(dataset.keyFields);
@@ -542,13 +544,18 @@ export function encodeScannedRows(
   // per column, the frame, the administration, the entry day and the newline.
   const lineExtra = columns.length * 3 + before.length + after.length + 32;
   const chunks: Buffer[] = [];
-  if (rowCount === 0) return chunks;
-  // One buffer for the whole page, its chunks views of it: every allocation outside V8's heap adds
-  // to the external memory that makes V8 collect its old generation early.
-  const out = Buffer.allocUnsafeSlow(
+  if (rowCount === 0) return { chunks, buffer: null };
+  // One buffer for the whole page, its chunks views of it (from `buffers` when given): every
+  // allocation outside V8's heap adds to the external memory that makes V8 collect early.
+  const size =
     2 * ((rowBounds[(rowCount - 1) * ROW_SLOTS + 1] as number) - (rowBounds[0] as number)) +
-      rowCount * lineExtra,
-  );
+    rowCount * lineExtra;
+  const out = buffers ? buffers.acquire(size) : Buffer.allocUnsafeSlow(size);
+  // A row that needs the parsed path gives the buffer back at once.
+  const giveUp = (): null => {
+    buffers?.release(out);
+    return null;
+  };
   let at = 0;
   for (let first = 0; first < rowCount; first += chunkRows) {
     const last = Math.min(rowCount, first + chunkRows);
@@ -572,19 +579,19 @@ export function encodeScannedRows(
           guessSlot[j] = slot;
         }
         if (slot < 0) continue; // a field with no column: it is kept in _raw only
-        if (tokenOf[slot] !== -1) return null; // the same field twice: JSON.parse keeps the last
+        if (tokenOf[slot] !== -1) return giveUp(); // the same field twice: JSON.parse keeps the last
         tokenOf[slot] = token;
       }
       at = put(before, 0, before.length, out, at);
       if (administrationSlot >= 0) {
         const token = tokenOf[administrationSlot] as number;
-        if (token < 0 || tokens[token + 4] !== VALUE_NUMBER) return null;
+        if (token < 0 || tokens[token + 4] !== VALUE_NUMBER) return giveUp();
         const from = tokens[token + 2] as number;
         const to = tokens[token + 3] as number;
-        if (bytes[from] === 45 || to - from > 10 || !printsAsItself(bytes, from, to, true)) return null;
+        if (bytes[from] === 45 || to - from > 10 || !printsAsItself(bytes, from, to, true)) return giveUp();
         const value = digitsIn(bytes, from, to - from);
-        if (value > 2_147_483_647) return null;
-        if (context.administration !== undefined && value !== context.administration) return null;
+        if (value > 2_147_483_647) return giveUp();
+        if (context.administration !== undefined && value !== context.administration) return giveUp();
         at = put(bytes, from, to, out, at);
       } else {
         out[at++] = 48; // 0
@@ -594,7 +601,7 @@ export function encodeScannedRows(
         const token = tokenOf[c] as number;
         const kind = token < 0 ? VALUE_NULL : (tokens[token + 4] as number);
         if (kind === VALUE_NULL) {
-          if (isKey[c]) return null;
+          if (isKey[c]) return giveUp();
           at = put(NULL_BYTES, 0, 2, out, at);
           continue;
         }
@@ -602,26 +609,26 @@ export function encodeScannedRows(
         let to = tokens[token + 3] as number;
         switch (kinds[c]) {
           case KIND_STRING:
-            if (kind !== VALUE_STRING) return null;
+            if (kind !== VALUE_STRING) return giveUp();
             break;
           case KIND_INT:
-            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, true)) return null;
+            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, true)) return giveUp();
             break;
           case KIND_NUMBER:
-            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, false)) return null;
+            if (kind !== VALUE_NUMBER || !printsAsItself(bytes, from, to, false)) return giveUp();
             break;
           case KIND_DATE: {
             const length = kind === VALUE_STRING ? wallTimeBytes(bytes, from, to) : -1;
-            if (length < 0) return null;
+            if (length < 0) return giveUp();
             to = from + length;
             break;
           }
           case KIND_BOOLEAN:
-            if (kind !== VALUE_TRUE && kind !== VALUE_FALSE) return null;
+            if (kind !== VALUE_TRUE && kind !== VALUE_FALSE) return giveUp();
             out[at++] = kind === VALUE_TRUE ? 116 : 102; // t, f
             continue;
           default:
-            return null; // blob: hex-encoded by encodeValue()
+            return giveUp(); // blob: hex-encoded by encodeValue()
         }
         at = put(bytes, from, to, out, at);
       }
@@ -635,7 +642,7 @@ export function encodeScannedRows(
           const to = tokens[token + 3] as number;
           // The first ten characters, as encodeRowChunks() takes them (ASCII in a valid date).
           const dayEnd = dayTextEnd(bytes, from, to);
-          if (dayEnd < 0) return null;
+          if (dayEnd < 0) return giveUp();
           at = put(bytes, from, dayEnd, out, at);
         } else {
           at = put(NULL_BYTES, 0, 2, out, at);
@@ -646,7 +653,7 @@ export function encodeScannedRows(
     }
     chunks.push(out.subarray(chunkStart, at));
   }
-  return chunks;
+  return { chunks, buffer: buffers ? out : null };
 }
 
 /** Whether bytes[from, to) equals `name`. */

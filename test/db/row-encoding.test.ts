@@ -5,6 +5,7 @@ import { scanPage, type ScannedPage } from '../../src/afas/page-scan.js';
 import type { DatasetDefinition } from '../../src/catalog/index.js';
 import { resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
 import { encodePage } from '../../src/db/dataset-writer.js';
+import { PageBufferPool } from '../../src/db/page-buffers.js';
 import { encodeRowChunks, encodeScannedRows, RowDataError, type RawRow } from '../../src/db/row-encoding.js';
 
 const definition: DatasetDefinition = {
@@ -68,9 +69,11 @@ describe('encodeScannedRows', () => {
       line(7, { AmtDebit: -12.5 }),
     ];
     for (const chunkRows of [500, 3, 1]) {
-      expect(texts(encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, chunkRows))).toEqual(
-        parsedLines(rows, chunkRows),
-      );
+      expect(
+        texts(
+          encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, chunkRows)?.chunks ?? null,
+        ),
+      ).toEqual(parsedLines(rows, chunkRows));
     }
   });
 
@@ -156,5 +159,71 @@ describe('encodePage with a scanned page', () => {
         chunks: parsedLines(fine),
       },
     );
+  });
+});
+
+describe('page buffers', () => {
+  it('encodes into a pooled buffer, which the next page reuses once released', () => {
+    const pool = new PageBufferPool(2);
+    const rows = [line(1), line(2)];
+    const first = encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, 500, pool);
+    expect(first?.buffer).not.toBeNull();
+    expect(first?.chunks[0]?.buffer).toBe(first?.buffer?.buffer);
+    expect(pool.idle).toBe(0);
+    pool.release(first?.buffer as Buffer);
+    pool.release(first?.buffer as Buffer); // twice is harmless
+    expect(pool.idle).toBe(1);
+    const other = [line(3)];
+    const second = encodeScannedRows(resolved, scan(other), { administration: 1 }, frame, 500, pool);
+    expect(second?.buffer).toBe(first?.buffer);
+    expect(texts(second?.chunks ?? null)).toEqual(parsedLines(other));
+  });
+
+  it('gives the buffer back when the page needs the parsed path', () => {
+    const pool = new PageBufferPool(2);
+    const rows = [line(1), line(2, { SeqNo: null })];
+    expect(encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, 500, pool)).toBeNull();
+    expect(pool.idle).toBe(1);
+  });
+
+  it('hands out the smallest buffer that fits and keeps the largest when full', () => {
+    const pool = new PageBufferPool(2);
+    const small = pool.acquire(10);
+    const large = pool.acquire(3 * 1024 * 1024);
+    const middle = pool.acquire(2 * 1024 * 1024);
+    expect([small.length, middle.length, large.length]).toEqual([1, 2, 3].map((mb) => mb * 1024 * 1024));
+    pool.release(small);
+    pool.release(large);
+    pool.release(middle);
+    expect(pool.idle).toBe(2);
+    expect(pool.acquire(1)).toBe(middle);
+    expect(pool.acquire(1)).toBe(large);
+    expect(pool.acquire(1)).not.toBe(small);
+  });
+
+  it('encodePage releases its buffer to the shared pool only once', () => {
+    const rows = [line(1)];
+    const encoded = encodePage(
+      resolved,
+      { source: 'src', runId: 'run-1' },
+      { rows, scanned: scan(rows) },
+      {
+        administration: 1,
+      },
+    );
+    expect(encoded.release).toBeTypeOf('function');
+    encoded.release?.();
+    encoded.release?.();
+    const again = encodePage(
+      resolved,
+      { source: 'src', runId: 'run-1' },
+      { rows, scanned: scan(rows) },
+      {
+        administration: 1,
+      },
+    );
+    // The same memory, now holding the new page.
+    expect(again.chunks[0]).not.toBe(encoded.chunks[0]);
+    expect((again.chunks[0] as Buffer).buffer).toBe((encoded.chunks[0] as Buffer).buffer);
   });
 });

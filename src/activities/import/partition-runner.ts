@@ -204,6 +204,8 @@ export async function runPartitionChunk(
         if (page.scanned === null) page.rows.length = 0;
         const { calls, retries } = spent();
         await commit(encoded, next, newSegment, calls, retries);
+        // Committed: the COPY data is no longer read, and its buffer serves the next page.
+        encoded.release?.();
         if (next === null) {
           outcome.done = true;
           return outcome;
