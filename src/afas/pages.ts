@@ -224,6 +224,34 @@ export function parsedRows(
   return { rows, rowCount: rows.length, lastRow: () => rows[rows.length - 1], scanned: null, plain };
 }
 
+/** Where a page stands in the iteration: everything of AfasPage but its rows. */
+type PagePosition = Omit<AfasPage, 'rows' | 'rowCount' | 'lastRow' | 'scanned' | 'plain'>;
+
+/**
+ * A page of rows as fetched: a scanned page's rows stay unparsed until read. (Written out, not
+ * spread: spreading would read the `rows` getter, and so parse the page.)
+ */
+function pageAsFetched(fetched: FetchedPage, position: PagePosition): AfasPage {
+  return {
+    get rows() {
+      return fetched.rows;
+    },
+    rowCount: fetched.rowCount,
+    lastRow: fetched.lastRow,
+    scanned: fetched.scanned,
+    plain: fetched.plain,
+    skip: position.skip,
+    take: position.take,
+    requestMs: position.requestMs,
+    bytes: position.bytes,
+    parseMs: position.parseMs,
+    part: position.part,
+    parts: position.parts,
+    last: position.last,
+    next: position.next,
+  };
+}
+
 function checkSignal(signal: AbortSignal | undefined, connector: string): void {
   if (signal?.aborted) throw new AfasAbortError(`GetConnector ${connector}: paging was aborted`);
 }
@@ -266,7 +294,7 @@ export async function* iteratePages(
       const partDone = fetched.rowCount === 0 || fetched.rowCount < effectiveTake;
       const nextSkip = skip + fetched.rowCount;
       const last = partDone && part === parts - 1;
-      const position = {
+      const position: PagePosition = {
         skip,
         take: plan.take,
         requestMs: fetched.requestMs,
@@ -278,17 +306,7 @@ export async function* iteratePages(
         next: last ? null : partDone ? { part: part + 1, skip: 0 } : { part, skip: nextSkip },
       };
       if (seen === null) {
-        // The rows as fetched: still unparsed when the page was scanned.
-        yield {
-          get rows() {
-            return fetched.rows;
-          },
-          rowCount: fetched.rowCount,
-          lastRow: fetched.lastRow,
-          scanned: fetched.scanned,
-          plain: fetched.plain,
-          ...position,
-        };
+        yield pageAsFetched(fetched, position);
       } else {
         const rows = fetched.rows.filter((row) => {
           const key = keyOf(row, plan.orderBy);
@@ -397,14 +415,7 @@ async function* iterateKeyset(
       }
       previousKey = keyText;
     }
-    yield {
-      get rows() {
-        return fetched.rows;
-      },
-      rowCount: fetched.rowCount,
-      lastRow: fetched.lastRow,
-      scanned: fetched.scanned,
-      plain: fetched.plain,
+    yield pageAsFetched(fetched, {
       skip: 0,
       take: plan.take,
       requestMs: fetched.requestMs,
@@ -414,7 +425,7 @@ async function* iterateKeyset(
       parts: 1,
       last: done,
       next: done || lastKey === null ? null : { part: 0, after: lastKey },
-    };
+    });
     if (done || lastKey === null) return;
     after = keysetFilterValue(lastKey);
   }

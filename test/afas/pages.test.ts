@@ -117,6 +117,43 @@ describe('skip paging', () => {
     }
   });
 
+  it('pages without reading rows the fetcher has not parsed (skip and keyset)', async () => {
+    const rows = table(12);
+    let parsed = 0;
+    const lazy: PageFetcher = (query) => {
+      const slice = rows
+        .filter((row) => query.groups === null || query.groups.some((g) => g.every((c) => matches(row, c))))
+        .slice(query.skip, query.skip + query.take);
+      return Promise.resolve({
+        get rows() {
+          parsed += 1;
+          return slice;
+        },
+        rowCount: slice.length,
+        lastRow: () => slice.at(-1),
+        scanned: null,
+        plain: true,
+        echoedTake: query.take,
+        requestMs: 1,
+        bytes: 10,
+        parseMs: 0,
+      });
+    };
+    for (const options of [{ orderBy: ['Id'] }, { orderBy: ['Id'], keyset: { field: 'Id' } }]) {
+      const pages: AfasPage[] = [];
+      for await (const page of iteratePages('C', options, planPages('C', options, 5), lazy)) pages.push(page);
+      expect(pages.map((page) => [page.rowCount, page.lastRow()?.Id ?? null])).toEqual([
+        [5, 5],
+        [5, 10],
+        [2, 12],
+      ]);
+      expect(parsed).toBe(0);
+      expect(pages[1]?.rows.map((row) => row.Id)).toEqual([6, 7, 8, 9, 10]);
+      expect(parsed).toBe(1);
+      parsed = 0;
+    }
+  });
+
   it('a filter that matches nothing (empty IN list) sends no request', async () => {
     const { pages, queries } = await collect(table(5), { orderBy: ['Id'], filter: where.in('Id', []) }, 10);
     expect(pages).toEqual([]);
