@@ -1,6 +1,7 @@
 // `npm run bench [-- --rows N --runs R]`: measures afas-sync against the practical limit on this
 // machine, in one invocation: (a) raw client → bulk upsert, (b) historical import through Temporal,
 // (c) incremental sync after 1% of booking days changed, (d) a no-change sync.
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -102,11 +103,12 @@ async function freshDatabase(name: string): Promise<string> {
 }
 
 /**
- * CHECKPOINT before each timed load, so neither pays for the other's WAL: a checkpoint that a
- * previous 1M-row load triggered otherwise lands in the next one (PostgreSQL then writes the
- * earlier load's pages and a full-page image of every page it touches first).
+ * CHECKPOINT and `sync` before each timed load, so neither pays for the other's writes: a
+ * checkpoint that a previous 1M-row load triggered otherwise lands in the next one (PostgreSQL then
+ * writes the earlier load's pages and a full-page image of every page it touches first), and the
+ * kernel would still be writing the earlier load's ~1.5 GB of dirty pages back while the next runs.
  */
-async function checkpoint(log: (message: string) => void): Promise<void> {
+async function settleWrites(log: (message: string) => void): Promise<void> {
   const admin = new pg.Client({ connectionString: baseDbUrl });
   await admin.connect();
   try {
@@ -115,6 +117,11 @@ async function checkpoint(log: (message: string) => void): Promise<void> {
     log(`warning: CHECKPOINT refused (${(error as Error).message}); loads may pay for each other's WAL`);
   } finally {
     await admin.end();
+  }
+  try {
+    execFileSync('sync', { stdio: 'ignore', timeout: 120_000 });
+  } catch (error) {
+    log(`warning: sync failed (${(error as Error).message}); loads may pay for each other's writeback`);
   }
 }
 
@@ -205,7 +212,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     const rawPool = createPool(rawUrl, concurrency + 2);
     await migrate(rawPool, 'afas');
     log(`raw load of ~${rows} rows`);
-    await checkpoint(log);
+    await settleWrites(log);
     const rawCpuBefore = await cpuSnapshot();
     const raw = values['skip-raw']
       ? { rows: Number.NaN, wallMs: Number.NaN }
@@ -277,7 +284,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     try {
       const before = await simRequests(url);
       log('historical import through Temporal');
-      await checkpoint(log);
+      await settleWrites(log);
       const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       const gcBefore = await gcTimes(metricsUrl);
       const memory = sampleMemory(metricsUrl);

@@ -6,7 +6,7 @@ export { ConfigError } from './errors.js';
 export type { SecretKey } from './secret-key.js';
 
 /** AFAS_SYNC_HEAP_GROWING_PERCENT's default (see src/worker/heap-tuning.ts). */
-export const DEFAULT_HEAP_GROWING_PERCENT = 50;
+export const DEFAULT_HEAP_GROWING_PERCENT = 100;
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];

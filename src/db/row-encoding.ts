@@ -83,33 +83,32 @@ function validWallTime(year: number, month: number, day: number, h: number, mi: 
 }
 
 /**
- * Validates the AFAS wall-clock timestamp at text[from, to); returns it as
- * `YYYY-MM-DDTHH:MM:SS[.ffffff]` (ISO 8601 without a zone, which PostgreSQL reads as wall time), or
- * undefined.
+ * Validates an AFAS wall-clock timestamp; returns it as `YYYY-MM-DDTHH:MM:SS[.ffffff]` (ISO 8601
+ * without a zone, which PostgreSQL reads as wall time), or undefined.
  */
-export function wallTimeAt(text: string, from: number, to: number): string | undefined {
+export function wallTime(raw: string): string | undefined {
   // Fast path for the usual `YYYY-MM-DDTHH:MM:SS[Z]` (no fraction): the same checks as DATE_TIME
   // and below, without a regex match array per value (three date fields on every journal line).
-  const length = to - from;
+  const length = raw.length;
   if (
-    (length === 19 || (length === 20 && text.charCodeAt(from + 19) === 90)) &&
-    text.charCodeAt(from + 4) === 45 &&
-    text.charCodeAt(from + 7) === 45 &&
-    text.charCodeAt(from + 10) === 84 &&
-    text.charCodeAt(from + 13) === 58 &&
-    text.charCodeAt(from + 16) === 58
+    (length === 19 || (length === 20 && raw.charCodeAt(19) === 90)) &&
+    raw.charCodeAt(4) === 45 &&
+    raw.charCodeAt(7) === 45 &&
+    raw.charCodeAt(10) === 84 &&
+    raw.charCodeAt(13) === 58 &&
+    raw.charCodeAt(16) === 58
   ) {
-    const year = digitsAt(text, from, 4);
-    const month = digitsAt(text, from + 5, 2);
-    const day = digitsAt(text, from + 8, 2);
-    const h = digitsAt(text, from + 11, 2);
-    const mi = digitsAt(text, from + 14, 2);
-    const s = digitsAt(text, from + 17, 2);
+    const year = digitsAt(raw, 0, 4);
+    const month = digitsAt(raw, 5, 2);
+    const day = digitsAt(raw, 8, 2);
+    const h = digitsAt(raw, 11, 2);
+    const mi = digitsAt(raw, 14, 2);
+    const s = digitsAt(raw, 17, 2);
     if (year < 0 || month < 0 || day < 0 || h < 0 || mi < 0 || s < 0) return undefined;
     if (!validWallTime(year, month, day, h, mi, s)) return undefined;
-    return from === 0 && length === 19 ? text : text.slice(from, from + 19);
+    return length === 19 ? raw : raw.slice(0, 19);
   }
-  const match = DATE_TIME.exec(from === 0 && to === text.length ? text : text.slice(from, to));
+  const match = DATE_TIME.exec(raw);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, frac] = match as unknown as [
     string,
@@ -123,11 +122,6 @@ export function wallTimeAt(text: string, from: number, to: number): string | und
   ];
   if (!validWallTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${frac ?? ''}`;
-}
-
-/** wallTimeAt() of a whole string. */
-export function wallTime(raw: string): string | undefined {
-  return wallTimeAt(raw, 0, raw.length);
 }
 
 function safeText(value: string, fail: (problem: string) => never): string {
@@ -272,7 +266,10 @@ export interface RowContext {
   plain?: boolean;
 }
 
-/** Column kinds with a fast path in encodeRowChunks(); anything else goes through encodeValue(). */
+/**
+ * Column kinds with a fast path in encodeRowChunks() and encodeScannedRows(); anything else goes
+ * through encodeValue().
+ */
 const KIND_OTHER = 0;
 const KIND_STRING = 1;
 const KIND_NUMBER = 2;
@@ -290,6 +287,8 @@ function columnKind(column: ColumnSpec): number {
       return KIND_INT;
     case 'date':
       return KIND_DATE;
+    case 'boolean':
+      return KIND_BOOLEAN;
     default:
       return KIND_OTHER;
   }
@@ -455,7 +454,7 @@ function digitsIn(bytes: Buffer, from: number, count: number): number {
 }
 
 /**
- * The AFAS wall-clock timestamp at bytes[from, to) as wallTimeAt() checks it: how many of its
+ * The AFAS wall-clock timestamp at bytes[from, to) as wallTime() checks it: how many of its
  * bytes form the COPY value (all but a final `Z`), or -1 when it is not one.
  */
 function wallTimeBytes(bytes: Buffer, from: number, to: number): number {
@@ -531,7 +530,7 @@ export function encodeScannedRows(
   };
   const administrationSlot = slotFor(dataset.administrationField);
   const entryDaySlot = slotFor(dataset.entryDateField);
-  const kinds = columns.map((column) => (column.dataType === 'boolean' ? KIND_BOOLEAN : columnKind(column)));
+  const kinds = columns.map(columnKind);
   const isKey = columns.map((column) => keys.has(column.field));
   const before = Buffer.from(frame.before);
   const after = Buffer.from(frame.after);
