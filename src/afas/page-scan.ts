@@ -93,6 +93,15 @@ function numberEnd(bytes: Buffer, i: number): number {
   return j;
 }
 
+/** The kind of the literal `null`, `true` or `false` at `i`, or 0. */
+function literalAt(bytes: Buffer, i: number): number {
+  const c = bytes[i];
+  if (c === 110) return spells(bytes, i, 'null') ? VALUE_NULL : 0; // n
+  if (c === 116) return spells(bytes, i, 'true') ? VALUE_TRUE : 0; // t
+  if (c === 102) return spells(bytes, i, 'false') ? VALUE_FALSE : 0; // f
+  return 0;
+}
+
 /** Whether `bytes[i…]` spells `word`. */
 function spells(bytes: Buffer, i: number, word: string): boolean {
   for (let k = 0; k < word.length; k++) if (bytes[i + k] !== word.charCodeAt(k)) return false;
@@ -189,20 +198,12 @@ export function scanPage(bytes: Buffer): ScannedPage | null {
             if (valueEnd < 0) return null;
             kind = VALUE_NUMBER;
             i = valueEnd;
-          } else if (spells(bytes, i, 'null')) {
-            valueEnd = i + 4;
-            kind = VALUE_NULL;
-            i = valueEnd;
-          } else if (spells(bytes, i, 'true')) {
-            valueEnd = i + 4;
-            kind = VALUE_TRUE;
-            i = valueEnd;
-          } else if (spells(bytes, i, 'false')) {
-            valueEnd = i + 5;
-            kind = VALUE_FALSE;
-            i = valueEnd;
           } else {
-            return null; // a nested object or array, or something that is not JSON
+            kind = literalAt(bytes, i);
+            // Else a nested object or array, or something that is not JSON.
+            if (kind === 0) return null;
+            valueEnd = i + (kind === VALUE_FALSE ? 5 : 4);
+            i = valueEnd;
           }
           fields.push(nameStart);
           fields.push(nameEnd);

@@ -19,6 +19,16 @@ function eventMs(event: HistoryEvent): number {
   return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
 }
 
+/** The attributes of an event that closes an activity (completed, failed, timed out, cancelled). */
+function closedActivity(event: HistoryEvent): { scheduledEventId?: unknown } | null | undefined {
+  return (
+    event.activityTaskCompletedEventAttributes ??
+    event.activityTaskFailedEventAttributes ??
+    event.activityTaskTimedOutEventAttributes ??
+    event.activityTaskCanceledEventAttributes
+  );
+}
+
 /** Activity time per type, longest total first. */
 export function activityTimes(events: readonly HistoryEvent[]): ActivityTypeTime[] {
   const scheduled = new Map<number, { type: string; at: number }>();
@@ -30,11 +40,7 @@ export function activityTimes(events: readonly HistoryEvent[]): ActivityTypeTime
       scheduled.set(id, { type: scheduledAttributes.activityType?.name ?? '?', at: eventMs(event) });
       continue;
     }
-    const closed =
-      event.activityTaskCompletedEventAttributes ??
-      event.activityTaskFailedEventAttributes ??
-      event.activityTaskTimedOutEventAttributes ??
-      event.activityTaskCanceledEventAttributes;
+    const closed = closedActivity(event);
     if (!closed) continue;
     const start = scheduled.get(Number(closed.scheduledEventId ?? 0));
     if (!start) continue;
@@ -91,11 +97,7 @@ export function importTimeline(
         firstScheduled = Math.min(firstScheduled, at);
         continue;
       }
-      const closed =
-        event.activityTaskCompletedEventAttributes ??
-        event.activityTaskFailedEventAttributes ??
-        event.activityTaskTimedOutEventAttributes ??
-        event.activityTaskCanceledEventAttributes;
+      const closed = closedActivity(event);
       const start = closed ? scheduled.get(Number(closed.scheduledEventId ?? 0)) : undefined;
       if (start === undefined) continue;
       const at = eventMs(event);
