@@ -99,7 +99,7 @@ export interface AfasPage {
   /** The page's last row (parsed on its own for a scanned page), if it has rows. */
   readonly lastRow: () => AfasRow | undefined;
   /**
-   * The page's JSON text with the position of every row and value, when it is compact and free
+   * The page's JSON bytes with the position of every row and value, when it is compact and free
    * of escapes (see scanPage()); null when the page was parsed.
    */
   readonly scanned: ScannedPage | null;

@@ -81,10 +81,10 @@ function lineFrame(context: WriterContext): LineFrame {
   return { before: `${copyEscape(context.source)}\t`, after: `\t${copyEscape(context.runId)}` };
 }
 
-/** A page's rows for encodePage(): parsed, or scanned from its JSON text (parsed only when needed). */
+/** A page's rows for encodePage(): parsed, or scanned in its JSON bytes (parsed only when needed). */
 export interface PageRows {
   readonly rows: readonly RawRow[];
-  /** The page's JSON text with the position of every row and value (see afas/page-scan). */
+  /** The page's JSON bytes with the position of every row and value (see afas/page-scan). */
   readonly scanned?: ScannedPage | null;
   /** The JSON text held no backslash (see RowContext.plain). */
   readonly plain?: boolean;
@@ -94,8 +94,8 @@ export interface PageRows {
  * Validates and encodes a page's rows for appendNew() or writePage(). Call it as soon as the page
  * arrives and let go of the row objects: the text is a fraction of their size, and rows that die
  * before the next await never reach V8's old generation (at 1M rows that was most of the worker's
- * garbage-collection work). A scanned page is encoded from its text without parsing its rows,
- * unless a value needs more than slicing. Throws RowDataError on the first bad value, before
+ * garbage-collection work). A scanned page is encoded from its bytes without parsing its rows,
+ * unless a value needs more than copying. Throws RowDataError on the first bad value, before
  * anything is written.
  */
 export function encodePage(

@@ -1,4 +1,4 @@
-// COPY encoding from a scanned page (sliced from the JSON text) against the encoding of the parsed
+// COPY encoding from a scanned page (copied from the JSON bytes) against the encoding of the parsed
 // rows: the same lines, or null so the caller takes the parsed path (pure unit tests).
 import { describe, expect, it } from 'vitest';
 import { scanPage, type ScannedPage } from '../../src/afas/page-scan.js';
@@ -124,7 +124,7 @@ describe('encodeScannedRows', () => {
 describe('encodePage with a scanned page', () => {
   const context = { source: 'src', runId: 'run-1' };
 
-  it('encodes without parsing the rows when slicing suffices', () => {
+  it('encodes without parsing the rows when copying suffices', () => {
     const rows = [line(1), line(2)];
     const page = {
       get rows(): RawRow[] {
