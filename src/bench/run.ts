@@ -273,6 +273,13 @@ async function oneRun(run: number): Promise<RunFigures> {
         // As the production image runs it (Dockerfile).
         MALLOC_ARENA_MAX: '2',
         LOG_LEVEL: 'info',
+        // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            (entry): entry is [string, string] =>
+              entry[0].startsWith('MALLOC_') && entry[1] !== undefined && entry[1] !== '',
+          ),
+        ),
       },
       /worker started/,
       // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
