@@ -302,7 +302,6 @@ export class AfasClient {
       take: query.take,
     });
     const started = performance.now();
-    const what = `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`;
     const scanned = scanPage(res.body);
     if (scanned !== null) {
       let rows: AfasRow[] | undefined;
@@ -330,7 +329,11 @@ export class AfasClient {
       };
     }
     const text = responseText(res);
-    const body = this.#parseText(text, info, what);
+    const body = this.#parseText(
+      text,
+      info,
+      `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
+    );
     const parseMs = performance.now() - started;
     if (typeof body !== 'object' || body === null || !Array.isArray((body as { rows?: unknown }).rows)) {
       throw new AfasBadResponseError(

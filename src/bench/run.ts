@@ -125,6 +125,15 @@ async function settleWrites(log: (message: string) => void): Promise<void> {
   }
 }
 
+/** This process's environment variables that `keep` picks, to hand to a child process. */
+function environment(keep: (name: string, value: string) => boolean): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && keep(entry[0], entry[1]),
+    ),
+  );
+}
+
 interface RunFigures {
   rawRowsPerSecond: number;
   rawWallSeconds: number;
@@ -258,14 +267,7 @@ async function oneRun(run: number): Promise<RunFigures> {
       {
         METRICS_PORT: String(metricsPort),
         // Worker settings to compare, e.g. AFAS_SYNC_HEAP_GROWING_PERCENT=0.
-        ...Object.fromEntries(
-          Object.entries(process.env).filter(
-            (entry): entry is [string, string] =>
-              entry[0].startsWith('AFAS_SYNC_') &&
-              entry[0] !== 'AFAS_SYNC_SECRET_KEY' &&
-              entry[1] !== undefined,
-          ),
-        ),
+        ...environment((name) => name.startsWith('AFAS_SYNC_') && name !== 'AFAS_SYNC_SECRET_KEY'),
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_TASK_QUEUE: 'afas-bench',
         DATABASE_URL: appUrl,
@@ -273,13 +275,9 @@ async function oneRun(run: number): Promise<RunFigures> {
         // As the production image runs it (Dockerfile).
         MALLOC_ARENA_MAX: '2',
         LOG_LEVEL: 'info',
-        // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072.
-        ...Object.fromEntries(
-          Object.entries(process.env).filter(
-            (entry): entry is [string, string] =>
-              entry[0].startsWith('MALLOC_') && entry[1] !== undefined && entry[1] !== '',
-          ),
-        ),
+        // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072 (an empty one would
+        // tell glibc 0).
+        ...environment((name, value) => name.startsWith('MALLOC_') && value !== ''),
       },
       /worker started/,
       // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
@@ -450,37 +448,28 @@ function median(values: number[]): number {
 
 const results: RunFigures[] = [];
 for (let run = 1; run <= runs; run++) results.push(await oneRun(run));
-function medianCpu(pick: (figures: RunFigures) => CpuSeconds): CpuSeconds {
-  const first = pick(results[0] as RunFigures);
+/** The median of each figure of flat records that share their keys. */
+function medianRecord<T extends { [K in keyof T]: number }>(records: readonly T[], digits: number): T {
+  const keys = Object.keys(records[0] ?? {}) as (keyof T)[];
   return Object.fromEntries(
-    (Object.keys(first) as (keyof CpuSeconds)[]).map((key) => [
-      key,
-      round(median(results.map((r) => pick(r)[key])), 1),
-    ]),
-  ) as CpuSeconds;
+    keys.map((key) => [key, round(median(records.map((record) => record[key])), digits)]),
+  ) as T;
 }
 function medianGc(runs: GcTimes[]): GcTimes {
   const kinds = [...new Set(runs.flatMap((times) => Object.keys(times)))];
   return Object.fromEntries(
     kinds.map((kind) => [
       kind,
-      {
-        seconds: round(median(runs.map((times) => times[kind]?.seconds ?? 0)), 2),
-        count: median(runs.map((times) => times[kind]?.count ?? 0)),
-      },
+      medianRecord(
+        runs.map((times) => times[kind] ?? { seconds: 0, count: 0 }),
+        2,
+      ),
     ]),
   );
 }
 function medianTimeline(timelines: (ImportTimeline | null)[]): ImportTimeline | null {
   const known = timelines.filter((timeline): timeline is ImportTimeline => timeline !== null);
-  if (known.length === 0) return null;
-  const pick = (key: keyof ImportTimeline) => round(median(known.map((timeline) => timeline[key])), 2);
-  return {
-    beforeMs: pick('beforeMs'),
-    pagingMs: pick('pagingMs'),
-    afterMs: pick('afterMs'),
-    slotUse: pick('slotUse'),
-  };
+  return known.length === 0 ? null : medianRecord(known, 2);
 }
 const numericKeys = (Object.keys(results[0] as RunFigures) as (keyof RunFigures)[]).filter(
   (key) => typeof (results[0] as RunFigures)[key] === 'number',
@@ -489,8 +478,14 @@ const medians = {
   ...Object.fromEntries(
     numericKeys.map((key) => [key, round(median(results.map((r) => r[key] as number)), 3)]),
   ),
-  rawCpu: medianCpu((r) => r.rawCpu),
-  importCpu: medianCpu((r) => r.importCpu),
+  rawCpu: medianRecord(
+    results.map((r) => r.rawCpu),
+    1,
+  ),
+  importCpu: medianRecord(
+    results.map((r) => r.importCpu),
+    1,
+  ),
   importTimeline: medianTimeline(results.map((r) => r.importTimeline)),
   importGc: medianGc(results.map((r) => r.importGc)),
 } as RunFigures;

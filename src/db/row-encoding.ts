@@ -192,9 +192,15 @@ function cleanRaw(row: RawRow, fail: (field: string, problem: string) => never):
   );
 }
 
-/** A row's own value for a field: `constructor` or `__proto__` must not resolve to Object.prototype's. */
+/**
+ * A row's own value for a field: `constructor` or `__proto__` must not resolve to Object.prototype's.
+ * Only an object or a function can be inherited from there, so a primitive value needs no
+ * Object.hasOwn (this runs for every cell of every row).
+ */
 export function fieldValue(row: Readonly<Record<string, unknown>>, field: string): unknown {
-  return Object.hasOwn(row, field) ? row[field] : undefined;
+  const value = row[field];
+  if (value === undefined || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  return value === null || Object.hasOwn(row, field) ? value : undefined;
 }
 
 function keyValueText(value: unknown): string {
@@ -295,16 +301,6 @@ function columnKind(column: ColumnSpec): number {
 }
 
 /**
- * A row's value for a field, as fieldValue() reads it, without Object.hasOwn for the usual case:
- * only an object or function can be inherited from Object.prototype (`constructor`, `__proto__`).
- */
-function ownValue(row: RawRow, field: string): unknown {
-  const value: unknown = row[field];
-  if (value === undefined || (typeof value !== 'object' && typeof value !== 'function')) return value;
-  return value === null || Object.hasOwn(row, field) ? value : undefined;
-}
-
-/**
  * Turns raw rows into COPY text for the stage table, one line per row:
  * `_administration, <columns…>, _raw, _entry_day`, in chunks of `chunkRows` lines; `frame` adds
  * fixed columns around each line.
@@ -350,7 +346,7 @@ export function encodeRowChunks(
     const row = plain ? original : cleanRaw(original, failAt);
     let administration = 0;
     if (administrationField) {
-      const value = ownValue(row, administrationField);
+      const value = fieldValue(row, administrationField);
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2_147_483_647) {
         failAt(administrationField, `expected an administration number, got ${describe(value)}`);
       }
@@ -365,7 +361,7 @@ export function encodeRowChunks(
     parts.push(frame.before, String(administration));
     let key = stagedKeys ? String(administration) : '';
     for (let c = 0; c < columns.length; c++) {
-      const raw = ownValue(row, fields[c] as string);
+      const raw = fieldValue(row, fields[c] as string);
       let cell: string | undefined;
       if (raw === null || raw === undefined) {
         if (isKey[c]) failAt(fields[c] as string, 'key field is empty');
@@ -405,7 +401,7 @@ export function encodeRowChunks(
     const json = JSON.stringify(row);
     parts.push('\t', plain ? json : copyEscapeJson(json));
     if (entryDateField) {
-      const day = ownValue(row, entryDateField);
+      const day = fieldValue(row, entryDateField);
       parts.push('\t', typeof day === 'string' ? day.slice(0, 10) : NULL);
     }
     parts.push(frame.after, '\n');

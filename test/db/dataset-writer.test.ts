@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetDefinition } from '../../src/catalog/index.js';
 import {
   DatasetSchemaError,
   ensureDatasetTable,
@@ -10,17 +9,9 @@ import { DatasetWriter, DuplicateKeyError, encodePage } from '../../src/db/datas
 import { inTransaction } from '../../src/db/pool.js';
 import { RowDataError, type RawRow } from '../../src/db/row-encoding.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { journalLinesDefinition } from '../helpers/journal-lines.js';
 
-const definition: DatasetDefinition = {
-  name: 'journal_lines',
-  connector: 'Transactions',
-  description: 'test',
-  scope: 'administration',
-  administrationField: 'UnitId',
-  keyFields: ['EntryNo', 'SeqNo'],
-  strategy: 'changed-days',
-  entryDateField: 'EntryDate',
-};
+const definition = journalLinesDefinition;
 
 const HOSTILE = 'a"; drop table x; --';
 const fields: FieldSpec[] = [

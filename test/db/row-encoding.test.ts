@@ -2,22 +2,13 @@
 // rows: the same lines, or null so the caller takes the parsed path (pure unit tests).
 import { describe, expect, it } from 'vitest';
 import { scanPage, type ScannedPage } from '../../src/afas/page-scan.js';
-import type { DatasetDefinition } from '../../src/catalog/index.js';
 import { resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
 import { encodePage } from '../../src/db/dataset-writer.js';
 import { PageBufferPool } from '../../src/db/page-buffers.js';
 import { encodeRowChunks, encodeScannedRows, RowDataError, type RawRow } from '../../src/db/row-encoding.js';
+import { journalLinesDefinition } from '../helpers/journal-lines.js';
 
-const definition: DatasetDefinition = {
-  name: 'journal_lines',
-  connector: 'Transactions',
-  description: 'test',
-  scope: 'administration',
-  administrationField: 'UnitId',
-  keyFields: ['EntryNo', 'SeqNo'],
-  strategy: 'changed-days',
-  entryDateField: 'EntryDate',
-};
+const definition = journalLinesDefinition;
 const fields: FieldSpec[] = [
   { id: 'UnitId', dataType: 'int' },
   { id: 'EntryNo', dataType: 'int' },
@@ -64,6 +55,7 @@ describe('encodeScannedRows', () => {
       line(3, { AmtDebit: 0, EntryDate: '2024-10-27T02:30:00', Extra: 'kept in _raw only', More: 1e-9 }),
       line(4, { AmtDebit: null, Description: null, Blocked: null, EntryDate: null }),
       line(5, { AmtDebit: 123456789012345, SeqNo: 999999999999999 }),
+      line(8, { EntryDate: '2024-03-31T00:00:00.25Z' }),
       // Fields in another order, and some missing altogether.
       { Description: 'reordered', SeqNo: 2, EntryNo: 6, UnitId: 1 },
       line(7, { AmtDebit: -12.5 }),
@@ -203,27 +195,26 @@ describe('page buffers', () => {
 
   it('encodePage releases its buffer to the shared pool only once', () => {
     const rows = [line(1)];
-    const encoded = encodePage(
-      resolved,
-      { source: 'src', runId: 'run-1' },
-      { rows, scanned: scan(rows) },
-      {
-        administration: 1,
-      },
-    );
-    expect(encoded.release).toBeTypeOf('function');
-    encoded.release?.();
-    encoded.release?.();
-    const again = encodePage(
-      resolved,
-      { source: 'src', runId: 'run-1' },
-      { rows, scanned: scan(rows) },
-      {
-        administration: 1,
-      },
-    );
-    // The same memory, now holding the new page.
-    expect(again.chunks[0]).not.toBe(encoded.chunks[0]);
-    expect((again.chunks[0] as Buffer).buffer).toBe((encoded.chunks[0] as Buffer).buffer);
+    const encode = () =>
+      encodePage(
+        resolved,
+        { source: 'src', runId: 'run-1' },
+        { rows, scanned: scan(rows) },
+        { administration: 1 },
+      );
+    const memory = (page: { chunks: readonly (string | Buffer)[] }) => (page.chunks[0] as Buffer).buffer;
+    const first = encode();
+    expect(first.release).toBeTypeOf('function');
+    first.release?.();
+    // The next page reuses the memory the first one gave back.
+    const second = encode();
+    expect(memory(second)).toBe(memory(first));
+    // A second release of the first page must not hand out the memory the second page holds.
+    first.release?.();
+    const third = encode();
+    expect(memory(third)).not.toBe(memory(second));
+    expect(texts(second.chunks)).toEqual(parsedLines(rows));
+    second.release?.();
+    third.release?.();
   });
 });
