@@ -14,6 +14,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     keyFields: ['AdminId'],
     fieldAliases: { AdminId: ['AdministrationId'] },
     strategy: 'full-reload',
+    provides: 'administrations',
   },
   {
     name: 'gl_accounts',
@@ -40,6 +41,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     administrationField: 'Unit',
     keyFields: ['Year', 'Period'],
     strategy: 'full-reload',
+    provides: 'periods',
   },
   {
     name: 'vat_codes',

@@ -46,6 +46,12 @@ export interface DatasetDefinition {
   entryDateField?: string;
   /** For `changed-days`: the changed-booking-days connector (without prefix) and its fields. */
   changedDays?: { connector: string; dayField: string; modifiedField: string };
+  /**
+   * What else the saga learns from this dataset: `administrations` lists the administrations the
+   * customer exposes (read first, on its own); `periods` gives the periods that partition a
+   * historical import.
+   */
+  provides?: 'administrations' | 'periods';
   /** For historical imports: fields that cut the data into year/period partitions. */
   historyPartition?: { yearField: string; periodField: string };
 }
