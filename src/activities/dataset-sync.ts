@@ -1,6 +1,6 @@
 // The generic sync path: one implementation, driven by the dataset catalog, for every dataset.
 import { where, type FilterCondition } from '../afas/filters.js';
-import type { AfasRow } from '../afas/values.js';
+import { encodePage, latestWallTime } from '../codec/index.js';
 import type { DatasetDefinition } from '../catalog/index.js';
 import {
   ensureDatasetTable,
@@ -10,6 +10,7 @@ import {
 } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
+import { ScopeStage } from '../db/scope-stage.js';
 import type { DatasetCounts, RunStore } from '../db/runs.js';
 import type { SyncStateStore } from '../db/sync-state.js';
 import type { AfasSession } from './afas-session.js';
@@ -50,22 +51,6 @@ export function orderFor(resolved: ResolvedDataset): string[] {
 
 export function administrationFilter(resolved: ResolvedDataset, administration: number): FilterCondition[] {
   return resolved.administrationField ? [where.eq(resolved.administrationField, administration)] : [];
-}
-
-/** Latest AFAS wall-clock value of a field over rows (`YYYY-MM-DDTHH:MM:SS`), string order = time order. */
-export function latestWallTime(
-  rows: readonly AfasRow[],
-  field: string,
-  current: string | null,
-): string | null {
-  let latest = current;
-  for (const row of rows) {
-    const value = row[field];
-    if (typeof value !== 'string' || value.length < 19) continue;
-    const wall = value.slice(0, 19);
-    if (latest === null || wall > latest) latest = wall;
-  }
-  return latest;
 }
 
 interface LoadOutcome {
@@ -113,10 +98,12 @@ export interface ReplaceOptions {
 }
 
 /**
- * The one write path of the sync: reads every page of a scope (an administration, the
- * environment, or a batch of booking days) and makes the table equal to it in one transaction:
- * upsert what is there, mark what vanished as deleted, record counts and state. Nothing is
- * visible until the commit, so a crash or cancellation leaves the previous state intact.
+ * A sync's write of one scope (an administration, the environment, or a batch of booking days):
+ * every page is encoded as it arrives (the same encoder as the import) and COPYd into the scope's
+ * stage, with no transaction open while AFAS is paged; then one short transaction makes the table
+ * equal to the stage: upsert what is there, mark what vanished as deleted, record counts and
+ * state. Nothing is visible until that commit, so a crash or cancellation leaves the previous
+ * state intact (and the stage to be dropped by the next attempt).
  */
 export async function replaceScope(
   ctx: DatasetSyncContext,
@@ -134,9 +121,17 @@ export async function replaceScope(
     [...administrationFilter(resolved, scope.administration), ...(options.extraFilter ?? [])],
   ];
   const filter = groups.length === 1 && groups[0]?.length === 0 ? undefined : { groups };
-  return inTransaction(ctx.pool, async (client) => {
-    await ctx.runs.startDataset(client, entry);
-    const writer = new DatasetWriter(client, ctx.schema, resolved, { source: ctx.source, runId: ctx.runId });
+  await ctx.runs.startDataset(ctx.pool, entry);
+  const writerContext = { source: ctx.source, runId: ctx.runId };
+  const stage = await ScopeStage.create(ctx.pool, ctx.schema, resolved, {
+    source: ctx.source,
+    runId: ctx.runId,
+    dataset: scope.definition.name,
+    administration: scope.administration,
+    // Batches of booking days of one administration run side by side: their filters tell them apart.
+    part: JSON.stringify(groups),
+  });
+  try {
     const callsBefore = ctx.session.calls;
     const retriesBefore = ctx.session.retries;
     let pages = 0;
@@ -147,40 +142,50 @@ export async function replaceScope(
       columns: resolved.columns.length,
       ...(filter ? { filter } : {}),
     })) {
-      await writer.stageRows(page.rows, {
+      const encoded = encodePage(resolved, writerContext, page, {
         page: page.skip,
         ...(resolved.administrationField ? { administration: scope.administration } : {}),
       });
-      pages += 1;
       if (resolved.modifiedField)
-        latestModified = latestWallTime(page.rows, resolved.modifiedField, latestModified);
-      if (options.collectKey) for (const row of page.rows) keys.push(row[options.collectKey]);
+        latestModified = latestWallTime(page, resolved.modifiedField, latestModified);
+      if (options.collectKey) for (const row of page.parse()) keys.push(row[options.collectKey]);
+      await stage.add(encoded);
+      // COPYd and so no longer read: its buffer serves the next page.
+      encoded.release();
+      pages += 1;
       ctx.heartbeat({
         dataset: scope.definition.name,
         administration: scope.administration,
-        skip: page.skip + page.rows.length,
+        skip: page.skip + page.rowCount,
       });
     }
-    const deleted =
-      options.markDeleted === false
-        ? 0
-        : await writer.markMissingDeleted({
-            administrations: [scope.administration],
-            ...(options.markDeleted?.entryDays ? { entryDays: options.markDeleted.entryDays } : {}),
-          });
-    const merged = await writer.merge();
-    const counts: DatasetCounts = {
-      inserted: merged.inserted,
-      updated: merged.updated,
-      deleted,
-      pages,
-      afasCalls: ctx.session.calls - callsBefore,
-      retries: ctx.session.retries - retriesBefore,
-    };
-    await ctx.runs.addProgress(client, entry, counts);
-    const outcome = { counts, latestModified, keys };
-    await options.onCommit?.(client, outcome);
-    if (options.finishEntry !== false) await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
-    return outcome;
-  });
+    return await inTransaction(ctx.pool, async (client) => {
+      const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext);
+      const deleted =
+        options.markDeleted === false
+          ? 0
+          : await writer.markMissingDeleted(stage.table, {
+              administrations: [scope.administration],
+              ...(options.markDeleted?.entryDays ? { entryDays: options.markDeleted.entryDays } : {}),
+            });
+      const merged = await writer.merge(stage.table, stage.rows);
+      const counts: DatasetCounts = {
+        inserted: merged.inserted,
+        updated: merged.updated,
+        deleted,
+        pages,
+        afasCalls: ctx.session.calls - callsBefore,
+        retries: ctx.session.retries - retriesBefore,
+      };
+      await ctx.runs.addProgress(client, entry, counts);
+      const outcome = { counts, latestModified, keys };
+      await options.onCommit?.(client, outcome);
+      if (options.finishEntry !== false) await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
+      await stage.drop(client);
+      return outcome;
+    });
+  } catch (error) {
+    await stage.drop().catch(() => undefined);
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import { classifyAfasError, type AfasErrorClass } from '../afas/classify.js';
 import { AfasHttpError } from '../afas/errors.js';
 import { DatasetSchemaError } from '../db/dataset-schema.js';
 import { DuplicateKeyError } from '../db/dataset-writer.js';
-import { RowDataError } from '../db/row-encoding.js';
+import { RowDataError } from '../codec/index.js';
 import { SourceNotFoundError } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
 import type { AfasFailureDetails } from './types.js';

@@ -14,10 +14,10 @@ import type { ResolvedDataset } from '../db/dataset-schema.js';
 import { inTransaction } from '../db/pool.js';
 import type { SourceRecord } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
+import { latestWallTime } from '../codec/index.js';
 import { AfasSession } from './afas-session.js';
 import {
   type DatasetScope,
-  latestWallTime,
   orderFor,
   prepareDataset,
   replaceScope,
@@ -260,7 +260,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           columns: 2,
           ...(filter ? { filter } : {}),
         })) {
-          for (const row of page.rows) {
+          for (const row of page.parse()) {
             const day = row[changed.dayField];
             const modified = row[changed.modifiedField];
             if (
@@ -278,8 +278,8 @@ export function createSyncActivities(deps: ActivityDeps) {
             const stamp = modified.slice(0, 19);
             if ((latest.get(key) ?? '') < stamp) latest.set(key, stamp);
           }
-          newWatermark = latestWallTime(page.rows, changed.modifiedField, newWatermark);
-          Context.current().heartbeat({ skip: page.skip + page.rows.length });
+          newWatermark = latestWallTime(page, changed.modifiedField, newWatermark);
+          Context.current().heartbeat({ skip: page.skip + page.rowCount });
         }
         const days = [...latest.entries()]
           .map(([day, modified]) => ({ day, modified }))

@@ -4,7 +4,15 @@
 import { AfasBadResponseError, AfasHttpError, AfasUsageError, type AfasRequestInfo } from './errors.js';
 import { decodeErrorResponse, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
-import { ROW_SLOTS, scannedText, scanPage } from './page-scan.js';
+import {
+  DEFAULT_CONNECTIONS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  positiveInteger,
+  requestHeaders,
+  type AfasConnectionOptions,
+} from './connection-options.js';
+import { pageBody } from './page-body.js';
 import {
   parseGetConnectorMeta,
   parseMetainfo,
@@ -17,13 +25,10 @@ import {
 } from './metainfo.js';
 import {
   iteratePages,
-  parseOrderBy,
   planPages,
-  sortRows,
   takeForColumns,
   type AfasPage,
   type ConnectorQuery,
-  parsedRows,
   type FetchedPage,
   type PagesOptions,
 } from './pages.js';
@@ -36,50 +41,10 @@ import {
   type UpdateEnvelope,
 } from './update.js';
 import { pathSegment, resolveBaseUrl, type EnvironmentType } from './urls.js';
-import type { AfasRow } from './values.js';
-
-export type AfasLanguage = 'nl-nl' | 'en-us' | 'nl-be' | 'fr-fr' | 'de-de';
-const LANGUAGES: ReadonlySet<string> = new Set<AfasLanguage>(['nl-nl', 'en-us', 'nl-be', 'fr-fr', 'de-de']);
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
-export const DEFAULT_CONNECTIONS = 5;
-export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
-
-export interface AfasConnectionOptions {
-  /** Participant number, digits only (e.g. "12345"). */
-  readonly environmentId: string;
-  readonly environmentType: EnvironmentType;
-  /** Base URL override (simulator, proxy), e.g. `http://127.0.0.1:8080/ProfitRestServices`. */
-  readonly baseUrl?: string;
-  /** The full `<token>` XML, its base64 form, or the bare data string. */
-  readonly token: string;
-  /** `IntegrationId` header, `{subscriptionNo}_{projectNo}`. */
-  readonly integrationId?: string;
-  readonly language?: AfasLanguage;
-  /** Per-request timeout (default 300 s; AFAS itself gives up after 900 s). */
-  readonly requestTimeoutMs?: number;
-  /** Keep-alive connections in the pool (default 5, AFAS's concurrency guidance). */
-  readonly connections?: number;
-  /** Largest response body accepted (default 128 MiB; AFAS caps calls at 75 MB). */
-  readonly maxResponseBytes?: number;
-  /**
-   * How long a GetConnector description is reused (default 5 minutes): long enough that one sync
-   * run asks once per connector, short enough that fields added in AFAS show up in the next run.
-   */
-  readonly metainfoCacheMs?: number;
-}
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
-}
-
-export interface GetPageOptions extends RequestOptions {
-  readonly orderBy: readonly string[];
-  readonly filter?: PagesOptions['filter'];
-  /** Default 0. */
-  readonly skip?: number;
-  readonly take: number;
 }
 
 export interface UpdateOptions extends RequestOptions {
@@ -110,12 +75,6 @@ function responseText(res: HttpResponse): string {
   return res.body.toString('utf8').replace(/^\uFEFF/, '');
 }
 
-function positiveInteger(value: number | undefined, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new AfasUsageError(`${what} must be a positive integer`);
-  return value;
-}
-
 export class AfasClient {
   /** Base URL without a trailing slash. */
   readonly baseUrl: string;
@@ -136,27 +95,7 @@ export class AfasClient {
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#token = new AfasToken(options.token);
-    const headers: Record<string, string> = {
-      authorization: this.#token.authorizationHeader(),
-      accept: 'application/json',
-      'accept-encoding': 'gzip, deflate',
-      'user-agent': 'afas-sync',
-    };
-    if (options.integrationId !== undefined) {
-      if (!/^\d{1,12}_\d{1,12}$/.test(options.integrationId)) {
-        throw new AfasUsageError(
-          'integrationId must look like "{subscriptionNo}_{projectNo}", e.g. "12345_678900"',
-        );
-      }
-      headers.integrationid = options.integrationId;
-    }
-    if (options.language !== undefined) {
-      if (!LANGUAGES.has(options.language)) {
-        throw new AfasUsageError(`language must be one of ${[...LANGUAGES].join(', ')}`);
-      }
-      headers['accept-language'] = options.language;
-    }
-    this.#headers = headers;
+    this.#headers = requestHeaders(options, this.#token);
     this.#metainfoCacheMs = options.metainfoCacheMs ?? 300_000;
     if (!Number.isInteger(this.#metainfoCacheMs) || this.#metainfoCacheMs < 0) {
       throw new AfasUsageError('metainfoCacheMs must be a whole number of milliseconds, 0 or more');
@@ -224,7 +163,7 @@ export class AfasClient {
   /**
    * Pages through a GetConnector (async iterator). Always sorted on `orderBy` (required). take defaults
    * to floor(150,000 / columns) capped to [1, 10,000]; the column count comes from `columns` or the
-   * metainfo. Stops on a short page. Resume with `skip`/`part` (skip mode) or `keyset.after` (keyset mode).
+   * metainfo. Stops on a short page. Resume with `skip`/`part`.
    * An OR filter too long for one query string is split into parts, paged one after the other, with
    * rows already seen in an earlier part dropped.
    */
@@ -244,48 +183,6 @@ export class AfasClient {
     );
   }
 
-  /**
-   * All rows of a GetConnector query. When the filter had to be split, the merged rows are
-   * de-duplicated by key and sorted by the orderBy fields (nulls first, numbers numerically,
-   * strings by code unit); otherwise they keep AFAS's order.
-   */
-  async getRows(connectorId: string, options: PagesOptions): Promise<AfasRow[]> {
-    const rows: AfasRow[] = [];
-    let parts = 1;
-    for await (const page of this.pages(connectorId, options)) {
-      parts = page.parts;
-      for (const row of page.rows) rows.push(row);
-    }
-    return parts <= 1 ? rows : sortRows(rows, parseOrderBy(options.orderBy, connectorId));
-  }
-
-  /** One page at an explicit skip/take (no splitting: the query must fit, else AfasQueryTooLongError). */
-  async getPage(connectorId: string, options: GetPageOptions): Promise<AfasPage> {
-    const plan = planPages(connectorId, options, options.take);
-    if (plan.parts.length > 1) {
-      throw new AfasUsageError(
-        `GetConnector ${connectorId}: the filter needs ${plan.parts.length} requests; use pages()`,
-      );
-    }
-    for await (const page of iteratePages(connectorId, { ...options, part: 0 }, plan, (query, queryString) =>
-      this.#fetchPage(connectorId, query, queryString, options),
-    )) {
-      return page;
-    }
-    return {
-      ...parsedRows([], true),
-      skip: options.skip ?? 0,
-      take: options.take,
-      requestMs: 0,
-      bytes: 0,
-      parseMs: 0,
-      part: 0,
-      parts: 0,
-      last: true,
-      next: null,
-    };
-  }
-
   async #fetchPage(
     connector: string,
     query: ConnectorQuery,
@@ -302,61 +199,17 @@ export class AfasClient {
       take: query.take,
     });
     const started = performance.now();
-    const scanned = scanPage(res.body);
-    if (scanned !== null) {
-      let rows: AfasRow[] | undefined;
-      return {
-        // What the scan accepted is valid JSON with an array of objects under "rows".
-        get rows() {
-          rows ??= (parseAfasJson(responseText(res)) as { rows: AfasRow[] }).rows;
-          return rows;
-        },
-        rowCount: scanned.rowCount,
-        lastRow: () => {
-          if (rows !== undefined) return rows[rows.length - 1];
-          if (scanned.rowCount === 0) return undefined;
-          const at = (scanned.rowCount - 1) * ROW_SLOTS;
-          return parseAfasJson(
-            scannedText(scanned, scanned.rowBounds[at] as number, scanned.rowBounds[at + 1] as number),
-          ) as AfasRow;
-        },
-        scanned,
-        plain: true,
-        echoedTake: scanned.echoedTake,
-        requestMs: res.requestMs,
-        bytes: res.body.length,
-        parseMs: performance.now() - started,
-      };
-    }
-    const text = responseText(res);
-    const body = this.#parseText(
-      text,
-      info,
+    const page = pageBody(
+      res.body,
       `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
+      (message) => new AfasBadResponseError(message, { request: info }),
+      (text) => this.#token.redact(text),
     );
-    const parseMs = performance.now() - started;
-    if (typeof body !== 'object' || body === null || !Array.isArray((body as { rows?: unknown }).rows)) {
-      throw new AfasBadResponseError(
-        `GetConnector ${connector} (skip ${query.skip}, take ${query.take}): the response has no "rows" array`,
-        { request: info },
-      );
-    }
-    const { rows, take } = body as { rows: unknown[]; take?: unknown };
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
-        throw new AfasBadResponseError(
-          `GetConnector ${connector} (skip ${query.skip}, take ${query.take}): row ${i} is not an object`,
-          { request: info },
-        );
-      }
-    }
     return {
-      ...parsedRows(rows as AfasRow[], !text.includes('\\')),
-      echoedTake: typeof take === 'number' && Number.isInteger(take) && take > 0 ? take : null,
+      ...page,
       requestMs: res.requestMs,
       bytes: res.body.length,
-      parseMs,
+      parseMs: performance.now() - started,
     };
   }
 

@@ -1,16 +1,13 @@
 // Public API of the AFAS Profit REST client. No Postgres or Temporal knowledge lives here.
 
+export { AfasClient, type RequestOptions, type UpdateOptions } from './client.js';
 export {
-  AfasClient,
   DEFAULT_CONNECTIONS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type AfasConnectionOptions,
   type AfasLanguage,
-  type GetPageOptions,
-  type RequestOptions,
-  type UpdateOptions,
-} from './client.js';
+} from './connection-options.js';
 export { afasOnlineBaseUrl, resolveBaseUrl, MAX_QUERY_LENGTH, type EnvironmentType } from './urls.js';
 export { AfasToken } from './token.js';
 export {
@@ -50,11 +47,10 @@ export {
   MAX_TAKE,
   MIN_TAKE,
   connectorQueryString,
-  sortRows,
   takeForColumns,
   type AfasPage,
   type AfasPageCursor,
-  type KeysetOptions,
+  type PageBody,
   type OrderField,
   type PagesOptions,
 } from './pages.js';

@@ -1,26 +1,13 @@
-// GetConnector paging: skip/take (always sorted), keyset (`key > last`), and split OR filters.
+// GetConnector paging: skip/take (always sorted) and split OR filters.
 // Pure orchestration over a page-fetching function; the client supplies the HTTP part.
 
-import {
-  AfasAbortError,
-  AfasBadResponseError,
-  AfasDataError,
-  AfasQueryTooLongError,
-  AfasUsageError,
-} from './errors.js';
-import {
-  encodeFilter,
-  needsJsonEncoding,
-  normalizeFilter,
-  where,
-  type AfasFilter,
-  type FilterCondition,
-  type FilterValue,
-} from './filters.js';
-import type { ScannedPage } from './page-scan.js';
+import type { ScannedPage } from '../codec/index.js';
+import { AfasAbortError, AfasQueryTooLongError, AfasUsageError } from './errors.js';
+import { encodeFilter, normalizeFilter, type AfasFilter, type FilterCondition } from './filters.js';
+import { pageOfRows } from './page-body.js';
 import { planFilterSplit, type FilterGroups } from './query-split.js';
 import { buildQuery, MAX_QUERY_LENGTH } from './urls.js';
-import { formatRowKey, type AfasRawValue, type AfasRow } from './values.js';
+import type { AfasRow } from './values.js';
 
 /** AFAS guidance: columns × take ≤ 150,000 cells per page. */
 export const MAX_CELLS_PER_PAGE = 150_000;
@@ -85,55 +72,54 @@ export function connectorQueryString(q: ConnectorQuery): string {
   return buildQuery(params);
 }
 
-/** One GetConnector page. */
-export interface AfasPage {
+/** A page's rows as fetched: the response body, and how to read it. A plain value. */
+export interface PageBody {
+  /** The response body (UTF-8 JSON `{ …, "rows": [ … ] }`). */
+  readonly body: Buffer;
   /**
-   * The page's rows. For a scanned page (see `scanned`) they are parsed on first use: a consumer
-   * that can work from the scan never pays for them. The consumer may empty a parsed array once it
-   * has what it needs (the import does, so a page's row objects die young): the iterator decides
-   * everything before it yields a page.
-   */
-  readonly rows: AfasRow[];
-  /** How many rows the page has (without parsing them). */
-  readonly rowCount: number;
-  /** The page's last row (parsed on its own for a scanned page), if it has rows. */
-  readonly lastRow: () => AfasRow | undefined;
-  /**
-   * The page's JSON bytes with the position of every row and value, when it is compact and free
-   * of escapes (see scanPage()); null when the page was parsed.
+   * Where every row, field name and value stands in `body` when the JSON is compact and free of
+   * escapes (see codec/scan.ts); null when the page had to be parsed. Encoders copy from it.
    */
   readonly scanned: ScannedPage | null;
   /**
-   * The page's JSON text held no backslash: no string in the rows, name or value, holds a NUL, a
-   * lone surrogate, a quote, a backslash or a control character.
+   * The JSON held no backslash: no string in the rows, name or value, holds a NUL, a lone
+   * surrogate, a quote, a backslash or a control character.
    */
   readonly plain: boolean;
+  readonly rowCount: number;
+  /**
+   * The rows, parsed from `body` on each call (nothing is cached: hold the result as long as you
+   * need it, and the page stays bytes). Rows come exactly as AFAS sent them, except that a number
+   * literal that does not survive a float64 round trip is kept as its exact decimal string.
+   */
+  readonly parse: () => AfasRow[];
+  /** The last row (parsed on its own when the page is scanned), if the page has rows. */
+  readonly lastRow: () => AfasRow | undefined;
+}
+
+/** One GetConnector page. */
+export interface AfasPage extends PageBody {
   readonly skip: number;
   readonly take: number;
   /** HTTP time: request sent until the body was read. */
   readonly requestMs: number;
   /** Response body size (decoded). */
   readonly bytes: number;
-  /** Time to parse the JSON. */
+  /** Time to scan (or parse) the JSON. */
   readonly parseMs: number;
   /** Which part of a split filter this page belongs to (0-based), and how many parts there are. */
   readonly part: number;
   readonly parts: number;
   /** True on the last page of the whole iteration. */
   readonly last: boolean;
-  /** Where to resume after this page (`{ part, skip }` → options `part`/`skip`; `{ after }` → `keyset.after`), or null when done. */
+  /** Where to resume after this page (options `part`/`skip`), or null when done. */
   readonly next: AfasPageCursor | null;
 }
 
-/** Resume position: skip mode `{ part, skip }`, keyset mode `{ part, after }`. */
-export type AfasPageCursor =
-  { readonly part: number; readonly skip: number } | { readonly part: number; readonly after: AfasRawValue };
-
-export interface KeysetOptions {
-  /** A single, unique, sortable key field (ideally an integer index field). */
-  readonly field: string;
-  /** Resume after this key value (exclusive). */
-  readonly after?: FilterValue | null;
+/** Resume position of a page iteration. */
+export interface AfasPageCursor {
+  readonly part: number;
+  readonly skip: number;
 }
 
 export interface PagesOptions {
@@ -148,21 +134,13 @@ export interface PagesOptions {
   readonly skip?: number;
   /** Skip mode with a split filter: start (resume) at this part (default 0); see AfasPage.next. */
   readonly part?: number;
-  /** Keyset mode: `field > after`, ascending on that one field, instead of skip. */
-  readonly keyset?: KeysetOptions;
   readonly signal?: AbortSignal;
   /** Per-request timeout override. */
   readonly timeoutMs?: number;
 }
 
 /** A page as fetched, before paging bookkeeping. */
-export interface FetchedPage {
-  /** Parsed on first use when the page was scanned. */
-  readonly rows: AfasRow[];
-  readonly rowCount: number;
-  readonly lastRow: () => AfasRow | undefined;
-  readonly scanned: ScannedPage | null;
-  readonly plain: boolean;
+export interface FetchedPage extends PageBody {
   /** `take` echoed by AFAS, when it is a positive integer. */
   readonly echoedTake: number | null;
   readonly requestMs: number;
@@ -209,47 +187,16 @@ function keyOf(row: AfasRow, fields: readonly OrderField[]): string {
   return JSON.stringify(fields.map((f) => row[f.field] ?? null));
 }
 
-/** AFAS date-times end in `Z`, filter values must not: turn a raw key value into a filter value. */
-function keysetFilterValue(raw: string | number | boolean): FilterValue {
-  if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/.test(raw))
-    return raw.slice(0, -1);
-  return raw;
-}
-
-/** The row fields of a page whose rows are already parsed. */
-export function parsedRows(
-  rows: AfasRow[],
-  plain: boolean,
-): Pick<AfasPage, 'rows' | 'rowCount' | 'lastRow' | 'scanned' | 'plain'> {
-  return { rows, rowCount: rows.length, lastRow: () => rows[rows.length - 1], scanned: null, plain };
-}
-
-/** Where a page stands in the iteration: everything of AfasPage but its rows. */
-type PagePosition = Omit<AfasPage, 'rows' | 'rowCount' | 'lastRow' | 'scanned' | 'plain'>;
-
-/**
- * A page of rows as fetched: a scanned page's rows stay unparsed until read. (Written out, not
- * spread: spreading would read the `rows` getter, and so parse the page.)
- */
-function pageAsFetched(fetched: FetchedPage, position: PagePosition): AfasPage {
-  return {
-    get rows() {
-      return fetched.rows;
-    },
-    rowCount: fetched.rowCount,
-    lastRow: fetched.lastRow,
-    scanned: fetched.scanned,
-    plain: fetched.plain,
-    skip: position.skip,
-    take: position.take,
-    requestMs: position.requestMs,
-    bytes: position.bytes,
-    parseMs: position.parseMs,
-    part: position.part,
-    parts: position.parts,
-    last: position.last,
-    next: position.next,
-  };
+/** The rows of a split part's page that no earlier page returned (same key = orderBy fields). */
+function unseenRows(page: PageBody, seen: Set<string>, orderBy: readonly OrderField[]): PageBody {
+  return pageOfRows(
+    page.parse().filter((row) => {
+      const key = keyOf(row, orderBy);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  );
 }
 
 function checkSignal(signal: AbortSignal | undefined, connector: string): void {
@@ -259,7 +206,7 @@ function checkSignal(signal: AbortSignal | undefined, connector: string): void {
 /**
  * Iterates the pages of a GetConnector. Skip mode: `skip += rows` until a short page. Split mode
  * (an OR filter too long for one query): each part is paged on its own, and rows already returned
- * by an earlier part (same key = orderBy fields) are dropped. Keyset mode: `field > last` each page.
+ * by an earlier part (same key = orderBy fields) are dropped.
  */
 export async function* iteratePages(
   connector: string,
@@ -267,10 +214,6 @@ export async function* iteratePages(
   plan: PagePlan,
   fetch: PageFetcher,
 ): AsyncGenerator<AfasPage, void, undefined> {
-  if (options.keyset !== undefined) {
-    yield* iterateKeyset(connector, options, options.keyset, plan, fetch);
-    return;
-  }
   const parts = plan.parts.length;
   const startPart = options.part ?? 0;
   const startSkip = options.skip ?? 0;
@@ -294,7 +237,7 @@ export async function* iteratePages(
       const partDone = fetched.rowCount === 0 || fetched.rowCount < effectiveTake;
       const nextSkip = skip + fetched.rowCount;
       const last = partDone && part === parts - 1;
-      const position: PagePosition = {
+      const position = {
         skip,
         take: plan.take,
         requestMs: fetched.requestMs,
@@ -305,17 +248,7 @@ export async function* iteratePages(
         last,
         next: last ? null : partDone ? { part: part + 1, skip: 0 } : { part, skip: nextSkip },
       };
-      if (seen === null) {
-        yield pageAsFetched(fetched, position);
-      } else {
-        const rows = fetched.rows.filter((row) => {
-          const key = keyOf(row, plan.orderBy);
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        yield { ...parsedRows(rows, fetched.plain), ...position };
-      }
+      yield { ...(seen === null ? fetched : unseenRows(fetched, seen, plan.orderBy)), ...position };
       if (partDone) break;
       skip = nextSkip;
     }
@@ -346,110 +279,4 @@ async function fetchChecked(
     );
   }
   return fetch(query, queryString);
-}
-
-async function* iterateKeyset(
-  connector: string,
-  options: PagesOptions,
-  keyset: KeysetOptions,
-  plan: PagePlan,
-  fetch: PageFetcher,
-): AsyncGenerator<AfasPage, void, undefined> {
-  const [order, ...rest] = plan.orderBy;
-  if (order === undefined || rest.length > 0 || order.descending || order.field !== keyset.field) {
-    throw new AfasUsageError(
-      `GetConnector ${connector}: keyset mode pages on one ascending key field; orderBy must be [${JSON.stringify(keyset.field)}]`,
-    );
-  }
-  if (options.skip !== undefined || options.part !== undefined) {
-    throw new AfasUsageError(
-      `GetConnector ${connector}: keyset mode resumes with keyset.after, not skip/part`,
-    );
-  }
-  if (plan.parts.length === 0) return;
-  if (plan.parts.length > 1) {
-    throw new AfasQueryTooLongError(
-      `GetConnector ${connector}: the keyset filter does not fit one query string (limit ${MAX_QUERY_LENGTH}); ` +
-        'keyset mode does not split filters — use skip mode or a shorter filter',
-      MAX_QUERY_LENGTH + 1,
-      MAX_QUERY_LENGTH,
-    );
-  }
-  const extra: AfasFilter | undefined =
-    plan.parts[0] === null || plan.parts[0] === undefined ? undefined : { groups: plan.parts[0] };
-  let after: FilterValue | null = keyset.after ?? null;
-  let previousKey: string | null = null;
-  for (;;) {
-    checkSignal(options.signal, connector);
-    const keyCondition = after === null ? undefined : where.gt(keyset.field, after);
-    const parts = [extra, keyCondition].filter((p): p is AfasFilter | FilterCondition => p !== undefined);
-    const normalized = normalizeFilter(parts.length === 0 ? undefined : where.and(...parts));
-    const groups = normalized.kind === 'groups' ? normalized.groups : null;
-    const json = groups !== null && needsJsonEncoding(groups);
-    const fetched = await fetchChecked(
-      connector,
-      { skip: 0, take: plan.take, orderBy: plan.orderBy, groups, json },
-      fetch,
-    );
-    const effectiveTake = Math.min(plan.take, fetched.echoedTake ?? plan.take);
-    const done = fetched.rowCount === 0 || fetched.rowCount < effectiveTake;
-    const lastRow = fetched.lastRow();
-    let lastKey: string | number | boolean | null = null;
-    if (lastRow !== undefined) {
-      lastKey = lastRow[keyset.field] ?? null;
-      if (lastKey === null) {
-        const rowKey = formatRowKey(lastRow, [keyset.field]);
-        throw new AfasDataError(
-          `AFAS data error in connector ${connector}, row ${rowKey}: keyset field ${keyset.field} is missing or null`,
-          connector,
-          keyset.field,
-          rowKey,
-        );
-      }
-      const keyText = JSON.stringify(lastKey);
-      if (keyText === previousKey) {
-        throw new AfasBadResponseError(
-          `GetConnector ${connector}: keyset paging on ${keyset.field} did not advance past ${keyText}; ` +
-            'is the key unique and the filter applied?',
-        );
-      }
-      previousKey = keyText;
-    }
-    yield pageAsFetched(fetched, {
-      skip: 0,
-      take: plan.take,
-      requestMs: fetched.requestMs,
-      bytes: fetched.bytes,
-      parseMs: fetched.parseMs,
-      part: 0,
-      parts: 1,
-      last: done,
-      next: done || lastKey === null ? null : { part: 0, after: lastKey },
-    });
-    if (done || lastKey === null) return;
-    after = keysetFilterValue(lastKey);
-  }
-}
-
-function compareRaw(a: AfasRawValue | undefined, b: AfasRawValue | undefined): number {
-  const x = a ?? null;
-  const y = b ?? null;
-  if (x === y) return 0;
-  if (x === null) return -1;
-  if (y === null) return 1;
-  if (typeof x === 'number' && typeof y === 'number') return x - y;
-  if (typeof x === typeof y) return x < y ? -1 : x > y ? 1 : 0;
-  const rank = (v: AfasRawValue): number => (typeof v === 'boolean' ? 0 : typeof v === 'number' ? 1 : 2);
-  return rank(x) - rank(y);
-}
-
-/** Sorts rows by the orderBy fields (nulls first; numbers numerically; strings by code unit). */
-export function sortRows(rows: AfasRow[], orderBy: readonly OrderField[]): AfasRow[] {
-  return rows.sort((r1, r2) => {
-    for (const { field, descending } of orderBy) {
-      const c = compareRaw(r1[field], r2[field]);
-      if (c !== 0) return descending ? -c : c;
-    }
-    return 0;
-  });
 }

@@ -1,26 +1,36 @@
+// The second half of the one write path (codec/encode-page.ts is the first): encoded pages go
+// straight into the table when every key is new, else into a stage that is merged in one
+// statement. Syncs and imports use the same functions.
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type pg from 'pg';
-import type { ScannedPage } from '../afas/page-scan.js';
 import { from as copyFrom } from 'pg-copy-streams';
+import { keyValueText, type EncodedPage } from '../codec/index.js';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
-import { pageBuffers } from './page-buffers.js';
 import { ident } from './pool.js';
-import {
-  copyEscape,
-  encodeRowChunks,
-  encodeScannedRows,
-  COPY_CHUNK_ROWS,
-  type LineFrame,
-  type RawRow,
-  type RowContext,
-  type StagedKeys,
-} from './row-encoding.js';
 
 export interface MergeCounts {
   inserted: number;
   updated: number;
 }
+
+/** A written page: its counts, and whether it went straight into the table (see appendNew()). */
+export interface PageWrite extends MergeCounts {
+  appended: boolean;
+}
+
+/** The one-line duplicate check error: AFAS returned two different rows under one key. */
+export class DuplicateKeyError extends Error {
+  constructor(connectorId: string, key: string) {
+    super(`connector ${connectorId} returned different rows with the same key ${key}`);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+/** PostgreSQL's SQLSTATE for a unique-constraint violation. */
+const UNIQUE_VIOLATION = '23505';
+/** "ON CONFLICT DO UPDATE command cannot affect row a second time": a key staged twice. */
+const CARDINALITY_VIOLATION = '21000';
 
 /** Stage columns hold dates as Amsterdam wall time (`timestamp`); the merge converts them. */
 function stageType(column: ColumnSpec): string {
@@ -32,197 +42,65 @@ function targetValue(column: ColumnSpec, alias: string): string {
   return column.sqlType === 'timestamptz' ? `(${ref} AT TIME ZONE 'Europe/Amsterdam')` : ref;
 }
 
-/** The one-line duplicate check error: AFAS returned two different rows under one key. */
-export class DuplicateKeyError extends Error {
-  constructor(connectorId: string, key: string) {
-    super(`connector ${connectorId} returned different rows with the same key ${key}`);
-    this.name = 'DuplicateKeyError';
-  }
+function sqlState(error: unknown): unknown {
+  return (error as { code?: unknown }).code;
 }
 
-/** Longest rendering of one key value in a duplicate-key message. */
-const KEY_VALUE_CHARS = 80;
-
-/** PostgreSQL's SQLSTATE for a unique-constraint violation. */
-const UNIQUE_VIOLATION = '23505';
-
-/** Where the rows of a page came from, for error messages and the administration check. */
-export type PageContext = RowContext;
-
-/** A written page: its counts, and whether it went straight into the table (see appendNew()). */
-export interface PageWrite extends MergeCounts {
-  appended: boolean;
+/** The columns of every COPY line, in a stage and in the table (see codec/lines.ts). */
+export function copyColumns(dataset: ResolvedDataset): string[] {
+  return [
+    '_source',
+    '_administration',
+    ...dataset.columns.map((column) => ident(column.column)),
+    '_raw',
+    ...(dataset.entryDateField ? ['_entry_day'] : []),
+    '_run_id',
+  ];
 }
 
-/** Who writes: stored in every row's `_source` and `_run_id`. */
-export interface WriterContext {
-  source: string;
-  runId: string;
+/** The column definitions of a stage table for a dataset (the COPY line's columns). */
+export function stageColumnsSql(dataset: ResolvedDataset): string {
+  return [
+    '_source text NOT NULL',
+    '_administration integer NOT NULL',
+    ...dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`),
+    '_raw jsonb NOT NULL',
+    ...(dataset.entryDateField ? ['_entry_day date'] : []),
+    '_run_id text NOT NULL',
+  ].join(',\n  ');
 }
 
-/**
- * A page's rows as validated COPY lines (see encodePage()). Lines have the same columns for the
- * stage and for the table: `_source, _administration, <columns…>, _raw[, _entry_day], _run_id`.
- */
-export interface EncodedPage {
-  readonly rows: number;
-  /** COPY text, or its UTF-8 bytes when encoded from a scanned page. */
-  readonly chunks: readonly (string | Buffer)[];
-  /**
-   * Gives the buffer the chunks are views of back to its pool (see page-buffers.ts). Call it once
-   * the page's transaction committed, and never read the chunks after; a page that was not
-   * committed is left to the garbage collector.
-   */
-  readonly release?: () => void;
-}
-
-/** The COPY text around every line: the columns a row does not hold. */
-function lineFrame(context: WriterContext): LineFrame {
-  return { before: `${copyEscape(context.source)}\t`, after: `\t${copyEscape(context.runId)}` };
-}
-
-/** A page's rows for encodePage(): parsed, or scanned in its JSON bytes (parsed only when needed). */
-export interface PageRows {
-  readonly rows: readonly RawRow[];
-  /** The page's JSON bytes with the position of every row and value (see afas/page-scan). */
-  readonly scanned?: ScannedPage | null;
-  /** The JSON text held no backslash (see RowContext.plain). */
-  readonly plain?: boolean;
-}
-
-/**
- * Validates and encodes a page's rows for appendNew() or writePage(). Call it as soon as the page
- * arrives and let go of the row objects: the text is a fraction of their size, and rows that die
- * before the next await never reach V8's old generation (at 1M rows that was most of the worker's
- * garbage-collection work). A scanned page is encoded from its bytes without parsing its rows,
- * unless a value needs more than copying. Throws RowDataError on the first bad value, before
- * anything is written.
- */
-export function encodePage(
+/** COPYs an encoded page into `table` (qualified and quoted) on `client`. */
+export async function copyPage(
+  client: pg.ClientBase,
+  table: string,
   dataset: ResolvedDataset,
-  context: WriterContext,
-  source: PageRows,
-  page: PageContext,
-): EncodedPage {
-  const frame = lineFrame(context);
-  const scanned = source.scanned ?? null;
-  if (scanned !== null) {
-    const encoded = encodeScannedRows(dataset, scanned, page, frame, COPY_CHUNK_ROWS, pageBuffers);
-    if (encoded !== null) {
-      const { chunks, buffer } = encoded;
-      let released = buffer === null;
-      const release = () => {
-        if (released) return;
-        released = true;
-        pageBuffers.release(buffer as Buffer);
-      };
-      return { rows: scanned.rowCount, chunks, release };
-    }
-  }
-  // A scanned page's text has no backslash at all: its parsed rows are plain.
-  const rowContext = { ...page, plain: scanned !== null || source.plain === true };
-  return {
-    rows: source.rows.length,
-    chunks: encodeRowChunks(dataset, source.rows, rowContext, COPY_CHUNK_ROWS, undefined, frame),
-  };
+  page: EncodedPage,
+): Promise<void> {
+  if (page.rows === 0) return;
+  const stream = client.query(copyFrom(`COPY ${table} (${copyColumns(dataset).join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(page.chunks), stream);
 }
 
 /**
- * Writes one dataset's rows through a temporary stage table, inside the caller's transaction:
- * COPY the page into the stage, then one `INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE … IS
- * DISTINCT FROM` (unchanged rows produce no new tuples), and for replaced partitions one UPDATE that
- * marks rows missing from the stage as deleted. Never row by row.
+ * Writes one dataset's rows inside the caller's transaction: a page appended straight into the
+ * table when all its keys are new, else merged from a stage with one `INSERT … SELECT … ON
+ * CONFLICT DO UPDATE … WHERE … IS DISTINCT FROM` (unchanged rows produce no new tuples), and for a
+ * replaced scope one UPDATE that marks rows missing from the stage as deleted. Never row by row.
  */
 export class DatasetWriter {
   private readonly target: string;
-  private readonly stage = 'afas_stage';
-  private created = false;
-  /** The stage has an index on the row key (kept across TRUNCATE). */
-  private keyIndexed = false;
-  /** Keys staged since the stage was last emptied (see merge()). */
-  private stagedKeys: StagedKeys = { seen: new Set(), repeated: false };
-  /** Every row staged since the stage was last emptied had its key noted in stagedKeys. */
-  private keysNoted = true;
-  /**
-   * Key columns whose COPY text is canonical (int, text, boolean): equal text ⇔ equal key in
-   * PostgreSQL, so the staged key texts tell for certain whether a key came twice. Decimal and
-   * date keys ("1.5" = "1.50") always take the merge that checks in SQL.
-   */
-  private readonly keysCanonical: boolean;
-  /** The stage still holds merged rows; emptied before its next use (never when the transaction just ends: ON COMMIT DROP). */
-  private merged = false;
+  /** The transaction's own stage for writePage() (dropped at commit). */
+  private readonly pageStage = 'afas_stage';
+  private pageStageCreated = false;
 
   constructor(
     private readonly client: pg.ClientBase,
     schema: string,
     private readonly dataset: ResolvedDataset,
-    private readonly context: WriterContext,
+    private readonly context: { source: string; runId: string },
   ) {
     this.target = `${ident(schema)}.${ident(dataset.table)}`;
-    const keyFields = new Set(dataset.keyFields);
-    this.keysCanonical = dataset.columns
-      .filter((column) => keyFields.has(column.field))
-      .every((column) => ['int', 'string', 'boolean'].includes(column.dataType));
-  }
-
-  /** The columns of every COPY line, in the stage and in the table (see EncodedPage). */
-  private copyColumns(): string[] {
-    return [
-      '_source',
-      '_administration',
-      ...this.dataset.columns.map((column) => ident(column.column)),
-      '_raw',
-      ...(this.dataset.entryDateField ? ['_entry_day'] : []),
-      '_run_id',
-    ];
-  }
-
-  /** Creates the stage for this transaction (dropped at commit), or empties it after a merge. */
-  private async ensureStage(): Promise<void> {
-    if (this.merged) {
-      await this.client.query(`TRUNCATE ${this.stage}`);
-      this.merged = false;
-      this.stagedKeys = { seen: new Set(), repeated: false };
-      this.keysNoted = true;
-    }
-    if (this.created) return;
-    const columns = this.dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`);
-    await this.client.query(
-      `CREATE TEMP TABLE ${this.stage} (
-         _source text NOT NULL,
-         _administration integer NOT NULL,
-         ${columns.join(',\n         ')}${columns.length ? ',' : ''}
-         _raw jsonb NOT NULL,
-         ${this.dataset.entryDateField ? '_entry_day date,' : ''}
-         _run_id text NOT NULL
-       ) ON COMMIT DROP`,
-    );
-    this.created = true;
-  }
-
-  /** Validates and COPYs rows into the stage. Returns how many were staged. */
-  async stageRows(rows: readonly RawRow[], context: PageContext = {}): Promise<number> {
-    await this.ensureStage();
-    if (rows.length === 0) return 0;
-    // Encoded (and so validated) in full before COPY starts, but as ~500-row chunks: no page-sized
-    // string, and no second copy of it when the lines are joined.
-    const frame = lineFrame(this.context);
-    const chunks = encodeRowChunks(this.dataset, rows, context, COPY_CHUNK_ROWS, this.stagedKeys, frame);
-    await this.copy(this.stage, drain(chunks));
-    return rows.length;
-  }
-
-  /** COPYs an encoded page into the stage (its keys were not noted: the merge checks them in SQL). */
-  private async stagePage(page: EncodedPage): Promise<void> {
-    await this.ensureStage();
-    if (page.rows === 0) return;
-    this.keysNoted = false;
-    await this.copy(this.stage, page.chunks);
-  }
-
-  private async copy(table: string, chunks: Iterable<string | Buffer>): Promise<void> {
-    const stream = this.client.query(copyFrom(`COPY ${table} (${this.copyColumns().join(', ')}) FROM STDIN`));
-    await pipeline(Readable.from(chunks), stream);
   }
 
   /**
@@ -242,11 +120,10 @@ export class DatasetWriter {
       `SELECT current_setting('TimeZone') AS previous, set_config('TimeZone', 'Europe/Amsterdam', true)`,
     );
     try {
-      // Not drained: a refused page is staged from the same chunks.
-      await this.copy(this.target, page.chunks);
+      await copyPage(this.client, this.target, this.dataset, page);
     } catch (error) {
       // Any other failure aborts the caller's transaction as staging would have.
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
       await this.client.query('ROLLBACK TO SAVEPOINT afas_append; RELEASE SAVEPOINT afas_append');
       return null;
     }
@@ -256,14 +133,23 @@ export class DatasetWriter {
   }
 
   /**
-   * Writes one page: appended directly when `tryAppend` and every key is new, else staged and
-   * merged. `appended` tells the caller whether appending is worth trying for its next page.
+   * Writes one page: appended directly when `tryAppend` and every key is new, else staged in the
+   * transaction's own stage and merged. `appended` tells the caller whether appending is worth
+   * trying for its next page.
    */
   async writePage(page: EncodedPage, tryAppend: boolean): Promise<PageWrite> {
     const appended = tryAppend ? await this.appendNew(page) : null;
     if (appended !== null) return { ...appended, appended: true };
-    await this.stagePage(page);
-    return { ...(await this.merge()), appended: false };
+    if (this.pageStageCreated) {
+      await this.client.query(`TRUNCATE ${this.pageStage}`);
+    } else {
+      await this.client.query(
+        `CREATE TEMP TABLE ${this.pageStage} (\n  ${stageColumnsSql(this.dataset)}\n) ON COMMIT DROP`,
+      );
+      this.pageStageCreated = true;
+    }
+    await copyPage(this.client, this.pageStage, this.dataset, page);
+    return { ...(await this.merge(this.pageStage, page.rows)), appended: false };
   }
 
   private keyColumns(): string[] {
@@ -271,37 +157,39 @@ export class DatasetWriter {
   }
 
   /**
-   * The duplicate check as a CTE of the merge statement (one round trip per page instead of two):
-   * a key staged with different raw rows. When there is one, the merge inserts nothing.
+   * Upserts a stage (a table with the COPY line's columns, holding `stagedRows` rows) into the
+   * target. Keys are nearly always distinct, so the plain upsert runs first, under a savepoint:
+   * when a key came twice and both rows would be written, PostgreSQL refuses (a row cannot be
+   * affected twice); when fewer rows were written than staged, a repeated key may hide among the
+   * unchanged ones, and the stage is checked. Either way the merge then runs with the duplicate
+   * check: identical rows are taken once, different rows under one key are a DuplicateKeyError.
    */
-  private duplicateCte(): string {
-    const keys = this.keyColumns().join(', ');
-    return `duplicate AS (
-         SELECT json_build_array(${keys}) AS key
-           FROM ${this.stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1)`;
+  async merge(stage: string, stagedRows: number): Promise<MergeCounts> {
+    await this.client.query('SAVEPOINT afas_merge');
+    try {
+      const counts = await this.upsert(stage, false);
+      const repeated =
+        counts.inserted + counts.updated < stagedRows &&
+        (
+          await this.client.query(
+            `SELECT 1 FROM ${stage} GROUP BY ${this.keyColumns().join(', ')} HAVING count(*) > 1 LIMIT 1`,
+          )
+        ).rowCount !== 0;
+      if (!repeated) {
+        await this.client.query('RELEASE SAVEPOINT afas_merge');
+        return counts;
+      }
+    } catch (error) {
+      if (sqlState(error) !== CARDINALITY_VIOLATION) throw error;
+    }
+    await this.client.query('ROLLBACK TO SAVEPOINT afas_merge; RELEASE SAVEPOINT afas_merge');
+    return this.upsert(stage, true);
   }
 
-  private duplicateKeyError(values: unknown[]): DuplicateKeyError {
-    // Named like a row key in RowDataError: the administration field (if any), then the key fields.
-    const [administration, ...keyValues] = values;
-    const parts = [
-      ...(this.dataset.administrationField ? [[this.dataset.administrationField, administration]] : []),
-      ...this.dataset.keyFields.map((field, index) => [field, keyValues[index]]),
-    ].map(([field, value]) => {
-      const text = JSON.stringify(value ?? null);
-      return `${String(field)}=${text.length > KEY_VALUE_CHARS ? `${text.slice(0, KEY_VALUE_CHARS)}…` : text}`;
-    });
-    return new DuplicateKeyError(this.dataset.connectorId, `(${parts.join(', ')})`);
-  }
-
-  /**
-   * Upserts the stage into the target table (after checking it for conflicting duplicates), then
-   * empties the stage (lazily: only if the writer stages again in this transaction).
-   */
-  async merge(): Promise<MergeCounts> {
-    await this.ensureStage();
+  private async upsert(stage: string, checkDuplicates: boolean): Promise<MergeCounts> {
     const columns = this.dataset.columns;
-    const keyList = ['_source', ...this.keyColumns()].join(', ');
+    const keyColumns = this.keyColumns();
+    const keyList = ['_source', ...keyColumns].join(', ');
     const insertColumns = [
       '_source',
       '_administration',
@@ -322,34 +210,27 @@ export class DatasetWriter {
       's._run_id',
       'NULL::timestamptz',
     ];
+    const keyIdents = new Set(['_source', '_administration', ...this.dataset.keyColumns.map(ident)]);
     const updates = insertColumns
-      .filter(
-        (column) =>
-          column !== '_source' &&
-          column !== '_administration' &&
-          !this.dataset.keyColumns.map(ident).includes(column),
-      )
+      .filter((column) => !keyIdents.has(column))
       .map((column) => `${column} = EXCLUDED.${column}`);
     const upsert = (from: string) => `INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
          ${from}
          ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
          WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
          RETURNING (xmax = 0) AS inserted`;
-    // Every staged key was distinct (checked while encoding): no DISTINCT ON sort and no duplicate
-    // scan of the stage, about a sixth of the merge's cost. Otherwise PostgreSQL sorts it out.
-    const sql =
-      this.keysCanonical && this.keysNoted && !this.stagedKeys.repeated
-        ? `WITH merged AS (${upsert(`SELECT ${selectValues.join(', ')} FROM ${this.stage} s`)})
-       SELECT NULL AS duplicate,
-              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`
-        : `WITH ${this.duplicateCte()},
-       merged AS (${upsert(`SELECT DISTINCT ON (${this.keyColumns()
-         .map((column) => `s.${column}`)
-         .join(', ')}) ${selectValues.join(', ')}
-           FROM ${this.stage} s
-          WHERE NOT EXISTS (SELECT 1 FROM duplicate)`)})
-       SELECT (SELECT key FROM duplicate) AS duplicate,
-              count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`;
+    const counted = `SELECT count(*) FILTER (WHERE inserted) AS inserted,
+              count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`;
+    const keys = keyColumns.join(', ');
+    const sql = checkDuplicates
+      ? `WITH duplicate AS (
+           SELECT json_build_array(${keys}) AS key
+             FROM ${stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1),
+         merged AS (${upsert(`SELECT DISTINCT ON (${keyColumns.map((column) => `s.${column}`).join(', ')})
+             ${selectValues.join(', ')} FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM duplicate)`)})
+         SELECT (SELECT key FROM duplicate) AS duplicate, counted.* FROM (${counted}) counted`
+      : `WITH merged AS (${upsert(`SELECT ${selectValues.join(', ')} FROM ${stage} s`)})
+         SELECT NULL AS duplicate, counted.* FROM (${counted}) counted`;
     const result = await this.client.query<{
       duplicate: unknown[] | null;
       inserted: string;
@@ -357,51 +238,53 @@ export class DatasetWriter {
     }>(sql);
     const row = result.rows[0];
     if (row?.duplicate) throw this.duplicateKeyError(row.duplicate);
-    this.merged = true;
     return { inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
   }
 
+  private duplicateKeyError(values: unknown[]): DuplicateKeyError {
+    // Named like a row key in RowDataError: the administration field (if any), then the key fields.
+    const [administration, ...keyValues] = values;
+    const parts = [
+      ...(this.dataset.administrationField ? [[this.dataset.administrationField, administration]] : []),
+      ...this.dataset.keyFields.map((field, index) => [field, keyValues[index]]),
+    ].map(([field, value]) => `${String(field)}=${keyValueText(value)}`);
+    return new DuplicateKeyError(this.dataset.connectorId, `(${parts.join(', ')})`);
+  }
+
   /**
-   * Marks rows of the replaced scope that are not in the stage as deleted. Call after staging the
-   * whole scope and before `merge()` (which empties the stage).
+   * Marks rows of a replaced scope that are not in the stage as deleted. Call with the whole
+   * scope staged, before merge().
    */
-  async markMissingDeleted(scope: {
-    administrations: readonly number[];
-    entryDays?: readonly string[];
-  }): Promise<number> {
-    await this.ensureStage();
-    if (!this.keyIndexed) {
-      // The stage has no statistics, and right after a bulk load the target may have none either:
-      // the planner then estimates one target row and picks a nested loop that scans the stage once
-      // per target row (quadratic: 0.6 s for 3,300 rows, seconds for a few days of a busy ledger).
-      // With an index on the stage's key every plan it can choose is cheap.
-      await this.client.query(`CREATE INDEX ON ${this.stage} (${this.keyColumns().join(', ')})`);
-      this.keyIndexed = true;
-    }
+  async markMissingDeleted(
+    stage: string,
+    scope: { administrations: readonly number[]; entryDays?: readonly string[] },
+  ): Promise<number> {
+    const inScope = `t._source = $1 AND t._administration = ANY($2::int[])
+          ${scope.entryDays ? 'AND t._entry_day = ANY($3::date[])' : ''} AND t._deleted_at IS NULL`;
+    const scopeParams = [
+      this.context.source,
+      scope.administrations,
+      ...(scope.entryDays ? [scope.entryDays] : []),
+    ];
+    const live = await this.client.query(
+      `SELECT 1 FROM ${this.target} t WHERE ${inScope} LIMIT 1`,
+      scopeParams,
+    );
+    // A first load has nothing to mark: no index to build, no anti-join to run.
+    if (live.rowCount === 0) return 0;
+    // The stage has no statistics, and right after a bulk load the target may have none either:
+    // the planner then estimates one target row and picks a nested loop that scans the stage once
+    // per target row (quadratic: 0.6 s for 3,300 rows, seconds for a few days of a busy ledger).
+    // With an index on the stage's key every plan it can choose is cheap.
+    await this.client.query(`CREATE INDEX ON ${stage} (${this.keyColumns().join(', ')})`);
     const matches = this.keyColumns()
       .map((column) => `s.${column} = t.${column}`)
       .join(' AND ');
-    const dayFilter = scope.entryDays ? 'AND t._entry_day = ANY($4::date[])' : '';
     const result = await this.client.query(
-      `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $2
-        WHERE t._source = $1 AND t._administration = ANY($3::int[]) ${dayFilter} AND t._deleted_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM ${this.stage} s WHERE ${matches})`,
-      [
-        this.context.source,
-        this.context.runId,
-        scope.administrations,
-        ...(scope.entryDays ? [scope.entryDays] : []),
-      ],
+      `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $${scopeParams.length + 1}
+        WHERE ${inScope} AND NOT EXISTS (SELECT 1 FROM ${stage} s WHERE ${matches})`,
+      [...scopeParams, this.context.runId],
     );
     return result.rowCount ?? 0;
-  }
-}
-
-/** Yields the chunks and lets go of each one as it is handed to the COPY stream. */
-function* drain(chunks: (string | undefined)[]): Generator<string> {
-  for (let index = 0; index < chunks.length; index++) {
-    const chunk = chunks[index] as string;
-    chunks[index] = undefined;
-    yield chunk;
   }
 }

@@ -99,7 +99,7 @@ export class RunStore {
   }
 
   async startDataset(
-    client: pg.ClientBase,
+    client: pg.ClientBase | pg.Pool,
     entry: { runId: string; dataset: string; administration: number; connectorId: string },
   ): Promise<void> {
     await client.query(

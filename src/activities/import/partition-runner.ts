@@ -3,7 +3,8 @@
 import { CancelledFailure } from '@temporalio/common';
 import { MAX_CELLS_PER_PAGE } from '../../afas/pages.js';
 import type { ResolvedDataset } from '../../db/dataset-schema.js';
-import { DatasetWriter, encodePage, type EncodedPage } from '../../db/dataset-writer.js';
+import { EMPTY_PAGE, encodePage, type EncodedPage } from '../../codec/index.js';
+import { DatasetWriter } from '../../db/dataset-writer.js';
 import type { ImportStore, PartitionCursor, PartitionRecord } from '../../db/import-state.js';
 import { inTransaction, type Pool } from '../../db/pool.js';
 import type { DatasetCounts, RunStore } from '../../db/runs.js';
@@ -178,7 +179,7 @@ export async function runPartitionChunk(
         if (step.done) {
           // No part to page at all: the partition is empty.
           const { calls, retries } = spent();
-          await commit({ rows: 0, chunks: [] }, null, false, calls, retries);
+          await commit(EMPTY_PAGE, null, false, calls, retries);
           outcome.done = true;
           return outcome;
         }
@@ -199,13 +200,10 @@ export async function runPartitionChunk(
           page: page.skip,
           administration: partition.administration,
         });
-        // Nothing reads parsed rows after this (see AfasPage.rows): emptied, they die young instead
-        // of being carried through the commit's round trips into V8's old generation.
-        if (page.scanned === null) page.rows.length = 0;
         const { calls, retries } = spent();
         await commit(encoded, next, newSegment, calls, retries);
         // Committed: the COPY data is no longer read, and its buffer serves the next page.
-        encoded.release?.();
+        encoded.release();
         if (next === null) {
           outcome.done = true;
           return outcome;

@@ -21,7 +21,7 @@ export async function latestChange(
     orderBy: [`-${modifiedField}`],
     columns: MAX_CELLS_PER_PAGE,
   })) {
-    const value = page.rows[0]?.[modifiedField];
+    const value = page.parse()[0]?.[modifiedField];
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value)) {
       throw new Error(
@@ -66,7 +66,7 @@ export async function listPeriods(
     columns: resolved.columns.length,
     filter,
   })) {
-    for (const row of page.rows) {
+    for (const row of page.parse()) {
       const administration = row[adminField];
       const year = row[yearField];
       const period = row[periodField];

@@ -5,7 +5,7 @@
 // and the import then turns each back into text (COPY cells and `_raw`) and that text into UTF-8
 // again for the socket. For the usual page, compact JSON whose strings need no escape, positions
 // are enough: a consumer copies cells and each row's own JSON straight from the body's bytes (see
-// db/row-encoding encodeScannedRows). Anything else (an escape, whitespace, a nested value, another
+// encode-scanned.ts). Anything else (an escape, whitespace, a nested value, another
 // envelope, bytes that are not UTF-8) is left to JSON.parse: scanPage() then returns null.
 //
 // Working on UTF-8 bytes is exact for this: every byte of a multi-byte character is ≥ 0x80, so a
@@ -235,7 +235,34 @@ export function scanPage(bytes: Buffer): ScannedPage | null {
   };
 }
 
-/** The text of bytes[from, to). */
-export function scannedText(page: ScannedPage, from: number, to: number): string {
-  return page.bytes.toString('utf8', from, to);
+/** The JSON text of row `index` (0-based). */
+export function scannedRowText(page: ScannedPage, index: number): string {
+  const at = index * ROW_SLOTS;
+  return page.bytes.toString('utf8', page.rowBounds[at] as number, page.rowBounds[at + 1] as number);
+}
+
+/**
+ * Calls `visit` with the text of `field`'s value in every row where it is a string (JSON.parse
+ * semantics: a field that comes twice counts with its last value).
+ */
+export function forEachStringValue(page: ScannedPage, field: string, visit: (value: string) => void): void {
+  const name = Buffer.from(field, 'utf8');
+  const { bytes, rowBounds, fields, rowCount } = page;
+  for (let r = 0; r < rowCount; r++) {
+    const first = rowBounds[r * ROW_SLOTS + 2] as number;
+    const count = rowBounds[r * ROW_SLOTS + 3] as number;
+    let found = -1;
+    for (let f = first; f < first + count; f++) {
+      const token = f * FIELD_SLOTS;
+      const nameStart = fields[token] as number;
+      const nameEnd = fields[token + 1] as number;
+      if (
+        nameEnd - nameStart === name.length &&
+        bytes.compare(name, 0, name.length, nameStart, nameEnd) === 0
+      )
+        found = token;
+    }
+    if (found >= 0 && fields[found + 4] === VALUE_STRING)
+      visit(bytes.toString('utf8', fields[found + 2] as number, fields[found + 3] as number));
+  }
 }

@@ -1,0 +1,85 @@
+// A GetConnector response body as a page value: scanned when it is compact JSON without escapes
+// (the usual case: encoders then copy straight from the bytes), else parsed once to validate it.
+import { scanPage, scannedRowText } from '../codec/index.js';
+import { parseAfasJson } from './json.js';
+import type { FetchedPage, PageBody } from './pages.js';
+import type { AfasRow } from './values.js';
+
+const BACKSLASH = 0x5c;
+
+/** The body as text (UTF-8, without a byte-order mark). */
+function bodyText(body: Buffer): string {
+  return body.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+function rowsOf(body: Buffer): AfasRow[] {
+  // Only called on a body that was validated as an object with a "rows" array of objects.
+  return (parseAfasJson(bodyText(body)) as { rows: AfasRow[] }).rows;
+}
+
+/**
+ * Reads a response body into a page. `what` names the request in errors (`GetConnector X (skip
+ * 0, take 100)`); `badResponse` makes the error to throw for a body that is not a page, with the
+ * message already free of secrets (`redact` is applied to parser messages, which quote the body).
+ */
+export function pageBody(
+  body: Buffer,
+  what: string,
+  badResponse: (message: string) => Error,
+  redact: (text: string) => string,
+): Omit<FetchedPage, 'requestMs' | 'bytes' | 'parseMs'> {
+  const scanned = scanPage(body);
+  if (scanned !== null) {
+    return {
+      body,
+      scanned,
+      plain: true,
+      rowCount: scanned.rowCount,
+      // What the scan accepted is valid JSON with an array of objects under "rows".
+      parse: () => rowsOf(body),
+      lastRow: () =>
+        scanned.rowCount === 0
+          ? undefined
+          : (parseAfasJson(scannedRowText(scanned, scanned.rowCount - 1)) as AfasRow),
+      echoedTake: scanned.echoedTake,
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseAfasJson(bodyText(body));
+  } catch (error) {
+    const detail = error instanceof Error ? redact(error.message).slice(0, 200) : 'parse error';
+    throw badResponse(`Malformed JSON in the response of ${what}: ${detail}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as { rows?: unknown }).rows)) {
+    throw badResponse(`${what}: the response has no "rows" array`);
+  }
+  const { rows, take } = parsed as { rows: unknown[]; take?: unknown };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw badResponse(`${what}: row ${i} is not an object`);
+    }
+  }
+  const rowCount = rows.length;
+  // The validated rows are dropped here (they die young); parse() reads the bytes again.
+  return {
+    body,
+    scanned: null,
+    plain: body.indexOf(BACKSLASH) < 0,
+    rowCount,
+    parse: () => rowsOf(body),
+    lastRow: () => (rowCount === 0 ? undefined : rowsOf(body)[rowCount - 1]),
+    echoedTake: typeof take === 'number' && Number.isInteger(take) && take > 0 ? take : null,
+  };
+}
+
+/** A page of rows that were already parsed (the rows of a split part not seen in an earlier part). */
+export function pageOfRows(rows: readonly AfasRow[]): PageBody {
+  return pageBody(
+    Buffer.from(JSON.stringify({ rows }), 'utf8'),
+    'a page of parsed rows',
+    (message) => new Error(message),
+    (text) => text,
+  );
+}

@@ -1,0 +1,17 @@
+// AFAS page bytes → COPY bytes. Pure: no HTTP, no PostgreSQL connection. The scanner's slot
+// layout stays inside this folder; the rest of the code sees pages, rows and encoded pages.
+export { scanPage, scannedRowText, type ScannedPage } from './scan.js';
+export {
+  copyEscape,
+  encodeValue,
+  fieldValue,
+  keyValueText,
+  rowKeyText,
+  RowDataError,
+  wallTime,
+  type RawRow,
+} from './cells.js';
+export { encodePage, EMPTY_PAGE, type EncodedPage, type PageRows } from './encode-page.js';
+export { COPY_CHUNK_ROWS, type RowContext, type WriterContext } from './lines.js';
+export { latestWallTime } from './page-fields.js';
+export { PageBufferPool, pageBuffers } from './page-buffers.js';
