@@ -13,7 +13,8 @@ import {
 import { AfasClient, MAX_CELLS_PER_PAGE } from '../afas/index.js';
 import { connectorIdFor, dataset } from '../catalog/index.js';
 import { ensureDatasetTable, resolveDataset } from '../db/dataset-schema.js';
-import { DatasetWriter, encodePage } from '../db/dataset-writer.js';
+import { encodePage } from '../codec/index.js';
+import { DatasetWriter } from '../db/dataset-writer.js';
 import { inTransaction, type Pool } from '../db/pool.js';
 
 export interface RawLoadResult {
@@ -68,16 +69,15 @@ export async function rawLoad(options: {
           columns: columnsForPageSize(resolved.columns.length, options.pageSize, MAX_CELLS_PER_PAGE),
           filter: segmentFilter(partitionConditions(fields, next), fields.keys, null),
         })) {
-          // Encoded on arrival and emptied, like the import's pages (see runPartitionChunk).
+          // Encoded on arrival, like the import's pages (see runPartitionChunk).
           const encoded = encodePage(resolved, context, page, { page: page.skip, administration });
-          if (page.scanned === null) page.rows.length = 0;
           // Like the import, an empty page (an empty "other periods" partition) writes no rows.
           if (encoded.rows > 0)
             tryAppend = await inTransaction(options.pool, async (db) => {
               const writer = new DatasetWriter(db, options.schema, resolved, context);
               return (await writer.writePage(encoded, tryAppend)).appended;
             });
-          encoded.release?.();
+          encoded.release();
           rows += encoded.rows;
           pages += 1;
         }

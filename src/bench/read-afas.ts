@@ -57,7 +57,7 @@ try {
         columns,
         filter: where.and(where.eq('UnitId', next.administration), where.eq('Year', next.year)),
       })) {
-        read += page.rows.length;
+        read += page.parse().length;
         pages += 1;
         requestMs += page.requestMs;
         parseMs += page.parseMs;

@@ -5,9 +5,10 @@ import {
   resolveDataset,
   type FieldSpec,
 } from '../../src/db/dataset-schema.js';
-import { DatasetWriter, DuplicateKeyError, encodePage } from '../../src/db/dataset-writer.js';
-import { inTransaction } from '../../src/db/pool.js';
-import { RowDataError, type RawRow } from '../../src/db/row-encoding.js';
+import { encodePage, RowDataError, type RawRow } from '../../src/codec/index.js';
+import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
+import { inTransaction, type Pool } from '../../src/db/pool.js';
+import { ScopeStage } from '../../src/db/scope-stage.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { journalLinesDefinition } from '../helpers/journal-lines.js';
 
@@ -43,21 +44,53 @@ function line(entry: number, seq: number, extra: Partial<Record<string, RawRow[s
   };
 }
 
+/** Parsed rows as a page the encoder takes (the path for rows the scanner refuses). */
+function parsedPage(rows: RawRow[]) {
+  return { scanned: null, plain: false, rowCount: rows.length, parse: () => rows };
+}
+
+let stages = 0;
+
+/**
+ * A sync's write of one scope: every page encoded and COPYd into a stage of its own, then one
+ * transaction that marks what vanished (for `days`) and merges.
+ */
+async function replaceScope(
+  pool: Pool,
+  schema: string,
+  resolved: ReturnType<typeof resolveDataset>,
+  pages: RawRow[][],
+  options: { days?: string[]; runId?: string } = {},
+) {
+  const context = { source: 'src', runId: options.runId ?? 'run-1' };
+  const stage = await ScopeStage.create(pool, schema, resolved, {
+    ...context,
+    dataset: resolved.definition.name,
+    administration: 1,
+    part: String((stages += 1)),
+  });
+  try {
+    for (const rows of pages)
+      await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
+    return await inTransaction(pool, async (client) => {
+      const writer = new DatasetWriter(client, schema, resolved, context);
+      const deleted = options.days
+        ? await writer.markMissingDeleted(stage.table, { administrations: [1], entryDays: options.days })
+        : 0;
+      const merged = await writer.merge(stage.table, stage.rows);
+      await stage.drop(client);
+      return { ...merged, deleted };
+    });
+  } finally {
+    await stage.drop();
+  }
+}
+
 describe('dataset writer (COPY → stage → merge)', () => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
   const write = (rows: RawRow[], options: { days?: string[]; runId?: string } = {}) =>
-    inTransaction(db.pool, async (client) => {
-      const writer = new DatasetWriter(client, db.schema, resolved, {
-        source: 'src',
-        runId: options.runId ?? 'run-1',
-      });
-      await writer.stageRows(rows, { page: 0, administration: 1 });
-      const deleted = options.days
-        ? await writer.markMissingDeleted({ administrations: [1], entryDays: options.days })
-        : 0;
-      return { ...(await writer.merge()), deleted };
-    });
+    replaceScope(db.pool, db.schema, resolved, [rows], options);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -154,24 +187,25 @@ describe('dataset writer (COPY → stage → merge)', () => {
     await expect(write([line(6, 1), line(6, 1, { AmtDebit: 99 })])).rejects.toBeInstanceOf(DuplicateKeyError);
   });
 
-  it('spots a key repeated across pages of one scope, and starts afresh after a merge', async () => {
-    const stagePages = (pages: RawRow[][]) =>
-      inTransaction(db.pool, async (client) => {
-        const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: 'run-1' });
-        const counts = [];
-        for (const page of pages) {
-          await writer.stageRows(page, { page: 0, administration: 1 });
-          counts.push(await writer.merge());
-        }
-        return counts;
-      });
-    const scope = (pages: RawRow[][]) =>
-      inTransaction(db.pool, async (client) => {
-        const writer = new DatasetWriter(client, db.schema, resolved, { source: 'src', runId: 'run-1' });
-        for (const page of pages) await writer.stageRows(page, { page: 0, administration: 1 });
-        return writer.merge();
-      });
+  it('spots a key repeated across pages of one scope, also among unchanged rows, and starts afresh after a merge', async () => {
+    const stagePages = async (pages: RawRow[][]) => {
+      const counts = [];
+      for (const page of pages) counts.push(await scope([page]));
+      return counts.map(({ inserted, updated }) => ({ inserted, updated }));
+    };
+    const scope = (pages: RawRow[][]) => replaceScope(db.pool, db.schema, resolved, pages);
     expect(await scope([[line(7, 1), line(7, 2)], [line(7, 1)]])).toMatchObject({ inserted: 2 });
+    // Row 7/1 is in the table unchanged: its second, different copy must still be refused.
+    await expect(scope([[line(7, 1)], [line(7, 1, { AmtDebit: 3 })]])).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    await expect(scope([[line(7, 1, { AmtDebit: 3 })], [line(7, 1)]])).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    const unchanged = await db.pool.query(
+      `SELECT "AmtDebit"::text AS amount FROM afas.journal_lines WHERE "EntryNo" = 7 AND "SeqNo" = 1`,
+    );
+    expect(unchanged.rows).toEqual([{ amount: '10.5' }]);
     await expect(scope([[line(8, 1)], [line(8, 1, { AmtDebit: 1 })]])).rejects.toBeInstanceOf(
       DuplicateKeyError,
     );
@@ -191,12 +225,10 @@ describe('dataset writer (COPY → stage → merge)', () => {
       fields,
     );
     await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, byAmount));
-    const writeAmounts = (rows: RawRow[]) =>
-      inTransaction(db.pool, async (client) => {
-        const writer = new DatasetWriter(client, db.schema, byAmount, { source: 'src', runId: 'run-1' });
-        await writer.stageRows(rows, { page: 0, administration: 1 });
-        return writer.merge();
-      });
+    const writeAmounts = async (rows: RawRow[]) => {
+      const { inserted, updated } = await replaceScope(db.pool, db.schema, byAmount, [rows]);
+      return { inserted, updated };
+    };
     await expect(
       writeAmounts([line(1, 1, { AmtDebit: '1.5' }), line(1, 2, { AmtDebit: '1.50' })]),
     ).rejects.toBeInstanceOf(DuplicateKeyError);
@@ -244,7 +276,7 @@ describe('dataset writer: appending pages of new rows without the stage', () => 
   const writer = (client: Parameters<Parameters<typeof inTransaction>[1]>[0], source = 'src') =>
     new DatasetWriter(client, db.schema, resolved, { source, runId: 'run-a' });
   const encoded = (rows: RawRow[], source = 'src') =>
-    encodePage(resolved, { source, runId: 'run-a' }, { rows }, { page: 0, administration: 1 });
+    encodePage(resolved, { source, runId: 'run-a' }, parsedPage(rows), { page: 0, administration: 1 });
   const zone = async (client: Parameters<Parameters<typeof inTransaction>[1]>[0]) =>
     (await client.query<{ zone: string }>(`SELECT current_setting('TimeZone') AS zone`)).rows[0]?.zone;
   const columns = `"UnitId", "AmtDebit", "EntryDate", "Modified", "Btw-nummer", "${HOSTILE.replace(/"/g, '""')}", "Blocked", "Attachment", _raw, _entry_day, _run_id, _deleted_at`;
@@ -270,9 +302,11 @@ describe('dataset writer: appending pages of new rows without the stage', () => 
     });
     expect(inTransactionZones).toEqual({ counts: { inserted: 4, updated: 0 }, after: 'America/New_York' });
     await inTransaction(db.pool, async (client) => {
-      const merger = writer(client, 'merge');
-      await merger.stageRows(rows, { page: 0, administration: 1 });
-      expect(await merger.merge()).toEqual({ inserted: 4, updated: 0 });
+      expect(await writer(client, 'merge').writePage(encoded(rows, 'merge'), false)).toEqual({
+        inserted: 4,
+        updated: 0,
+        appended: false,
+      });
     });
     const compared = await db.pool.query<{ pairs: number; different: number }>(
       `SELECT count(*)::int AS pairs,

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   FIELD_SLOTS,
   ROW_SLOTS,
-  scannedText,
   scanPage,
   VALUE_FALSE,
   VALUE_NULL,
@@ -12,9 +11,11 @@ import {
   VALUE_STRING,
   VALUE_TRUE,
   type ScannedPage,
-} from '../../src/afas/page-scan.js';
+} from '../../src/codec/scan.js';
 
 type Value = string | number | boolean | null;
+
+const scannedText = (page: ScannedPage, from: number, to: number) => page.bytes.toString('utf8', from, to);
 
 function valueOf(literal: string, kind: number): Value {
   if (kind === VALUE_STRING) return literal;

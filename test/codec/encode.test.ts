@@ -1,11 +1,13 @@
 // COPY encoding from a scanned page (copied from the JSON bytes) against the encoding of the parsed
 // rows: the same lines, or null so the caller takes the parsed path (pure unit tests).
 import { describe, expect, it } from 'vitest';
-import { scanPage, type ScannedPage } from '../../src/afas/page-scan.js';
+import { RowDataError, type RawRow } from '../../src/codec/cells.js';
+import { encodePage } from '../../src/codec/encode-page.js';
+import { encodeRowChunks } from '../../src/codec/encode-parsed.js';
+import { encodeScannedRows } from '../../src/codec/encode-scanned.js';
+import { PageBufferPool } from '../../src/codec/page-buffers.js';
+import { scanPage, type ScannedPage } from '../../src/codec/scan.js';
 import { resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
-import { encodePage } from '../../src/db/dataset-writer.js';
-import { PageBufferPool } from '../../src/db/page-buffers.js';
-import { encodeRowChunks, encodeScannedRows, RowDataError, type RawRow } from '../../src/db/row-encoding.js';
 import { journalLinesDefinition } from '../helpers/journal-lines.js';
 
 const definition = journalLinesDefinition;
@@ -40,12 +42,17 @@ function scan(rows: RawRow[]): ScannedPage {
   return page;
 }
 
+/** A scanned page as the encoder takes it. */
+function scanned(rows: RawRow[]) {
+  return { parse: () => rows, scanned: scan(rows), plain: true, rowCount: rows.length };
+}
+
 /** Chunks as text, whether encoded as bytes or as text. */
 const texts = (chunks: readonly (string | Buffer)[] | null) =>
   chunks?.map((chunk) => (typeof chunk === 'string' ? chunk : chunk.toString('utf8'))) ?? null;
 
 const parsedLines = (rows: RawRow[], chunkRows = 500) =>
-  encodeRowChunks(resolved, rows, { administration: 1, plain: true }, chunkRows, undefined, frame);
+  encodeRowChunks(resolved, rows, { administration: 1, plain: true }, chunkRows, frame);
 
 describe('encodeScannedRows', () => {
   it('writes the lines the parsed rows give, chunk for chunk', () => {
@@ -83,7 +90,7 @@ describe('encodeScannedRows', () => {
     ['another administration', line(1, { UnitId: 2 })],
     ['a negative administration', line(1, { UnitId: -1 })],
   ])('leaves %s to the parsed path', (_what, row) => {
-    expect(encodeScannedRows(resolved, scan([line(9), row]), { administration: 1 }, frame)).toBeNull();
+    expect(encodeScannedRows(resolved, scan([line(9), row]), { administration: 1 }, frame, 500)).toBeNull();
   });
 
   it.each([
@@ -93,13 +100,13 @@ describe('encodeScannedRows', () => {
   ])('leaves %s to the parsed path (String() would print it differently)', (_what, literal) => {
     const page = scanPage(Buffer.from(`{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"AmtDebit":${literal}}]}`));
     expect(page).not.toBeNull();
-    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame)).toBeNull();
+    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame, 500)).toBeNull();
   });
 
   it('leaves a field that comes twice in a row to the parsed path (JSON.parse keeps the last)', () => {
     const page = scanPage(Buffer.from('{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"SeqNo":2}]}'));
     expect(page).not.toBeNull();
-    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame)).toBeNull();
+    expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame, 500)).toBeNull();
   });
 
   it('leaves a blob column to the parsed path', () => {
@@ -108,7 +115,7 @@ describe('encodeScannedRows', () => {
       { id: 'Attachment', dataType: 'blob' },
     ]);
     expect(
-      encodeScannedRows(withBlob, scan([line(1, { Attachment: 'bytes' })]), { administration: 1 }, frame),
+      encodeScannedRows(withBlob, scan([line(1, { Attachment: 'bytes' })]), { administration: 1 }, frame, 500),
     ).toBeNull();
   });
 });
@@ -119,10 +126,12 @@ describe('encodePage with a scanned page', () => {
   it('encodes without parsing the rows when copying suffices', () => {
     const rows = [line(1), line(2)];
     const page = {
-      get rows(): RawRow[] {
+      parse(): RawRow[] {
         throw new Error('the rows were parsed');
       },
       scanned: scan(rows),
+      plain: true,
+      rowCount: rows.length,
     };
     const encoded = encodePage(resolved, context, page, { administration: 1 });
     expect(encoded.rows).toBe(2);
@@ -133,11 +142,13 @@ describe('encodePage with a scanned page', () => {
     const rows = [line(1), line(2, { EntryDate: 'yesterday' })];
     let parsed = 0;
     const page = {
-      get rows(): RawRow[] {
+      parse(): RawRow[] {
         parsed += 1;
         return rows;
       },
       scanned: scan(rows),
+      plain: true,
+      rowCount: rows.length,
     };
     expect(() => encodePage(resolved, context, page, { administration: 1 })).toThrow(RowDataError);
     expect(() => encodePage(resolved, context, page, { administration: 1 })).toThrow(
@@ -145,12 +156,8 @@ describe('encodePage with a scanned page', () => {
     );
     expect(parsed).toBeGreaterThan(0);
     const fine = [line(1, { AmtDebit: 1.5e-7 })];
-    expect(encodePage(resolved, context, { rows: fine, scanned: scan(fine) }, { administration: 1 })).toEqual(
-      {
-        rows: 1,
-        chunks: parsedLines(fine),
-      },
-    );
+    const encoded = encodePage(resolved, context, scanned(fine), { administration: 1 });
+    expect({ rows: encoded.rows, chunks: encoded.chunks }).toEqual({ rows: 1, chunks: parsedLines(fine) });
   });
 });
 
@@ -199,22 +206,22 @@ describe('page buffers', () => {
       encodePage(
         resolved,
         { source: 'src', runId: 'run-1' },
-        { rows, scanned: scan(rows) },
+        scanned(rows),
         { administration: 1 },
       );
     const memory = (page: { chunks: readonly (string | Buffer)[] }) => (page.chunks[0] as Buffer).buffer;
     const first = encode();
     expect(first.release).toBeTypeOf('function');
-    first.release?.();
+    first.release();
     // The next page reuses the memory the first one gave back.
     const second = encode();
     expect(memory(second)).toBe(memory(first));
     // A second release of the first page must not hand out the memory the second page holds.
-    first.release?.();
+    first.release();
     const third = encode();
     expect(memory(third)).not.toBe(memory(second));
     expect(texts(second.chunks)).toEqual(parsedLines(rows));
-    second.release?.();
-    third.release?.();
+    second.release();
+    third.release();
   });
 });
