@@ -1,8 +1,8 @@
 // The AFAS Profit REST client: metainfo, GetConnector pages, UpdateConnectors, profit version.
 // No retries here: callers (activities) decide with classifyAfasError().
 
-import { AfasBadResponseError, AfasHttpError, AfasUsageError, type AfasRequestInfo } from './errors.js';
-import { decodeErrorResponse, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
+import { AfasBadResponseError, AfasUsageError, type AfasRequestInfo } from './errors.js';
+import { httpError, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
 import {
   DEFAULT_CONNECTIONS,
@@ -34,13 +34,14 @@ import {
 } from './pages.js';
 import { AfasToken } from './token.js';
 import {
+  checkEnvelope,
   deletePath,
-  parseUpdateResults,
+  updateResults,
   type AfasUpdateResult,
   type DeleteKeySegment,
   type UpdateEnvelope,
 } from './update.js';
-import { pathSegment, resolveBaseUrl, type EnvironmentType } from './urls.js';
+import { pathSegment, resolveBaseUrl } from './urls.js';
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
@@ -255,31 +256,14 @@ export class AfasClient {
     envelope: UpdateEnvelope | undefined,
     options: RequestOptions,
   ): Promise<AfasUpdateResult> {
-    if (
-      envelope !== undefined &&
-      (typeof envelope !== 'object' || envelope === null || Object.keys(envelope).length !== 1)
-    ) {
-      throw new AfasUsageError(
-        `UpdateConnector ${connector}: the body must be one root object { "<Root>": { "Element": … } }`,
-      );
-    }
+    if (envelope !== undefined) checkEnvelope(connector, envelope);
     const { res } = await this.#send(method, path, {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       connector,
       body: envelope,
     });
-    // The update has been executed: an unreadable success body must not turn into an error (a retry would repeat it).
-    let parsed: unknown = null;
-    const text = res.body.toString('utf8').trim();
-    if (text !== '') {
-      try {
-        parsed = parseAfasJson(text);
-      } catch {
-        parsed = null;
-      }
-    }
-    return { status: res.status, results: parseUpdateResults(parsed) };
+    return { status: res.status, results: updateResults(res.body) };
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
@@ -358,16 +342,7 @@ export class AfasClient {
       redact: (text) => this.#token.redact(text),
     });
     if (res.status >= 200 && res.status < 300) return { res, info };
-    const decoded = decodeErrorResponse(res, (text) => this.#token.redact(text));
-    const parts = [decoded.afasMessage ?? decoded.bodyExcerpt ?? '(no message)'];
-    if (decoded.errorNumber !== null) parts.push(`errorNumber ${decoded.errorNumber}`);
-    if (decoded.profitLogReference !== null) parts.push(`profitLogReference ${decoded.profitLogReference}`);
-    if (decoded.retryAfterMs !== null) parts.push(`retry after ${Math.round(decoded.retryAfterMs / 1000)} s`);
-    throw new AfasHttpError(
-      `AFAS ${method} ${info.path} failed with HTTP ${res.status}: ${parts.join('; ')}`,
-      { status: res.status, queryLength: query.length, ...decoded },
-      { request: info },
-    );
+    throw httpError(res, info, query.length, (text) => this.#token.redact(text));
   }
 
   toString(): string {

@@ -8,6 +8,7 @@ import { Agent, type Dispatcher } from 'undici';
 import {
   AfasAbortError,
   AfasBadResponseError,
+  AfasHttpError,
   AfasNetworkError,
   AfasTimeoutError,
   type AfasErrorCause,
@@ -293,4 +294,23 @@ export function decodeErrorResponse(
     retryAfterMs: parseRetryAfter(res.headers['retry-after'], json?.retry_after, nowMs),
     bodyExcerpt: excerpt === null ? null : redact(excerpt),
   };
+}
+
+/** The error for a non-2xx answer: AFAS's message, error number, log reference and Retry-After, redacted. */
+export function httpError(
+  res: HttpResponse,
+  info: AfasRequestInfo,
+  queryLength: number,
+  redact: (text: string) => string,
+): AfasHttpError {
+  const decoded = decodeErrorResponse(res, redact);
+  const parts = [decoded.afasMessage ?? decoded.bodyExcerpt ?? '(no message)'];
+  if (decoded.errorNumber !== null) parts.push(`errorNumber ${decoded.errorNumber}`);
+  if (decoded.profitLogReference !== null) parts.push(`profitLogReference ${decoded.profitLogReference}`);
+  if (decoded.retryAfterMs !== null) parts.push(`retry after ${Math.round(decoded.retryAfterMs / 1000)} s`);
+  return new AfasHttpError(
+    `AFAS ${info.method} ${info.path} failed with HTTP ${res.status}: ${parts.join('; ')}`,
+    { status: res.status, queryLength, ...decoded },
+    { request: info },
+  );
 }

@@ -2,7 +2,7 @@
 
 import { formatAfasFilterDateTime } from './amsterdam-time.js';
 import { AfasUsageError } from './errors.js';
-import { numberToPlainDecimal } from './json.js';
+import { numberToPlainDecimal, parseAfasJson } from './json.js';
 import { pathSegment } from './urls.js';
 
 /**
@@ -144,4 +144,30 @@ export function parseUpdateResults(body: unknown): UpdateResults | null {
     out[object] = values;
   }
   return out;
+}
+
+/** Refuses a body that is not one root object `{ "<Root>": { "Element": … } }`. */
+export function checkEnvelope(connector: string, envelope: UpdateEnvelope): void {
+  if (typeof envelope !== 'object' || envelope === null || Object.keys(envelope).length !== 1) {
+    throw new AfasUsageError(
+      `UpdateConnector ${connector}: the body must be one root object { "<Root>": { "Element": … } }`,
+    );
+  }
+}
+
+/**
+ * The results of an executed update. An unreadable success body must not turn into an error: the
+ * update has been executed, and a retry would repeat it.
+ */
+export function updateResults(body: Buffer): AfasUpdateResult['results'] {
+  let parsed: unknown = null;
+  const text = body.toString('utf8').trim();
+  if (text !== '') {
+    try {
+      parsed = parseAfasJson(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  return parseUpdateResults(parsed);
 }

@@ -238,7 +238,7 @@ export function scanPage(bytes: Buffer): ScannedPage | null {
 /** The JSON text of row `index` (0-based). */
 export function scannedRowText(page: ScannedPage, index: number): string {
   const at = index * ROW_SLOTS;
-  return page.bytes.toString('utf8', page.rowBounds[at] as number, page.rowBounds[at + 1] as number);
+  return page.bytes.toString('utf8', page.rowBounds[at], page.rowBounds[at + 1]);
 }
 
 /**
@@ -263,6 +263,6 @@ export function forEachStringValue(page: ScannedPage, field: string, visit: (val
         found = token;
     }
     if (found >= 0 && fields[found + 4] === VALUE_STRING)
-      visit(bytes.toString('utf8', fields[found + 2] as number, fields[found + 3] as number));
+      visit(bytes.toString('utf8', fields[found + 2], fields[found + 3]));
   }
 }
