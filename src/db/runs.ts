@@ -14,26 +14,6 @@ export interface DatasetCounts {
   retries: number;
 }
 
-export const ZERO_COUNTS: DatasetCounts = {
-  inserted: 0,
-  updated: 0,
-  deleted: 0,
-  pages: 0,
-  afasCalls: 0,
-  retries: 0,
-};
-
-export function addCounts(a: DatasetCounts, b: Partial<DatasetCounts>): DatasetCounts {
-  return {
-    inserted: a.inserted + (b.inserted ?? 0),
-    updated: a.updated + (b.updated ?? 0),
-    deleted: a.deleted + (b.deleted ?? 0),
-    pages: a.pages + (b.pages ?? 0),
-    afasCalls: a.afasCalls + (b.afasCalls ?? 0),
-    retries: a.retries + (b.retries ?? 0),
-  };
-}
-
 export interface RunRecord {
   runId: string;
   source: string;
