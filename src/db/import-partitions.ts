@@ -1,53 +1,15 @@
 import type pg from 'pg';
-import type {
-  AdministrationOutcome,
-  ImportTotals,
-  PartitionCursor,
-  PartitionRecord,
-  PartitionStatus,
+import {
+  ImportNotFoundError,
+  PartitionConflictError,
+  toPartition,
+  type AdministrationOutcome,
+  type ImportTotals,
+  type PartitionCursor,
+  type PartitionRecord,
+  type PartitionRow,
 } from './import-records.js';
-import { ImportNotFoundError, PartitionConflictError } from './import-records.js';
 import { ident } from './pool.js';
-
-interface PartitionRow {
-  partition_key: string;
-  seq: number;
-  dataset: string;
-  administration: number;
-  year: number;
-  period: number | null;
-  excluded_periods: number[] | null;
-  status: PartitionStatus;
-  cursor: PartitionCursor | null;
-  rows: string;
-  pages: number;
-  segments: number;
-  attempts: number;
-  last_error: string | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
-
-function toPartition(row: PartitionRow): PartitionRecord {
-  return {
-    key: row.partition_key,
-    seq: row.seq,
-    dataset: row.dataset,
-    administration: row.administration,
-    year: row.year,
-    period: row.period,
-    excludedPeriods: row.excluded_periods,
-    status: row.status,
-    cursor: row.cursor,
-    rows: Number(row.rows),
-    pages: row.pages,
-    segments: row.segments,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
-}
 
 /**
  * `import_partitions`: each partition's status, cursor and counters, claimed and committed page

@@ -5,7 +5,9 @@ import type pg from 'pg';
 import { ImportPartitionStore } from './import-partitions.js';
 import {
   ImportNotFoundError,
+  toImport,
   type ImportRecord,
+  type ImportRow,
   type ImportStatus,
   type PartitionSpec,
 } from './import-records.js';
@@ -24,44 +26,6 @@ export type {
 } from './import-records.js';
 export { ImportNotFoundError, PartitionConflictError } from './import-records.js';
 export { ImportPartitionStore } from './import-partitions.js';
-
-interface ImportRow {
-  import_id: string;
-  source: string;
-  status: ImportStatus;
-  from_year: number;
-  to_year: number;
-  datasets: string[];
-  start_watermark: string | null;
-  planned_at: Date | null;
-  workflow_id: string;
-  current_run_id: string | null;
-  attempts: number;
-  started_at: Date;
-  updated_at: Date;
-  finished_at: Date | null;
-  error: string | null;
-}
-
-function toImport(row: ImportRow): ImportRecord {
-  return {
-    importId: row.import_id,
-    source: row.source,
-    status: row.status,
-    fromYear: row.from_year,
-    toYear: row.to_year,
-    datasets: row.datasets,
-    startWatermark: row.start_watermark,
-    plannedAt: row.planned_at,
-    workflowId: row.workflow_id,
-    currentRunId: row.current_run_id,
-    attempts: row.attempts,
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-    error: row.error,
-  };
-}
 
 const ACTIVE: readonly ImportStatus[] = ['planning', 'running'];
 

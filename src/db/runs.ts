@@ -14,13 +14,8 @@ export interface DatasetCounts {
   retries: number;
 }
 
-export interface RunRecord {
-  runId: string;
-  source: string;
-  kind: RunKind;
-  workflowId: string;
-  workflowRunId: string;
-  status: RunStatus;
+/** The counters and outcome columns `sync_runs` and `sync_run_datasets` share (countersOf). */
+export interface RunCounters {
   startedAt: Date;
   finishedAt: Date | null;
   rowsInserted: number;
@@ -33,22 +28,21 @@ export interface RunRecord {
   profitLogReference: string | null;
 }
 
-export interface DatasetRunRecord {
+export interface RunRecord extends RunCounters {
+  runId: string;
+  source: string;
+  kind: RunKind;
+  workflowId: string;
+  workflowRunId: string;
+  status: RunStatus;
+}
+
+export interface DatasetRunRecord extends RunCounters {
   dataset: string;
   administration: number;
   connectorId: string;
   status: DatasetRunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  pages: number;
-  afasCalls: number;
-  retries: number;
-  error: string | null;
   errorClass: string | null;
-  profitLogReference: string | null;
 }
 
 /** The run log: `sync_runs` and `sync_run_datasets`. All writes are idempotent (activities retry). */
@@ -208,8 +202,7 @@ export class RunStore {
   }
 }
 
-/** The counters and outcome columns `sync_runs` and `sync_run_datasets` share. */
-function countersOf(row: Record<string, unknown>) {
+function countersOf(row: Record<string, unknown>): RunCounters {
   return {
     startedAt: row.started_at as Date,
     finishedAt: row.finished_at as Date | null,

@@ -2,7 +2,7 @@
 // statements, memorial entries), each a balanced set of lines drawn from the caller's PRNG. The
 // order of the draws is part of the simulator's determinism: a seed always gives the same data.
 import type { Prng } from '../prng.js';
-import type { AccountKind } from '../store/journal-line.js';
+import type { AccountKind, JournalLine } from '../store/journal-line.js';
 import { JOURNAL_IDS } from './chart.js';
 import { CREDITOR_COUNT, DEBTOR_COUNT, creditorId, debtorId } from './master-data.js';
 import { MONTH_NAMES } from './vocabulary.js';
@@ -10,16 +10,14 @@ import { MONTH_NAMES } from './vocabulary.js';
 export type EntryKind = 'sales' | 'purchase' | 'bank' | 'memorial';
 
 /** One line of an entry before it gets its key, dates and administration. */
-export interface DraftLine {
-  accountNo: string;
-  accountKind: AccountKind;
+export type DraftLine = Pick<
+  JournalLine,
+  'accountNo' | 'accountKind' | 'vatCode' | 'vatAmt' | 'invoiceId'
+> & {
   debit: number;
   credit: number;
-  vatCode: string | null;
-  vatAmt: number | null;
-  invoiceId: string | null;
   description: string;
-}
+};
 
 export interface DraftEntry {
   journal: string;
@@ -28,14 +26,9 @@ export interface DraftEntry {
 }
 
 /** Descriptions built once, so lines share string instances (cheap to intern). */
-export interface Texts {
-  readonly sales: readonly string[];
-  readonly purchase: readonly string[];
-  readonly receipt: readonly string[];
-  readonly payment: readonly string[];
-  readonly salaries: readonly string[];
-  readonly depreciation: readonly string[];
-}
+export type Texts = Readonly<
+  Record<'sales' | 'purchase' | 'receipt' | 'payment' | 'salaries' | 'depreciation', readonly string[]>
+>;
 
 export interface EntryContext {
   readonly prng: Prng;
@@ -104,15 +97,35 @@ function voucherNumber(prefix: string, ctx: EntryContext): string {
   return `${prefix}${String(ctx.year % 100).padStart(2, '0')}${String(ctx.invoiceSeq).padStart(5, '0')}`;
 }
 
-/** A line that carries no VAT of its own. */
-function plainLine(
+const NO_VAT = { vatCode: null, vatAmt: null } as const;
+
+/** A line of an entry; `vat` only on revenue and cost lines. */
+function draftLine(
   accountNo: string,
   accountKind: AccountKind,
   amounts: { debit: number; credit: number },
   invoiceId: string | null,
   description: string,
+  vat: Pick<DraftLine, 'vatCode' | 'vatAmt'> = NO_VAT,
 ): DraftLine {
-  return { accountNo, accountKind, ...amounts, vatCode: null, vatAmt: null, invoiceId, description };
+  return { accountNo, accountKind, ...amounts, ...vat, invoiceId, description };
+}
+
+/** An invoice's revenue or cost lines, each drawn by `draw`, and what they total. */
+function invoiceLines(
+  count: number,
+  draw: () => { net: number; vat: number; line: DraftLine },
+): { lines: DraftLine[]; total: number; vatTotal: number } {
+  const lines: DraftLine[] = [];
+  let total = 0;
+  let vatTotal = 0;
+  for (let i = 0; i < count; i++) {
+    const { net, vat, line } = draw();
+    total += net;
+    vatTotal += vat;
+    lines.push(line);
+  }
+  return { lines, total, vatTotal };
 }
 
 function salesEntry(ctx: EntryContext, size: number): DraftEntry {
@@ -123,30 +136,21 @@ function salesEntry(ctx: EntryContext, size: number): DraftEntry {
   const description = ctx.texts.sales[debtorIndex] ?? `Verkoop ${debtor}`;
   const revenue = size === 2 ? 1 : size - 2;
   const target = prng.pick(SALES_ACCOUNTS);
-  const lines: DraftLine[] = [];
-  let total = 0;
-  let vatTotal = 0;
-  for (let i = 0; i < revenue; i++) {
+  const { lines, total, vatTotal } = invoiceLines(revenue, () => {
     const net = prng.int(5_000, 500_000);
     const vat = size === 2 ? 0 : vatOf(net, target.rate);
-    total += net;
-    vatTotal += vat;
-    lines.push({
-      accountNo: target.account,
-      accountKind: 1,
-      debit: 0,
-      credit: net,
-      vatCode: size === 2 ? '3' : target.vatCode,
+    const vatCode = size === 2 ? '3' : target.vatCode;
+    const line = draftLine(target.account, 1, { debit: 0, credit: net }, invoice, description, {
+      vatCode,
       vatAmt: vat,
-      invoiceId: invoice,
-      description,
     });
-  }
+    return { net, vat, line };
+  });
   if (size > 2) {
     const vatAccount = target.rate === 21 ? '1510' : '1520';
-    lines.push(plainLine(vatAccount, 1, { debit: 0, credit: vatTotal }, invoice, description));
+    lines.push(draftLine(vatAccount, 1, { debit: 0, credit: vatTotal }, invoice, description));
   }
-  lines.unshift(plainLine(debtor, 2, { debit: total + vatTotal, credit: 0 }, invoice, description));
+  lines.unshift(draftLine(debtor, 2, { debit: total + vatTotal, credit: 0 }, invoice, description));
   remember(ctx.openSales, invoice);
   return { journal: JOURNAL_IDS.sales, lines, voucher: invoice };
 }
@@ -158,27 +162,18 @@ function purchaseEntry(ctx: EntryContext, size: number): DraftEntry {
   const invoice = voucherNumber('INK', ctx);
   const description = ctx.texts.purchase[creditorIndex] ?? `Inkoop ${creditor}`;
   const costs = size === 2 ? 1 : size - 2;
-  const lines: DraftLine[] = [];
-  let total = 0;
-  let vatTotal = 0;
-  for (let i = 0; i < costs; i++) {
+  const { lines, total, vatTotal } = invoiceLines(costs, () => {
     const net = prng.int(1_000, 250_000);
     const vat = size === 2 ? 0 : vatOf(net, 21);
-    total += net;
-    vatTotal += vat;
-    lines.push({
-      accountNo: prng.pick(COST_ACCOUNTS),
-      accountKind: 1,
-      debit: net,
-      credit: 0,
-      vatCode: size === 2 ? '0' : '4',
+    const vatCode = size === 2 ? '0' : '4';
+    const line = draftLine(prng.pick(COST_ACCOUNTS), 1, { debit: net, credit: 0 }, invoice, description, {
+      vatCode,
       vatAmt: vat,
-      invoiceId: invoice,
-      description,
     });
-  }
-  if (size > 2) lines.push(plainLine('1500', 1, { debit: vatTotal, credit: 0 }, invoice, description));
-  lines.unshift(plainLine(creditor, 3, { debit: 0, credit: total + vatTotal }, invoice, description));
+    return { net, vat, line };
+  });
+  if (size > 2) lines.push(draftLine('1500', 1, { debit: vatTotal, credit: 0 }, invoice, description));
+  lines.unshift(draftLine(creditor, 3, { debit: 0, credit: total + vatTotal }, invoice, description));
   remember(ctx.openPurchases, invoice);
   return { journal: JOURNAL_IDS.purchase, lines, voucher: invoice };
 }
@@ -194,21 +189,21 @@ function bankEntry(ctx: EntryContext, size: number): DraftEntry {
       const index = prng.int(0, DEBTOR_COUNT - 1);
       const invoice = ctx.openSales.length > 0 ? prng.pick(ctx.openSales) : null;
       const description = ctx.texts.receipt[index] ?? `Ontvangst ${debtorId(index)}`;
-      counter.push(plainLine(debtorId(index), 2, { debit: 0, credit: amount }, invoice, description));
+      counter.push(draftLine(debtorId(index), 2, { debit: 0, credit: amount }, invoice, description));
       net += amount;
     } else if (prng.chance(0.85)) {
       const index = prng.int(0, CREDITOR_COUNT - 1);
       const invoice = ctx.openPurchases.length > 0 ? prng.pick(ctx.openPurchases) : null;
       const description = ctx.texts.payment[index] ?? `Betaling ${creditorId(index)}`;
-      counter.push(plainLine(creditorId(index), 3, { debit: amount, credit: 0 }, invoice, description));
+      counter.push(draftLine(creditorId(index), 3, { debit: amount, credit: 0 }, invoice, description));
       net -= amount;
     } else {
       const fee = Math.max(100, Math.floor(amount / 100));
-      counter.push(plainLine('4900', 1, { debit: fee, credit: 0 }, null, 'Bankkosten'));
+      counter.push(draftLine('4900', 1, { debit: fee, credit: 0 }, null, 'Bankkosten'));
       net -= fee;
     }
   }
-  const bankLine = plainLine(
+  const bankLine = draftLine(
     '1100',
     1,
     { debit: net > 0 ? net : 0, credit: net < 0 ? -net : 0 },
@@ -229,9 +224,9 @@ function memorialEntry(ctx: EntryContext, size: number): DraftEntry {
     const amount = prng.int(50_000, 1_500_000);
     total += amount;
     const account = salaries ? (i % 2 === 0 ? '4000' : '4010') : '4700';
-    debitLines.push(plainLine(account, 1, { debit: amount, credit: 0 }, null, description));
+    debitLines.push(draftLine(account, 1, { debit: amount, credit: 0 }, null, description));
   }
-  const creditLine = plainLine(salaries ? '1700' : '0250', 1, { debit: 0, credit: total }, null, description);
+  const creditLine = draftLine(salaries ? '1700' : '0250', 1, { debit: 0, credit: total }, null, description);
   return {
     journal: JOURNAL_IDS.memorial,
     lines: [...debitLines, creditLine],
