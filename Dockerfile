@@ -6,6 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# Only src/, what production runs: the benchmark and the soak (tools/) have their own build
+# (tsconfig.tools.json, `npm run build:tools`) and never enter the image.
 COPY src ./src
 # tsc -> dist/, then dist/workflow-bundle.js (the worker runs the prebuilt bundle in production).
 # tsc copies no non-TypeScript files, but dist/db/migrate.js reads dist/db/migrations/*.sql at

@@ -38,6 +38,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dist-tools/**',
       'node_modules/**',
       'coverage/**',
       'bin/**',

@@ -14,61 +14,35 @@ export interface DatasetCounts {
   retries: number;
 }
 
-export const ZERO_COUNTS: DatasetCounts = {
-  inserted: 0,
-  updated: 0,
-  deleted: 0,
-  pages: 0,
-  afasCalls: 0,
-  retries: 0,
-};
-
-export function addCounts(a: DatasetCounts, b: Partial<DatasetCounts>): DatasetCounts {
-  return {
-    inserted: a.inserted + (b.inserted ?? 0),
-    updated: a.updated + (b.updated ?? 0),
-    deleted: a.deleted + (b.deleted ?? 0),
-    pages: a.pages + (b.pages ?? 0),
-    afasCalls: a.afasCalls + (b.afasCalls ?? 0),
-    retries: a.retries + (b.retries ?? 0),
-  };
+/** The counters and outcome columns `sync_runs` and `sync_run_datasets` share (countersOf). */
+export interface RunCounters {
+  startedAt: Date;
+  finishedAt: Date | null;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  pages: number;
+  afasCalls: number;
+  retries: number;
+  error: string | null;
+  profitLogReference: string | null;
 }
 
-export interface RunRecord {
+export interface RunRecord extends RunCounters {
   runId: string;
   source: string;
   kind: RunKind;
   workflowId: string;
   workflowRunId: string;
   status: RunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  pages: number;
-  afasCalls: number;
-  retries: number;
-  error: string | null;
-  profitLogReference: string | null;
 }
 
-export interface DatasetRunRecord {
+export interface DatasetRunRecord extends RunCounters {
   dataset: string;
   administration: number;
   connectorId: string;
   status: DatasetRunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  pages: number;
-  afasCalls: number;
-  retries: number;
-  error: string | null;
   errorClass: string | null;
-  profitLogReference: string | null;
 }
 
 /** The run log: `sync_runs` and `sync_run_datasets`. All writes are idempotent (activities retry). */
@@ -228,8 +202,7 @@ export class RunStore {
   }
 }
 
-/** The counters and outcome columns `sync_runs` and `sync_run_datasets` share. */
-function countersOf(row: Record<string, unknown>) {
+function countersOf(row: Record<string, unknown>): RunCounters {
   return {
     startedAt: row.started_at as Date,
     finishedAt: row.finished_at as Date | null,

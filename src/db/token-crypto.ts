@@ -30,10 +30,6 @@ export function sealToken(token: string, key: SecretKey, aad: string): string {
   ].join('.');
 }
 
-export function sealedKeyId(sealed: string): string {
-  return sealed.split('.')[1] ?? '';
-}
-
 export function openToken(sealed: string, keys: readonly SecretKey[], aad: string): string {
   const parts = sealed.split('.');
   if (parts.length !== 5 || parts[0] !== VERSION)

@@ -32,7 +32,7 @@ describe('npm run bench', () => {
     const { stdout } = await run(
       process.execPath,
       [
-        `${inject('distDir')}bench/run.js`,
+        `${inject('toolsDir')}bench/run.js`,
         ...['--rows', String(ROWS), '--runs', '1', '--out', out, '--db-prefix', prefix],
       ],
       { env: { ...process.env, BENCH_DATABASE_URL: inject('pgAdminUrl') }, timeout: 240_000 },
@@ -74,7 +74,7 @@ describe('npm run bench', () => {
   });
 
   it('refuses bad arguments with one line naming the option', async () => {
-    const failure = await run(process.execPath, [`${inject('distDir')}bench/run.js`, '--rows', '0']).then(
+    const failure = await run(process.execPath, [`${inject('toolsDir')}bench/run.js`, '--rows', '0']).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     );

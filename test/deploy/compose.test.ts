@@ -358,9 +358,9 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/COPY --from=\S+ \/app\/dist \.\/dist/);
     expect(runtime).toMatch(/^COPY bin \.\/bin$/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
-    // The benchmark's worker runs with the same malloc setting (src/bench/run.ts).
+    // The benchmark's worker runs with the same malloc setting (tools/bench/run.ts).
     expect(runtime).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
-    expect(read('src/bench/run.ts')).toMatch(/MALLOC_ARENA_MAX: '2'/);
+    expect(read('tools/bench/run.ts')).toMatch(/MALLOC_ARENA_MAX: '2'/);
     const user = /^USER\s+(\S+)$/m.exec(runtime)?.[1];
     expect(user).toBeDefined();
     expect(['root', '0']).not.toContain(user);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import type { AfasClient } from '../../src/afas/index.js';
 import type { DatasetName } from '../../src/catalog/index.js';
-import { verifyDataset } from '../../src/soak/verify.js';
+import { verifyDataset } from '../../tools/soak/verify.js';
 import type { SimControl } from './simulator.js';
 
 export interface TableCheck {
@@ -13,7 +13,7 @@ export interface TableCheck {
 /**
  * Asserts a dataset's live rows for a source equal what the simulator serves: the raw rows
  * exactly, and a checksum over the typed columns (AFAS values converted by the client's own
- * rules vs. what PostgreSQL stored). The comparison itself is src/soak/verify.ts.
+ * rules vs. what PostgreSQL stored). The comparison itself is tools/soak/verify.ts.
  */
 export async function expectTableEqualsSimulator(
   pool: pg.Pool,

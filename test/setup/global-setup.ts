@@ -19,6 +19,8 @@ declare module 'vitest' {
     pgAdminUrl: string;
     /** Compiled project (`dist/`), for tests that run the worker or CLI as a real process. */
     distDir: string;
+    /** Compiled tools (`dist-tools/tools/`: bench, soak), for tests that run them as `npm run` does. */
+    toolsDir: string;
   }
 }
 
@@ -43,18 +45,32 @@ let server: RunningDevServer | undefined;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * Compiles src/ to dist/ so subprocess tests run the same code as production. Type errors are
- * `npm run typecheck`'s business; here only missing output is fatal.
+ * Compiles one tsconfig and copies the SQL assets beside the compiled src/, as `npm run build`
+ * and `npm run build:tools` do. Type errors are `npm run typecheck`'s business; here only missing
+ * output is fatal.
  */
-async function buildDist(): Promise<void> {
+async function compile(tsconfig: string, compiledSrc: string, expected: string): Promise<void> {
   const tsc = `${ROOT}node_modules/typescript/bin/tsc`;
-  const outcome = await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}tsconfig.build.json`], {
+  const outcome = await promisify(execFile)(process.execPath, [tsc, '-p', `${ROOT}${tsconfig}`], {
     cwd: ROOT,
   }).catch((error: { stdout?: string }) => error);
-  await promisify(execFile)(process.execPath, [`${ROOT}scripts/copy-assets.mjs`], { cwd: ROOT });
-  if (!existsSync(`${ROOT}dist/worker.js`)) {
-    throw new Error(`building dist/ for the tests failed: ${String(outcome.stdout ?? '').slice(0, 2000)}`);
+  await promisify(execFile)(process.execPath, [`${ROOT}scripts/copy-assets.mjs`, compiledSrc], { cwd: ROOT });
+  if (!existsSync(`${ROOT}${expected}`)) {
+    throw new Error(
+      `building ${expected} for the tests failed: ${String(outcome.stdout ?? '').slice(0, 2000)}`,
+    );
   }
+}
+
+/**
+ * Compiles src/ to dist/ so subprocess tests run the same code as production, and tools/ to
+ * dist-tools/ (the bench and soak run the production worker from dist/).
+ */
+async function buildDist(): Promise<void> {
+  await Promise.all([
+    compile('tsconfig.build.json', 'dist', 'dist/worker.js'),
+    compile('tsconfig.tools.json', 'dist-tools/src', 'dist-tools/tools/bench/run.js'),
+  ]);
 }
 
 export default async function setup(project: TestProject) {
@@ -85,6 +101,7 @@ export default async function setup(project: TestProject) {
   project.provide('workflowBundlePath', bundlePath);
   project.provide('pgAdminUrl', adminUrl);
   project.provide('distDir', `${ROOT}dist/`);
+  project.provide('toolsDir', `${ROOT}dist-tools/tools/`);
   return async () => {
     await rm(bundlePath, { force: true });
     await server?.stop();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planFaults, RATES_PER_MINUTE, type FaultKind } from '../../src/soak/schedule.js';
+import { planFaults, RATES_PER_MINUTE, type FaultKind } from '../../tools/soak/schedule.js';
 
 describe('soak fault schedule', () => {
   it('is the same for the same seed and different for another', () => {

@@ -3,8 +3,8 @@
 // then every table must equal the simulator exactly. A failure prints the seed to replay it with
 // `npm run soak -- --seed <seed> --minutes 1.25`.
 import { describe, expect, inject, it } from 'vitest';
-import { formatReport } from '../../src/soak/report.js';
-import { runSoak } from '../../src/soak/soak.js';
+import { formatReport } from '../../tools/soak/report.js';
+import { runSoak } from '../../tools/soak/soak.js';
 
 const SEED = Number(process.env.AFAS_SYNC_SOAK_SEED ?? 20_261_121);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareDataset } from '../../src/soak/verify.js';
+import { compareDataset } from '../../tools/soak/verify.js';
 
 const fields = [
   { id: 'VatCode', dataType: 'string' as const },

@@ -26,71 +26,46 @@ function display(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function readInt(fields: Fields, id: string, label: LocalizedText, mandatory: true): number;
-export function readInt(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): number | undefined;
-export function readInt(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): number | undefined {
-  const value = require(fields, id, label, mandatory);
-  if (value === undefined) return undefined;
+/** Reads one field: its value converted, or undefined when it is not filled (unless mandatory). */
+interface FieldReader<T> {
+  (fields: Fields, id: string, label: LocalizedText, mandatory: true): T;
+  (fields: Fields, id: string, label: LocalizedText, mandatory: boolean): T | undefined;
+}
+
+/** A reader that converts a filled value with `convert`, which returns undefined for a wrong type. */
+function fieldReader<T>(convert: (value: unknown) => T | undefined): FieldReader<T> {
+  function read(fields: Fields, id: string, label: LocalizedText, mandatory: true): T;
+  function read(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): T | undefined;
+  function read(fields: Fields, id: string, label: LocalizedText, mandatory: boolean): T | undefined {
+    const value = require(fields, id, label, mandatory);
+    if (value === undefined) return undefined;
+    const converted = convert(value);
+    if (converted === undefined) throw profitErrors.typeMismatch(label, display(value));
+    return converted;
+  }
+  return read;
+}
+
+export const readInt = fieldReader<number>((value) => {
   const number =
     typeof value === 'number'
       ? value
       : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
         ? Number(value)
         : NaN;
-  if (!Number.isSafeInteger(number)) throw profitErrors.typeMismatch(label, display(value));
-  return number;
-}
+  return Number.isSafeInteger(number) ? number : undefined;
+});
 
-export function readString(fields: Fields, id: string, label: LocalizedText, mandatory: true): string;
-export function readString(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): string | undefined;
-export function readString(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): string | undefined {
-  const value = require(fields, id, label, mandatory);
-  if (value === undefined) return undefined;
+export const readString = fieldReader<string>((value) => {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw profitErrors.typeMismatch(label, display(value));
-}
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+});
 
 /** A date field as the wall seconds of its day (midnight). */
-export function readDate(fields: Fields, id: string, label: LocalizedText, mandatory: true): number;
-export function readDate(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): number | undefined;
-export function readDate(
-  fields: Fields,
-  id: string,
-  label: LocalizedText,
-  mandatory: boolean,
-): number | undefined {
-  const value = require(fields, id, label, mandatory);
-  if (value === undefined) return undefined;
+export const readDate = fieldReader<number>((value) => {
   const parsed = typeof value === 'string' ? parseWallDateTime(value) : undefined;
-  if (parsed === undefined) throw profitErrors.typeMismatch(label, display(value));
-  return startOfWallDay(Math.floor(parsed));
-}
+  return parsed === undefined ? undefined : startOfWallDay(Math.floor(parsed));
+});
 
 /** A decimal field as an integer scaled by 10^scale (rounded half away from zero); 0 when empty. */
 export function readScaled(fields: Fields, id: string, label: LocalizedText, scale: number): number {

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { freePort } from '../temporal/dev-server.js';
+import { freePort } from '../../src/temporal/dev-server.js';
 
 const run = promisify(execFile);
 const TOOLS = ['/usr/bin/pg_createcluster', '/usr/bin/pg_ctlcluster', '/usr/bin/pg_dropcluster'];

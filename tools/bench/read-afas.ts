@@ -1,8 +1,8 @@
 // `npm run bench:afas [-- --rows N]`: how fast the AFAS client reads journal lines from the
 // simulator (running in its own process): pages/s, rows/s and this process's peak RSS.
 import { parseArgs } from 'node:util';
-import { AfasClient, where } from '../afas/index.js';
-import { startNode } from './processes.js';
+import { AfasClient, where } from '../../src/afas/index.js';
+import { SIMULATOR_SCRIPT, startNode } from './processes.js';
 
 const TOKEN = 'AFA5BE4C0123456789ABCDEFAFA5BE4C0123456789ABCDEFAFA5BE4C01234567';
 const { values } = parseArgs({
@@ -24,7 +24,7 @@ const years = [2023, 2024, 2025];
 const administrations = [1, 2, 3];
 const linesPerYear = Math.ceil(rows / (years.length * administrations.length));
 const sim = await startNode(
-  'bench/simulator-process.js',
+  SIMULATOR_SCRIPT,
   [
     JSON.stringify({
       seed: 9,

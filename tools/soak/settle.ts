@@ -2,10 +2,10 @@
 // source until a sync that started after the last mutation succeeds, and look for stuck workflows.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { startSync } from '../client/sync-control.js';
-import { importWorkflowId, syncWorkflowId } from '../workflows/definitions.js';
-import type { historicalImport } from '../workflows/historical-import.js';
-import type { syncSource } from '../workflows/sync-source.js';
+import { startSync } from '../../src/client/sync-control.js';
+import { importWorkflowId, syncWorkflowId } from '../../src/workflows/definitions.js';
+import type { historicalImport } from '../../src/workflows/historical-import.js';
+import type { syncSource } from '../../src/workflows/sync-source.js';
 import { SOAK_SYNC_OPTIONS } from './sync-driver.js';
 
 type Target = { client: Client; taskQueue: string };

@@ -2,8 +2,8 @@
 // it, note the outcome, start the next. Client errors (Temporal restarting) are counted and retried.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { startSync } from '../client/sync-control.js';
-import type { SyncOptions } from '../workflows/sync-source.js';
+import { startSync } from '../../src/client/sync-control.js';
+import type { SyncOptions } from '../../src/workflows/sync-source.js';
 
 /** Fast retries and crash detection: the soak is about recovering, not waiting. */
 export const SOAK_SYNC_OPTIONS: SyncOptions = {

@@ -2,20 +2,20 @@
 // year × period, plus each year's "other periods" partition), the same AFAS query per partition
 // (filter, order, page size), the same page writes (append, else merge) and the same concurrency
 // as the historical import, so the ratio measures orchestration only.
-import { orderFor } from '../activities/dataset-sync.js';
-import { partitionFields } from '../activities/import/partition-runner.js';
+import { orderFor } from '../../src/activities/dataset-sync.js';
+import { partitionFields } from '../../src/activities/import/partition-runner.js';
 import {
   columnsForPageSize,
   partitionConditions,
   planPartitions,
   segmentFilter,
-} from '../activities/import/partitions.js';
-import { AfasClient, MAX_CELLS_PER_PAGE } from '../afas/index.js';
-import { connectorIdFor, dataset } from '../catalog/index.js';
-import { ensureDatasetTable, resolveDataset } from '../db/dataset-schema.js';
-import { encodePage } from '../codec/index.js';
-import { DatasetWriter } from '../db/dataset-writer.js';
-import { inTransaction, type Pool } from '../db/pool.js';
+} from '../../src/activities/import/partitions.js';
+import { AfasClient, MAX_CELLS_PER_PAGE } from '../../src/afas/index.js';
+import { connectorIdFor, dataset } from '../../src/catalog/index.js';
+import { encodePage } from '../../src/codec/index.js';
+import { ensureDatasetTable, resolveDataset } from '../../src/db/dataset-schema.js';
+import { DatasetWriter } from '../../src/db/dataset-writer.js';
+import { inTransaction, type Pool } from '../../src/db/pool.js';
 
 export interface RawLoadResult {
   rows: number;

@@ -4,9 +4,9 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { convertValue, type AfasDataType } from '../afas/index.js';
-import { connectorIdFor, dataset, type DatasetName } from '../catalog/index.js';
-import { ident } from '../db/pool.js';
+import { convertValue, type AfasDataType } from '../../src/afas/index.js';
+import { connectorIdFor, dataset, type DatasetName } from '../../src/catalog/index.js';
+import { ident } from '../../src/db/pool.js';
 
 /** How many differences a report spells out; the count says how many there were. */
 const MAX_LISTED = 5;

@@ -6,17 +6,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { contextFor } from '../app/context.js';
-import { startSync } from '../client/sync-control.js';
-import { startImport } from '../client/import-control.js';
-import { DEFAULT_HEAP_GROWING_PERCENT, normalizeDatabaseUrl } from '../config/index.js';
-import { parseSecretKey } from '../config/secret-key.js';
-import { ensureDatabase } from '../db/ensure-database.js';
-import { migrate } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
-import { freePort, startDevServer } from '../temporal/dev-server.js';
-import { tuneHeapGrowth } from '../worker/heap-tuning.js';
-import { importWorkflowId } from '../workflows/definitions.js';
+import { contextFor } from '../../src/app/context.js';
+import { startSync } from '../../src/client/sync-control.js';
+import { startImport } from '../../src/client/import-control.js';
+import { DEFAULT_HEAP_GROWING_PERCENT, normalizeDatabaseUrl } from '../../src/config/index.js';
+import { parseSecretKey } from '../../src/config/secret-key.js';
+import { ensureDatabase } from '../../src/db/ensure-database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { createPool } from '../../src/db/pool.js';
+import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
+import { tuneHeapGrowth } from '../../src/worker/heap-tuning.js';
+import { importWorkflowId } from '../../src/workflows/definitions.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
 import {
   activityTimes,
@@ -27,7 +27,7 @@ import {
 } from './history-profile.js';
 import { formatGcTimes, gcBetween, gcTimes, type GcTimes } from './gc-metrics.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
-import { startNode } from './processes.js';
+import { SIMULATOR_SCRIPT, startNode, WORKER_SCRIPT } from './processes.js';
 import { rawLoad } from './raw-load.js';
 
 const TOKEN = 'BE4C0123456789ABCDEFBE4C0123456789ABCDEFBE4C0123456789ABCDEF0123';
@@ -197,7 +197,7 @@ async function simWindow(url: string, sinceSeq: number): Promise<SimWindow> {
 async function oneRun(run: number): Promise<RunFigures> {
   const log = (message: string) => process.stderr.write(`[run ${run}] ${message}\n`);
   const sim = await startNode(
-    'bench/simulator-process.js',
+    SIMULATOR_SCRIPT,
     [
       JSON.stringify({
         seed: 100 + run,
@@ -262,7 +262,7 @@ async function oneRun(run: number): Promise<RunFigures> {
     });
     const metricsPort = await freePort();
     const worker = await startNode(
-      'worker.js',
+      WORKER_SCRIPT,
       [],
       {
         METRICS_PORT: String(metricsPort),

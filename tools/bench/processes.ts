@@ -1,8 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PRODUCT_DIST } from '../repo-paths.js';
 
-const DIST = fileURLToPath(new URL('../', import.meta.url));
+/** The production worker, as the image runs it. */
+export const WORKER_SCRIPT = join(PRODUCT_DIST, 'worker.js');
+/** The bench's simulator process, compiled beside this module. */
+export const SIMULATOR_SCRIPT = fileURLToPath(new URL('./simulator-process.js', import.meta.url));
 
 export interface ChildHandle {
   child: ChildProcess;
@@ -12,7 +17,7 @@ export interface ChildHandle {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/<script>` and resolves when a line matching `ready` appears on stdout. */
+/** Starts `node <script>` (an absolute path) and resolves when a line matching `ready` appears on stdout. */
 export async function startNode(
   script: string,
   args: string[],
@@ -20,7 +25,7 @@ export async function startNode(
   ready: RegExp,
   nodeArgs: readonly string[] = [],
 ): Promise<ChildHandle & { readyLine: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, `${DIST}${script}`, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

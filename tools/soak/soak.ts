@@ -1,9 +1,9 @@
 // One bounded chaos run: build the stack, sync every source while the fault schedule runs, settle,
 // then check every table against the simulator, stuck workflows and token leaks.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AfasClient } from '../afas/index.js';
-import { DATASETS } from '../catalog/index.js';
-import { startImport } from '../client/import-control.js';
+import { AfasClient } from '../../src/afas/index.js';
+import { DATASETS } from '../../src/catalog/index.js';
+import { startImport } from '../../src/client/import-control.js';
 import { runChaos } from './chaos.js';
 import { FaultTally } from './fault-tally.js';
 import type { SoakOptions } from './options.js';

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type pg from 'pg';
-import { ident } from '../db/pool.js';
+import { ident } from '../../src/db/pool.js';
 
 export interface SecretScan {
   /** Places checked: tables, histories, output texts, metrics pages. */

@@ -2,7 +2,7 @@
 // workflow; it comes back on the same port, so workers and clients reconnect by themselves.
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startDevServer, type RunningDevServer } from '../temporal/dev-server.js';
+import { freePort, startDevServer, type RunningDevServer } from '../../src/temporal/dev-server.js';
 
 export class RestartableTemporal {
   private server: RunningDevServer | undefined;

@@ -1,7 +1,7 @@
 // `npm run soak -- --seed S --minutes M [--sources N] [--lines-per-year L] [--no-import]`: a bounded
 // chaos run against a real Temporal dev server, a private PostgreSQL cluster and the simulator.
 // Prints the seed and a summary; exits 1 when any table differs from AFAS (or anything else failed).
-import { fileURLToPath } from 'node:url';
+import { PRODUCT_DIST } from '../repo-paths.js';
 import { parseSoakArgs, SoakArgsError } from './options.js';
 import { SoakEnvironmentError } from './postgres-cluster.js';
 import { formatReport } from './report.js';
@@ -22,7 +22,7 @@ process.once('SIGINT', () => {
 process.once('SIGTERM', () => interrupt.abort());
 
 try {
-  const options = parseSoakArgs(process.argv.slice(2), fileURLToPath(new URL('../', import.meta.url)));
+  const options = parseSoakArgs(process.argv.slice(2), PRODUCT_DIST);
   log(`seed ${options.seed} (replay with --seed ${options.seed})`);
   const report = await runSoak(options, log, interrupt.signal);
   process.stdout.write(formatReport(report));
