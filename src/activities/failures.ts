@@ -81,10 +81,15 @@ export function toApplicationFailure(
   // Only a server-side error carries a SQLSTATE; socket errors such as EPIPE (five capitals too)
   // while PostgreSQL restarts are connection trouble and must stay retryable.
   const sqlState = error instanceof pg.DatabaseError ? error.code : undefined;
-  if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) && !TRANSIENT_SQLSTATE.test(sqlState)) {
+  if (
+    error instanceof pg.DatabaseError &&
+    typeof sqlState === 'string' &&
+    /^[0-9A-Z]{5}$/.test(sqlState) &&
+    !TRANSIENT_SQLSTATE.test(sqlState)
+  ) {
     // Constraint, data and schema errors fail the same way on every retry.
     return ApplicationFailure.create({
-      message: `PostgreSQL rejected the write: ${(error as Error).message} (SQLSTATE ${sqlState})`,
+      message: `PostgreSQL rejected the write: ${error.message} (SQLSTATE ${sqlState})`,
       type: FailureType.DatabaseRejected,
       nonRetryable: true,
       details: [details('database', null, null)],

@@ -161,15 +161,19 @@ export function resolveDataset(
   );
   // A key found under an alias (Finstack's AdministrationId for AdminId) is stored in the
   // catalog's column, so one table serves every connector set.
-  const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] as string]));
+  const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] ?? field]));
   for (const [field, column] of columnOf) {
     if (field !== column && fields.has(column)) {
       throw new DatasetSchemaError(`connector ${connectorId} has both '${column}' and its alias '${field}'`);
     }
   }
-  const fieldsOf = (wanted: string, role: string, expected: readonly AfasDataType[]) =>
+  const resolveAs = (wanted: string, role: string, expected: readonly AfasDataType[]) =>
     resolveField(definition, connectorId, wanted, fields, role, expected);
-  const common: ResolvedFields = {
+  const administrationOf = (scoped: DatasetDefinition) =>
+    scoped.scope === 'administration'
+      ? resolveAs(scoped.administrationField, 'administration', ['int'])
+      : undefined;
+  const common: Omit<ResolvedFields, 'administrationField'> = {
     connectorId,
     table: definition.name,
     columns: [...fields.values()].map((field) => ({
@@ -180,10 +184,6 @@ export function resolveDataset(
     })),
     keyFields,
     keyColumns: keyFields.map((field) => columnOf.get(field) ?? field),
-    administrationField:
-      definition.scope === 'administration'
-        ? fieldsOf(definition.administrationField, 'administration', ['int'])
-        : undefined,
   };
   switch (definition.strategy) {
     case 'full-reload':
@@ -191,6 +191,7 @@ export function resolveDataset(
         ...common,
         strategy: definition.strategy,
         definition,
+        administrationField: administrationOf(definition),
         modifiedField: undefined,
         entryDateField: undefined,
       };
@@ -199,7 +200,8 @@ export function resolveDataset(
         ...common,
         strategy: definition.strategy,
         definition,
-        modifiedField: fieldsOf(definition.watermark.modifiedField, 'modified', ['date']),
+        administrationField: administrationOf(definition),
+        modifiedField: resolveAs(definition.watermark.modifiedField, 'modified', ['date']),
         entryDateField: undefined,
       };
     case 'changed-days':
@@ -207,9 +209,9 @@ export function resolveDataset(
         ...common,
         strategy: definition.strategy,
         definition,
-        administrationField: fieldsOf(definition.administrationField, 'administration', ['int']),
+        administrationField: resolveAs(definition.administrationField, 'administration', ['int']),
         modifiedField: undefined,
-        entryDateField: fieldsOf(definition.entryDateField, 'booking date', ['date']),
+        entryDateField: resolveAs(definition.entryDateField, 'booking date', ['date']),
       };
   }
 }
