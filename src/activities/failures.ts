@@ -7,20 +7,21 @@ import { DuplicateKeyError } from '../db/dataset-writer.js';
 import { RowDataError } from '../codec/index.js';
 import { SourceNotFoundError } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
+import { FailureType } from '../temporal/failure-types.js';
 import type { AfasFailureDetails } from './types.js';
 
 /** Temporal failure types by AFAS error class (the workflow lists the non-retryable ones). */
-const TYPE_BY_CLASS: Record<AfasErrorClass, string> = {
-  locked: 'AfasLocked',
-  transient: 'AfasTransient',
-  auth: 'AfasAuth',
-  blocked: 'AfasBlocked',
-  functional: 'AfasFunctional',
-  'client-bug': 'AfasClientBug',
-  'bad-response': 'AfasBadResponse',
-  data: 'AfasData',
-  aborted: 'AfasAborted',
-  unknown: 'Unexpected',
+const TYPE_BY_CLASS: Record<AfasErrorClass, FailureType> = {
+  locked: FailureType.AfasLocked,
+  transient: FailureType.AfasTransient,
+  auth: FailureType.AfasAuth,
+  blocked: FailureType.AfasBlocked,
+  functional: FailureType.AfasFunctional,
+  'client-bug': FailureType.AfasClientBug,
+  'bad-response': FailureType.AfasBadResponse,
+  data: FailureType.AfasData,
+  aborted: FailureType.AfasAborted,
+  unknown: FailureType.Unexpected,
 };
 
 /** SQLSTATE classes worth retrying: connection, resources, shutdown, serialization/deadlock, lock timeout. */
@@ -46,7 +47,7 @@ export function toApplicationFailure(
   if (error instanceof RowDataError || error instanceof DuplicateKeyError) {
     return ApplicationFailure.create({
       message: error.message,
-      type: 'AfasData',
+      type: FailureType.AfasData,
       nonRetryable: true,
       details: [details('data', null, null)],
     });
@@ -54,7 +55,7 @@ export function toApplicationFailure(
   if (error instanceof DatasetSchemaError) {
     return ApplicationFailure.create({
       message: error.message,
-      type: 'DatasetSchema',
+      type: FailureType.DatasetSchema,
       nonRetryable: true,
       details: [details('schema', null, null)],
     });
@@ -62,7 +63,7 @@ export function toApplicationFailure(
   if (error instanceof SourceNotFoundError) {
     return ApplicationFailure.create({
       message: error.message,
-      type: 'SourceNotFound',
+      type: FailureType.SourceNotFound,
       nonRetryable: true,
       details: [details('config', null, null)],
     });
@@ -72,7 +73,7 @@ export function toApplicationFailure(
     // configuration (or store the token again); retrying changes nothing.
     return ApplicationFailure.create({
       message: error.message,
-      type: 'SourceToken',
+      type: FailureType.SourceToken,
       nonRetryable: true,
       details: [details('config', null, null)],
     });
@@ -80,11 +81,16 @@ export function toApplicationFailure(
   // Only a server-side error carries a SQLSTATE; socket errors such as EPIPE (five capitals too)
   // while PostgreSQL restarts are connection trouble and must stay retryable.
   const sqlState = error instanceof pg.DatabaseError ? error.code : undefined;
-  if (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState) && !TRANSIENT_SQLSTATE.test(sqlState)) {
+  if (
+    error instanceof pg.DatabaseError &&
+    typeof sqlState === 'string' &&
+    /^[0-9A-Z]{5}$/.test(sqlState) &&
+    !TRANSIENT_SQLSTATE.test(sqlState)
+  ) {
     // Constraint, data and schema errors fail the same way on every retry.
     return ApplicationFailure.create({
-      message: `PostgreSQL rejected the write: ${(error as Error).message} (SQLSTATE ${sqlState})`,
-      type: 'DatabaseRejected',
+      message: `PostgreSQL rejected the write: ${error.message} (SQLSTATE ${sqlState})`,
+      type: FailureType.DatabaseRejected,
       nonRetryable: true,
       details: [details('database', null, null)],
     });

@@ -1,4 +1,10 @@
-import type { DatasetDefinition, DatasetName } from './types.js';
+import type {
+  AdministrationScoped,
+  ChangedDaysDataset,
+  DatasetDefinition,
+  DatasetName,
+  EnvironmentScoped,
+} from './types.js';
 
 /**
  * The datasets afas-sync keeps in PostgreSQL. One generic sync path serves them all: adding a
@@ -67,8 +73,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     scope: 'environment',
     keyFields: ['DebtorId'],
     strategy: 'modified-watermark',
-    modifiedField: 'ModifiedDate',
-    reconcileEveryRuns: 24,
+    watermark: { modifiedField: 'ModifiedDate', reconcileEveryRuns: 24 },
   },
   {
     name: 'creditors',
@@ -77,8 +82,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     scope: 'environment',
     keyFields: ['CreditorId'],
     strategy: 'modified-watermark',
-    modifiedField: 'ModifiedDate',
-    reconcileEveryRuns: 24,
+    watermark: { modifiedField: 'ModifiedDate', reconcileEveryRuns: 24 },
   },
   {
     name: 'period_balances',
@@ -103,9 +107,14 @@ export const DATASETS: readonly DatasetDefinition[] = [
   },
 ];
 
-const BY_NAME = new Map<DatasetName, DatasetDefinition>(DATASETS.map((dataset) => [dataset.name, dataset]));
+const BY_NAME = new Map<string, DatasetDefinition>(DATASETS.map((dataset) => [dataset.name, dataset]));
 
 export function dataset(name: DatasetName): DatasetDefinition {
+  return storedDataset(name);
+}
+
+/** A dataset by a name read back from storage (an import's row); a name the catalog dropped throws. */
+export function storedDataset(name: string): DatasetDefinition {
   const found = BY_NAME.get(name);
   if (!found) throw new Error(`unknown dataset ${name}`);
   return found;
@@ -121,10 +130,9 @@ export function connectorIdFor(
 
 /** The changed-booking-days connector id for a source. */
 export function changedDaysConnectorId(
-  definition: DatasetDefinition,
+  definition: Pick<ChangedDaysDataset, 'name' | 'changedDays'>,
   source: { connectorPrefix: string; connectorMap: Readonly<Record<string, string>> },
-): string | undefined {
-  if (!definition.changedDays) return undefined;
+): string {
   return (
     source.connectorMap[`${definition.name}.changed_days`] ??
     `${source.connectorPrefix}${definition.changedDays.connector}`
@@ -139,8 +147,24 @@ export function requiredConnectorIds(source: {
   const ids = new Set<string>();
   for (const definition of DATASETS) {
     ids.add(connectorIdFor(definition, source));
-    const changed = changedDaysConnectorId(definition, source);
-    if (changed) ids.add(changed);
+    if (definition.strategy === 'changed-days') ids.add(changedDaysConnectorId(definition, source));
   }
   return [...ids];
+}
+
+/** The dataset that lists the administrations the customer exposes: the saga reads it first. */
+export function administrationsDataset(): DatasetDefinition & EnvironmentScoped {
+  for (const definition of DATASETS) if (definition.provides === 'administrations') return definition;
+  throw new Error('the catalog has no dataset that provides the administrations');
+}
+
+/** The dataset whose rows, keyed (year, period) per administration, partition a historical import. */
+export function periodsDataset(): DatasetDefinition & AdministrationScoped {
+  for (const definition of DATASETS) if (definition.provides === 'periods') return definition;
+  throw new Error('the catalog has no dataset that provides the periods');
+}
+
+/** Datasets a historical import can load: administration-scoped, with year/period partition fields. */
+export function importableDatasets(): DatasetName[] {
+  return DATASETS.filter((definition) => definition.historyPartition !== undefined).map((d) => d.name);
 }

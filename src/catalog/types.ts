@@ -1,14 +1,6 @@
-/** How a dataset is kept equal to AFAS. */
-export type SyncStrategy =
-  /** Reload every row each run; rows that vanished get `_deleted_at`. Small master data. */
-  | 'full-reload'
-  /** Read rows modified since the watermark (with overlap); reconcile (full reload) every N runs. */
-  | 'modified-watermark'
-  /** Read the changed booking days, replace each (administration, day) partition in one transaction. */
-  | 'changed-days';
-
-/** `environment`: one set for the whole AFAS environment; `administration`: one set per administration. */
-export type DatasetScope = 'environment' | 'administration';
+// The shape of a catalog entry: a discriminated union on `strategy`, with the scope as a nested
+// union, so every field a strategy or scope needs is required where it applies and absent where
+// it does not (the generic sync path narrows instead of casting).
 
 export const DATASET_NAMES = [
   'administrations',
@@ -24,34 +16,75 @@ export const DATASET_NAMES = [
 ] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
-export interface DatasetDefinition {
+/** What every dataset says, whatever its strategy and scope. */
+interface DatasetBase {
   /** Table name in the `afas` schema; a public contract for analysts. */
   name: DatasetName;
   /** Connector id without the source prefix (`Accounts` → `Profit_Accounts`). */
   connector: string;
   description: string;
-  scope: DatasetScope;
-  /** For `administration` scope: the field holding the administration id (filter and table key). */
-  administrationField?: string;
   /** The natural key within (source, administration), as AFAS field ids. */
   keyFields: readonly string[];
   /** Other ids a key field goes by in some connector sets (e.g. Finstack's `AdministrationId`). */
   fieldAliases?: Readonly<Record<string, readonly string[]>>;
-  strategy: SyncStrategy;
-  /** For `modified-watermark`: the AFAS "modified" field. */
-  modifiedField?: string;
-  /** For `modified-watermark`: a full reconcile every N runs catches hard deletes. */
-  reconcileEveryRuns?: number;
-  /** For `changed-days`: the booking-date field the partitions are cut by. */
-  entryDateField?: string;
-  /** For `changed-days`: the changed-booking-days connector (without prefix) and its fields. */
-  changedDays?: { connector: string; dayField: string; modifiedField: string };
-  /**
-   * What else the saga learns from this dataset: `administrations` lists the administrations the
-   * customer exposes (read first, on its own); `periods` gives the periods that partition a
-   * historical import.
-   */
-  provides?: 'administrations' | 'periods';
+}
+
+/** One set of rows for the whole AFAS environment. */
+export interface EnvironmentScoped {
+  scope: 'environment';
+  /** `administrations`: this dataset lists the administrations the customer exposes; it is read first, on its own. */
+  provides?: 'administrations';
+  administrationField?: never;
+  historyPartition?: never;
+}
+
+/** One set of rows per administration. */
+export interface AdministrationScoped {
+  scope: 'administration';
+  /** The field holding the administration id (filter and table key). */
+  administrationField: string;
+  /** `periods`: this dataset's rows, keyed (year, period), are the periods that partition a historical import. */
+  provides?: 'periods';
   /** For historical imports: fields that cut the data into year/period partitions. */
   historyPartition?: { yearField: string; periodField: string };
 }
+
+/** `environment`: one set for the whole AFAS environment; `administration`: one set per administration. */
+export type DatasetScope = (EnvironmentScoped | AdministrationScoped)['scope'];
+
+/** Reload every row each run; rows that vanished get `_deleted_at`. Small master data. */
+export type FullReloadDataset = DatasetBase &
+  (EnvironmentScoped | AdministrationScoped) & { strategy: 'full-reload' };
+
+/** Read rows modified since the watermark (with overlap); reconcile (full reload) every N runs. */
+export type ModifiedWatermarkDataset = DatasetBase &
+  (EnvironmentScoped | AdministrationScoped) & {
+    strategy: 'modified-watermark';
+    watermark: {
+      /** The AFAS "modified" field. */
+      modifiedField: string;
+      /** A full reconcile every N runs catches hard deletes. */
+      reconcileEveryRuns: number;
+    };
+  };
+
+/**
+ * Read the changed booking days, replace each (administration, day) partition in one
+ * transaction. Always per administration: the partitions are cut by it.
+ */
+export type ChangedDaysDataset = DatasetBase &
+  AdministrationScoped & {
+    strategy: 'changed-days';
+    /** The booking-date field the partitions are cut by. */
+    entryDateField: string;
+    /** The changed-booking-days connector (without prefix) and its fields. */
+    changedDays: { connector: string; dayField: string; modifiedField: string };
+  };
+
+export type DatasetDefinition = FullReloadDataset | ModifiedWatermarkDataset | ChangedDaysDataset;
+
+/** How a dataset is kept equal to AFAS. */
+export type SyncStrategy = DatasetDefinition['strategy'];
+
+/** What else the saga learns from a dataset (see `provides` on the scopes). */
+export type DatasetRole = NonNullable<DatasetDefinition['provides']>;

@@ -88,8 +88,8 @@ function datasetsByConnector(settings: ConnectionSettings): Map<string, string> 
   const byConnector = new Map<string, string>();
   for (const definition of DATASETS) {
     byConnector.set(connectorIdFor(definition, settings), definition.name);
-    const changed = changedDaysConnectorId(definition, settings);
-    if (changed) byConnector.set(changed, `${definition.name}.changed_days`);
+    if (definition.strategy === 'changed-days')
+      byConnector.set(changedDaysConnectorId(definition, settings), `${definition.name}.changed_days`);
   }
   return byConnector;
 }

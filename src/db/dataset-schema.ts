@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import type { DatasetDefinition } from '../catalog/index.js';
+import type {
+  ChangedDaysDataset,
+  DatasetDefinition,
+  FullReloadDataset,
+  ModifiedWatermarkDataset,
+} from '../catalog/index.js';
 import { ident } from './pool.js';
 
 /** AFAS metainfo data types (`GET /metainfo/get/{id}`). */
@@ -56,9 +61,7 @@ export interface ColumnSpec {
   sqlType: string;
 }
 
-/** A dataset bound to one connector's metainfo: which columns exist, which are keys. */
-export interface ResolvedDataset {
-  definition: DatasetDefinition;
+interface ResolvedFields {
   connectorId: string;
   table: string; // bare table name
   columns: ColumnSpec[];
@@ -66,10 +69,35 @@ export interface ResolvedDataset {
   keyFields: string[];
   /** Key as SQL columns: stable across connector sets, part of the primary key. */
   keyColumns: string[];
+  /** The administration field as the connector names it; set for administration-scoped datasets. */
   administrationField: string | undefined;
-  modifiedField: string | undefined;
-  entryDateField: string | undefined;
 }
+
+/**
+ * A dataset bound to one connector's metainfo: which columns exist, which are keys, and the
+ * connector's names of the fields its strategy needs. `strategy` repeats `definition.strategy`
+ * so that checking it narrows the whole value (TypeScript does not narrow on a nested field).
+ */
+export type ResolvedDataset =
+  | (ResolvedFields & {
+      strategy: 'full-reload';
+      definition: FullReloadDataset;
+      modifiedField: undefined;
+      entryDateField: undefined;
+    })
+  | (ResolvedFields & {
+      strategy: 'modified-watermark';
+      definition: ModifiedWatermarkDataset;
+      modifiedField: string;
+      entryDateField: undefined;
+    })
+  | (ResolvedFields & {
+      strategy: 'changed-days';
+      definition: ChangedDaysDataset;
+      administrationField: string;
+      modifiedField: undefined;
+      entryDateField: string;
+    });
 
 function resolveField(
   definition: DatasetDefinition,
@@ -133,23 +161,19 @@ export function resolveDataset(
   );
   // A key found under an alias (Finstack's AdministrationId for AdminId) is stored in the
   // catalog's column, so one table serves every connector set.
-  const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] as string]));
+  const columnOf = new Map(keyFields.map((field, index) => [field, definition.keyFields[index] ?? field]));
   for (const [field, column] of columnOf) {
     if (field !== column && fields.has(column)) {
       throw new DatasetSchemaError(`connector ${connectorId} has both '${column}' and its alias '${field}'`);
     }
   }
-  const administrationField = definition.administrationField
-    ? resolveField(definition, connectorId, definition.administrationField, fields, 'administration', ['int'])
-    : undefined;
-  const modifiedField = definition.modifiedField
-    ? resolveField(definition, connectorId, definition.modifiedField, fields, 'modified', ['date'])
-    : undefined;
-  const entryDateField = definition.entryDateField
-    ? resolveField(definition, connectorId, definition.entryDateField, fields, 'booking date', ['date'])
-    : undefined;
-  return {
-    definition,
+  const resolveAs = (wanted: string, role: string, expected: readonly AfasDataType[]) =>
+    resolveField(definition, connectorId, wanted, fields, role, expected);
+  const administrationOf = (scoped: DatasetDefinition) =>
+    scoped.scope === 'administration'
+      ? resolveAs(scoped.administrationField, 'administration', ['int'])
+      : undefined;
+  const common: Omit<ResolvedFields, 'administrationField'> = {
     connectorId,
     table: definition.name,
     columns: [...fields.values()].map((field) => ({
@@ -160,10 +184,36 @@ export function resolveDataset(
     })),
     keyFields,
     keyColumns: keyFields.map((field) => columnOf.get(field) ?? field),
-    administrationField,
-    modifiedField,
-    entryDateField,
   };
+  switch (definition.strategy) {
+    case 'full-reload':
+      return {
+        ...common,
+        strategy: definition.strategy,
+        definition,
+        administrationField: administrationOf(definition),
+        modifiedField: undefined,
+        entryDateField: undefined,
+      };
+    case 'modified-watermark':
+      return {
+        ...common,
+        strategy: definition.strategy,
+        definition,
+        administrationField: administrationOf(definition),
+        modifiedField: resolveAs(definition.watermark.modifiedField, 'modified', ['date']),
+        entryDateField: undefined,
+      };
+    case 'changed-days':
+      return {
+        ...common,
+        strategy: definition.strategy,
+        definition,
+        administrationField: resolveAs(definition.administrationField, 'administration', ['int']),
+        modifiedField: undefined,
+        entryDateField: resolveAs(definition.entryDateField, 'booking date', ['date']),
+      };
+  }
 }
 
 /** The table's columns and their types (information_schema's names), from the catalog directly. */

@@ -220,7 +220,7 @@ describe('dataset writer (COPY → stage → merge)', () => {
 
   it('checks decimal and date keys in SQL, where 1.5 and 1.50 are one key', async () => {
     const byAmount = resolveDataset(
-      { ...definition, name: 'period_balances', keyFields: ['AmtDebit'], entryDateField: undefined },
+      { ...definition, name: 'period_balances', keyFields: ['AmtDebit'], strategy: 'full-reload' },
       'Profit_Transactions',
       fields,
     );

@@ -11,4 +11,5 @@ export const journalLinesDefinition: DatasetDefinition = {
   keyFields: ['EntryNo', 'SeqNo'],
   strategy: 'changed-days',
   entryDateField: 'EntryDate',
+  changedDays: { connector: 'Fin_ChangedEntrydate', dayField: 'EntryDate', modifiedField: 'Modified' },
 };

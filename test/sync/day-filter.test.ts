@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayFilterGroups, wallMinus } from '../../src/activities/sync-activities.js';
+import { dayFilterGroups } from '../../src/activities/sync/changed-days.js';
+import { wallMinus } from '../../src/activities/sync/watermark.js';
 
 const days = (...list: string[]) => list.map((day) => ({ day, modified: '2025-01-01T00:00:00' }));
 

@@ -2,11 +2,95 @@
 // watermark) and the periods per administration and year (its partitions).
 import { where } from '../../afas/filters.js';
 import { MAX_CELLS_PER_PAGE } from '../../afas/pages.js';
-import type { DatasetDefinition } from '../../catalog/index.js';
+import {
+  changedDaysConnectorId,
+  connectorIdFor,
+  periodsDataset,
+  storedDataset,
+  type DatasetDefinition,
+} from '../../catalog/index.js';
 import { resolveDataset, type FieldSpec } from '../../db/dataset-schema.js';
+import type { ImportStore } from '../../db/import-state.js';
+import type { AfasActivity } from '../activity-scope.js';
 import type { AfasSession } from '../afas-session.js';
 import { orderFor } from '../dataset-sync.js';
-import type { Pacer } from './pacer.js';
+import type { ActivityDeps } from '../deps.js';
+import { Pacer } from './pacer.js';
+import { planPartitions } from './partitions.js';
+import type { PlanImportInput, PlanImportResult } from './types.js';
+
+/** Europe/Amsterdam wall time of the database clock, `YYYY-MM-DDTHH:MM:SS`: the stand-in for AFAS's "now". */
+export async function amsterdamNow(deps: Pick<ActivityDeps, 'pool'>): Promise<string> {
+  const result = await deps.pool.query<{ now: string }>(
+    `SELECT to_char(now() AT TIME ZONE 'Europe/Amsterdam', 'YYYY-MM-DD"T"HH24:MI:SS') AS now`,
+  );
+  const now = result.rows[0]?.now;
+  if (now === undefined) throw new Error('PostgreSQL returned no row for now()');
+  return now;
+}
+
+/**
+ * Plans partitions for administrations not planned yet (a resumed import keeps its plan) and
+ * records the start watermark: the changed-days connector's newest `Modified`, else AFAS now.
+ */
+export async function planImport(
+  deps: Pick<ActivityDeps, 'pool'>,
+  store: ImportStore,
+  afas: AfasActivity,
+  input: PlanImportInput,
+): Promise<PlanImportResult> {
+  const { session, source } = afas;
+  const pacer = new Pacer(store, input.importId, input.requestsPerMinute, afas.signal, () =>
+    afas.heartbeat(),
+  );
+  const record = await store.get(input.importId);
+  let startWatermark = record.startWatermark;
+  if (startWatermark === null) {
+    let latest: string | null = null;
+    for (const name of record.datasets) {
+      const definition = storedDataset(name);
+      if (definition.strategy !== 'changed-days') continue;
+      const connectorId = changedDaysConnectorId(definition, source);
+      latest = await latestChange(session, pacer, connectorId, definition.changedDays.modifiedField);
+      break;
+    }
+    startWatermark = await store.setStartWatermark(input.importId, latest ?? (await amsterdamNow(deps)));
+  }
+  const planned = new Set(await store.plannedAdministrations(input.importId));
+  const todo = input.administrations.filter((administration) => !planned.has(administration));
+  let added = 0;
+  if (todo.length > 0) {
+    const periodsDefinition = periodsDataset();
+    const periods = await listPeriods(
+      session,
+      pacer,
+      periodsDefinition,
+      connectorIdFor(periodsDefinition, source),
+      {
+        fromYear: record.fromYear,
+        toYear: record.toYear,
+        administrations: todo,
+      },
+    );
+    const specs = planPartitions({
+      datasets: record.datasets,
+      administrations: todo,
+      fromYear: record.fromYear,
+      toYear: record.toYear,
+      periodsOf: (administration, year) => periods.get(`${administration}/${year}`) ?? [],
+    });
+    added = await store.addPartitions(input.importId, specs);
+  } else {
+    await store.addPartitions(input.importId, []);
+  }
+  return {
+    startWatermark,
+    addedPartitions: added,
+    administrations: [...new Set([...planned, ...input.administrations])].sort((a, b) => a - b),
+    totals: await store.totals(input.importId),
+    afasCalls: session.calls,
+  };
+}
 
 /** The newest `Modified` of the changed-booking-days connector (AFAS wall time), or null when it is empty. */
 export async function latestChange(

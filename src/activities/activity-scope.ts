@@ -1,0 +1,132 @@
+// The one frame every activity runs in, sync and import alike: load the source, open its AFAS
+// client, heartbeat, count AFAS calls, mark the source when AFAS (or its stored credential)
+// refuses us, and map whatever went wrong to the retry matrix.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { classifyAfasError } from '../afas/classify.js';
+import { AfasUsageError } from '../afas/errors.js';
+import { ImportNotFoundError, PartitionConflictError } from '../db/import-state.js';
+import type { SourceRecord } from '../db/sources.js';
+import { TokenCryptoError } from '../db/token-crypto.js';
+import { FailureType } from '../temporal/failure-types.js';
+import { AfasSession } from './afas-session.js';
+import { datasetSyncContext, type DatasetSyncContext } from './dataset-sync.js';
+import type { ActivityDeps } from './deps.js';
+import { toApplicationFailure } from './failures.js';
+
+export type HeartbeatDetails = Record<string, unknown>;
+
+/** What an AFAS activity body gets. */
+export interface AfasActivity {
+  session: AfasSession;
+  source: SourceRecord;
+  /**
+   * Heartbeats now. Details given become the latest details, which the background heartbeat
+   * repeats, so a retry of the activity (and an operator) sees where it was.
+   */
+  heartbeat: (details?: HeartbeatDetails) => void;
+  /** Aborted when the activity is cancelled (workflow cancel, worker shutdown). */
+  signal: AbortSignal;
+}
+
+/** Background heartbeats: a third of the timeout, between 0.2 and 10 seconds. */
+function heartbeatEveryMs(context: Context): number {
+  return Math.max(200, Math.min(10_000, (context.info.heartbeatTimeoutMs ?? 30_000) / 3));
+}
+
+export function createActivityScope(deps: ActivityDeps) {
+  /**
+   * Maps an activity error to the retry matrix: a cancelled activity reports as cancelled, the
+   * import store's own errors get their types, everything else goes through toApplicationFailure.
+   */
+  function failureOf(error: unknown, context: Context = Context.current()): Error {
+    if (context.cancellationSignal.aborted) {
+      const reason: unknown = context.cancellationSignal.reason;
+      return reason instanceof CancelledFailure ? reason : new CancelledFailure('activity cancelled');
+    }
+    if (error instanceof PartitionConflictError)
+      return ApplicationFailure.retryable(error.message, FailureType.ImportPartitionConflict);
+    if (error instanceof ImportNotFoundError)
+      return ApplicationFailure.nonRetryable(error.message, FailureType.ImportNotFound);
+    return toApplicationFailure(error, {
+      attempt: context.info.attempt,
+      firstScheduledMs: context.info.scheduledTimestampMs,
+      nowMs: Date.now(),
+      schedule: deps.settings.retrySchedule,
+    });
+  }
+
+  async function markNeedsAttention(source: string, reason: string): Promise<void> {
+    try {
+      await deps.sources.markNeedsAttention(source, reason);
+      deps.logger.warn({ source, error: reason }, 'source needs attention');
+    } catch (error) {
+      // The activity's own failure is what the workflow must see; this one is only logged.
+      deps.logger.error(
+        { source, error: error instanceof Error ? error.message : String(error) },
+        'could not mark the source as needing attention',
+      );
+    }
+  }
+
+  /**
+   * Runs an AFAS activity body. A credential no configured key opens, a token of the wrong shape
+   * or a base URL the client refuses means the operator must fix the source: it is marked, and
+   * no AFAS call is made. AFAS refusing the token (401/403) marks it too.
+   */
+  async function withAfas<T>(sourceName: string, work: (afas: AfasActivity) => Promise<T>): Promise<T> {
+    const context = Context.current();
+    let details: HeartbeatDetails | undefined;
+    const heartbeat = (next?: HeartbeatDetails) => {
+      if (next) details = next;
+      context.heartbeat(details);
+    };
+    // A slow AFAS request or a long transaction must not look like a dead worker.
+    const timer = setInterval(() => heartbeat(), heartbeatEveryMs(context));
+    timer.unref();
+    let session: AfasSession | undefined;
+    try {
+      const source = await deps.sources.get(sourceName);
+      let api;
+      try {
+        api = await deps.clients.open(source);
+      } catch (error) {
+        if (error instanceof TokenCryptoError || error instanceof AfasUsageError)
+          await markNeedsAttention(sourceName, error.message);
+        throw error;
+      }
+      session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () =>
+        heartbeat(),
+      );
+      return await work({ session, source, heartbeat, signal: context.cancellationSignal });
+    } catch (error) {
+      if (!context.cancellationSignal.aborted && classifyAfasError(error).class === 'auth')
+        await markNeedsAttention(
+          sourceName,
+          error instanceof Error ? error.message : 'AFAS refused the token',
+        );
+      throw failureOf(error, context);
+    } finally {
+      clearInterval(timer);
+      if (session) deps.metrics?.recordAfasCalls(sourceName, session.calls, session.retries);
+    }
+  }
+
+  /** Runs a database-only activity body: the same failure mapping, no AFAS client. */
+  async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw failureOf(error);
+    }
+  }
+
+  /** The generic sync path's context for one run, heartbeating through the activity. */
+  function datasetContext(afas: AfasActivity, runId: string): DatasetSyncContext {
+    return datasetSyncContext(deps, afas.session, afas.source.name, runId, afas.heartbeat);
+  }
+
+  return { withAfas, withDatabase, failureOf, datasetContext };
+}
+
+export type ActivityScope = ReturnType<typeof createActivityScope>;

@@ -1,0 +1,176 @@
+// Journal lines stay current through the changed-booking-days connector: read which days
+// changed since the watermark, then replace each (administration, booking day) in one
+// transaction. This is also how hard deletes in AFAS reach us.
+import { ApplicationFailure } from '@temporalio/common';
+import { where, type FilterCondition } from '../../afas/filters.js';
+import { changedDaysConnectorId, type ChangedDaysDataset } from '../../catalog/index.js';
+import type { ResolvedDataset } from '../../db/dataset-schema.js';
+import type { DatasetCounts } from '../../db/runs.js';
+import { FailureType } from '../../temporal/failure-types.js';
+import type { AfasActivity } from '../activity-scope.js';
+import { latestWallTime } from '../../codec/index.js';
+import {
+  orderFor,
+  replaceScope,
+  type DatasetScope,
+  type DatasetSyncContext,
+} from '../dataset-sync.js';
+import type { ActivityDeps } from '../deps.js';
+import type { ChangedDay, ChangedDaysPlan, PlanChangedDaysInput } from '../types.js';
+import { wallMinus } from './watermark.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The filter that reads a batch of booking days of one administration: one date range when the
+ * days are dense (fewer, cheaper requests; rows of unlisted days in between are current data and
+ * are upserted like any other), else one OR group per day.
+ */
+export function dayFilterGroups(
+  adminField: string,
+  entryField: string,
+  administration: number,
+  days: readonly ChangedDay[],
+): FilterCondition[][] {
+  const sorted = days.map((entry) => entry.day).sort();
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (first !== undefined && last !== undefined && sorted.length > 2) {
+    const span = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS + 1;
+    if (sorted.length / span >= 0.5) {
+      return [
+        [
+          where.eq(adminField, administration),
+          where.gte(entryField, `${first}T00:00:00`),
+          where.lte(entryField, `${last}T00:00:00`),
+        ],
+      ];
+    }
+  }
+  return sorted.map((day) => [where.eq(adminField, administration), where.eq(entryField, `${day}T00:00:00`)]);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/** The latest change stamp per booking day since `from` (minus the overlap), and the newest stamp read. */
+async function readChangedDays(
+  afas: AfasActivity,
+  definition: ChangedDaysDataset,
+  from: string | null,
+  overlapMinutes: number,
+): Promise<{ days: ChangedDay[]; newest: string | null }> {
+  const changed = definition.changedDays;
+  const connectorId = changedDaysConnectorId(definition, afas.source);
+  const filter = from
+    ? { groups: [[where.gte(changed.modifiedField, wallMinus(from, overlapMinutes))]] }
+    : undefined;
+  const latest = new Map<string, string>();
+  let newest: string | null = null;
+  for await (const page of afas.session.pages(connectorId, {
+    orderBy: [changed.dayField],
+    columns: 2,
+    ...(filter ? { filter } : {}),
+  })) {
+    for (const row of page.parse()) {
+      const day = row[changed.dayField];
+      const modified = row[changed.modifiedField];
+      if (
+        typeof day !== 'string' ||
+        typeof modified !== 'string' ||
+        day.length < 10 ||
+        modified.length < 19
+      ) {
+        throw ApplicationFailure.nonRetryable(
+          `connector ${connectorId} returned a row without a valid ${changed.dayField}/${changed.modifiedField}: ${JSON.stringify(row).slice(0, 200)}`,
+          FailureType.AfasData,
+        );
+      }
+      const key = day.slice(0, 10);
+      const stamp = modified.slice(0, 19);
+      if ((latest.get(key) ?? '') < stamp) latest.set(key, stamp);
+    }
+    newest = latestWallTime(page, changed.modifiedField, newest);
+    afas.heartbeat({ skip: page.skip + page.rowCount });
+  }
+  const days = [...latest.entries()]
+    .map(([day, modified]) => ({ day, modified }))
+    .sort((a, b) => (a.day < b.day ? -1 : 1));
+  return { days, newest };
+}
+
+/**
+ * Reads the changed booking days once for every administration (from the oldest watermark) and
+ * decides, per administration, which days still need replacing: changed since its own
+ * watermark, and not already replaced at that stamp (a retried run skips what it did).
+ */
+export async function planChangedDays(
+  deps: Pick<ActivityDeps, 'pool' | 'state' | 'changedDays' | 'settings'>,
+  afas: AfasActivity,
+  definition: ChangedDaysDataset,
+  input: PlanChangedDaysInput,
+): Promise<ChangedDaysPlan> {
+  const states = await deps.state.all(deps.pool, input.source, input.dataset);
+  const watermarks = input.administrations.map((admin) => states.get(admin)?.watermark ?? null);
+  const overlap = deps.settings.watermarkOverlapMinutes;
+  let from: string | null = null;
+  for (const watermark of watermarks) {
+    // One administration never synced: read every changed day.
+    if (watermark === null) {
+      from = null;
+      break;
+    }
+    if (from === null || watermark < from) from = watermark;
+  }
+  const { days, newest } = await readChangedDays(afas, definition, from, overlap);
+  const administrations: ChangedDaysPlan['administrations'] = [];
+  for (const [index, administration] of input.administrations.entries()) {
+    const watermark = watermarks[index] ?? null;
+    const since = watermark ? wallMinus(watermark, overlap) : null;
+    const candidates = since ? days.filter((entry) => entry.modified >= since) : days;
+    const done = await deps.changedDays.done(
+      deps.pool,
+      input.source,
+      input.dataset,
+      administration,
+      candidates.map((entry) => entry.day),
+    );
+    const todo = candidates.filter((entry) => done.get(entry.day) !== entry.modified);
+    administrations.push({
+      administration,
+      // A long list (a first sync, a big backlog) is mostly contiguous days: bigger batches,
+      // each read as one date range.
+      batches: chunk(todo, todo.length > 200 ? deps.settings.daysPerBatch * 3 : deps.settings.daysPerBatch),
+      dayCount: todo.length,
+    });
+  }
+  return { administrations, newWatermark: newest ?? from, afasCalls: afas.session.calls };
+}
+
+/** Re-reads booking days of one administration and replaces them (rows and deletions) in one transaction. */
+export async function replaceChangedDays(
+  deps: Pick<ActivityDeps, 'changedDays'>,
+  ctx: DatasetSyncContext,
+  scope: DatasetScope,
+  resolved: Extract<ResolvedDataset, { strategy: 'changed-days' }>,
+  days: readonly ChangedDay[],
+): Promise<DatasetCounts> {
+  const entryField = resolved.entryDateField;
+  const outcome = await replaceScope(ctx, scope, resolved, {
+    groups: dayFilterGroups(resolved.administrationField, entryField, scope.administration, days),
+    orderBy: [entryField, ...orderFor(resolved)],
+    markDeleted: { entryDays: days.map((day) => day.day) },
+    // The administration's entry stays open until its watermark moves (advanceWatermark).
+    finishEntry: false,
+    onCommit: (client) =>
+      deps.changedDays.record(
+        client,
+        { source: ctx.source, dataset: resolved.definition.name, administration: scope.administration },
+        days,
+      ),
+  });
+  return outcome.counts;
+}

@@ -1,0 +1,47 @@
+// Datasets kept by their "modified" watermark: read what changed since it (with an overlap),
+// and every N runs a full reconcile that also catches hard deletes.
+import { where, type FilterCondition } from '../../afas/filters.js';
+import type { ResolvedDataset } from '../../db/dataset-schema.js';
+import type { DatasetCounts } from '../../db/runs.js';
+import { replaceScope, type DatasetScope, type DatasetSyncContext } from '../dataset-sync.js';
+import type { ActivityDeps } from '../deps.js';
+
+/** Subtracts minutes from an AFAS wall-clock string (naive wall arithmetic: an overlap, not an instant). */
+export function wallMinus(wall: string, minutes: number): string {
+  const ms = Date.parse(`${wall.slice(0, 19)}Z`) - minutes * 60_000;
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/** One run of a modified-watermark dataset in one scope; the new watermark commits with the rows. */
+export async function syncModified(
+  deps: Pick<ActivityDeps, 'pool' | 'state' | 'settings'>,
+  ctx: DatasetSyncContext,
+  scope: DatasetScope,
+  resolved: Extract<ResolvedDataset, { strategy: 'modified-watermark' }>,
+): Promise<DatasetCounts> {
+  const key = { source: ctx.source, dataset: resolved.definition.name, administration: scope.administration };
+  const state = await deps.state.get(deps.pool, key.source, key.dataset, key.administration);
+  const from = state.watermark;
+  const reconcile =
+    from === null || state.runsSinceReconcile + 1 >= resolved.definition.watermark.reconcileEveryRuns;
+  const extraFilter: FilterCondition[] = reconcile
+    ? []
+    : [where.gte(resolved.modifiedField, wallMinus(from, deps.settings.watermarkOverlapMinutes))];
+  const outcome = await replaceScope(ctx, scope, resolved, {
+    extraFilter,
+    markDeleted: reconcile ? {} : false,
+    onCommit: async (client, result) => {
+      const watermark =
+        [from, result.latestModified]
+          .filter((wall): wall is string => wall !== null)
+          .sort()
+          .pop() ?? null;
+      await deps.state.put(client, key, {
+        watermark,
+        runsSinceReconcile: reconcile ? 0 : state.runsSinceReconcile + 1,
+        runId: ctx.runId,
+      });
+    },
+  });
+  return outcome.counts;
+}

@@ -1,0 +1,180 @@
+// The one activity scope, exercised through real sync and import activities in Temporal's mock
+// activity environment, against real PostgreSQL and the simulator over HTTP.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createActivityScope } from '../../src/activities/activity-scope.js';
+import { DEFAULT_ACTIVITY_SETTINGS, type ActivityDeps } from '../../src/activities/deps.js';
+import { createImportActivities } from '../../src/activities/import-activities.js';
+import { createSyncActivities } from '../../src/activities/sync-activities.js';
+import { contextFor } from '../../src/app/context.js';
+import { parseSecretKey } from '../../src/config/secret-key.js';
+import { ImportNotFoundError, PartitionConflictError } from '../../src/db/import-state.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { FailureType } from '../../src/temporal/failure-types.js';
+import { CachedAfasClients } from '../../src/worker/afas-clients.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { SimControl } from '../helpers/simulator.js';
+import { TEST_SECRET_KEY, testLogger } from '../helpers/temporal.js';
+
+const TOKEN = 'C0DE0123456789ABCDEFC0DE0123456789ABCDEFC0DE0123456789ABCDEF0123';
+const OTHER_KEY = parseSecretKey('22'.repeat(32), 'other key');
+
+describe('the activity scope shared by sync and import activities', () => {
+  let db: TestDatabase;
+  let sim: RunningSimulator;
+  let control: SimControl;
+  let deps: ActivityDeps;
+  let clients: CachedAfasClients;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sim = await startSimulator({
+      control: true,
+      administrations: 1,
+      years: [2025],
+      linesPerYear: 20,
+      tokens: [{ token: TOKEN }],
+    });
+    control = new SimControl(sim.url);
+    const app = contextFor(db.pool, {
+      dbSchema: db.schema,
+      secretKey: TEST_SECRET_KEY,
+      previousSecretKeys: [],
+    });
+    const source = { environmentId: '1', environmentType: 'test' as const, baseUrl: sim.baseUrl };
+    await app.sources.add({ ...source, name: 'good', token: TOKEN });
+    // The store seals whatever it is given; the AFAS client checks the token's shape before use.
+    await app.sources.add({ ...source, name: 'misshapen', token: 'not a token; secret=hunter2' });
+    const elsewhere = contextFor(db.pool, {
+      dbSchema: db.schema,
+      secretKey: OTHER_KEY,
+      previousSecretKeys: [],
+    });
+    await elsewhere.sources.add({ ...source, name: 'sealed-elsewhere', token: TOKEN });
+    clients = new CachedAfasClients(app.sources, { requestTimeoutMs: 10_000, connections: 1 });
+    deps = {
+      pool: db.pool,
+      schema: db.schema,
+      sources: app.sources,
+      runs: app.runs,
+      state: app.state,
+      changedDays: app.changedDays,
+      clients,
+      logger: testLogger(),
+      settings: DEFAULT_ACTIVITY_SETTINGS,
+    };
+  });
+
+  afterAll(async () => {
+    await clients?.close();
+    await sim?.close();
+    await db?.drop();
+  });
+
+  describe('a source whose credential cannot be opened needs attention, and AFAS is not called', () => {
+    const activities = () => ({ ...createSyncActivities(deps), ...createImportActivities(deps) });
+    const runRef = { runId: 'run-1' };
+    const cases = {
+      planImport: (source: string) =>
+        activities().planImport({
+          ...runRef,
+          source,
+          importId: 'imp-1',
+          administrations: [1],
+          requestsPerMinute: null,
+        }),
+      importPartition: (source: string) =>
+        activities().importPartition({
+          ...runRef,
+          source,
+          importId: 'imp-1',
+          key: 'journal_lines/1/2025/01',
+          options: {
+            partitionRowLimit: 100_000,
+            pageSize: null,
+            maxPagesPerActivity: 10,
+            requestsPerMinute: null,
+          },
+        }),
+      checkSource: (source: string) => activities().checkSource({ ...runRef, source }),
+      replaceDays: (source: string) =>
+        activities().replaceDays({
+          ...runRef,
+          source,
+          dataset: 'journal_lines',
+          administration: 1,
+          days: [],
+        }),
+    };
+
+    beforeEach(async () => {
+      for (const name of ['misshapen', 'sealed-elsewhere'])
+        await deps.sources.markChecked(name, { ok: true });
+      await control.clearRequests();
+    });
+
+    it.each([
+      ['sealed-elsewhere', FailureType.SourceToken],
+      ['misshapen', FailureType.AfasClientBug],
+    ] as const)('%s', async (source, type) => {
+      for (const [activity, run] of Object.entries(cases)) {
+        await deps.sources.markChecked(source, { ok: true });
+        const failure: unknown = await new MockActivityEnvironment()
+          .run(run, source)
+          .catch((error: unknown) => error);
+        expect(failure, activity).toBeInstanceOf(ApplicationFailure);
+        expect(failure, activity).toMatchObject({ type, nonRetryable: true });
+        const record = await deps.sources.get(source);
+        expect({ activity, status: record.status, reason: record.statusReason }).toEqual({
+          activity,
+          status: 'needs_attention',
+          reason: (failure as ApplicationFailure).message,
+        });
+      }
+      expect(await control.requests()).toEqual([]);
+    });
+  });
+
+  it('heartbeats in the background with the latest details', async () => {
+    const environment = new MockActivityEnvironment({ heartbeatTimeoutMs: 600 });
+    const beats: unknown[] = [];
+    environment.on('heartbeat', (details: unknown) => beats.push(details));
+    const { withAfas } = createActivityScope(deps);
+    await environment.run(() =>
+      withAfas('good', async ({ heartbeat }) => {
+        heartbeat({ page: 1 });
+        heartbeat({ page: 2 });
+        await sleep(1_000);
+      }),
+    );
+    expect(beats.slice(0, 2)).toEqual([{ page: 1 }, { page: 2 }]);
+    // Every 200 ms (a third of the timeout) while the body waited, repeating the last details.
+    expect(beats.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(beats.slice(1).map((beat) => JSON.stringify(beat)))).toEqual(new Set(['{"page":2}']));
+  });
+
+  it('a cancelled activity reports as cancelled, not as an AFAS failure', async () => {
+    const environment = new MockActivityEnvironment();
+    const { withAfas } = createActivityScope(deps);
+    const running = environment.run(() =>
+      withAfas('good', ({ signal }) => sleep(10_000, undefined, { signal })),
+    );
+    setTimeout(() => environment.cancel(), 100);
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+  });
+
+  it('maps the import store errors in database-only activities too', async () => {
+    const { withDatabase } = createActivityScope(deps);
+    const environment = new MockActivityEnvironment();
+    await expect(
+      environment.run(() => withDatabase(() => Promise.reject(new ImportNotFoundError('imp-9')))),
+    ).rejects.toMatchObject({ type: FailureType.ImportNotFound, nonRetryable: true });
+    await expect(
+      environment.run(() =>
+        withDatabase(() => Promise.reject(new PartitionConflictError('imp-9', 'p', 1, 2))),
+      ),
+    ).rejects.toMatchObject({ type: FailureType.ImportPartitionConflict, nonRetryable: false });
+  });
+});
