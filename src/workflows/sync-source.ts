@@ -1,14 +1,15 @@
 import { CancellationScope, log, patched, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
-import { syncPlanFor, type SyncPlan } from '../activities/sync-plan.js';
+import type { SyncPlan } from '../activities/sync-plan.js';
 import type { DatasetTask } from '../activities/types.js';
-import { DATASETS, type DatasetName } from '../catalog/index.js';
+import type { DatasetName } from '../catalog/index.js';
 import { syncProgressQuery } from './definitions.js';
 import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
 import { Limiter, type Admission } from './limiter.js';
 import { syncActivities } from './policies.js';
 import { administrationsLabel, datasetSummary, daysSummary } from './summaries.js';
+import { legacySyncPlan } from './sync/legacy-plan.js';
 import { SyncRunState } from './sync/run-state.js';
-import type { SyncOptions, SyncResult, SyncSourceInput } from './sync/types.js';
+import type { SyncResult, SyncSourceInput } from './sync/types.js';
 
 export type { SyncOptions, SyncResult, SyncSourceInput } from './sync/types.js';
 
@@ -74,12 +75,12 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
 
     run.setPhase('master_data');
     // The task list comes from an activity, so a catalog edit in a deploy leaves running syncs
-    // alone; histories from before that read the catalog here.
+    // alone; histories from before that built it from the bundled catalog.
     const plan: SyncPlan = patched('sync-plan-activity')
       ? await bookkeeping.planSync.executeWithOptions({ summary: 'plan sync' }, [
           { source, runId, ...(options.datasets ? { datasets: options.datasets } : {}) },
         ])
-      : syncPlanFor(DATASETS, options.datasets);
+      : legacySyncPlan(options.datasets);
     const masterTasks: DatasetTask[] = plan.masterData.flatMap(({ dataset, perAdministration }) =>
       (perAdministration ? discovered.administrations : [0]).map((administration) => {
         run.entry(dataset, administration);

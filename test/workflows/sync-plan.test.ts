@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSyncPlanActivities, syncPlanFor } from '../../src/activities/sync-plan.js';
 import { DATASETS, type DatasetDefinition } from '../../src/catalog/index.js';
+import { legacySyncPlan } from '../../src/workflows/sync/legacy-plan.js';
 
 type Planned = Pick<DatasetDefinition, 'name' | 'strategy' | 'scope' | 'provides'>;
 
@@ -36,7 +37,11 @@ describe('syncPlanFor', () => {
     });
   });
 
-  it('plans the real catalog as the sync ran it before the activity existed', () => {
+  it('plans the real catalog as syncs recorded before the activity did (same commands on replay)', () => {
+    expect(syncPlanFor(DATASETS)).toEqual(legacySyncPlan(undefined));
+    expect(syncPlanFor(DATASETS, ['journal_lines', 'journals'])).toEqual(
+      legacySyncPlan(['journal_lines', 'journals']),
+    );
     const plan = syncPlanFor(DATASETS);
     expect(plan.masterData.map((task) => task.dataset)).toEqual(
       DATASETS.filter((d) => d.name !== 'administrations' && d.strategy !== 'changed-days').map(
@@ -49,8 +54,8 @@ describe('syncPlanFor', () => {
   });
 
   it('planSync answers the plan of the catalog for the input datasets', async () => {
-    const { planSync } = createSyncPlanActivities();
-    expect(await planSync({ source: 'acme', runId: 'r', datasets: ['periods'] })).toEqual({
+    const activities = createSyncPlanActivities();
+    expect(await activities.planSync({ source: 'acme', runId: 'r', datasets: ['periods'] })).toEqual({
       masterData: [{ dataset: 'periods', perAdministration: true }],
       changedDays: [],
     });
