@@ -3,13 +3,17 @@
 import { writeFile } from 'node:fs/promises';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { temporal } from '@temporalio/proto';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startImport } from '../../src/client/import-control.js';
 import { startSync } from '../../src/client/sync-control.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 
 const TOKEN_DATA = 'AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34';
 const MAX_CONCURRENCY = 2;
+/** Unique among the test files: workflow ids are per source, and one Temporal server serves them all. */
+const SOURCE = 'webui';
 
 describe('the Web UI reads like the saga', () => {
   let fixture: SyncFixture;
@@ -23,19 +27,32 @@ describe('the Web UI reads like the saga', () => {
         linesPerYear: 200,
         tokens: [{ token: TOKEN_DATA }],
       },
-      sources: [{ name: 'acme', token: TOKEN_DATA, maxConcurrency: MAX_CONCURRENCY }],
+      sources: [{ name: SOURCE, token: TOKEN_DATA, maxConcurrency: MAX_CONCURRENCY }],
     });
   });
 
   afterAll(() => fixture?.close());
 
+  /** The summaries of the ActivityTaskScheduled events, decoded from their user metadata. */
+  function activitySummaries(events: temporal.api.history.v1.IHistoryEvent[]) {
+    return events
+      .filter((event) => event.activityTaskScheduledEventAttributes)
+      .map((event) => {
+        const payload = event.userMetadata?.summary;
+        return {
+          activity: event.activityTaskScheduledEventAttributes?.activityType?.name,
+          summary: payload ? defaultPayloadConverter.fromPayload<string>(payload) : undefined,
+        };
+      });
+  }
+
   it('shows the start summary, a summary per activity, current details, and keeps the limit', async () => {
-    const handle = await startSync(fixture.target, 'acme', { heartbeatTimeoutSeconds: 10 });
+    const handle = await startSync(fixture.target, SOURCE, { heartbeatTimeoutSeconds: 10 });
     const result = await handle.result();
     expect(result.status).toBe('succeeded');
 
     const description = await handle.describe();
-    expect(await description.staticSummary()).toBe('sync acme (manual)');
+    expect(await description.staticSummary()).toBe('sync webui (manual)');
 
     const metadata = await handle.query(workflowMetadataQuery);
     const rows = result.totals.inserted + result.totals.updated;
@@ -51,14 +68,7 @@ describe('the Web UI reads like the saga', () => {
       );
     }
     const events = history.events ?? [];
-    const scheduled = events.filter((event) => event.activityTaskScheduledEventAttributes);
-    const summaries = scheduled.map((event) => {
-      const payload = event.userMetadata?.summary;
-      return {
-        activity: event.activityTaskScheduledEventAttributes?.activityType?.name,
-        summary: payload ? defaultPayloadConverter.fromPayload<string>(payload) : undefined,
-      };
-    });
+    const summaries = activitySummaries(events);
     expect(summaries.filter((entry) => entry.summary === undefined)).toEqual([]);
     expect(summaries).toEqual(
       expect.arrayContaining([
@@ -94,5 +104,30 @@ describe('the Web UI reads like the saga', () => {
       if (closed && dataActivities.has(Number(closed.scheduledEventId))) open -= 1;
     }
     expect(most).toBe(MAX_CONCURRENCY);
+  });
+
+  it('an import shows its years, its partition chunks and its progress', async () => {
+    const handle = await startImport(fixture.target, SOURCE, { fromYear: 2025, toYear: 2025 });
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(await (await handle.describe()).staticSummary()).toBe(`import ${SOURCE} 2025`);
+    const partitions = `${result.partitions.done}/${result.partitions.total} partitions`;
+    expect((await handle.query(workflowMetadataQuery)).currentDetails).toMatch(
+      new RegExp(`^done · ${partitions} · ${result.rows.toLocaleString('en-US')} rows`),
+    );
+    const summaries = activitySummaries((await handle.fetchHistory()).events ?? []);
+    expect(summaries.filter((entry) => entry.summary === undefined)).toEqual([]);
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        { activity: 'beginImport', summary: 'begin import 2025' },
+        { activity: 'planImport', summary: 'plan import · admins 1, 2' },
+        { activity: 'importPartitionsToRun', summary: 'partitions to run' },
+        { activity: 'finishImport', summary: 'finish import · completed' },
+      ]),
+    );
+    const chunks = summaries.filter((entry) => entry.activity === 'importPartition');
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const entry of chunks)
+      expect(entry.summary).toMatch(/^journal_lines · partition [12]\/2025\/(\d\d|other) · chunk \d+$/);
   });
 });
