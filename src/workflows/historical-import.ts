@@ -13,7 +13,12 @@ import { FailureType, IMPORT_FATAL_FAILURES } from '../temporal/failure-types.js
 import { MAX_IMPORT_CONCURRENCY } from './definitions.js';
 import { failureTypeOf, isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
 import { handleOperators } from './import/operator-api.js';
-import { importOptionsProblem, resolveImportOptions, type ResolvedImportOptions } from './import/options.js';
+import {
+  importOptionsProblem,
+  partitionRunOptions,
+  resolveImportOptions,
+  type ResolvedImportOptions,
+} from './import/options.js';
 import { ImportRunState } from './import/run-state.js';
 import type { HistoricalImportInput, ImportResult } from './import/types.js';
 import { importActivities } from './policies.js';
@@ -24,8 +29,14 @@ export type { CarriedImportState, HistoricalImportInput, ImportResult } from './
 /** Partitions fetched from PostgreSQL per batch. */
 const BATCH = 200;
 
-type Activities = ReturnType<typeof importActivities>;
 type Outcome = 'finished' | 'continue-as-new';
+
+/** What every step of one workflow run works with. */
+interface ImportRun {
+  state: ImportRunState;
+  activities: ReturnType<typeof importActivities>;
+  options: ResolvedImportOptions;
+}
 
 /**
  * Historical import of a source: plan administration × year × period partitions, then run their
@@ -44,61 +55,37 @@ export async function historicalImport(input: HistoricalImportInput): Promise<Im
       FailureType.InvalidImportInput,
     );
   const options = resolveImportOptions(input);
-  const activities = importActivities(options);
-  const state = new ImportRunState(input, options);
-  handleOperators(state);
-  const { progress } = state;
+  const run: ImportRun = {
+    state: new ImportRunState(input, options),
+    activities: importActivities(options),
+    options,
+  };
+  handleOperators(run.state);
 
   let outcome: Outcome;
   try {
-    if (!input.carried) await plan(state, activities, options);
-    outcome = await importPartitions(state, activities, options);
+    if (!input.carried) await plan(run);
+    outcome = await importPartitions(run);
   } catch (error) {
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(async () => {
-        await condition(() => state.dispatcher.idle);
-        if (progress.runId !== null) await finish(state, activities, 'cancelled', 'cancelled by request');
-        progress.status = 'cancelled';
-        state.setPhase('cancelled');
-      });
+      await CancellationScope.nonCancellable(() => cancelled(run));
       throw error;
     }
-    return failed(state, activities, error);
+    return failed(run, error);
   }
+  if (outcome === 'finished') return completed(run);
 
-  if (outcome === 'continue-as-new') {
-    await condition(allHandlersFinished);
-    log.info('historical import continues as new', {
-      source: input.source,
-      importId: progress.importId,
-      historyLength: workflowInfo().historyLength,
-    });
-    return continueAsNew<typeof historicalImport>({ ...input, carried: state.carried() });
-  }
-
-  state.setPhase('finishing');
-  const closed = await finish(state, activities, 'completed', null);
-  state.merge(closed.totals);
-  progress.status = closed.runStatus === 'cancelled' ? 'failed' : closed.runStatus;
-  state.setPhase(closed.status === 'succeeded' ? 'done' : 'failed');
   await condition(allHandlersFinished);
-  return {
-    importId: progress.importId,
-    runId: runIdOf(state),
-    status:
-      closed.runStatus === 'succeeded' ? 'succeeded' : closed.runStatus === 'partial' ? 'partial' : 'failed',
-    partitions: closed.totals,
-    rows: closed.totals.rows,
-    watermark: closed.watermark,
-    workflowRuns: progress.workflowRuns,
-    ...(closed.status === 'succeeded'
-      ? {}
-      : { error: `${closed.totals.failed} partition(s) failed; start the import again to retry them` }),
-  };
+  log.info('historical import continues as new', {
+    source: input.source,
+    importId: run.state.progress.importId,
+    historyLength: workflowInfo().historyLength,
+  });
+  return continueAsNew<typeof historicalImport>({ ...input, carried: run.state.carried() });
 }
 
 /** Opens (or resumes) the import, waits for a running sync, finds administrations, plans partitions. */
-async function plan(state: ImportRunState, activities: Activities, options: ResolvedImportOptions) {
+async function plan({ state, activities, options }: ImportRun) {
   const { progress } = state;
   const { source } = progress;
   const info = workflowInfo();
@@ -117,13 +104,7 @@ async function plan(state: ImportRunState, activities: Activities, options: Reso
         fromYear: options.fromYear,
         toYear: options.toYear,
         datasets: options.datasets,
-        options: {
-          partitionRowLimit: options.partitionRowLimit,
-          pageSize: options.pageSize,
-          maxPagesPerActivity: options.maxPagesPerActivity,
-          requestsPerMinute: options.requestsPerMinute,
-          maxConcurrency: options.maxConcurrency,
-        },
+        options: { ...partitionRunOptions(options), maxConcurrency: options.maxConcurrency },
       },
     ],
   );
@@ -174,11 +155,8 @@ async function plan(state: ImportRunState, activities: Activities, options: Reso
 }
 
 /** Dispatches partition chunks with the current concurrency until done, or due to continue as new. */
-async function importPartitions(
-  state: ImportRunState,
-  activities: Activities,
-  options: ResolvedImportOptions,
-): Promise<Outcome> {
+async function importPartitions(run: ImportRun): Promise<Outcome> {
+  const { state, activities, options } = run;
   const { dispatcher, progress } = state;
   const importId = importIdOf(state);
   state.setPhase('importing');
@@ -199,7 +177,7 @@ async function importPartitions(
     }
     if (step.kind === 'start') {
       const { ref, chunk } = dispatcher.start(new Date().toISOString());
-      void runChunk(state, activities, options, ref, chunk);
+      void runChunk(run, ref, chunk);
     }
   }
   await condition(() => dispatcher.idle);
@@ -209,9 +187,7 @@ async function importPartitions(
 
 /** One chunk of one partition; a partition not done goes back to the front of the queue. */
 async function runChunk(
-  state: ImportRunState,
-  activities: Activities,
-  options: ResolvedImportOptions,
+  { state, activities, options }: ImportRun,
   ref: PartitionRef,
   chunk: number,
 ): Promise<void> {
@@ -227,12 +203,7 @@ async function runChunk(
           importId,
           runId: runIdOf(state),
           key: ref.key,
-          options: {
-            partitionRowLimit: options.partitionRowLimit,
-            pageSize: options.pageSize,
-            maxPagesPerActivity: options.maxPagesPerActivity,
-            requestsPerMinute: options.requestsPerMinute,
-          },
+          options: partitionRunOptions(options),
         },
       ],
     );
@@ -264,8 +235,7 @@ async function runChunk(
 }
 
 function finish(
-  state: ImportRunState,
-  activities: Activities,
+  { state, activities }: ImportRun,
   outcome: 'completed' | 'cancelled' | 'aborted',
   error: string | null,
 ) {
@@ -280,8 +250,43 @@ function finish(
   ]);
 }
 
+/** Closes the import as completed: succeeded, or partial when some partitions failed. */
+async function completed(run: ImportRun): Promise<ImportResult> {
+  const { state } = run;
+  const { progress } = state;
+  state.setPhase('finishing');
+  const closed = await finish(run, 'completed', null);
+  state.merge(closed.totals);
+  progress.status = closed.runStatus === 'cancelled' ? 'failed' : closed.runStatus;
+  state.setPhase(closed.status === 'succeeded' ? 'done' : 'failed');
+  await condition(allHandlersFinished);
+  return {
+    importId: progress.importId,
+    runId: runIdOf(state),
+    status:
+      closed.runStatus === 'succeeded' ? 'succeeded' : closed.runStatus === 'partial' ? 'partial' : 'failed',
+    partitions: closed.totals,
+    rows: closed.totals.rows,
+    watermark: closed.watermark,
+    workflowRuns: progress.workflowRuns,
+    ...(closed.status === 'succeeded'
+      ? {}
+      : { error: `${closed.totals.failed} partition(s) failed; start the import again to retry them` }),
+  };
+}
+
+/** After a cancel: once running chunks have stopped, closes the import as cancelled. */
+async function cancelled(run: ImportRun): Promise<void> {
+  const { state } = run;
+  await condition(() => state.dispatcher.idle);
+  if (state.progress.runId !== null) await finish(run, 'cancelled', 'cancelled by request');
+  state.progress.status = 'cancelled';
+  state.setPhase('cancelled');
+}
+
 /** Closes the import as aborted and says why; the partitions done so far stay done. */
-async function failed(state: ImportRunState, activities: Activities, error: unknown): Promise<ImportResult> {
+async function failed(run: ImportRun, error: unknown): Promise<ImportResult> {
+  const { state } = run;
   const { progress } = state;
   const summary = summarizeFailure(error);
   state.noteError(null, summary.message);
@@ -290,7 +295,7 @@ async function failed(state: ImportRunState, activities: Activities, error: unkn
     importId: progress.importId,
     error: summary.message,
   });
-  const closed = progress.runId !== null ? await finish(state, activities, 'aborted', summary.message) : null;
+  const closed = progress.runId !== null ? await finish(run, 'aborted', summary.message) : null;
   if (closed) state.merge(closed.totals);
   progress.status = 'failed';
   state.setPhase('failed');

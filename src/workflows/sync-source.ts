@@ -81,34 +81,9 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
           { source, runId, ...(options.datasets ? { datasets: options.datasets } : {}) },
         ])
       : legacySyncPlan(options.datasets);
-    const masterTasks: DatasetTask[] = plan.masterData.flatMap(({ dataset, perAdministration }) =>
-      (perAdministration ? discovered.administrations : [0]).map((administration) => {
-        run.entry(dataset, administration);
-        return { source, runId, dataset, administration };
-      }),
-    );
-    run.setStep(masterTasks.length, 'datasets');
     // Before this patch the first wave of tasks could exceed the limit (see Limiter's Admission).
     const admission: Admission = patched('strict-concurrency') ? 'strict' : 'burst';
-    const limiter = new Limiter(maxConcurrency, admission);
-    const results = await limiter.allSettled(
-      masterTasks.map((task) => async () => {
-        const item = run.entry(task.dataset, task.administration);
-        item.status = 'running';
-        try {
-          run.account(
-            item,
-            await afas.syncDataset.executeWithOptions({ summary: datasetSummary(task) }, [task]),
-          );
-          item.status = 'succeeded';
-        } catch (error) {
-          await fail(run, bookkeeping, task, error);
-        } finally {
-          run.stepDone();
-        }
-      }),
-    );
-    rethrowFatal(results);
+    await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission));
 
     for (const dataset of plan.changedDays) {
       run.setPhase('journal_lines');
@@ -143,6 +118,41 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   progress.error = finalError ?? undefined;
   run.setPhase('done');
   return { runId, status: finalStatus, totals, failures, ...(finalError ? { error: finalError } : {}) };
+}
+
+/** Master data: every planned dataset, once or per administration, under the source's limit. */
+async function syncMasterData(
+  run: SyncRunState,
+  { bookkeeping, afas }: Activities,
+  plan: SyncPlan,
+  limiter: Limiter,
+) {
+  const { source, runId, administrations } = run.progress;
+  const tasks: DatasetTask[] = plan.masterData.flatMap(({ dataset, perAdministration }) =>
+    (perAdministration ? administrations : [0]).map((administration) => {
+      run.entry(dataset, administration);
+      return { source, runId, dataset, administration };
+    }),
+  );
+  run.setStep(tasks.length, 'datasets');
+  const results = await limiter.allSettled(
+    tasks.map((task) => async () => {
+      const item = run.entry(task.dataset, task.administration);
+      item.status = 'running';
+      try {
+        run.account(
+          item,
+          await afas.syncDataset.executeWithOptions({ summary: datasetSummary(task) }, [task]),
+        );
+        item.status = 'succeeded';
+      } catch (error) {
+        await fail(run, bookkeeping, task, error);
+      } finally {
+        run.stepDone();
+      }
+    }),
+  );
+  rethrowFatal(results);
 }
 
 /**
