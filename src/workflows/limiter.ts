@@ -4,7 +4,8 @@ import { condition } from '@temporalio/workflow';
  * How `run` admits waiting tasks. The SDK checks every blocked condition in one pass before any
  * of them resumes, so tasks that waited together all saw room: `strict` looks again once resumed
  * and waits on; `burst` (what syncs recorded before the `strict-concurrency` patch did) lets them
- * all in, so a first wave could exceed the limit.
+ * all in: the recorded sync-source.json history scheduled all 16 master-data tasks at once under
+ * a limit of 4.
  */
 export type Admission = 'strict' | 'burst';
 

@@ -50,7 +50,7 @@ export function daysSummary(task: {
   return `${datasetSummary(task)} · ${range} (${count})`;
 }
 
-/** `administrations 1, 2, 3` (at most five listed). */
+/** `admin 2`, `admins 1, 2, 3` (at most five listed, then `+N`). */
 export function administrationsLabel(administrations: readonly number[]): string {
   if (administrations.length === 0) return 'no administrations';
   const shown = administrations.slice(0, 5).join(', ');
