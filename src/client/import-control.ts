@@ -5,6 +5,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
+import { instantToAmsterdamWallTime } from '../afas/amsterdam-time.js';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import {
   importProgressQuery,
@@ -16,6 +17,7 @@ import {
 } from '../workflows/definitions.js';
 import type { historicalImport } from '../workflows/historical-import.js';
 import { importOptionsProblem, type ImportOptions } from '../workflows/import/options.js';
+import { importSummary } from '../workflows/summaries.js';
 import type { SyncTarget } from './sync-control.js';
 
 export type { ImportOptions } from '../workflows/import/options.js';
@@ -48,7 +50,12 @@ export async function startImport(
       { key: AfasSource, value: source },
       { key: AfasWorkflowKind, value: 'import' },
     ],
-    staticSummary: `AFAS historical import of source ${source} from ${options.fromYear}${options.toYear ? ` to ${options.toYear}` : ''}`,
+    // Without --to-year the import runs to the current Amsterdam year (the activity decides the same).
+    staticSummary: importSummary(
+      source,
+      options.fromYear,
+      options.toYear ?? instantToAmsterdamWallTime(new Date()).year,
+    ),
   });
 }
 

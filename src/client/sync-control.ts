@@ -9,13 +9,13 @@ import {
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import {
-  checkWorkflowId,
   scheduleIdFor,
   syncProgressQuery,
   syncWorkflowId,
   type SyncProgress,
 } from '../workflows/definitions.js';
-import type { checkSource, syncSource } from '../workflows/index.js';
+import type { syncSource } from '../workflows/index.js';
+import { syncSummary } from '../workflows/summaries.js';
 import type { SyncOptions } from '../workflows/sync-source.js';
 
 export interface SyncTarget {
@@ -41,20 +41,7 @@ export async function startSync(
       { key: AfasSource, value: source },
       { key: AfasWorkflowKind, value: 'sync' },
     ],
-    staticSummary: `AFAS sync of source ${source}`,
-  });
-}
-
-export async function runCheck(target: SyncTarget, source: string) {
-  return target.client.workflow.execute<typeof checkSource>('checkSource', {
-    taskQueue: target.taskQueue,
-    workflowId: checkWorkflowId(source),
-    args: [{ source }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: AfasSource, value: source },
-      { key: AfasWorkflowKind, value: 'check' },
-    ],
+    staticSummary: syncSummary(source, 'manual'),
   });
 }
 
@@ -103,6 +90,8 @@ export async function ensureSchedule(
       { key: AfasSource, value: source.name },
       { key: AfasWorkflowKind, value: 'scheduled-sync' },
     ],
+    // Updates replace the whole action, so a schedule created before summaries gets one too.
+    staticSummary: syncSummary(source.name, 'schedule'),
   };
   const handle = target.client.schedule.getHandle(scheduleId);
   try {

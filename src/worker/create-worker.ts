@@ -12,6 +12,7 @@ import {
 } from '../activities/deps.js';
 import { createImportActivities } from '../activities/import-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
+import { createSyncPlanActivities } from '../activities/sync-plan.js';
 import type { AppContext } from '../app/context.js';
 import type { Logger } from '../observability/logger.js';
 import { CachedAfasClients } from './afas-clients.js';
@@ -99,7 +100,11 @@ export async function createSyncWorker(
     ...(options.metrics ? { metrics: options.metrics } : {}),
     settings: { ...DEFAULT_ACTIVITY_SETTINGS, ...options.settings },
   };
-  const activities = { ...createSyncActivities(deps), ...createImportActivities(deps) };
+  const activities = {
+    ...createSyncActivities(deps),
+    ...createImportActivities(deps),
+    ...createSyncPlanActivities(),
+  };
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

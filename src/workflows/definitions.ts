@@ -2,7 +2,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export const syncWorkflowId = (source: string) => `afas-sync/${source}`;
-export const checkWorkflowId = (source: string) => `afas-check/${source}`;
 export const scheduleIdFor = (source: string) => `afas-sync-schedule/${source}`;
 export const importWorkflowId = (source: string) => `afas-import/${source}`;
 

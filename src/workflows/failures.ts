@@ -1,21 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { AfasFailureDetails } from '../activities/types.js';
-
-/**
- * Activity failure types that retrying cannot fix (see src/activities/failures.ts for how AFAS
- * and database errors map to them). Workflows list them as non-retryable.
- */
-export const NON_RETRYABLE_FAILURES: readonly string[] = [
-  'AfasAuth',
-  'AfasBlocked',
-  'AfasFunctional',
-  'AfasBadResponse',
-  'AfasData',
-  'AfasClientBug',
-  'DatasetSchema',
-  'SourceNotFound',
-  'DatabaseRejected',
-];
+import { FailureType } from '../temporal/failure-types.js';
 
 export interface FailureSummary {
   message: string;
@@ -39,9 +24,17 @@ export function summarizeFailure(error: unknown): FailureSummary {
   return { message: String(error), errorClass: 'unknown', profitLogReference: null };
 }
 
+/** The `ApplicationFailure` type at the root of an activity failure, if there is one. */
+export function failureTypeOf(error: unknown): string | undefined {
+  let cause: unknown = error;
+  while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause !== undefined)
+    cause = cause.cause;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
 export function isAuthFailure(error: unknown): boolean {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  return cause instanceof ApplicationFailure && cause.type === 'AfasAuth';
+  return cause instanceof ApplicationFailure && cause.type === FailureType.AfasAuth;
 }
 
 export { isCancellation };

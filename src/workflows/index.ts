@@ -1,5 +1,4 @@
 // Every workflow the worker registers. Workflow code is deterministic: no I/O, no Node built-ins.
-export { checkSource } from './check-source.js';
 export { historicalImport } from './historical-import.js';
 export { scheduledSync } from './scheduled-sync.js';
 export { syncSource } from './sync-source.js';

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { syncWorkflowId } from './definitions.js';
+import { syncSummary } from './summaries.js';
 import { syncSource, type SyncResult, type SyncSourceInput } from './sync-source.js';
 
 export type ScheduledSyncResult = { skipped: true; reason: string } | ({ skipped: false } & SyncResult);
@@ -15,6 +16,7 @@ export async function scheduledSync(input: SyncSourceInput): Promise<ScheduledSy
     const child = await startChild(syncSource, {
       workflowId: syncWorkflowId(input.source),
       args: [{ ...input, trigger: 'schedule' }],
+      staticSummary: syncSummary(input.source, 'schedule'),
       // The sync finishes its run log even if this wrapper is terminated.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

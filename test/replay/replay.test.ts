@@ -14,6 +14,19 @@ describe('workflow determinism: recorded histories replay', async () => {
     expect(files).toContain('sync-source.json');
   });
 
+  it('covers both sides of the sync patches: a history from before them and one through them', async () => {
+    const activitiesOf = async (file: string) => {
+      const history = JSON.parse(await readFile(new URL(file, DIR), 'utf8')) as {
+        events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+      };
+      return history.events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name);
+    };
+    expect(await activitiesOf('sync-source.json')).not.toContain('planSync');
+    const planned = await activitiesOf('sync-source-planned.json');
+    expect(planned).toContain('planSync');
+    expect(planned).toContain('replaceDays');
+  });
+
   for (const file of files) {
     it(`replays ${file}`, async () => {
       ensureTestRuntime();

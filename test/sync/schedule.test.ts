@@ -6,7 +6,7 @@ import {
   startSync,
   deleteSchedule,
 } from '../../src/client/sync-control.js';
-import { scheduleIdFor } from '../../src/workflows/definitions.js';
+import { scheduleIdFor, syncWorkflowId } from '../../src/workflows/definitions.js';
 import type { ScheduledSyncResult } from '../../src/workflows/scheduled-sync.js';
 import { SimControl } from '../helpers/simulator.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -79,10 +79,45 @@ describe('per-source Temporal Schedule', () => {
     const ran = await triggered();
     expect(ran.skipped).toBe(false);
     expect(ran.skipped === false && ran.status).toBe('succeeded');
+    // The Web UI names both the schedule's wrapper and the sync it started as a scheduled sync.
+    const schedule = await temporal.client.schedule.getHandle(scheduleIdFor('sched')).describe();
+    expect(schedule.action.staticSummary).toBe('sync sched (schedule)');
+    const wrapper = schedule.info.recentActions.at(-1)?.action.workflow;
+    if (!wrapper) throw new Error('the schedule started nothing');
+    const started = await temporal.client.workflow
+      .getHandle(wrapper.workflowId, wrapper.firstExecutionRunId)
+      .describe();
+    expect(await started.staticSummary()).toBe('sync sched (schedule)');
+    const child = await temporal.client.workflow.getHandle(syncWorkflowId('sched')).describe();
+    expect(child.runId).not.toBe(manual.firstExecutionRunId);
+    expect(await child.staticSummary()).toBe('sync sched (schedule)');
 
     await setSchedulePaused(target, 'sched', true);
     expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: true });
     await setSchedulePaused(target, 'sched', false);
     expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: false });
+  });
+
+  it('an update gives a schedule created before summaries its summary', async () => {
+    const target = { client: temporal.client, taskQueue: temporal.taskQueue };
+    await deleteSchedule(target, 'sched');
+    // What ensureSchedule created before actions carried a static summary.
+    await temporal.client.schedule.create({
+      scheduleId: scheduleIdFor('sched'),
+      spec: { intervals: [{ every: '3600 seconds' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'scheduledSync',
+        taskQueue: temporal.taskQueue,
+        workflowId: 'afas-scheduled/sched',
+        args: [{ source: 'sched', trigger: 'schedule' }],
+      },
+      state: { paused: true },
+    });
+    const handle = temporal.client.schedule.getHandle(scheduleIdFor('sched'));
+    expect((await handle.describe()).action.staticSummary).toBeUndefined();
+    await ensureSchedule(target, await app.sources.get('sched'));
+    expect((await handle.describe()).action.staticSummary).toBe('sync sched (schedule)');
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: true, everySeconds: 3600 });
   });
 });

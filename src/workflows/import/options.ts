@@ -1,4 +1,5 @@
 // Input of the historical import: validation and defaults. Pure (shared by the workflow and the client).
+import type { PartitionRunOptions } from '../../activities/import-activities.js';
 import type { DatasetName } from '../../catalog/index.js';
 import { MAX_IMPORT_CONCURRENCY } from '../definitions.js';
 
@@ -98,5 +99,15 @@ export function resolveImportOptions(options: ImportOptions): ResolvedImportOpti
     retryMaximumSeconds: options.retryMaximumSeconds ?? 300,
     continueAsNewAfterEvents: options.continueAsNewAfterEvents ?? null,
     syncWaitSeconds: options.syncWaitSeconds ?? 600,
+  };
+}
+
+/** How the partition activities page, from the resolved options; fixed for one workflow run. */
+export function partitionRunOptions(options: ResolvedImportOptions): PartitionRunOptions {
+  return {
+    partitionRowLimit: options.partitionRowLimit,
+    pageSize: options.pageSize,
+    maxPagesPerActivity: options.maxPagesPerActivity,
+    requestsPerMinute: options.requestsPerMinute,
   };
 }

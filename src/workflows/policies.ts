@@ -1,0 +1,74 @@
+// The activity proxies of both sagas, one per policy, each built once per workflow run. A proxy
+// is named after what its activities do; its options say how long they may take and what a
+// retry cannot fix (the failure types of src/temporal/failure-types.ts).
+import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { ImportActivities } from '../activities/import-activities.js';
+import type { SyncActivities } from '../activities/sync-activities.js';
+import type { SyncPlanActivities } from '../activities/sync-plan.js';
+import { NON_RETRYABLE_FAILURES } from '../temporal/failure-types.js';
+import type { ResolvedImportOptions } from './import/options.js';
+
+/** Short PostgreSQL steps (run log, settings, watermarks): quick retries, then give up. */
+const BOOKKEEPING_RETRY = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 };
+
+export interface SyncPolicyOptions {
+  heartbeatTimeoutSeconds?: number;
+  retryInitialSeconds?: number;
+  retryMaximumSeconds?: number;
+}
+
+export function syncActivities(options: SyncPolicyOptions) {
+  return {
+    /** Run log, settings, watermarks, the sync plan. */
+    bookkeeping: proxyActivities<SyncActivities & SyncPlanActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: BOOKKEEPING_RETRY,
+    }),
+    /** Whether a historical import owns the source right now. */
+    importCheck: proxyActivities<Pick<ImportActivities, 'importRunning'>>({
+      startToCloseTimeout: '1 minute',
+      retry: BOOKKEEPING_RETRY,
+    }),
+    /** Everything that talks to AFAS: heartbeats, long backoff, Retry-After honoured by the activity. */
+    afas: proxyActivities<SyncActivities>({
+      startToCloseTimeout: '2 hours',
+      heartbeatTimeout: `${options.heartbeatTimeoutSeconds ?? 60} seconds`,
+      retry: {
+        initialInterval: `${options.retryInitialSeconds ?? 5} seconds`,
+        backoffCoefficient: 2,
+        maximumInterval: `${options.retryMaximumSeconds ?? 300} seconds`,
+        nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+      },
+    }),
+  };
+}
+
+export function importActivities(options: ResolvedImportOptions) {
+  const afasPolicy: ActivityOptions = {
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: `${options.heartbeatTimeoutSeconds} seconds`,
+    retry: {
+      initialInterval: `${options.retryInitialSeconds} seconds`,
+      backoffCoefficient: 2,
+      maximumInterval: `${options.retryMaximumSeconds} seconds`,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+    },
+    // Cancel waits until the activity has stopped, so nothing writes after the import is marked cancelled.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  };
+  return {
+    /** The imports row, partition batches and failures: short, and a cancelled workflow waits for them to land. */
+    bookkeeping: proxyActivities<ImportActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: { ...BOOKKEEPING_RETRY, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES] },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+    /** Planning and partition chunks: AFAS calls that heartbeat. */
+    afas: proxyActivities<ImportActivities & Pick<SyncActivities, 'discoverAdministrations'>>(afasPolicy),
+    /** Waits for a sync already running to finish before the import takes the source. */
+    syncWait: proxyActivities<Pick<ImportActivities, 'importAwaitSyncs'>>({
+      ...afasPolicy,
+      startToCloseTimeout: `${options.syncWaitSeconds + 300} seconds`,
+    }),
+  };
+}
