@@ -16,6 +16,7 @@ import {
 } from '../../src/afas/errors.js';
 import { where } from '../../src/afas/filters.js';
 import { updateEnvelope } from '../../src/afas/update.js';
+import { firstPage } from './helpers/collect-rows.js';
 import { json, startTestServer, type Handler, type TestServer } from './helpers/http-server.js';
 
 const DATA = '0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF';
@@ -89,15 +90,54 @@ describe('request headers and connection reuse', () => {
   });
 
   it('decodes a gzip body, keeping long decimals exact', async () => {
+    const text = '{"skip":0,"take":10,"rows":[{"Id":1,"Amount":12345678901234567.89,"Small":1806.22}]}';
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      res.end(
-        gzipSync('{"skip":0,"take":10,"rows":[{"Id":1,"Amount":12345678901234567.89,"Small":1806.22}]}'),
-      );
+      res.end(gzipSync(text));
     };
-    const page = await client().getPage('C', { orderBy: ['Id'], take: 10 });
-    expect(page.rows).toEqual([{ Id: 1, Amount: '12345678901234567.89', Small: 1806.22 }]);
+    const page = await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 });
+    expect(page.parse()).toEqual([{ Id: 1, Amount: '12345678901234567.89', Small: 1806.22 }]);
+    // The page keeps the decoded response bytes as they came.
+    expect(page.body.equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(page.bytes).toBe(Buffer.byteLength(text));
     expect(server.requests[0]?.headers['accept-encoding']).toContain('gzip');
+  });
+
+  it('a page holds the exact response bytes; one with escapes is parsed instead of scanned', async () => {
+    const plain = '{"skip":0,"take":10,"rows":[{"Id":1,"Text":"plain"},{"Id":2,"Text":"also plain"}]}';
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(plain);
+    };
+    const scanned = await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 });
+    expect(scanned.body.equals(Buffer.from(plain, 'utf8'))).toBe(true);
+    expect(scanned.scanned).not.toBeNull();
+    expect(scanned.plain).toBe(true);
+    expect(scanned.parse()).toEqual([
+      { Id: 1, Text: 'plain' },
+      { Id: 2, Text: 'also plain' },
+    ]);
+
+    // Pretty-printed, with a quote, a newline escape and a non-ASCII letter: not scannable.
+    const escaped =
+      '{\n  "skip": 0, "take": 10,\n  "rows": [\n    {"Id": 1, "Text": "say \\"hi\\""},\n' +
+      '    {"Id": 2, "Text": "twee\\nregels, café"}\n  ]\n}';
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(escaped);
+    };
+    const parsed = await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 });
+    expect(parsed.body.equals(Buffer.from(escaped, 'utf8'))).toBe(true);
+    expect(parsed.scanned).toBeNull();
+    expect(parsed.plain).toBe(false);
+    expect(parsed.rowCount).toBe(2);
+    const rows = [
+      { Id: 1, Text: 'say "hi"' },
+      { Id: 2, Text: 'twee\nregels, café' },
+    ];
+    expect(parsed.parse()).toEqual(rows);
+    expect(parsed.lastRow()).toEqual(rows[1]);
+    expect(parsed.last).toBe(true);
   });
 });
 
@@ -111,7 +151,7 @@ describe('AFAS error responses', () => {
       });
       res.end();
     };
-    const err = await caught(client().getPage('Profit_Transactions', { orderBy: ['UnitId'], take: 10 }));
+    const err = await caught(firstPage(client(), 'Profit_Transactions', { orderBy: ['UnitId'], take: 10 }));
     expect(err).toBeInstanceOf(AfasHttpError);
     const http = err as AfasHttpError;
     expect(http.status).toBe(500);
@@ -132,7 +172,7 @@ describe('AFAS error responses', () => {
         },
         { 'x-profit-error': Buffer.from('other').toString('base64') },
       );
-    const err = (await caught(client().getPage('C', { orderBy: ['Nope'], take: 10 }))) as AfasHttpError;
+    const err = (await caught(firstPage(client(), 'C', { orderBy: ['Nope'], take: 10 }))) as AfasHttpError;
     expect(err.afasMessage).toBe("Connector field 'Nope' not found");
     expect(err.errorNumber).toBe(-2147180999);
     expect(err.profitLogReference).toBe('ABCDEF0123456789ABCDEF0123456789');
@@ -194,7 +234,7 @@ describe('transport failures', () => {
       res.write('{"skip":0,"take":10,"rows":[');
     };
     expect(
-      await caught(client({ requestTimeoutMs: 200 }).getPage('C', { orderBy: ['Id'], take: 10 })),
+      await caught(firstPage(client({ requestTimeoutMs: 200 }), 'C', { orderBy: ['Id'], take: 10 })),
     ).toBeInstanceOf(AfasTimeoutError);
   });
 
@@ -248,23 +288,27 @@ describe('bad responses', () => {
       res.end('{"skip":20,"take":10,"rows":[{"Id":1},');
     };
     const err = await caught(
-      client().getPage('Profit_Transactions', { orderBy: ['Id'], skip: 20, take: 10 }),
+      firstPage(client(), 'Profit_Transactions', { orderBy: ['Id'], skip: 20, take: 10 }),
     );
     expect(err).toBeInstanceOf(AfasBadResponseError);
     expect(err.message).toContain('Profit_Transactions');
     expect(err.message).toContain('skip 20');
+    expect(err.message).toContain('take 10');
+    expect(err.message).toMatch(/^Malformed JSON/);
     expect(classifyAfasError(err).class).toBe('bad-response');
   });
 
   it('wrong shapes: rows missing, row not an object, metainfo dataType unknown', async () => {
     handler = (_req, res) => json(res, 200, { skip: 0, take: 10 });
-    expect(await caught(client().getPage('C', { orderBy: ['Id'], take: 10 }))).toBeInstanceOf(
-      AfasBadResponseError,
-    );
-    handler = (_req, res) => json(res, 200, { skip: 0, take: 10, rows: [1] });
-    expect(await caught(client().getPage('C', { orderBy: ['Id'], take: 10 }))).toBeInstanceOf(
-      AfasBadResponseError,
-    );
+    const noRows = await caught(firstPage(client(), 'C', { orderBy: ['Id'], take: 10 }));
+    expect(noRows).toBeInstanceOf(AfasBadResponseError);
+    expect(noRows.message).toContain('GetConnector C (skip 0, take 10)');
+    expect(noRows.message).toContain('no "rows" array');
+    handler = (_req, res) => json(res, 200, { skip: 0, take: 10, rows: [{ Id: 1 }, 1] });
+    const notObject = await caught(firstPage(client(), 'C', { orderBy: ['Id'], take: 10 }));
+    expect(notObject).toBeInstanceOf(AfasBadResponseError);
+    expect(notObject.message).toContain('row 1 is not an object');
+    expect(classifyAfasError(notObject).class).toBe('bad-response');
     handler = (_req, res) =>
       json(res, 200, { name: 'C', fields: [{ id: 'A', dataType: 'datetime', label: 'A' }] });
     const err = await caught(client().describeGetConnector('C'));
@@ -277,11 +321,11 @@ describe('the 2,049-character limit', () => {
   it('an overlong query is never sent: an unsplittable filter or orderBy fails before the request', async () => {
     const c = client();
     const huge = where.and(...Array.from({ length: 150 }, (_, i) => where.eq(`Field${i}`, 'value')));
-    const err = await caught(c.getPage('C', { orderBy: ['Id'], take: 10, filter: huge }));
+    const err = await caught(firstPage(c, 'C', { orderBy: ['Id'], take: 10, filter: huge }));
     expect(err).toBeInstanceOf(AfasQueryTooLongError);
     expect(classifyAfasError(err).class).toBe('client-bug');
     const longOrder = Array.from({ length: 300 }, (_, i) => `SomeRatherLongFieldName${i}`);
-    expect(await caught(c.getPage('C', { orderBy: longOrder, take: 10 }))).toBeInstanceOf(
+    expect(await caught(firstPage(c, 'C', { orderBy: longOrder, take: 10 }))).toBeInstanceOf(
       AfasQueryTooLongError,
     );
     expect(server.requests).toHaveLength(0);
@@ -301,7 +345,7 @@ describe('token redaction', () => {
     };
     const c = client({ token: DATA });
     const err = (await caught(
-      c.getPage('C', {
+      firstPage(c, 'C', {
         orderBy: ['Id'],
         take: 10,
         filter: { groups: [[{ field: 'X', operator: 1, value: DATA }]] },

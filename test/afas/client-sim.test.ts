@@ -2,7 +2,8 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAfasDateTime } from '../../src/afas/amsterdam-time.js';
-import { AfasClient, type AfasConnectionOptions } from '../../src/afas/client.js';
+import { AfasClient } from '../../src/afas/client.js';
+import type { AfasConnectionOptions } from '../../src/afas/connection-options.js';
 import { classifyAfasError } from '../../src/afas/classify.js';
 import {
   AfasAbortError,
@@ -18,6 +19,7 @@ import type { AfasPage } from '../../src/afas/pages.js';
 import { updateEnvelope } from '../../src/afas/update.js';
 import { createRowConverter, type AfasRawValue, type AfasRow } from '../../src/afas/values.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { collectRows, firstPage } from './helpers/collect-rows.js';
 
 const SECRET = 'C0FFEE00C0FFEE00C0FFEE00C0FFEE00C0FFEE00C0FFEE00C0FFEE00C0FFEE00';
 const LIMITED = 'AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12';
@@ -80,6 +82,14 @@ async function collect(iterable: AsyncIterable<AfasPage>): Promise<AfasPage[]> {
 
 const keyOf = (row: AfasRow): string => TX_KEY.map((k) => String(row[k])).join('/');
 const keys = (rows: readonly AfasRow[]): string[] => rows.map(keyOf);
+/** Rows in TX_KEY order (all three key fields are integers). */
+const sortedOnKey = (rows: readonly AfasRow[]): AfasRow[] =>
+  [...rows].sort(
+    (a, b) =>
+      (a.UnitId as number) - (b.UnitId as number) ||
+      (a.EntryNo as number) - (b.EntryNo as number) ||
+      (a.SeqNo as number) - (b.SeqNo as number),
+  );
 const lower = (v: AfasRawValue): string => String(v).toLowerCase();
 
 // Fixture lines added through the control API (clock at 2024-07-01 12:00 Amsterdam).
@@ -130,7 +140,7 @@ beforeAll(async () => {
     ],
   });
   clock = new Date('2024-11-15T11:00:00Z');
-  partition = await client().getRows(TX, {
+  partition = await collectRows(client(), TX, {
     orderBy: TX_KEY,
     filter: where.and(where.eq('UnitId', 1), where.eq('Year', 2024)),
     take: 10_000,
@@ -185,8 +195,10 @@ describe('paging', () => {
   it('small pages return exactly the same rows as one big page; per-page metrics are filled', async () => {
     const filter = where.and(where.eq('UnitId', 1), where.eq('Year', 2024));
     const pages = await collect(client().pages(TX, { orderBy: TX_KEY, filter, take: 37 }));
-    expect(keys(pages.flatMap((p) => p.rows))).toEqual(keys(partition));
-    expect(pages.slice(0, -1).every((p) => p.rows.length === 37 && !p.last)).toBe(true);
+    expect(keys(pages.flatMap((p) => p.parse()))).toEqual(keys(partition));
+    expect(pages.slice(0, -1).every((p) => p.rowCount === 37 && p.parse().length === 37 && !p.last)).toBe(
+      true,
+    );
     expect(pages.at(-1)?.last).toBe(true);
     expect(pages.map((p) => p.skip)).toEqual(pages.map((_, i) => i * 37));
     for (const p of pages) {
@@ -204,10 +216,11 @@ describe('paging', () => {
       expect(page.scanned).not.toBeNull();
       expect(page.plain).toBe(true);
       const last = page.lastRow();
-      expect(page.rowCount).toBe(page.rows.length);
-      expect(last).toEqual(page.rows.at(-1));
+      const rows = page.parse();
+      expect(page.rowCount).toBe(rows.length);
+      expect(last).toEqual(rows.at(-1));
     }
-    expect(keys(pages.flatMap((page) => page.rows))).toEqual(keys(partition));
+    expect(keys(pages.flatMap((page) => page.parse()))).toEqual(keys(partition));
   });
 
   it('a page with escapes is parsed as before, and says it is not plain', async () => {
@@ -228,7 +241,7 @@ describe('paging', () => {
     try {
       const pages = await collect(client().pages(id, { orderBy: ['Id'] }));
       expect(pages.map((page) => [page.scanned, page.plain, page.rowCount])).toEqual([[null, false, 3]]);
-      expect(pages[0]?.rows).toEqual(rows);
+      expect(pages[0]?.parse()).toEqual(rows);
       expect(pages[0]?.lastRow()).toEqual(rows[2]);
     } finally {
       await control('DELETE', `custom-connectors/${id}`);
@@ -244,49 +257,21 @@ describe('paging', () => {
     const exact = await collect(
       c.pages(TX, { orderBy: TX_KEY, filter: entryFilter, take: entryRows.length }),
     );
-    expect(exact.map((p) => p.rows.length)).toEqual([entryRows.length, 0]);
+    expect(exact.map((p) => p.rowCount)).toEqual([entryRows.length, 0]);
     const one = await collect(
       c.pages(TX, { orderBy: TX_KEY, filter: where.and(entryFilter, where.eq('SeqNo', 1)), take: 10 }),
     );
-    expect(one.map((p) => p.rows.length)).toEqual([1]);
+    expect(one.map((p) => p.parse().length)).toEqual([1]);
     const none = await collect(c.pages(TX, { orderBy: TX_KEY, filter: where.eq('UnitId', 999), take: 10 }));
-    expect(none.map((p) => [p.rows.length, p.last])).toEqual([[0, true]]);
+    expect(none.map((p) => [p.rowCount, p.last])).toEqual([[0, true]]);
   });
 
   it('resumes at a skip and refuses to page without orderBy', async () => {
     const c = client();
     const filter = where.and(where.eq('UnitId', 1), where.eq('Year', 2024));
-    const resumed = await c.getRows(TX, { orderBy: TX_KEY, filter, take: 100, skip: 250 });
+    const resumed = await collectRows(c, TX, { orderBy: TX_KEY, filter, take: 100, skip: 250 });
     expect(keys(resumed)).toEqual(keys(partition.slice(250)));
     await expect(collect(c.pages(TX, { orderBy: [], filter }))).rejects.toThrow(AfasUsageError);
-  });
-
-  it('keyset mode: Account > last with an extra filter, resumable after a key', async () => {
-    const c = client();
-    const all = await c.getRows('Profit_Accounts', { orderBy: ['Account'], take: 10_000 });
-    const expected = all.filter((r) => r.Blocked === false);
-    const pages = await collect(
-      c.pages('Profit_Accounts', {
-        orderBy: ['Account'],
-        keyset: { field: 'Account' },
-        filter: where.eq('Blocked', false),
-        take: 7,
-      }),
-    );
-    expect(pages.length).toBeGreaterThan(2);
-    expect(pages.flatMap((p) => p.rows).map((r) => r.Account)).toEqual(expected.map((r) => r.Account));
-    const log = (await requestLog()).filter((r) => r.connector === 'Profit_Accounts').slice(-pages.length);
-    expect(log.every((r) => r.query.skip === '0')).toBe(true);
-    const cursor = pages[1]?.next;
-    expect(cursor).toMatchObject({ after: pages[1]?.rows.at(-1)?.Account });
-    const after = cursor !== null && cursor !== undefined && 'after' in cursor ? cursor.after : null;
-    const rest = await c.getRows('Profit_Accounts', {
-      orderBy: ['Account'],
-      keyset: { field: 'Account', after },
-      filter: where.eq('Blocked', false),
-      take: 7,
-    });
-    expect(rest.map((r) => r.Account)).toEqual(expected.slice(14).map((r) => r.Account));
   });
 
   it('passes the AbortSignal through the iteration', async () => {
@@ -374,7 +359,11 @@ describe('filters against the simulator', () => {
     ];
     expect(new Set(conditions.map((x) => x.operator)).size).toBe(15);
     for (const condition of conditions) {
-      const rows = await c.getRows(TX, { orderBy: TX_KEY, filter: where.and(base, condition), take: 10_000 });
+      const rows = await collectRows(c, TX, {
+        orderBy: TX_KEY,
+        filter: where.and(base, condition),
+        take: 10_000,
+      });
       const expected = local(partition, condition);
       expect(keys(rows), `operator ${condition.operator} on ${condition.field}`).toEqual(keys(expected));
       expect(expected.length, `operator ${condition.operator} selects something`).toBeGreaterThan(0);
@@ -391,7 +380,7 @@ describe('filters against the simulator', () => {
         where.and(where.eq('JournalId', String(b?.JournalId)), where.eq('Period', b?.Period ?? 0)),
       ),
     );
-    const rows = await client().getRows(TX, { orderBy: TX_KEY, filter, take: 10_000 });
+    const rows = await collectRows(client(), TX, { orderBy: TX_KEY, filter, take: 10_000 });
     const expected = partition.filter(
       (r) =>
         (r.AccountNo === a?.AccountNo && r.Period === a?.Period) ||
@@ -403,7 +392,7 @@ describe('filters against the simulator', () => {
 
   it('a value with "," and ";" goes through filterjson', async () => {
     await control('DELETE', 'requests');
-    const rows = await client().getRows(TX, {
+    const rows = await collectRows(client(), TX, {
       orderBy: TX_KEY,
       filter: where.and(where.eq('UnitId', 1), where.eq('Description', FIXTURE_DESCRIPTION)),
       take: 100,
@@ -414,20 +403,21 @@ describe('filters against the simulator', () => {
     expect(logged?.query).not.toHaveProperty('filterfieldids');
   });
 
-  it('a long IN list is split over several requests; merged rows are de-duplicated and sorted', async () => {
+  it('a long IN list is split over several requests; merged rows are de-duplicated', async () => {
     await control('DELETE', 'requests');
     const entries = [...new Set(partition.map((r) => r.EntryNo as number))];
     const chosen = entries.filter((_, i) => i % 2 === 0);
     const values = [...chosen, ...chosen.slice(0, 20), 999_999]; // duplicates and a miss
-    const c = client();
     const filter = where.and(where.eq('UnitId', 1), where.eq('Year', 2024), where.in('EntryNo', values));
-    const rows = await c.getRows(TX, { orderBy: TX_KEY, filter, take: 5000 });
+    const pages = await collect(client().pages(TX, { orderBy: TX_KEY, filter, take: 5000 }));
+    const rows = pages.flatMap((page) => page.parse());
+    // Each part comes sorted on its own; merged, the parts follow each other, so compare in key order.
     const expected = partition.filter((r) => chosen.includes(r.EntryNo as number));
-    expect(keys(rows)).toEqual(keys(expected));
+    expect(new Set(keys(rows)).size).toBe(rows.length);
+    expect(keys(sortedOnKey(rows))).toEqual(keys(expected));
     const log = (await requestLog()).filter((r) => r.connector === TX);
     expect(log.length).toBeGreaterThan(1);
     expect(log.every((r) => r.status === 200)).toBe(true);
-    const pages = await collect(c.pages(TX, { orderBy: TX_KEY, filter, take: 5000 }));
     expect(pages[0]?.parts).toBe(log.length);
   });
 });
@@ -469,7 +459,7 @@ describe('served values', () => {
     );
     const raw = await res.text();
     const literals = [...raw.matchAll(/"AmtDebit":(null|-?[0-9.eE+-]+)/g)].map((m) => m[1]);
-    const rows = await c.getRows(TX, { orderBy: TX_KEY, take: 10_000 });
+    const rows = await collectRows(c, TX, { orderBy: TX_KEY, take: 10_000 });
     const typed = rows.map(convert);
     expect(typed).toHaveLength(literals.length);
     typed.forEach((row, i) => {
@@ -505,7 +495,7 @@ function toCents(text: string | null): bigint {
 }
 
 describe('errors from the simulator', () => {
-  const page = (c: AfasClient, skip = 0) => c.getPage(TX, { orderBy: TX_KEY, take: 50, skip });
+  const page = (c: AfasClient, skip = 0) => firstPage(c, TX, { orderBy: TX_KEY, take: 50, skip });
 
   it('locked booking layout → locked (retryable, long backoff); message, errorNumber and log reference kept', async () => {
     await control('POST', 'faults', { kind: 'locked', count: 1 });
@@ -516,7 +506,7 @@ describe('errors from the simulator', () => {
     expect(err.profitLogReference).toMatch(/^[0-9A-F]{32}$/);
     expect(err.errorNumber).not.toBeNull();
     expect(classifyAfasError(err)).toMatchObject({ class: 'locked', retryable: true, backoff: 'long' });
-    expect((await page(client())).rows).toHaveLength(50); // count: 1 → the next call passes
+    expect((await page(client())).parse()).toHaveLength(50); // count: 1 → the next call passes
   });
 
   it('unavailable → 503 transient with Retry-After', async () => {
@@ -565,14 +555,18 @@ describe('errors from the simulator', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const aborted = await caught(
-      client().getPage(TX, { orderBy: TX_KEY, take: 5, signal: controller.signal }),
+      firstPage(client(), TX, { orderBy: TX_KEY, take: 5, signal: controller.signal }),
     );
     expect(aborted).toBeInstanceOf(AfasAbortError);
   });
 
   it('unknown filter field → functional with AFAS message', async () => {
     const err = (await caught(
-      client({ language: 'en-us' }).getPage(TX, { orderBy: TX_KEY, take: 5, filter: where.eq('Nope', 1) }),
+      firstPage(client({ language: 'en-us' }), TX, {
+        orderBy: TX_KEY,
+        take: 5,
+        filter: where.eq('Nope', 1),
+      }),
     )) as AfasHttpError;
     expect(err.afasMessage).toBe("Connector field 'Nope' not found");
     expect(classifyAfasError(err).class).toBe('functional');
@@ -581,7 +575,7 @@ describe('errors from the simulator', () => {
   it('connector not in the App connector, and a revoked token → auth', async () => {
     const limited = client({ token: LIMITED });
     expect(
-      (await limited.getRows('Profit_Accounts', { orderBy: ['Account'], take: 10_000 })).length,
+      (await collectRows(limited, 'Profit_Accounts', { orderBy: ['Account'], take: 10_000 })).length,
     ).toBeGreaterThan(0);
     const notAllowed = await caught(page(limited));
     expect(notAllowed).toMatchObject({ status: 401 });
@@ -624,7 +618,7 @@ describe('errors from the simulator', () => {
 describe('UpdateConnectors against the simulator', () => {
   it('inserts a balanced FiEntries entry, reads it back, rejects an unbalanced one, deletes by key path', async () => {
     const c = client({ language: 'en-us' });
-    const periods = await c.getRows('Profit_periods_per_administration', {
+    const periods = await collectRows(c, 'Profit_periods_per_administration', {
       orderBy: ['Unit', 'Year', 'Period'],
       filter: where.and(where.eq('Unit', 1), where.eq('Year', 2024), where.eq('Blocked', false)),
       take: 100,
@@ -653,7 +647,7 @@ describe('UpdateConnectors against the simulator', () => {
     expect(inserted.status).toBe(201);
     const entryNo = inserted.results?.FiEntryPar?.EnNo;
     expect(entryNo).toMatch(/^\d+$/);
-    const back = await c.getRows(TX, {
+    const back = await collectRows(c, TX, {
       orderBy: TX_KEY,
       filter: where.and(where.eq('UnitId', 1), where.eq('EntryNo', Number(entryNo))),
       take: 10,
@@ -676,7 +670,7 @@ describe('UpdateConnectors against the simulator', () => {
       { object: 'FiEntries', keys: { EnNo: Number(entryNo) } },
     ]);
     expect(deleted).toEqual({ status: 200, results: null });
-    const gone = await c.getRows(TX, {
+    const gone = await collectRows(c, TX, {
       orderBy: TX_KEY,
       filter: where.and(where.eq('UnitId', 1), where.eq('EntryNo', Number(entryNo))),
       take: 10,

@@ -21,14 +21,14 @@ describe('npm run bench', () => {
     const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
     await admin.connect();
     try {
-      for (const suffix of ['raw', 'temporal'])
+      for (const suffix of ['raw', 'temporal', 'sync'])
         await admin.query(`DROP DATABASE IF EXISTS ${prefix}_${suffix} WITH (FORCE)`);
     } finally {
       await admin.end();
     }
   });
 
-  it('runs raw load, import, incremental and no-change sync, and writes every figure', async () => {
+  it('runs raw load, import, incremental, no-change and first sync, and writes every figure', async () => {
     const { stdout } = await run(
       process.execPath,
       [
@@ -40,6 +40,7 @@ describe('npm run bench', () => {
     const report = JSON.parse(await readFile(out, 'utf8')) as {
       medians: Record<string, number> & {
         importCpu: Record<string, number>;
+        firstSyncCpu: Record<string, number>;
         importTimeline: { beforeMs: number; pagingMs: number; afterMs: number; slotUse: number } | null;
       };
     };
@@ -54,12 +55,20 @@ describe('npm run bench', () => {
       'changedDays',
       'incrementalRequests',
       'noChangeRequests',
+      'firstSyncRowsPerSecond',
+      'firstSyncRatio',
+      'firstSyncHistoryEvents',
     ])
       expect(figures[figure], figure).toBeGreaterThan(0);
     // A worker process with Temporal's native core is never this small; 0 would mean no reading.
     expect(figures.workerPeakRssMb).toBeGreaterThan(50);
     expect(figures.importCpu.worker).toBeGreaterThan(0);
     expect(figures.importCpu.postgres).toBeGreaterThan(0);
+    // (e) ran in its own worker process on its own database.
+    expect(figures.firstSyncPeakRssMb).toBeGreaterThan(50);
+    expect(figures.firstSyncCpu.worker).toBeGreaterThan(0);
+    expect(stdout).toContain('(e) first sync (syncSource)');
+    expect(stdout).toContain('n/a    (e) ≥ 0.9 × (b) rows/s (judged at 1M rows)');
     // The import's timeline from its history: planning, paging the partitions, finishing.
     expect(figures.importTimeline?.beforeMs).toBeGreaterThan(0);
     expect(figures.importTimeline?.pagingMs).toBeGreaterThan(0);

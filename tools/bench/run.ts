@@ -1,6 +1,7 @@
 // `npm run bench [-- --rows N --runs R]`: measures afas-sync against the practical limit on this
 // machine, in one invocation: (a) raw client → bulk upsert, (b) historical import through Temporal,
-// (c) incremental sync after 1% of booking days changed, (d) a no-change sync.
+// (c) incremental sync after 1% of booking days changed, (d) a no-change sync, (e) a first sync
+// (syncSource) of the same environment into a fresh database.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ import {
 import { formatGcTimes, gcBetween, gcTimes, type GcTimes } from './gc-metrics.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
 import { SIMULATOR_SCRIPT, startNode, WORKER_SCRIPT } from './processes.js';
+import { firstSync } from './first-sync.js';
 import { rawLoad } from './raw-load.js';
 
 const TOKEN = 'BE4C0123456789ABCDEFBE4C0123456789ABCDEFBE4C0123456789ABCDEF0123';
@@ -41,7 +43,7 @@ const { values } = parseArgs({
     years: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '4' },
     out: { type: 'string' },
-    // Names of the two databases the bench (re)creates: <prefix>_raw and <prefix>_temporal.
+    // Names of the databases the bench (re)creates: <prefix>_raw, <prefix>_temporal, <prefix>_sync.
     'db-prefix': { type: 'string', default: 'afas_bench' },
     // Rows per import page (the import's pageSize option); default: AFAS's cell budget.
     'page-size': { type: 'string' },
@@ -155,6 +157,14 @@ interface RunFigures {
   rowsImported: number;
   rawCpu: CpuSeconds;
   importCpu: CpuSeconds;
+  /** (e): the first sync through syncSource into a fresh database. */
+  firstSyncRowsPerSecond: number;
+  firstSyncWallSeconds: number;
+  /** (e)/(b) rows per second. */
+  firstSyncRatio: number;
+  firstSyncPeakRssMb: number;
+  firstSyncHistoryEvents: number;
+  firstSyncCpu: CpuSeconds;
   importTimeline: ImportTimeline | null;
   /** The worker's garbage collection during the import, by kind. */
   importGc: GcTimes;
@@ -261,28 +271,30 @@ async function oneRun(run: number): Promise<RunFigures> {
       maxConcurrency: concurrency,
     });
     const metricsPort = await freePort();
-    const worker = await startNode(
-      WORKER_SCRIPT,
-      [],
-      {
-        METRICS_PORT: String(metricsPort),
-        // Worker settings to compare, e.g. AFAS_SYNC_HEAP_GROWING_PERCENT=0.
-        ...environment((name) => name.startsWith('AFAS_SYNC_') && name !== 'AFAS_SYNC_SECRET_KEY'),
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_TASK_QUEUE: 'afas-bench',
-        DATABASE_URL: appUrl,
-        AFAS_SYNC_SECRET_KEY: KEY_HEX,
-        // As the production image runs it (Dockerfile).
-        MALLOC_ARENA_MAX: '2',
-        LOG_LEVEL: 'info',
-        // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072 (an empty one would
-        // tell glibc 0).
-        ...environment((name, value) => name.startsWith('MALLOC_') && value !== ''),
-      },
-      /worker started/,
-      // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-      (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
-    );
+    const startWorker = async (databaseUrl: string, taskQueue: string, port?: number) =>
+      startNode(
+        WORKER_SCRIPT,
+        [],
+        {
+          METRICS_PORT: String(port ?? (await freePort())),
+          // Worker settings to compare, e.g. AFAS_SYNC_HEAP_GROWING_PERCENT=0.
+          ...environment((name) => name.startsWith('AFAS_SYNC_') && name !== 'AFAS_SYNC_SECRET_KEY'),
+          TEMPORAL_ADDRESS: temporal.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          DATABASE_URL: databaseUrl,
+          AFAS_SYNC_SECRET_KEY: KEY_HEX,
+          // As the production image runs it (Dockerfile).
+          MALLOC_ARENA_MAX: '2',
+          LOG_LEVEL: 'info',
+          // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072 (an empty one would
+          // tell glibc 0).
+          ...environment((name, value) => name.startsWith('MALLOC_') && value !== ''),
+        },
+        /worker started/,
+        // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+        (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
+      );
+    const worker = await startWorker(appUrl, 'afas-bench', metricsPort);
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
     const target = { client, taskQueue: 'afas-bench' };
@@ -397,6 +409,20 @@ async function oneRun(run: number): Promise<RunFigures> {
       );
 
       const peakRss = await worker.peakRss();
+      await worker.stop();
+
+      // (e) a first sync of the same environment into a fresh database
+      const first = await firstSync({
+        databaseUrl: await freshDatabase(`${dbPrefix}_sync`),
+        keyHex: KEY_HEX,
+        source: { baseUrl, token: TOKEN, maxConcurrency: concurrency },
+        client,
+        startWorker: (databaseUrl, taskQueue) => startWorker(databaseUrl, taskQueue),
+        settle: () => settleWrites(log),
+        pids: { simulator: sim.child.pid, temporal: temporal.process.pid, bench: process.pid },
+        log,
+      });
+
       const rawRate = raw.rows / (raw.wallMs / 1000);
       const importRate = liveRows / (importMs / 1000);
       return {
@@ -417,8 +443,14 @@ async function oneRun(run: number): Promise<RunFigures> {
         noChangeWallSeconds: round(noChangeMs / 1000),
         noChangeRequests,
         rowsImported: liveRows,
+        firstSyncRowsPerSecond: first.rowsPerSecond,
+        firstSyncWallSeconds: first.wallSeconds,
+        firstSyncRatio: round(first.rowsPerSecond / importRate, 3),
+        firstSyncPeakRssMb: first.workerPeakRssMb,
+        firstSyncHistoryEvents: first.historyEvents,
         rawCpu,
         importCpu,
+        firstSyncCpu: first.cpu,
         importTimeline: timeline,
         importGc,
       };
@@ -486,6 +518,10 @@ const medians = {
     results.map((r) => r.importCpu),
     1,
   ),
+  firstSyncCpu: medianRecord(
+    results.map((r) => r.firstSyncCpu),
+    1,
+  ),
   importTimeline: medianTimeline(results.map((r) => r.importTimeline)),
   importGc: medianGc(results.map((r) => r.importGc)),
 } as RunFigures;
@@ -503,6 +539,8 @@ const targets: [string, boolean | null, string][] = [
   ],
   ['(b) ≥ 40,000 rows/s', atScale ? medians.importRowsPerSecond >= 40_000 : null, NOT_AT_SCALE],
   ['worker peak RSS ≤ 300 MB', medians.workerPeakRssMb <= 300, ''],
+  ['(e) ≥ 0.9 × (b) rows/s', atScale ? medians.firstSyncRatio >= 0.9 : null, NOT_AT_SCALE],
+  ['(e) worker peak RSS ≤ 300 MB', medians.firstSyncPeakRssMb <= 300, ''],
   ['≤ 2,000 history events per 1M rows', atScale ? medians.historyEventsPer1M <= 2_000 : null, NOT_AT_SCALE],
   ['(d) ≤ 2 s', medians.noChangeWallSeconds <= 2, ''],
 ];
@@ -521,6 +559,9 @@ const table = [
   `    CPU seconds (b): ${formatCpu(medians.importCpu)}`,
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,
   `(d) no-change sync               ${medians.noChangeWallSeconds} s   (${medians.noChangeRequests} AFAS requests)`,
+  `(e) first sync (syncSource)      ${medians.firstSyncRowsPerSecond.toLocaleString('en')} rows/s   ${medians.firstSyncWallSeconds} s   ratio e/b ${medians.firstSyncRatio}`,
+  `    worker peak RSS ${medians.firstSyncPeakRssMb} MB, history events ${medians.firstSyncHistoryEvents}`,
+  `    CPU seconds (e): ${formatCpu(medians.firstSyncCpu)}`,
   '',
   ...targets.map(
     ([name, met, why]) =>
