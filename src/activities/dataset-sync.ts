@@ -1,5 +1,6 @@
 // The generic sync path: one implementation, driven by the dataset catalog, for every dataset.
 import { where, type FilterCondition } from '../afas/filters.js';
+import { MAX_CELLS_PER_PAGE } from '../afas/pages.js';
 import { encodePage, latestWallTime } from '../codec/index.js';
 import type { DatasetDefinition } from '../catalog/index.js';
 import {
@@ -14,6 +15,7 @@ import { ScopeStage } from '../db/scope-stage.js';
 import type { DatasetCounts, RunStore } from '../db/runs.js';
 import type { SyncStateStore } from '../db/sync-state.js';
 import type { AfasSession } from './afas-session.js';
+import { columnsForPageSize } from './import/partitions.js';
 
 export interface DatasetSyncContext {
   pool: Pool;
@@ -139,7 +141,8 @@ export async function replaceScope(
     const keys: unknown[] = [];
     for await (const page of ctx.session.pages(scope.connectorId, {
       orderBy: options.orderBy ?? orderFor(resolved),
-      columns: resolved.columns.length,
+      // The import's page size: the same bytes per page in flight, whichever path reads them.
+      columns: columnsForPageSize(resolved.columns.length, null, MAX_CELLS_PER_PAGE),
       ...(filter ? { filter } : {}),
     })) {
       const encoded = encodePage(resolved, writerContext, page, {

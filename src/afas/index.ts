@@ -61,21 +61,7 @@ export {
   parseAfasJson,
   toPlainDecimal,
 } from './json.js';
-export {
-  AFAS_DATA_TYPES,
-  convertValue,
-  createRowConverter,
-  formatRowKey,
-  type AfasDataType,
-  type AfasRawValue,
-  type AfasRow,
-  type AfasTypedValues,
-  type AfasValue,
-  type RowConverterOptions,
-  type TypedRow,
-  type ValueContext,
-  type ValueField,
-} from './values.js';
+export { AFAS_DATA_TYPES, type AfasDataType, type AfasRawValue, type AfasRow } from './values.js';
 export {
   AMSTERDAM_TIME_ZONE,
   amsterdamWallTimeToInstant,

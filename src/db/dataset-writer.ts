@@ -58,13 +58,18 @@ export function copyColumns(dataset: ResolvedDataset): string[] {
   ];
 }
 
-/** The column definitions of a stage table for a dataset (the COPY line's columns). */
+/**
+ * The column definitions of a stage table for a dataset (the COPY line's columns). `_raw` stays
+ * text there and becomes jsonb once, in the merge: staging it as jsonb parsed every row's JSON on
+ * the way in and copied the parsed value out again (about 2.5 of 4.3 PostgreSQL seconds per 200k
+ * journal lines for stage + upsert; 0.9 + 2.9 with a text stage, the same as one direct COPY).
+ */
 export function stageColumnsSql(dataset: ResolvedDataset): string {
   return [
     '_source text NOT NULL',
     '_administration integer NOT NULL',
     ...dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`),
-    '_raw jsonb NOT NULL',
+    '_raw text NOT NULL',
     ...(dataset.entryDateField ? ['_entry_day date'] : []),
     '_run_id text NOT NULL',
   ].join(',\n  ');
@@ -204,7 +209,7 @@ export class DatasetWriter {
       's._source',
       's._administration',
       ...columns.map((column) => targetValue(column, 's')),
-      's._raw',
+      's._raw::jsonb',
       ...(this.dataset.entryDateField ? ['s._entry_day'] : []),
       'now()',
       's._run_id',
@@ -225,7 +230,7 @@ export class DatasetWriter {
     const sql = checkDuplicates
       ? `WITH duplicate AS (
            SELECT json_build_array(${keys}) AS key
-             FROM ${stage} GROUP BY ${keys} HAVING count(DISTINCT _raw) > 1 LIMIT 1),
+             FROM ${stage} GROUP BY ${keys} HAVING count(DISTINCT _raw::jsonb) > 1 LIMIT 1),
          merged AS (${upsert(`SELECT DISTINCT ON (${keyColumns.map((column) => `s.${column}`).join(', ')})
              ${selectValues.join(', ')} FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM duplicate)`)})
          SELECT (SELECT key FROM duplicate) AS duplicate, counted.* FROM (${counted}) counted`

@@ -17,7 +17,8 @@ import {
 import { where, type AfasFilter, type FilterCondition } from '../../src/afas/filters.js';
 import type { AfasPage } from '../../src/afas/pages.js';
 import { updateEnvelope } from '../../src/afas/update.js';
-import { createRowConverter, type AfasRawValue, type AfasRow } from '../../src/afas/values.js';
+import type { AfasRawValue, AfasRow } from '../../src/afas/values.js';
+import { createRowConverter } from '../../tools/soak/typed-values.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { collectRows, firstPage } from './helpers/collect-rows.js';
 

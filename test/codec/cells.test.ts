@@ -1,6 +1,6 @@
 // The one value converter's rules that both encoders share (pure unit tests).
 import { describe, expect, it } from 'vitest';
-import { latestWallTime, wallTime, type PageRows } from '../../src/codec/index.js';
+import { latestWallTime, wallTime, type PageRows, type RawRow } from '../../src/codec/index.js';
 import { wallTimeLength } from '../../src/codec/cells.js';
 import { scanPage } from '../../src/codec/scan.js';
 
@@ -45,7 +45,8 @@ describe('latestWallTime', () => {
   ];
   const scanned = (json: string): PageRows => {
     const scan = scanPage(Buffer.from(json));
-    return { scanned: scan, plain: true, rowCount: scan?.rowCount ?? 0, parse: () => JSON.parse(json).rows };
+    const parse = () => (JSON.parse(json) as { rows: RawRow[] }).rows;
+    return { scanned: scan, plain: true, rowCount: scan?.rowCount ?? 0, parse };
   };
 
   it('takes the latest stamp of a scanned page without parsing it, and of a parsed page', () => {

@@ -47,7 +47,9 @@ describe('replaceScope: stage first, then one short transaction', () => {
   });
 
   /** A context whose session runs `between` after each page it yields (to look at the database then). */
-  async function context(between: () => Promise<void> = async () => undefined): Promise<DatasetSyncContext> {
+  async function context(
+    between: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<DatasetSyncContext> {
     const runId = randomUUID();
     await app.runs.start({ runId, source: 'stage', kind: 'sync', workflowId: 'w', workflowRunId: 'r' });
     const session = new AfasSession(
@@ -111,9 +113,7 @@ describe('replaceScope: stage first, then one short transaction', () => {
   it('a failure while paging leaves the table as it was and no stage; orphaned stages are dropped', async () => {
     const before = await liveAccounts();
     await db.pool.query(`UPDATE afas.gl_accounts SET _raw = '{}'::jsonb WHERE _source = 'stage'`);
-    const failing = await context(async () => {
-      throw new Error('worker lost between pages');
-    });
+    const failing = await context(() => Promise.reject(new Error('worker lost between pages')));
     const resolved = await prepareDataset(failing, scope);
     await expect(replaceScope(failing, scope, resolved)).rejects.toThrow('worker lost between pages');
     expect(await liveAccounts()).toBe(before);

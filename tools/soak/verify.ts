@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
-import { convertValue, type AfasDataType } from '../../src/afas/index.js';
+import type { AfasDataType } from '../../src/afas/index.js';
+import { convertValue } from './typed-values.js';
 import { connectorIdFor, dataset, type DatasetName } from '../../src/catalog/index.js';
 import { ident } from '../../src/db/pool.js';
 

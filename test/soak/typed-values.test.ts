@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AfasDataError } from '../../src/afas/errors.js';
 import { parseAfasJson } from '../../src/afas/json.js';
-import { convertValue, createRowConverter, formatRowKey, type AfasDataType } from '../../src/afas/values.js';
+import type { AfasDataType } from '../../src/afas/values.js';
+import { convertValue, createRowConverter, formatRowKey } from '../../tools/soak/typed-values.js';
 
 const f = <T extends AfasDataType>(dataType: T) => ({ id: 'F', dataType });
 const ctx = { connector: 'Profit_Transactions', rowKey: 'UnitId=1, EntryNo=5' };
