@@ -164,18 +164,21 @@ export async function replaceScope(
     }
     return await inTransaction(ctx.pool, async (client) => {
       const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext);
-      const deleted =
-        options.markDeleted === false
-          ? 0
-          : await writer.markMissingDeleted(stage.table, {
-              administrations: [scope.administration],
-              ...(options.markDeleted?.entryDays ? { entryDays: options.markDeleted.entryDays } : {}),
-            });
-      const merged = await writer.merge(stage.table, stage.rows);
+      const merged = await writer.replace(
+        stage.table,
+        stage.rows,
+        {
+          administrations: [scope.administration],
+          ...(options.markDeleted !== false && options.markDeleted?.entryDays
+            ? { entryDays: options.markDeleted.entryDays }
+            : {}),
+        },
+        options.markDeleted !== false,
+      );
       const counts: DatasetCounts = {
         inserted: merged.inserted,
         updated: merged.updated,
-        deleted,
+        deleted: merged.deleted,
         pages,
         afasCalls: ctx.session.calls - callsBefore,
         retries: ctx.session.retries - retriesBefore,

@@ -9,6 +9,12 @@ import { keyValueText, type EncodedPage } from '../codec/index.js';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
 
+/** A replaced scope: administrations, and for changed days the booking days. */
+export interface StageScopeFilter {
+  administrations: readonly number[];
+  entryDays?: readonly string[];
+}
+
 export interface MergeCounts {
   inserted: number;
   updated: number;
@@ -191,10 +197,9 @@ export class DatasetWriter {
     return this.upsert(stage, true);
   }
 
-  private async upsert(stage: string, checkDuplicates: boolean): Promise<MergeCounts> {
+  /** The target's columns an insert writes, and the stage (`s`) expressions for them. */
+  private insertList(): { columns: string[]; values: string[] } {
     const columns = this.dataset.columns;
-    const keyColumns = this.keyColumns();
-    const keyList = ['_source', ...keyColumns].join(', ');
     const insertColumns = [
       '_source',
       '_administration',
@@ -215,6 +220,13 @@ export class DatasetWriter {
       's._run_id',
       'NULL::timestamptz',
     ];
+    return { columns: insertColumns, values: selectValues };
+  }
+
+  private async upsert(stage: string, checkDuplicates: boolean): Promise<MergeCounts> {
+    const keyColumns = this.keyColumns();
+    const keyList = ['_source', ...keyColumns].join(', ');
+    const { columns: insertColumns, values: selectValues } = this.insertList();
     const keyIdents = new Set(['_source', '_administration', ...this.dataset.keyColumns.map(ident)]);
     const updates = insertColumns
       .filter((column) => !keyIdents.has(column))
@@ -257,24 +269,61 @@ export class DatasetWriter {
   }
 
   /**
+   * Makes the scope equal to a stage holding all of it (`stagedRows` rows): rows missing from the
+   * stage are marked deleted (when `markDeleted`), the rest merged. A scope the table holds no row
+   * of (a first sync) is filled with one plain INSERT under a savepoint instead: no anti-join, no
+   * conflict checks; a key the table has elsewhere or a key staged twice makes the unique index
+   * refuse it, and the scope is merged after all.
+   */
+  async replace(
+    stage: string,
+    stagedRows: number,
+    scope: StageScopeFilter,
+    markDeleted: boolean,
+  ): Promise<MergeCounts & { deleted: number }> {
+    const { sql, params } = this.inScope(scope);
+    const any = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${sql} LIMIT 1`, params);
+    if (any.rowCount === 0) {
+      const inserted = await this.insertNew(stage);
+      if (inserted !== null) return { inserted, updated: 0, deleted: 0 };
+    }
+    const deleted = markDeleted ? await this.markMissingDeleted(stage, scope) : 0;
+    return { ...(await this.merge(stage, stagedRows)), deleted };
+  }
+
+  /** One plain INSERT of the whole stage, or null (nothing written) when a key is already there or twice. */
+  private async insertNew(stage: string): Promise<number | null> {
+    await this.client.query('SAVEPOINT afas_insert');
+    try {
+      const { columns, values } = this.insertList();
+      const result = await this.client.query(
+        `INSERT INTO ${this.target} (${columns.join(', ')}) SELECT ${values.join(', ')} FROM ${stage} s`,
+      );
+      await this.client.query('RELEASE SAVEPOINT afas_insert');
+      return result.rowCount ?? 0;
+    } catch (error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      await this.client.query('ROLLBACK TO SAVEPOINT afas_insert; RELEASE SAVEPOINT afas_insert');
+      return null;
+    }
+  }
+
+  /** The rows of a scope in the target (`t`), live and deleted, as SQL and its parameters. */
+  private inScope(scope: StageScopeFilter): { sql: string; params: unknown[] } {
+    return {
+      sql: `t._source = $1 AND t._administration = ANY($2::int[])${scope.entryDays ? ' AND t._entry_day = ANY($3::date[])' : ''}`,
+      params: [this.context.source, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
+    };
+  }
+
+  /**
    * Marks rows of a replaced scope that are not in the stage as deleted. Call with the whole
    * scope staged, before merge().
    */
-  async markMissingDeleted(
-    stage: string,
-    scope: { administrations: readonly number[]; entryDays?: readonly string[] },
-  ): Promise<number> {
-    const inScope = `t._source = $1 AND t._administration = ANY($2::int[])
-          ${scope.entryDays ? 'AND t._entry_day = ANY($3::date[])' : ''} AND t._deleted_at IS NULL`;
-    const scopeParams = [
-      this.context.source,
-      scope.administrations,
-      ...(scope.entryDays ? [scope.entryDays] : []),
-    ];
-    const live = await this.client.query(
-      `SELECT 1 FROM ${this.target} t WHERE ${inScope} LIMIT 1`,
-      scopeParams,
-    );
+  async markMissingDeleted(stage: string, scope: StageScopeFilter): Promise<number> {
+    const { sql, params } = this.inScope(scope);
+    const inScope = `${sql} AND t._deleted_at IS NULL`;
+    const live = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${inScope} LIMIT 1`, params);
     // A first load has nothing to mark: no index to build, no anti-join to run.
     if (live.rowCount === 0) return 0;
     // The stage has no statistics, and right after a bulk load the target may have none either:
@@ -286,9 +335,9 @@ export class DatasetWriter {
       .map((column) => `s.${column} = t.${column}`)
       .join(' AND ');
     const result = await this.client.query(
-      `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $${scopeParams.length + 1}
+      `UPDATE ${this.target} t SET _deleted_at = now(), _synced_at = now(), _run_id = $${params.length + 1}
         WHERE ${inScope} AND NOT EXISTS (SELECT 1 FROM ${stage} s WHERE ${matches})`,
-      [...scopeParams, this.context.runId],
+      [...params, this.context.runId],
     );
     return result.rowCount ?? 0;
   }

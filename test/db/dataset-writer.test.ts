@@ -270,6 +270,67 @@ describe('dataset writer (COPY → stage → merge)', () => {
   });
 });
 
+describe('dataset writer: replacing a scope from its stage', () => {
+  let db: TestDatabase;
+  const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
+  const context = { source: 'src', runId: 'run-r' };
+  const day = ['2024-03-31'];
+  const replace = async (rows: RawRow[]) => {
+    const stage = await ScopeStage.create(db.pool, db.schema, resolved, {
+      ...context,
+      dataset: resolved.definition.name,
+      administration: 1,
+      part: String((stages += 1)),
+    });
+    try {
+      await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
+      return await inTransaction(db.pool, (client) =>
+        new DatasetWriter(client, db.schema, resolved, context).replace(
+          stage.table,
+          stage.rows,
+          { administrations: [1], entryDays: day },
+          true,
+        ),
+      );
+    } finally {
+      await stage.drop();
+    }
+  };
+  const stored = async () =>
+    (
+      await db.pool.query<{ key: string; amount: string; deleted: boolean }>(
+        `SELECT "EntryNo" || '/' || "SeqNo" AS key, "AmtDebit"::text AS amount, _deleted_at IS NOT NULL AS deleted
+           FROM afas.journal_lines ORDER BY "EntryNo", "SeqNo"`,
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, resolved));
+  });
+  afterAll(async () => db.drop());
+
+  it('fills an empty scope, then marks and merges; a key staged twice or held elsewhere still merges', async () => {
+    // A key twice in the stage of an empty scope: the plain insert is refused, the merge takes it once.
+    expect(await replace([line(1, 1), line(1, 2), line(1, 2)])).toEqual({
+      inserted: 2,
+      updated: 0,
+      deleted: 0,
+    });
+    expect(await replace([line(1, 1, { AmtDebit: 5 })])).toEqual({ inserted: 0, updated: 1, deleted: 1 });
+    expect(await stored()).toEqual([
+      { key: '1/1', amount: '5', deleted: false },
+      { key: '1/2', amount: '10.5', deleted: true },
+    ]);
+    // Line 1/2 moved to another day: that day's scope is empty, but the key is in the table.
+    await db.pool.query(`UPDATE afas.journal_lines SET _entry_day = '2024-01-01'`);
+    expect(await replace([line(1, 2, { AmtDebit: 6 })])).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    await expect(replace([line(2, 1), line(2, 1, { AmtDebit: 1 })])).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+  });
+});
+
 describe('dataset writer: appending pages of new rows without the stage', () => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
