@@ -115,7 +115,13 @@ describe('encodeScannedRows', () => {
       { id: 'Attachment', dataType: 'blob' },
     ]);
     expect(
-      encodeScannedRows(withBlob, scan([line(1, { Attachment: 'bytes' })]), { administration: 1 }, frame, 500),
+      encodeScannedRows(
+        withBlob,
+        scan([line(1, { Attachment: 'bytes' })]),
+        { administration: 1 },
+        frame,
+        500,
+      ),
     ).toBeNull();
   });
 });
@@ -203,12 +209,7 @@ describe('page buffers', () => {
   it('encodePage releases its buffer to the shared pool only once', () => {
     const rows = [line(1)];
     const encode = () =>
-      encodePage(
-        resolved,
-        { source: 'src', runId: 'run-1' },
-        scanned(rows),
-        { administration: 1 },
-      );
+      encodePage(resolved, { source: 'src', runId: 'run-1' }, scanned(rows), { administration: 1 });
     const memory = (page: { chunks: readonly (string | Buffer)[] }) => (page.chunks[0] as Buffer).buffer;
     const first = encode();
     expect(first.release).toBeTypeOf('function');

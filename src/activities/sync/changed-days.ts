@@ -9,12 +9,7 @@ import type { DatasetCounts } from '../../db/runs.js';
 import { FailureType } from '../../temporal/failure-types.js';
 import type { AfasActivity } from '../activity-scope.js';
 import { latestWallTime } from '../../codec/index.js';
-import {
-  orderFor,
-  replaceScope,
-  type DatasetScope,
-  type DatasetSyncContext,
-} from '../dataset-sync.js';
+import { orderFor, replaceScope, type DatasetScope, type DatasetSyncContext } from '../dataset-sync.js';
 import type { ActivityDeps } from '../deps.js';
 import type { ChangedDay, ChangedDaysPlan, PlanChangedDaysInput } from '../types.js';
 import { wallMinus } from './watermark.js';
