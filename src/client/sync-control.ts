@@ -23,6 +23,18 @@ export interface SyncTarget {
   taskQueue: string;
 }
 
+/** The status name of the workflow with this id (its latest run), or null when there is none. */
+export async function workflowStatus(target: SyncTarget, workflowId: string): Promise<string | null> {
+  return target.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then((description): string | null => description.status.name)
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    });
+}
+
 /**
  * Starts the source's sync, or attaches to the one already running (fixed workflow id with
  * USE_EXISTING): two "sync now" calls never run twice.

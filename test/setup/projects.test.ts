@@ -55,7 +55,7 @@ describe('classifyTests', () => {
       expect.arrayContaining(['test/db/migrate.test.ts', 'test/sync/sync-saga.test.ts']),
     );
     expect(unit).toEqual(
-      expect.arrayContaining(['test/setup/projects.test.ts', 'test/afas/page-scan.test.ts']),
+      expect.arrayContaining(['test/setup/projects.test.ts', 'test/codec/scan.test.ts']),
     );
   });
 });

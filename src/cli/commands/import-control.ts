@@ -12,15 +12,8 @@ export function resumeCommand(source: string, fromYear: number, toYear: number |
 }
 
 export async function executionOf(target: SyncTarget, workflowId: string): Promise<string | null> {
-  const { WorkflowNotFoundError } = await import('@temporalio/client');
-  return target.client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .then((description): string | null => description.status.name)
-    .catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) return null;
-      throw error;
-    });
+  const { workflowStatus } = await import('../../client/sync-control.js');
+  return workflowStatus(target, workflowId);
 }
 
 type ControlAction = 'pause' | 'resume' | 'cancel';

@@ -88,14 +88,12 @@ async function collectStatus(
   const record = await app.sources.get(source);
   const target = await cli.ctx.temporal();
   const [
-    { WorkflowNotFoundError },
-    { describeSchedule },
+    { describeSchedule, workflowStatus },
     { syncWorkflowId },
     { freshnessOf },
     { queryProgress },
     { workerPresence },
   ] = await Promise.all([
-    import('@temporalio/client'),
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
     import('../../observability/freshness.js'),
@@ -106,14 +104,7 @@ async function collectStatus(
   const [schedule, workers, execution, answer, lastRuns] = await Promise.all([
     describeSchedule(target, source),
     workerPresence(target),
-    target.client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .then((description): string | null => description.status.name)
-      .catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) return null;
-        throw error;
-      }),
+    workflowStatus(target, workflowId),
     queryProgress(target, source),
     app.runs.list(source, 10),
   ]);
