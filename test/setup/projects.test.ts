@@ -54,8 +54,6 @@ describe('classifyTests', () => {
     expect(integration).toEqual(
       expect.arrayContaining(['test/db/migrate.test.ts', 'test/sync/sync-saga.test.ts']),
     );
-    expect(unit).toEqual(
-      expect.arrayContaining(['test/setup/projects.test.ts', 'test/codec/scan.test.ts']),
-    );
+    expect(unit).toEqual(expect.arrayContaining(['test/setup/projects.test.ts', 'test/codec/scan.test.ts']));
   });
 });
