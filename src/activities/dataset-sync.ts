@@ -97,6 +97,8 @@ export interface ReplaceOptions {
   onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
   /** Close the run-log entry as succeeded in this transaction (default true). */
   finishEntry?: boolean;
+  /** COPY bytes held in memory before the scope spills to a stage table (see ScopeStage). */
+  heldBytes?: number;
 }
 
 /**
@@ -125,14 +127,20 @@ export async function replaceScope(
   const filter = groups.length === 1 && groups[0]?.length === 0 ? undefined : { groups };
   await ctx.runs.startDataset(ctx.pool, entry);
   const writerContext = { source: ctx.source, runId: ctx.runId };
-  const stage = await ScopeStage.create(ctx.pool, ctx.schema, resolved, {
-    source: ctx.source,
-    runId: ctx.runId,
-    dataset: scope.definition.name,
-    administration: scope.administration,
-    // Batches of booking days of one administration run side by side: their filters tell them apart.
-    part: JSON.stringify(groups),
-  });
+  const stage = await ScopeStage.create(
+    ctx.pool,
+    ctx.schema,
+    resolved,
+    {
+      source: ctx.source,
+      runId: ctx.runId,
+      dataset: scope.definition.name,
+      administration: scope.administration,
+      // Batches of booking days of one administration run side by side: their filters tell them apart.
+      part: JSON.stringify(groups),
+    },
+    options.heldBytes,
+  );
   try {
     const callsBefore = ctx.session.calls;
     const retriesBefore = ctx.session.retries;
@@ -164,17 +172,16 @@ export async function replaceScope(
     }
     return await inTransaction(ctx.pool, async (client) => {
       const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext);
-      const merged = await writer.replace(
-        stage.table,
-        stage.rows,
-        {
-          administrations: [scope.administration],
-          ...(options.markDeleted !== false && options.markDeleted?.entryDays
-            ? { entryDays: options.markDeleted.entryDays }
-            : {}),
-        },
-        options.markDeleted !== false,
-      );
+      const scopeFilter = {
+        administrations: [scope.administration],
+        ...(options.markDeleted !== false && options.markDeleted?.entryDays
+          ? { entryDays: options.markDeleted.entryDays }
+          : {}),
+      };
+      const markDeleted = options.markDeleted !== false;
+      const merged = stage.table
+        ? await writer.replace(stage.table, stage.rows, scopeFilter, markDeleted)
+        : await writer.replaceWith(stage.lines, scopeFilter, markDeleted);
       const counts: DatasetCounts = {
         inserted: merged.inserted,
         updated: merged.updated,

@@ -1,12 +1,10 @@
 // The second half of the one write path (codec/encode-page.ts is the first): encoded pages go
 // straight into the table when every key is new, else into a stage that is merged in one
 // statement. Syncs and imports use the same functions.
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { keyValueText, type EncodedPage } from '../codec/index.js';
-import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
+import { copyPage, stageColumnsSql, targetValue, type CopyLines } from './copy-lines.js';
+import type { ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
 
 /** A replaced scope: administrations, and for changed days the booking days. */
@@ -38,59 +36,8 @@ const UNIQUE_VIOLATION = '23505';
 /** "ON CONFLICT DO UPDATE command cannot affect row a second time": a key staged twice. */
 const CARDINALITY_VIOLATION = '21000';
 
-/** Stage columns hold dates as Amsterdam wall time (`timestamp`); the merge converts them. */
-function stageType(column: ColumnSpec): string {
-  return column.sqlType === 'timestamptz' ? 'timestamp' : column.sqlType;
-}
-
-function targetValue(column: ColumnSpec, alias: string): string {
-  const ref = `${alias}.${ident(column.column)}`;
-  return column.sqlType === 'timestamptz' ? `(${ref} AT TIME ZONE 'Europe/Amsterdam')` : ref;
-}
-
 function sqlState(error: unknown): unknown {
   return (error as { code?: unknown }).code;
-}
-
-/** The columns of every COPY line, in a stage and in the table (see codec/lines.ts). */
-export function copyColumns(dataset: ResolvedDataset): string[] {
-  return [
-    '_source',
-    '_administration',
-    ...dataset.columns.map((column) => ident(column.column)),
-    '_raw',
-    ...(dataset.entryDateField ? ['_entry_day'] : []),
-    '_run_id',
-  ];
-}
-
-/**
- * The column definitions of a stage table for a dataset (the COPY line's columns). `_raw` stays
- * text there and becomes jsonb once, in the merge: staging it as jsonb parsed every row's JSON on
- * the way in and copied the parsed value out again (about 2.5 of 4.3 PostgreSQL seconds per 200k
- * journal lines for stage + upsert; 0.9 + 2.9 with a text stage, the same as one direct COPY).
- */
-export function stageColumnsSql(dataset: ResolvedDataset): string {
-  return [
-    '_source text NOT NULL',
-    '_administration integer NOT NULL',
-    ...dataset.columns.map((column) => `${ident(column.column)} ${stageType(column)}`),
-    '_raw text NOT NULL',
-    ...(dataset.entryDateField ? ['_entry_day date'] : []),
-    '_run_id text NOT NULL',
-  ].join(',\n  ');
-}
-
-/** COPYs an encoded page into `table` (qualified and quoted) on `client`. */
-export async function copyPage(
-  client: pg.ClientBase,
-  table: string,
-  dataset: ResolvedDataset,
-  page: EncodedPage,
-): Promise<void> {
-  if (page.rows === 0) return;
-  const stream = client.query(copyFrom(`COPY ${table} (${copyColumns(dataset).join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(page.chunks), stream);
 }
 
 /**
@@ -121,7 +68,7 @@ export class DatasetWriter {
    * table, or comes twice in the page, the unique key refuses it, the savepoint undoes it, and this
    * returns null with nothing written: the caller stages and merges instead.
    */
-  async appendNew(page: EncodedPage): Promise<MergeCounts | null> {
+  async appendNew(page: CopyLines): Promise<MergeCounts | null> {
     if (page.rows === 0) return { inserted: 0, updated: 0 };
     await this.client.query('SAVEPOINT afas_append');
     // Dates are Amsterdam wall time: with the transaction's TimeZone set to Amsterdam, COPY reads
@@ -151,6 +98,12 @@ export class DatasetWriter {
   async writePage(page: EncodedPage, tryAppend: boolean): Promise<PageWrite> {
     const appended = tryAppend ? await this.appendNew(page) : null;
     if (appended !== null) return { ...appended, appended: true };
+    await this.stageInTransaction(page);
+    return { ...(await this.merge(this.pageStage, page.rows)), appended: false };
+  }
+
+  /** COPYs lines into the transaction's own stage (created on first use, emptied on later ones). */
+  private async stageInTransaction(lines: CopyLines): Promise<void> {
     if (this.pageStageCreated) {
       await this.client.query(`TRUNCATE ${this.pageStage}`);
     } else {
@@ -159,8 +112,7 @@ export class DatasetWriter {
       );
       this.pageStageCreated = true;
     }
-    await copyPage(this.client, this.pageStage, this.dataset, page);
-    return { ...(await this.merge(this.pageStage, page.rows)), appended: false };
+    await copyPage(this.client, this.pageStage, this.dataset, lines);
   }
 
   private keyColumns(): string[] {
@@ -281,14 +233,39 @@ export class DatasetWriter {
     scope: StageScopeFilter,
     markDeleted: boolean,
   ): Promise<MergeCounts & { deleted: number }> {
-    const { sql, params } = this.inScope(scope);
-    const any = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${sql} LIMIT 1`, params);
-    if (any.rowCount === 0) {
+    if (await this.scopeIsEmpty(scope)) {
       const inserted = await this.insertNew(stage);
       if (inserted !== null) return { inserted, updated: 0, deleted: 0 };
     }
     const deleted = markDeleted ? await this.markMissingDeleted(stage, scope) : 0;
     return { ...(await this.merge(stage, stagedRows)), deleted };
+  }
+
+  /**
+   * replace() for a scope whose pages were held in memory rather than staged: a scope the table
+   * holds no row of goes in with one COPY straight into the table (the import's appendNew(), so a
+   * first sync writes each row once); otherwise the lines are staged in this transaction and
+   * replace the scope as a stage table would.
+   */
+  async replaceWith(
+    lines: CopyLines,
+    scope: StageScopeFilter,
+    markDeleted: boolean,
+  ): Promise<MergeCounts & { deleted: number }> {
+    if (await this.scopeIsEmpty(scope)) {
+      const appended = await this.appendNew(lines);
+      if (appended !== null) return { ...appended, deleted: 0 };
+    }
+    await this.stageInTransaction(lines);
+    const deleted = markDeleted ? await this.markMissingDeleted(this.pageStage, scope) : 0;
+    return { ...(await this.merge(this.pageStage, lines.rows)), deleted };
+  }
+
+  /** Whether the table holds no row of the scope, live or deleted. */
+  private async scopeIsEmpty(scope: StageScopeFilter): Promise<boolean> {
+    const { sql, params } = this.inScope(scope);
+    const any = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${sql} LIMIT 1`, params);
+    return any.rowCount === 0;
   }
 
   /** One plain INSERT of the whole stage, or null (nothing written) when a key is already there or twice. */

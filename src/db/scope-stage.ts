@@ -1,17 +1,31 @@
 // Where a sync collects the pages of one scope (an administration, the environment, a batch of
-// booking days) before replacing it: an UNLOGGED table in `<schema>_stage`, one per attempt. Pages
-// are COPYd in their own short statements, so no transaction (and no pool connection) is held
-// while AFAS is paged; the scope is replaced from the stage in one short transaction, and readers
-// never see half of it.
+// booking days) before replacing it, so no transaction (and no pool connection) is held while AFAS
+// is paged and the scope is replaced in one short transaction: readers never see half of it.
+// A scope's COPY lines are held in the worker's memory while they fit a small budget (most scopes:
+// a batch of booking days, an administration's master data), and written once, at the replace;
+// a bigger scope spills to an UNLOGGED table in `<schema>_stage`, one per attempt, its pages COPYd
+// in their own short statements.
 import { createHash, randomBytes } from 'node:crypto';
 import type { EncodedPage } from '../codec/index.js';
 import type { ResolvedDataset } from './dataset-schema.js';
-import { copyPage, stageColumnsSql } from './dataset-writer.js';
+import { copyPage, stageColumnsSql, type CopyLines } from './copy-lines.js';
 import { ident, type Pool, type PoolClient } from './pool.js';
 
 /** A stage older than this was left by a crashed or cancelled attempt (activities run ≤ 2 hours). */
 const ORPHAN_AFTER_SECONDS = 6 * 60 * 60;
 const NAME = /^s(\d+)_([0-9a-f]{12})_[0-9a-f]{8}$/;
+
+/**
+ * COPY bytes one stage holds in memory before it spills to a table, and all stages of the process
+ * together: a few scopes in flight at once, well inside the worker's memory target.
+ */
+export const HELD_BYTES_PER_STAGE = 16 * 1024 * 1024;
+export const HELD_BYTES_PER_PROCESS = 48 * 1024 * 1024;
+let heldByProcess = 0;
+
+function byteLength(chunk: string | Buffer): number {
+  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+}
 
 /** Identifies the scope a stage is for: attempts at the same scope share the middle of its name. */
 export interface StageScope {
@@ -35,14 +49,19 @@ function scopeHash(scope: StageScope): string {
 }
 
 export class ScopeStage {
-  /** Rows COPYd so far. */
+  /** Rows added so far. */
   rows = 0;
+  /** Lines held in memory (copies: the encoded pages' buffers go back to their pool). */
+  private held: (string | Buffer)[] = [];
+  private heldBytes = 0;
+  /** The stage table, once the scope outgrew memory (schema-qualified, quoted). */
+  private spilledTo: string | null = null;
 
   private constructor(
     private readonly pool: Pool,
     private readonly dataset: ResolvedDataset,
-    /** Schema-qualified, quoted. */
-    readonly table: string,
+    private readonly tableName: string,
+    private readonly heldBytesLimit: number,
   ) {}
 
   /**
@@ -54,6 +73,8 @@ export class ScopeStage {
     schema: string,
     dataset: ResolvedDataset,
     scope: StageScope,
+    /** COPY bytes held in memory before the stage spills to a table (0: a table from the first page). */
+    heldBytes = HELD_BYTES_PER_STAGE,
   ): Promise<ScopeStage> {
     const stageSchemaName = stageSchema(schema);
     const hash = scopeHash(scope);
@@ -70,17 +91,48 @@ export class ScopeStage {
         await pool.query(`DROP TABLE IF EXISTS ${ident(stageSchemaName)}.${ident(name)}`);
     }
     const name = `s${now}_${hash}_${randomBytes(4).toString('hex')}`;
-    const table = `${ident(stageSchemaName)}.${ident(name)}`;
-    await pool.query(`CREATE UNLOGGED TABLE ${table} (\n  ${stageColumnsSql(dataset)}\n)`);
-    return new ScopeStage(pool, dataset, table);
+    return new ScopeStage(pool, dataset, `${ident(stageSchemaName)}.${ident(name)}`, heldBytes);
   }
 
-  /** COPYs one encoded page into the stage, in its own statement on a connection held only for it. */
+  /** The stage table when the scope spilled to one, else null: the lines are in `lines`. */
+  get table(): string | null {
+    return this.spilledTo;
+  }
+
+  /** The lines held in memory (all rows of the scope while `table` is null). */
+  get lines(): CopyLines {
+    return { rows: this.spilledTo ? 0 : this.rows, chunks: this.held };
+  }
+
+  /**
+   * Adds one encoded page: held in memory while the budget allows, else COPYd into the stage
+   * table in its own statement on a connection held only for it. The page is not read after.
+   */
   async add(page: EncodedPage): Promise<void> {
     if (page.rows === 0) return;
+    const bytes = page.chunks.reduce((sum, chunk) => sum + byteLength(chunk), 0);
+    if (
+      this.spilledTo === null &&
+      this.heldBytes + bytes <= this.heldBytesLimit &&
+      heldByProcess + bytes <= HELD_BYTES_PER_PROCESS
+    ) {
+      this.held.push(...page.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk))));
+      this.heldBytes += bytes;
+      heldByProcess += bytes;
+      this.rows += page.rows;
+      return;
+    }
     const client = await this.pool.connect();
     try {
-      await copyPage(client, this.table, this.dataset, page);
+      if (this.spilledTo === null) {
+        await client.query(
+          `CREATE UNLOGGED TABLE ${this.tableName} (\n  ${stageColumnsSql(this.dataset)}\n)`,
+        );
+        this.spilledTo = this.tableName;
+        await copyPage(client, this.tableName, this.dataset, { rows: this.rows, chunks: this.held });
+        this.forget();
+      }
+      await copyPage(client, this.tableName, this.dataset, page);
     } finally {
       client.release();
     }
@@ -89,6 +141,13 @@ export class ScopeStage {
 
   /** Drops the stage: inside the transaction that replaced the scope, or on its own after a failure. */
   async drop(client?: PoolClient): Promise<void> {
-    await (client ?? this.pool).query(`DROP TABLE IF EXISTS ${this.table}`);
+    this.forget();
+    if (this.spilledTo !== null) await (client ?? this.pool).query(`DROP TABLE IF EXISTS ${this.spilledTo}`);
+  }
+
+  private forget(): void {
+    heldByProcess -= this.heldBytes;
+    this.heldBytes = 0;
+    this.held = [];
   }
 }

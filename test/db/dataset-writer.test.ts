@@ -63,27 +63,41 @@ async function replaceScope(
   options: { days?: string[]; runId?: string } = {},
 ) {
   const context = { source: 'src', runId: options.runId ?? 'run-1' };
-  const stage = await ScopeStage.create(pool, schema, resolved, {
-    ...context,
-    dataset: resolved.definition.name,
-    administration: 1,
-    part: String((stages += 1)),
-  });
+  const stage = await ScopeStage.create(
+    pool,
+    schema,
+    resolved,
+    {
+      ...context,
+      dataset: resolved.definition.name,
+      administration: 1,
+      part: String((stages += 1)),
+    },
+    0,
+  );
   try {
     for (const rows of pages)
       await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
     return await inTransaction(pool, async (client) => {
       const writer = new DatasetWriter(client, schema, resolved, context);
       const deleted = options.days
-        ? await writer.markMissingDeleted(stage.table, { administrations: [1], entryDays: options.days })
+        ? await writer.markMissingDeleted(stageTable(stage), {
+            administrations: [1],
+            entryDays: options.days,
+          })
         : 0;
-      const merged = await writer.merge(stage.table, stage.rows);
+      const merged = await writer.merge(stageTable(stage), stage.rows);
       await stage.drop(client);
       return { ...merged, deleted };
     });
   } finally {
     await stage.drop();
   }
+}
+
+function stageTable(stage: ScopeStage): string {
+  if (stage.table === null) throw new Error('expected the stage to have spilled to a table');
+  return stage.table;
 }
 
 describe('dataset writer (COPY → stage → merge)', () => {
@@ -270,28 +284,37 @@ describe('dataset writer (COPY → stage → merge)', () => {
   });
 });
 
-describe('dataset writer: replacing a scope from its stage', () => {
+describe.each([
+  ['a stage table', 0],
+  ['lines held in memory', undefined],
+])('dataset writer: replacing a scope from %s', (_, heldBytes) => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
   const context = { source: 'src', runId: 'run-r' };
   const day = ['2024-03-31'];
   const replace = async (rows: RawRow[]) => {
-    const stage = await ScopeStage.create(db.pool, db.schema, resolved, {
-      ...context,
-      dataset: resolved.definition.name,
-      administration: 1,
-      part: String((stages += 1)),
-    });
+    const stage = await ScopeStage.create(
+      db.pool,
+      db.schema,
+      resolved,
+      {
+        ...context,
+        dataset: resolved.definition.name,
+        administration: 1,
+        part: String((stages += 1)),
+      },
+      heldBytes,
+    );
     try {
       await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
-      return await inTransaction(db.pool, (client) =>
-        new DatasetWriter(client, db.schema, resolved, context).replace(
-          stage.table,
-          stage.rows,
-          { administrations: [1], entryDays: day },
-          true,
-        ),
-      );
+      expect(stage.table === null).toBe(heldBytes === undefined);
+      return await inTransaction(db.pool, (client) => {
+        const writer = new DatasetWriter(client, db.schema, resolved, context);
+        const scope = { administrations: [1], entryDays: day };
+        return stage.table
+          ? writer.replace(stage.table, stage.rows, scope, true)
+          : writer.replaceWith(stage.lines, scope, true);
+      });
     } finally {
       await stage.drop();
     }

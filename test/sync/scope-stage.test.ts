@@ -110,6 +110,26 @@ describe('replaceScope: stage first, then one short transaction', () => {
     expect(await stages()).toEqual([]);
   });
 
+  it('a scope beyond the memory budget spills to a stage table, with the same guarantees', async () => {
+    await db.pool.query(`DELETE FROM afas.gl_accounts WHERE _source = 'stage'`);
+    const seen: { open: number; live: number; stages: number }[] = [];
+    const ctx = await context(async () => {
+      seen.push({
+        open: await openTransactions(),
+        live: await liveAccounts(),
+        stages: (await stages()).length,
+      });
+    });
+    const resolved = await prepareDataset(ctx, scope);
+    const expected = (await new SimControl(sim.url).export('Profit_Accounts')).length;
+    const outcome = await replaceScope(ctx, scope, resolved, { orderBy: ['Account'], heldBytes: 0 });
+    expect(outcome.counts.inserted).toBe(expected);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((sample) => sample.open === 0 && sample.live === 0 && sample.stages === 1)).toBe(true);
+    expect(await liveAccounts()).toBe(expected);
+    expect(await stages()).toEqual([]);
+  });
+
   it('a failure while paging leaves the table as it was and no stage; orphaned stages are dropped', async () => {
     const before = await liveAccounts();
     await db.pool.query(`UPDATE afas.gl_accounts SET _raw = '{}'::jsonb WHERE _source = 'stage'`);
