@@ -90,8 +90,35 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-/** Starts `temporal server start-dev` with the project's search attributes and waits until it serves. */
+/**
+ * Starts `temporal server start-dev` with the project's search attributes and waits until it serves.
+ * A server that exits while starting is started again on fresh ports (twice at most): under a
+ * loaded `npm test` it once died at start with a Go panic (exit code 2), and the ports it is given,
+ * and those it picks itself for its internal services, can be taken between pick and bind.
+ */
 export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
+  const attempts = options.port === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof EarlyExitError) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+class EarlyExitError extends Error {
+  constructor(code: number | null, output: string) {
+    // The panic or error line says why; the tail says where.
+    const reason = /^(?:panic:|Error:).*$/m.exec(output)?.[0];
+    super(
+      `temporal server start-dev exited with code ${code}${reason ? ` (${reason})` : ''}: ${output.trim().slice(-800)}`,
+    );
+    this.name = 'EarlyExitError';
+  }
+}
+
+async function startOnce(options: DevServerOptions): Promise<RunningDevServer> {
   const cli = options.cliPath ?? findTemporalCli();
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? (await freePort(ip));
@@ -134,10 +161,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   for (;;) {
     const early = await Promise.race([exited.then((code) => ({ code })), sleep(250).then(() => undefined)]);
-    if (early)
-      throw new Error(
-        `temporal server start-dev exited with code ${early.code}: ${output.trim().slice(-800)}`,
-      );
+    if (early) throw new EarlyExitError(early.code, output);
     if (await canConnect(address)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
