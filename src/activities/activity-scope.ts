@@ -53,6 +53,7 @@ export function createActivityScope(deps: ActivityDeps) {
       firstScheduledMs: context.info.scheduledTimestampMs,
       nowMs: Date.now(),
       schedule: deps.settings.retrySchedule,
+      totalBudgetMs: context.info.scheduleToCloseTimeoutMs,
     });
   }
 

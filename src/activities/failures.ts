@@ -34,14 +34,42 @@ export interface RetrySchedule {
   lockedBaseDelayMs: number;
 }
 
+export interface FailureContext {
+  attempt: number;
+  firstScheduledMs: number;
+  nowMs: number;
+  schedule: RetrySchedule;
+  /**
+   * The activity's total time across all attempts (its schedule-to-close timeout), or 0 when the
+   * workflow set none: a retry that would start past it is not asked for.
+   */
+  totalBudgetMs: number;
+}
+
 /**
  * Maps any error of an activity to an ApplicationFailure implementing the retry matrix. The
  * message is the AFAS message (or ours), never a token; details carry the profitLogReference.
+ * Nothing retries past the activity's total-time budget: the last attempt inside it fails
+ * non-retryable with its own error, so the dataset fails with what went wrong.
  */
-export function toApplicationFailure(
-  error: unknown,
-  context: { attempt: number; firstScheduledMs: number; nowMs: number; schedule: RetrySchedule },
-): ApplicationFailure {
+export function toApplicationFailure(error: unknown, context: FailureContext): ApplicationFailure {
+  const failure = retryMatrix(error, context);
+  if (failure.nonRetryable || context.totalBudgetMs <= 0) return failure;
+  const elapsedMs = context.nowMs - context.firstScheduledMs;
+  // Room for the next attempt to run: a tenth of the budget, at most five minutes.
+  const marginMs = Math.min(300_000, context.totalBudgetMs / 10);
+  // Every delay this module asks for is in milliseconds.
+  const nextDelayMs = typeof failure.nextRetryDelay === 'number' ? failure.nextRetryDelay : 0;
+  if (elapsedMs + nextDelayMs + marginMs < context.totalBudgetMs) return failure;
+  return ApplicationFailure.create({
+    message: `${failure.message} (still failing after ${minutes(elapsedMs)} of retries; giving up)`,
+    type: failure.type ?? FailureType.Unexpected,
+    nonRetryable: true,
+    details: failure.details ? [...failure.details] : [],
+  });
+}
+
+function retryMatrix(error: unknown, context: FailureContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   const benign: ApplicationFailureCategory = 'BENIGN';
   if (error instanceof RowDataError || error instanceof DuplicateKeyError) {
@@ -137,13 +165,23 @@ export function toApplicationFailure(
       category: benign,
     });
   }
-  // Unknown errors (e.g. PostgreSQL restarting) are retried by the workflow's policy.
+  // Unknown errors (e.g. PostgreSQL restarting) are retried by the workflow's policy, within the
+  // budget; a TypeError or RangeError is code meeting a value it cannot handle, which no retry changes.
   return ApplicationFailure.create({
     message,
     type,
-    nonRetryable: classification.class !== 'unknown',
+    nonRetryable: classification.class !== 'unknown' || isProgrammingError(error),
     details: [failureDetails],
   });
+}
+
+function isProgrammingError(error: unknown): boolean {
+  return error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
+}
+
+function minutes(elapsedMs: number): string {
+  const total = Math.round(elapsedMs / 60_000);
+  return total < 1 ? `${Math.round(elapsedMs / 1000)} s` : `${total} min`;
 }
 
 function details(

@@ -39,7 +39,7 @@ export interface AfasErrorClassification {
   readonly retryable: boolean;
   /** Suggested backoff: 'long' = minutes (business lock), 'normal' = the caller's usual schedule. */
   readonly backoff: 'none' | 'normal' | 'long';
-  /** Delay AFAS asked for (Retry-After / retry_after), when it did. */
+  /** Delay AFAS asked for (Retry-After / retry_after), when it did, at most MAX_RETRY_AFTER_MS. */
   readonly retryAfterMs: number | null;
   /** The message says out of memory / string space / maximum duration: a smaller page or partition may pass. */
   readonly shrinkable: boolean;
@@ -54,6 +54,13 @@ const LOCKED =
 const CONNECTOR_BLOCKED = /GetConnector\s*(?:\((?:definitie|definition)\)\s*)?is\s+(?:geblokkeerd|blocked)/i;
 /** A 404 with a query at or near AFAS's 2,049-character limit (its exact counting is undocumented). */
 const LONG_QUERY_404 = MAX_QUERY_LENGTH - 100;
+/**
+ * The longest wait one Retry-After earns. AFAS announces maintenance with `retry_after` up to
+ * 7,200 s; waiting in steps of at most this keeps a typo such as a year from parking a source,
+ * and the activity's total-time bound still outlasts any real maintenance window.
+ */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
 const SHRINKABLE =
   /out\s+of\s+(?:memory|string\s+space)|maximum\s+duration|maximale\s+tijdsduur|command\s+timeout\s+expired|timeout\s+expired/i;
 
@@ -67,7 +74,7 @@ function result(
     class: cls,
     retryable,
     backoff: extra.backoff ?? (retryable ? 'normal' : 'none'),
-    retryAfterMs: extra.retryAfterMs ?? null,
+    retryAfterMs: extra.retryAfterMs == null ? null : Math.min(extra.retryAfterMs, MAX_RETRY_AFTER_MS),
     shrinkable: extra.shrinkable ?? false,
     reason,
   };

@@ -80,3 +80,10 @@ export const resumeImportSignal = defineSignal('resume');
 /** Concurrent partition activities, 1..5 (AFAS allows 5 concurrent calls per environment). */
 export const setImportConcurrencyUpdate = defineUpdate<{ concurrency: number }, [number]>('setConcurrency');
 export const MAX_IMPORT_CONCURRENCY = 5;
+
+/**
+ * Total time a data activity may take across all its attempts (3 hours: longer than AFAS's
+ * announced maintenance windows). Past it the dataset fails with its last error, so no error keeps
+ * a source's sync running, and so blocking the next ones, for good.
+ */
+export const DEFAULT_RETRY_GIVE_UP_SECONDS = 3 * 3600;

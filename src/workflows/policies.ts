@@ -6,6 +6,7 @@ import type { ImportActivities } from '../activities/import-activities.js';
 import type { SyncActivities } from '../activities/sync-activities.js';
 import type { SyncPlanActivities } from '../activities/sync-plan.js';
 import { NON_RETRYABLE_FAILURES } from '../temporal/failure-types.js';
+import { DEFAULT_RETRY_GIVE_UP_SECONDS } from './definitions.js';
 import type { ResolvedImportOptions } from './import/options.js';
 
 /** Short PostgreSQL steps (run log, settings, watermarks): quick retries, then give up. */
@@ -15,6 +16,8 @@ export interface SyncPolicyOptions {
   heartbeatTimeoutSeconds?: number;
   retryInitialSeconds?: number;
   retryMaximumSeconds?: number;
+  /** Total time of one AFAS activity across its attempts (DEFAULT_RETRY_GIVE_UP_SECONDS). */
+  retryGiveUpSeconds?: number;
 }
 
 export function syncActivities(options: SyncPolicyOptions) {
@@ -32,6 +35,7 @@ export function syncActivities(options: SyncPolicyOptions) {
     /** Everything that talks to AFAS: heartbeats, long backoff, Retry-After honoured by the activity. */
     afas: proxyActivities<SyncActivities>({
       startToCloseTimeout: '2 hours',
+      scheduleToCloseTimeout: `${options.retryGiveUpSeconds ?? DEFAULT_RETRY_GIVE_UP_SECONDS} seconds`,
       heartbeatTimeout: `${options.heartbeatTimeoutSeconds ?? 60} seconds`,
       retry: {
         initialInterval: `${options.retryInitialSeconds ?? 5} seconds`,
@@ -46,6 +50,7 @@ export function syncActivities(options: SyncPolicyOptions) {
 export function importActivities(options: ResolvedImportOptions) {
   const afasPolicy: ActivityOptions = {
     startToCloseTimeout: '1 hour',
+    scheduleToCloseTimeout: `${options.retryGiveUpSeconds} seconds`,
     heartbeatTimeout: `${options.heartbeatTimeoutSeconds} seconds`,
     retry: {
       initialInterval: `${options.retryInitialSeconds} seconds`,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toApplicationFailure } from '../../src/activities/failures.js';
-import { AfasUsageError } from '../../src/afas/errors.js';
+import { AfasHttpError, AfasUsageError } from '../../src/afas/errors.js';
 import { TokenCryptoError } from '../../src/db/token-crypto.js';
 
 const context = {
@@ -9,6 +9,7 @@ const context = {
   firstScheduledMs: 0,
   nowMs: 1_000,
   schedule: { lockedGiveUpMs: 3_600_000, lockedBaseDelayMs: 30_000 },
+  totalBudgetMs: 0,
 };
 
 function socketError(code: string): Error {
@@ -63,5 +64,50 @@ describe('toApplicationFailure: source configuration', () => {
       context,
     );
     expect(failure).toMatchObject({ nonRetryable: true, type: 'AfasClientBug' });
+  });
+});
+
+describe('toApplicationFailure: the total-time budget', () => {
+  const hours = (n: number) => n * 3_600_000;
+  const budget = { ...context, totalBudgetMs: hours(3) };
+
+  it('retries inside the budget, and fails with the last error once the next attempt would not fit', () => {
+    const reset = socketError('ECONNRESET');
+    expect(toApplicationFailure(reset, { ...budget, nowMs: hours(1) }).nonRetryable).toBe(false);
+    const last = toApplicationFailure(reset, { ...budget, nowMs: hours(3) - 60_000, attempt: 40 });
+    expect(last.nonRetryable).toBe(true);
+    expect(last.message).toBe('write ECONNRESET (still failing after 179 min of retries; giving up)');
+  });
+
+  it('a Retry-After that would end past the budget gives up now, keeping the failure type', () => {
+    const unavailable = new AfasHttpError('AFAS answered 503', {
+      status: 503,
+      afasMessage: 'maintenance',
+      errorNumber: null,
+      bodyExcerpt: null,
+      profitLogReference: 'ref-1',
+      retryAfterMs: 900_000,
+      queryLength: 10,
+    });
+    expect(toApplicationFailure(unavailable, { ...budget, nowMs: hours(2) }).nonRetryable).toBe(false);
+    const late = toApplicationFailure(unavailable, { ...budget, nowMs: hours(2.8) });
+    expect(late).toMatchObject({ nonRetryable: true, type: 'AfasTransient' });
+    expect(late.details?.[0]).toMatchObject({ profitLogReference: 'ref-1', status: 503 });
+  });
+
+  it('without a budget (the workflow set none) the matrix alone decides', () => {
+    expect(
+      toApplicationFailure(socketError('ECONNRESET'), { ...context, nowMs: hours(100) }).nonRetryable,
+    ).toBe(false);
+  });
+
+  it('a TypeError or RangeError (a value the code cannot handle) is not retried', () => {
+    expect(
+      toApplicationFailure(new TypeError('Do not know how to serialize a BigInt'), context),
+    ).toMatchObject({
+      nonRetryable: true,
+      type: 'Unexpected',
+    });
+    expect(toApplicationFailure(new RangeError('Invalid time value'), context).nonRetryable).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAfasError } from '../../src/afas/classify.js';
+import { classifyAfasError, MAX_RETRY_AFTER_MS } from '../../src/afas/classify.js';
 import {
   AfasAbortError,
   AfasBadResponseError,
@@ -41,13 +41,25 @@ describe('classifyAfasError (the retry matrix)', () => {
   });
 
   it('503/502/504/429 → transient with the Retry-After delay', () => {
-    expect(classifyAfasError(http(503, 'maintenance', { retryAfterMs: 7_200_000 }))).toMatchObject({
+    expect(classifyAfasError(http(503, 'maintenance', { retryAfterMs: 120_000 }))).toMatchObject({
       class: 'transient',
       retryable: true,
-      retryAfterMs: 7_200_000,
+      retryAfterMs: 120_000,
     });
     for (const status of [502, 504, 429])
       expect(classifyAfasError(http(status, null)).class).toBe('transient');
+  });
+
+  it('clamps Retry-After to 15 minutes per wait (a year-long Retry-After must not park a source)', () => {
+    for (const retryAfterMs of [7_200_000, 31_536_000_000]) {
+      expect(classifyAfasError(http(503, 'maintenance', { retryAfterMs })).retryAfterMs).toBe(
+        MAX_RETRY_AFTER_MS,
+      );
+      expect(classifyAfasError(http(500, 'locked by another user', { retryAfterMs })).retryAfterMs).toBe(
+        MAX_RETRY_AFTER_MS,
+      );
+    }
+    expect(MAX_RETRY_AFTER_MS).toBe(15 * 60_000);
   });
 
   it('network errors and client timeouts → transient', () => {

@@ -79,6 +79,27 @@ describe('sync saga under AFAS faults', () => {
     expect(gap).toBeGreaterThanOrEqual(1_900);
   });
 
+  it('an error that never clears fails its dataset once the retry budget is spent: the run ends partial', async () => {
+    // Every page of the VAT codes resets the connection, for good; without the budget the sync
+    // would retry it forever and every later sync of the source would be skipped behind it.
+    await control.fault({ kind: 'reset', connector: 'Profit_VAT_code' });
+    const started = Date.now();
+    const result = await (
+      await startSync({ client: temporal.client, taskQueue: temporal.taskQueue }, 'faulty', {
+        ...OPTIONS,
+        retryGiveUpSeconds: 20,
+      })
+    ).result();
+    await control.clearFaults();
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(result.status).toBe('partial');
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatchObject({ dataset: 'vat_codes' });
+    expect(result.failures[0]?.message).toMatch(/giving up/);
+    const vat = (await app.runs.datasetsOf(result.runId)).find((d) => d.dataset === 'vat_codes');
+    expect(vat).toMatchObject({ status: 'failed', errorClass: 'transient' });
+  });
+
   it('malformed JSON in one page: that dataset fails naming connector and page, the rest completes', async () => {
     await control.fault({ kind: 'malformed-json', connector: 'Profit_Debtor', count: 1 });
     const result = await sync('faulty');

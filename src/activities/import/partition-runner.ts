@@ -1,8 +1,9 @@
 // One activity call's work on one partition: page it from its committed cursor, and commit each
 // page's rows together with the cursor after that page, in one transaction.
+import { AfasUsageError } from '../../afas/errors.js';
 import { CancelledFailure } from '@temporalio/common';
 import { MAX_CELLS_PER_PAGE } from '../../afas/pages.js';
-import type { ResolvedDataset } from '../../db/dataset-schema.js';
+import { DatasetSchemaError, type ResolvedDataset } from '../../db/dataset-schema.js';
 import { EMPTY_PAGE, encodePage, type EncodedPage } from '../../codec/index.js';
 import { DatasetWriter } from '../../db/dataset-writer.js';
 import type { ImportStore, PartitionCursor, PartitionRecord } from '../../db/import-state.js';
@@ -55,12 +56,14 @@ function throwIfCancelled(signal: AbortSignal): void {
 export function partitionFields(resolved: ResolvedDataset): PartitionFields {
   const history = resolved.definition.historyPartition;
   if (!history || !resolved.administrationField) {
-    throw new Error(`dataset ${resolved.definition.name} cannot be imported by history partitions`);
+    throw new DatasetSchemaError(
+      `dataset ${resolved.definition.name} cannot be imported by history partitions`,
+    );
   }
   const columns = new Map(resolved.columns.map((column) => [column.field, column.dataType]));
   for (const field of [history.yearField, history.periodField]) {
     if (columns.get(field) !== 'int') {
-      throw new Error(
+      throw new DatasetSchemaError(
         `connector ${resolved.connectorId} needs an int field '${field}' to partition dataset ${resolved.definition.name} by year and period`,
       );
     }
@@ -185,7 +188,7 @@ export async function runPartitionChunk(
         }
         const page = step.value;
         if (page.parts !== 1) {
-          throw new Error(
+          throw new AfasUsageError(
             `connector ${resolved.connectorId}: the filter of partition ${partition.key} needs ${page.parts} requests; expected one`,
           );
         }

@@ -1,5 +1,6 @@
 // Pure partition logic of the historical import: which partitions exist, what AFAS filter reads
 // one, and where the next page of one starts.
+import { AfasBadResponseError, AfasDataError, AfasUsageError } from '../../afas/errors.js';
 import { where, type AfasFilter, type FilterCondition, type FilterValue } from '../../afas/filters.js';
 import type { AfasPageCursor } from '../../afas/pages.js';
 import type { AfasRow } from '../../afas/values.js';
@@ -112,7 +113,8 @@ export function segmentFilter(
 
 function anchorValue(anchor: Readonly<Record<string, AnchorValue>>, key: string): AnchorValue {
   const value = anchor[key];
-  if (value === undefined) throw new Error(`partition cursor anchor has no value for key field ${key}`);
+  if (value === undefined)
+    throw new AfasUsageError(`partition cursor anchor has no value for key field ${key}`);
   return value;
 }
 
@@ -126,8 +128,11 @@ export function anchorOf(
   for (const key of keys) {
     const value = row[key];
     if (value === null || value === undefined) {
-      throw new Error(
+      throw new AfasDataError(
         `connector ${connectorId} returned a row without key field ${key}; cannot continue the partition after it`,
+        connectorId,
+        key,
+        '(unknown)',
       );
     }
     anchor[key] = value;
@@ -149,14 +154,15 @@ export function nextCursor(
 ): { cursor: PartitionCursor | null; newSegment: boolean } {
   if (page.next === null) return { cursor: null, newSegment: false };
   if (!('skip' in page.next) || page.next.part !== 0) {
-    throw new Error(
+    throw new AfasUsageError(
       `connector ${connectorId}: unexpected page cursor ${JSON.stringify(page.next)} (a partition is one query part in skip mode)`,
     );
   }
   if (page.next.skip < rowLimit)
     return { cursor: { anchor: current.anchor, skip: page.next.skip }, newSegment: false };
   const last = page.lastRow();
-  if (last === undefined) throw new Error(`connector ${connectorId}: an empty page announced more rows`);
+  if (last === undefined)
+    throw new AfasBadResponseError(`connector ${connectorId}: an empty page announced more rows`);
   return { cursor: { anchor: anchorOf(last, keys, connectorId), skip: 0 }, newSegment: true };
 }
 

@@ -1,5 +1,6 @@
 // What an import reads from AFAS before it starts: the newest change stamp (its future
 // watermark) and the periods per administration and year (its partitions).
+import { AfasDataError } from '../../afas/errors.js';
 import { where } from '../../afas/filters.js';
 import { MAX_CELLS_PER_PAGE } from '../../afas/pages.js';
 import {
@@ -9,7 +10,7 @@ import {
   storedDataset,
   type DatasetDefinition,
 } from '../../catalog/index.js';
-import { resolveDataset, type FieldSpec } from '../../db/dataset-schema.js';
+import { DatasetSchemaError, resolveDataset, type FieldSpec } from '../../db/dataset-schema.js';
 import type { ImportStore } from '../../db/import-state.js';
 import type { AfasActivity } from '../activity-scope.js';
 import type { AfasSession } from '../afas-session.js';
@@ -108,8 +109,11 @@ export async function latestChange(
     const value = page.parse()[0]?.[modifiedField];
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value)) {
-      throw new Error(
+      throw new AfasDataError(
         `connector ${connectorId} returned ${JSON.stringify(value)} as ${modifiedField}; expected a date-time`,
+        connectorId,
+        modifiedField,
+        '(the newest change)',
       );
     }
     return value.slice(0, 19);
@@ -137,7 +141,7 @@ export async function listPeriods(
   const [yearField, periodField] = resolved.keyFields;
   const adminField = resolved.administrationField;
   if (!yearField || !periodField || !adminField) {
-    throw new Error(
+    throw new DatasetSchemaError(
       `dataset ${definition.name} must be keyed by (administration, year, period) to list periods`,
     );
   }

@@ -1,7 +1,7 @@
 // Input of the historical import: validation and defaults. Pure (shared by the workflow and the client).
 import type { PartitionRunOptions } from '../../activities/import-activities.js';
 import type { DatasetName } from '../../catalog/index.js';
-import { MAX_IMPORT_CONCURRENCY } from '../definitions.js';
+import { DEFAULT_RETRY_GIVE_UP_SECONDS, MAX_IMPORT_CONCURRENCY } from '../definitions.js';
 
 export interface ImportOptions {
   /** First booking year to import. */
@@ -24,6 +24,8 @@ export interface ImportOptions {
   heartbeatTimeoutSeconds?: number;
   retryInitialSeconds?: number;
   retryMaximumSeconds?: number;
+  /** Total time one AFAS activity may take across its attempts (default 3 hours). */
+  retryGiveUpSeconds?: number;
   /** Continue-as-new once history has this many events, besides the server's suggestion (tests). */
   continueAsNewAfterEvents?: number;
   /** How long planning waits for a sync already running to end (default 600). */
@@ -42,6 +44,7 @@ export interface ResolvedImportOptions {
   heartbeatTimeoutSeconds: number;
   retryInitialSeconds: number;
   retryMaximumSeconds: number;
+  retryGiveUpSeconds: number;
   continueAsNewAfterEvents: number | null;
   syncWaitSeconds: number;
 }
@@ -78,6 +81,7 @@ export function importOptionsProblem(options: ImportOptions): string | null {
     integerProblem('heartbeatTimeoutSeconds', options.heartbeatTimeoutSeconds, 1, 3_600),
     integerProblem('retryInitialSeconds', options.retryInitialSeconds, 1, 3_600),
     integerProblem('retryMaximumSeconds', options.retryMaximumSeconds, 1, 86_400),
+    integerProblem('retryGiveUpSeconds', options.retryGiveUpSeconds, 10, 7 * 86_400),
     integerProblem('continueAsNewAfterEvents', options.continueAsNewAfterEvents, 50, 50_000),
     integerProblem('syncWaitSeconds', options.syncWaitSeconds, 0, 86_400),
   ];
@@ -97,6 +101,7 @@ export function resolveImportOptions(options: ImportOptions): ResolvedImportOpti
     heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 30,
     retryInitialSeconds: options.retryInitialSeconds ?? 5,
     retryMaximumSeconds: options.retryMaximumSeconds ?? 300,
+    retryGiveUpSeconds: options.retryGiveUpSeconds ?? DEFAULT_RETRY_GIVE_UP_SECONDS,
     continueAsNewAfterEvents: options.continueAsNewAfterEvents ?? null,
     syncWaitSeconds: options.syncWaitSeconds ?? 600,
   };
