@@ -5,6 +5,15 @@ import { parseSecretKey, type SecretKey } from './secret-key.js';
 export { ConfigError } from './errors.js';
 export type { SecretKey } from './secret-key.js';
 
+/**
+ * AFAS_SYNC_DB_POOL_SIZE's default. An activity holds at most one connection at a time, and only
+ * for SQL (no transaction waits on AFAS), so one per activity slot lets every slot write at once;
+ * the four more serve the health and metrics queries and a retry that reconnects.
+ */
+export function defaultPoolSize(maxConcurrentActivities: number): number {
+  return maxConcurrentActivities + 4;
+}
+
 /** AFAS_SYNC_HEAP_GROWING_PERCENT's default (see src/worker/heap-tuning.ts). */
 export const DEFAULT_HEAP_GROWING_PERCENT = 100;
 
@@ -30,6 +39,8 @@ export interface AppConfig {
   heapGrowingPercent: number;
   /** Concurrent activity executions per worker process. */
   maxConcurrentActivities: number;
+  /** PostgreSQL connections of the worker's pool (default: one per activity slot and four more). */
+  dbPoolSize: number;
 }
 
 export const DEFAULTS = {
@@ -98,6 +109,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const maxConcurrentActivities = integer(env, 'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES', 16, 1, 200) ?? 16;
   return {
     temporalAddress: temporalAddress(env),
     temporalNamespace: text(
@@ -131,7 +143,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logFormat: text(env, 'LOG_FORMAT', 'json', /^(json|pretty)$/, 'json or pretty') as 'json' | 'pretty',
     metricsPort: integer(env, 'METRICS_PORT', undefined, 1, 65535),
     shutdownGraceSeconds: integer(env, 'AFAS_SYNC_SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) ?? 60,
-    maxConcurrentActivities: integer(env, 'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES', 16, 1, 200) ?? 16,
+    maxConcurrentActivities,
+    dbPoolSize:
+      integer(env, 'AFAS_SYNC_DB_POOL_SIZE', undefined, 2, 1000) ?? defaultPoolSize(maxConcurrentActivities),
     heapGrowingPercent:
       integer(env, 'AFAS_SYNC_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 300) ??
       DEFAULT_HEAP_GROWING_PERCENT,

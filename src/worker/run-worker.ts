@@ -34,7 +34,7 @@ export async function runWorker(
   let app;
   let connection;
   try {
-    app = await openAppContext(config);
+    app = await openAppContext(config, { poolSize: config.dbPoolSize });
     connection = await connectTemporal(config.temporalAddress);
   } catch (error) {
     await app?.close();

@@ -215,3 +215,16 @@ export const SCHEMA_REJECTED: Rejected[] = [
     message: `connector Clash_Debtor field 'ModifiedDate' (modified of dataset debtors) has type string; expected date`,
   },
 ];
+
+/**
+ * A changed-booking-days connector whose change stamp is no date-time (long enough to pass a
+ * length check): read as a watermark it would poison every later sync of the journal lines.
+ */
+export const BAD_CHANGE_STAMP: HostileConnector = {
+  id: 'Hostile_ChangedEntrydate',
+  fields: [
+    { id: 'EntryDate', dataType: 'date' },
+    { id: 'Modified', dataType: 'string' },
+  ],
+  rows: ['{"EntryDate":"2025-01-02T00:00:00Z","Modified":"yesterday, around noon or so"}'],
+};

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync } from '../../src/client/sync-control.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 import {
+  BAD_CHANGE_STAMP,
   BIG_DECIMAL,
   CONNECTOR_MAP,
   HUGE_TEXT_CHARS,
@@ -42,11 +43,16 @@ describe('hostile AFAS input through the real sync', () => {
         { name: 'hostile', token: TOKEN_DATA, connectorMap: CONNECTOR_MAP },
         { name: 'calm', token: TOKEN_DATA, connectorMap: {} },
         { name: 'clash', token: TOKEN_DATA, connectorMap: clashMap },
+        {
+          name: 'stamp',
+          token: TOKEN_DATA,
+          connectorMap: { 'journal_lines.changed_days': BAD_CHANGE_STAMP.id },
+        },
       ],
       worker: false,
     });
     ({ db, app, temporal, control } = fixture);
-    for (const connector of [STORED, ...REJECTED, ...SCHEMA_REJECTED]) {
+    for (const connector of [STORED, BAD_CHANGE_STAMP, ...REJECTED, ...SCHEMA_REJECTED]) {
       await control.call('POST', 'custom-connectors', {
         id: connector.id,
         fields: connector.fields,
@@ -195,5 +201,27 @@ describe('hostile AFAS input through the real sync', () => {
     expect(datasets.filter((d) => d.status === 'succeeded').map((d) => d.dataset)).toEqual(
       expect.arrayContaining(['creditors', 'journal_lines', 'journals', 'periods']),
     );
+  });
+
+  it('a change stamp that is no date-time fails the journal lines at once, naming connector and row', async () => {
+    const started = Date.now();
+    const result = await (await startSync(target(), 'stamp', OPTIONS)).result();
+    expect(result.status).toBe('partial');
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        dataset: 'journal_lines',
+        message: expect.stringMatching(
+          /^connector Hostile_ChangedEntrydate returned a row without a valid EntryDate\/Modified: .*yesterday, around noon/,
+        ),
+      }),
+    ]);
+    // Not retried: one read of the connector, and no watermark taken from it.
+    const reads = (await control.requests()).filter((entry) => entry.connector === BAD_CHANGE_STAMP.id);
+    expect(reads).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const state = await db.pool.query(
+      `SELECT watermark FROM afas.sync_state WHERE source = 'stamp' AND dataset = 'journal_lines'`,
+    );
+    expect(state.rows.every((row: { watermark: string | null }) => row.watermark === null)).toBe(true);
   });
 });

@@ -15,6 +15,9 @@ import type { ChangedDay, ChangedDaysPlan, PlanChangedDaysInput } from '../types
 import { wallMinus } from './watermark.js';
 
 const DAY_MS = 86_400_000;
+/** A booking day and a change stamp as AFAS writes them; anything else would poison the watermark. */
+const DATE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])/;
+const DATE_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d/;
 
 /**
  * The filter that reads a batch of booking days of one administration: one date range when the
@@ -76,8 +79,8 @@ async function readChangedDays(
       if (
         typeof day !== 'string' ||
         typeof modified !== 'string' ||
-        day.length < 10 ||
-        modified.length < 19
+        !DATE.test(day) ||
+        !DATE_TIME.test(modified)
       ) {
         throw ApplicationFailure.nonRetryable(
           `connector ${connectorId} returned a row without a valid ${changed.dayField}/${changed.modifiedField}: ${JSON.stringify(row).slice(0, 200)}`,

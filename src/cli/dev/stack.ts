@@ -82,7 +82,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         logStream: serverLog,
       }),
       startSimulator({ control: true, tokens: [{ token: DEMO_TOKEN, appName: 'afas-sync demo' }] }),
-      openAppContext(config),
+      openAppContext(config, { poolSize: config.dbPoolSize }),
     ] as const);
     const [devServerResult, simulatorResult, appResult] = started;
     if (devServerResult.status === 'fulfilled') cleanups.push(() => devServerResult.value.stop());
