@@ -207,14 +207,10 @@ describe('hostile AFAS input through the real sync', () => {
     const started = Date.now();
     const result = await (await startSync(target(), 'stamp', OPTIONS)).result();
     expect(result.status).toBe('partial');
-    expect(result.failures).toEqual([
-      expect.objectContaining({
-        dataset: 'journal_lines',
-        message: expect.stringMatching(
-          /^connector Hostile_ChangedEntrydate returned a row without a valid EntryDate\/Modified: .*yesterday, around noon/,
-        ),
-      }),
-    ]);
+    expect(result.failures.map((failure) => failure.dataset)).toEqual(['journal_lines']);
+    expect(result.failures[0]?.message).toMatch(
+      /^connector Hostile_ChangedEntrydate returned a row without a valid EntryDate\/Modified: .*yesterday, around noon/,
+    );
     // Not retried: one read of the connector, and no watermark taken from it.
     const reads = (await control.requests()).filter((entry) => entry.connector === BAD_CHANGE_STAMP.id);
     expect(reads).toHaveLength(1);
