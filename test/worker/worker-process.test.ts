@@ -90,11 +90,7 @@ describe('node dist/worker.js with bad configuration', () => {
       '0',
       'AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES: must be a whole number from 1 to 200',
     ],
-    [
-      'AFAS_SYNC_DB_POOL_SIZE',
-      '1',
-      'AFAS_SYNC_DB_POOL_SIZE: must be a whole number from 2 to 1000',
-    ],
+    ['AFAS_SYNC_DB_POOL_SIZE', '1', 'AFAS_SYNC_DB_POOL_SIZE: must be a whole number from 2 to 1000'],
     [
       'AFAS_SYNC_HEAP_GROWING_PERCENT',
       '500',
