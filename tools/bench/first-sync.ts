@@ -7,6 +7,7 @@ import { parseSecretKey } from '../../src/config/secret-key.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
+import { formatMemory, sampleMemory } from './memory-sampler.js';
 import type { ChildHandle } from './processes.js';
 
 export interface FirstSyncFigures {
@@ -25,8 +26,9 @@ export interface FirstSyncSetup {
   keyHex: string;
   source: { baseUrl: string; token: string; maxConcurrency: number };
   client: Client;
-  /** Starts a worker process on `databaseUrl` polling `taskQueue`. */
-  startWorker(databaseUrl: string, taskQueue: string): Promise<ChildHandle>;
+  /** Starts a worker process on `databaseUrl` polling `taskQueue`, serving /metrics on `metricsPort`. */
+  startWorker(databaseUrl: string, taskQueue: string, metricsPort: number): Promise<ChildHandle>;
+  metricsPort: number;
   /** CHECKPOINT and sync, as before every timed load. */
   settle(): Promise<void>;
   pids: { simulator: number | undefined; temporal: number | undefined; bench: number };
@@ -37,7 +39,7 @@ const TASK_QUEUE = 'afas-bench-first-sync';
 
 export async function firstSync(setup: FirstSyncSetup): Promise<FirstSyncFigures> {
   const pool = createPool(setup.databaseUrl, 2);
-  const worker = await setup.startWorker(setup.databaseUrl, TASK_QUEUE);
+  const worker = await setup.startWorker(setup.databaseUrl, TASK_QUEUE, setup.metricsPort);
   try {
     await migrate(pool, 'afas');
     const app = contextFor(pool, {
@@ -53,12 +55,15 @@ export async function firstSync(setup: FirstSyncSetup): Promise<FirstSyncFigures
     });
     setup.log('first sync of the whole environment (syncSource) into a fresh database');
     await setup.settle();
+    const memory = sampleMemory(`http://127.0.0.1:${setup.metricsPort}/metrics`);
     const cpuBefore = await cpuSnapshot();
     const started = performance.now();
     const handle = await startSync({ client: setup.client, taskQueue: TASK_QUEUE }, 'bench');
     const result = await handle.result();
     const wallMs = performance.now() - started;
     const cpu = cpuBetween(cpuBefore, await cpuSnapshot(), { worker: worker.child.pid, ...setup.pids });
+    const memoryAtPeak = (await memory.stop()).atPeakRss;
+    setup.log(`worker memory at its peak during the first sync: ${formatMemory(memoryAtPeak)}`);
     if (result.status !== 'succeeded')
       throw new Error(`first sync ended ${result.status}: ${result.error ?? ''}`);
     const rows = Number(
