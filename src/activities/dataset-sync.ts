@@ -1,7 +1,7 @@
 // The generic sync path: one implementation, driven by the dataset catalog, for every dataset.
 import { where, type FilterCondition } from '../afas/filters.js';
-import { MAX_CELLS_PER_PAGE } from '../afas/pages.js';
-import { encodePage, latestWallTime } from '../codec/index.js';
+import { MAX_CELLS_PER_PAGE, type AfasPage } from '../afas/pages.js';
+import { encodePage } from '../codec/index.js';
 import type { DatasetDefinition } from '../catalog/index.js';
 import {
   ensureDatasetTable,
@@ -57,8 +57,6 @@ export function administrationFilter(resolved: ResolvedDataset, administration: 
 
 interface LoadOutcome {
   counts: DatasetCounts;
-  /** Latest modified value seen (for watermark datasets). */
-  latestModified: string | null;
   /** Values of `collectKey` in the rows (for the administrations dataset). */
   keys: unknown[];
 }
@@ -93,6 +91,8 @@ export interface ReplaceOptions {
   /** Mark rows of this scope that AFAS no longer returns as deleted; `false` for partial reads. */
   markDeleted?: false | { entryDays?: readonly string[] };
   collectKey?: string;
+  /** Sees every page as it arrives, before it is staged (the watermark's clock and future stamps). */
+  onPage?: (page: AfasPage) => void;
   /** Runs in the same transaction before commit (watermarks, done days). */
   onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
   /** Close the run-log entry as succeeded in this transaction (default true). */
@@ -145,7 +145,6 @@ export async function replaceScope(
     const callsBefore = ctx.session.calls;
     const retriesBefore = ctx.session.retries;
     let pages = 0;
-    let latestModified: string | null = null;
     const keys: unknown[] = [];
     for await (const page of ctx.session.pages(scope.connectorId, {
       orderBy: options.orderBy ?? orderFor(resolved),
@@ -157,9 +156,8 @@ export async function replaceScope(
         page: page.skip,
         ...(resolved.administrationField ? { administration: scope.administration } : {}),
       });
-      if (resolved.modifiedField)
-        latestModified = latestWallTime(page, resolved.modifiedField, latestModified);
       if (options.collectKey) for (const row of page.parse()) keys.push(row[options.collectKey]);
+      options.onPage?.(page);
       await stage.add(encoded);
       // COPYd and so no longer read: its buffer serves the next page.
       encoded.release();
@@ -191,7 +189,7 @@ export async function replaceScope(
         retries: ctx.session.retries - retriesBefore,
       };
       await ctx.runs.addProgress(client, entry, counts);
-      const outcome = { counts, latestModified, keys };
+      const outcome = { counts, keys };
       await options.onCommit?.(client, outcome);
       if (options.finishEntry !== false) await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
       await stage.drop(client);

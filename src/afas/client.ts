@@ -2,7 +2,7 @@
 // No retries here: callers (activities) decide with classifyAfasError().
 
 import { AfasBadResponseError, AfasUsageError, type AfasRequestInfo } from './errors.js';
-import { httpError, HttpTransport, type HttpMethod, type HttpResponse } from './http.js';
+import { httpError, HttpTransport, responseDateMs, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
 import {
   DEFAULT_CONNECTIONS,
@@ -209,6 +209,7 @@ export class AfasClient {
     return {
       ...page,
       requestMs: res.requestMs,
+      responseDateMs: responseDateMs(res.headers),
       bytes: res.body.length,
       parseMs: performance.now() - started,
     };

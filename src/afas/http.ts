@@ -64,6 +64,17 @@ function normalizeHeaders(raw: Record<string, string | string[] | undefined>): R
   return out;
 }
 
+/**
+ * AFAS's clock when it answered: the `Date` header (an HTTP date, UTC), in ms since the epoch;
+ * null when the header is missing or is not a date.
+ */
+export function responseDateMs(headers: Readonly<Record<string, string>>): number | null {
+  const text = headers['date']?.trim();
+  if (!text) return null;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : null;
+}
+
 function errorCode(err: unknown, depth = 0): string | null {
   if (typeof err !== 'object' || err === null || depth > 5) return null;
   const record = err as { code?: unknown; cause?: unknown };

@@ -27,7 +27,7 @@ export function pageBody(
   what: string,
   badResponse: (message: string) => Error,
   redact: (text: string) => string,
-): Omit<FetchedPage, 'requestMs' | 'bytes' | 'parseMs'> {
+): Omit<FetchedPage, 'requestMs' | 'responseDateMs' | 'bytes' | 'parseMs'> {
   const scanned = scanPage(body);
   if (scanned !== null) {
     return {

@@ -103,6 +103,8 @@ export interface AfasPage extends PageBody {
   readonly take: number;
   /** HTTP time: request sent until the body was read. */
   readonly requestMs: number;
+  /** AFAS's clock when it answered (its `Date` header, ms since the epoch); null when missing or garbled. */
+  readonly responseDateMs: number | null;
   /** Response body size (decoded). */
   readonly bytes: number;
   /** Time to scan (or parse) the JSON. */
@@ -144,6 +146,7 @@ export interface FetchedPage extends PageBody {
   /** `take` echoed by AFAS, when it is a positive integer. */
   readonly echoedTake: number | null;
   readonly requestMs: number;
+  readonly responseDateMs: number | null;
   readonly bytes: number;
   readonly parseMs: number;
 }
@@ -241,6 +244,7 @@ export async function* iteratePages(
         skip,
         take: plan.take,
         requestMs: fetched.requestMs,
+        responseDateMs: fetched.responseDateMs,
         bytes: fetched.bytes,
         parseMs: fetched.parseMs,
         part,

@@ -1,5 +1,5 @@
-// A run's per-dataset rows (from sync_run_datasets), as a table plus its errors.
-import type { DatasetRunRecord, RunRecord } from '../db/runs.js';
+// A run's per-dataset rows (from sync_run_datasets), as a table plus its errors and warnings.
+import type { DatasetRunRecord, RunRecord, RunWarning } from '../db/runs.js';
 import { formatDuration, type Output } from './output.js';
 
 export function printDatasetRows(out: Output, rows: readonly DatasetRunRecord[]): void {
@@ -33,6 +33,19 @@ export function printDatasetRows(out: Output, rows: readonly DatasetRunRecord[])
       row.administration === 0 ? row.dataset : `${row.dataset} (administration ${row.administration})`;
     const reference = row.profitLogReference ? ` [AFAS log reference ${row.profitLogReference}]` : '';
     out.line(`  ${where}: ${row.error ?? ''}${row.errorClass ? ` (${row.errorClass})` : ''}${reference}`);
+  }
+}
+
+/** What the run handled but the operator should know (a warning leaves the status alone). */
+export function printRunWarnings(out: Output, warnings: readonly RunWarning[]): void {
+  if (warnings.length === 0) return;
+  out.line(`warnings (${warnings.length}):`);
+  for (const warning of warnings) {
+    const where =
+      warning.administration === 0
+        ? warning.dataset
+        : `${warning.dataset} (administration ${warning.administration})`;
+    out.line(`  ${where} [${warning.kind}]: ${warning.message}`);
   }
 }
 

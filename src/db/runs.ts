@@ -45,10 +45,26 @@ export interface DatasetRunRecord extends RunCounters {
   errorClass: string | null;
 }
 
-/** The run log: `sync_runs` and `sync_run_datasets`. All writes are idempotent (activities retry). */
+export type RunWarningKind = 'future-modified' | 'watermark-reset';
+
+/** Something a run handled but an operator should know about; it leaves the run's status alone. */
+export interface RunWarning {
+  dataset: string;
+  /** 0 for environment-wide datasets. */
+  administration: number;
+  kind: RunWarningKind;
+  /** The row it is about (`Field=value, …` of its key); '' when it is about the dataset. */
+  rowKey: string;
+  /** The offending value as AFAS sent it. */
+  value: string;
+  message: string;
+}
+
+/** The run log: `sync_runs`, `sync_run_datasets` and `sync_run_warnings`. All writes are idempotent (activities retry). */
 export class RunStore {
   private readonly runs: string;
   private readonly datasets: string;
+  private readonly warnings: string;
 
   constructor(
     private readonly db: pg.Pool,
@@ -56,6 +72,7 @@ export class RunStore {
   ) {
     this.runs = `${ident(schema)}.sync_runs`;
     this.datasets = `${ident(schema)}.sync_run_datasets`;
+    this.warnings = `${ident(schema)}.sync_run_warnings`;
   }
 
   async start(run: {
@@ -175,6 +192,52 @@ export class RunStore {
       `UPDATE ${this.datasets} SET status = 'cancelled', finished_at = now() WHERE run_id = $1 AND status = 'running'`,
       [runId],
     );
+  }
+
+  /** Records warnings of a run; one already recorded (a retried activity) is kept as it was. */
+  async addWarnings(
+    db: pg.ClientBase | pg.Pool,
+    runId: string,
+    warnings: readonly RunWarning[],
+  ): Promise<void> {
+    if (warnings.length === 0) return;
+    await db.query(
+      `INSERT INTO ${this.warnings} (run_id, dataset, administration, kind, row_key, value, message)
+       SELECT $1::text, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[])
+       ON CONFLICT DO NOTHING`,
+      [
+        runId,
+        warnings.map((warning) => warning.dataset),
+        warnings.map((warning) => warning.administration),
+        warnings.map((warning) => warning.kind),
+        warnings.map((warning) => warning.rowKey),
+        warnings.map((warning) => warning.value),
+        warnings.map((warning) => warning.message),
+      ],
+    );
+  }
+
+  async warningsOf(runId: string): Promise<RunWarning[]> {
+    const result = await this.db.query<{
+      dataset: string;
+      administration: number;
+      kind: RunWarningKind;
+      row_key: string;
+      value: string;
+      message: string;
+    }>(
+      `SELECT dataset, administration, kind, row_key, value, message FROM ${this.warnings}
+        WHERE run_id = $1 ORDER BY dataset, administration, kind, row_key`,
+      [runId],
+    );
+    return result.rows.map((row) => ({
+      dataset: row.dataset,
+      administration: row.administration,
+      kind: row.kind,
+      rowKey: row.row_key,
+      value: row.value,
+      message: row.message,
+    }));
   }
 
   async list(source: string, limit = 20): Promise<RunRecord[]> {

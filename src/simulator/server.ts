@@ -50,7 +50,7 @@ async function handleRequest(
   const segments = pathSegments(url.path);
 
   if (segments[0] === '__sim') {
-    const response = new ResponseWriter(req, res, 'en-us', false);
+    const response = new ResponseWriter(req, res, 'en-us', null);
     if (!sim.options.control) {
       await response.sendJson(404, {
         error: 'the control API is disabled (start the simulator with control: true)',
@@ -67,7 +67,7 @@ async function handleRequest(
   }
 
   const language = requestLanguage(req.headers['accept-language'], sim.options.language);
-  const response = new ResponseWriter(req, res, language, true);
+  const response = new ResponseWriter(req, res, language, sim.clock);
   const log: CallLogFacts = { connector: null, rows: null, faults: [] };
   const seq = sim.requestLog.nextSeq();
   res.once('close', () => {

@@ -103,6 +103,21 @@ describe('request headers and connection reuse', () => {
     expect(server.requests[0]?.headers['accept-encoding']).toContain('gzip');
   });
 
+  it("a page carries AFAS's clock from the Date header; none or a garbled one is null", async () => {
+    const rows = { skip: 0, take: 10, rows: [{ Id: 1 }] };
+    handler = (_req, res) => json(res, 200, rows, { date: 'Tue, 01 Dec 2026 09:30:00 GMT' });
+    expect((await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 })).responseDateMs).toBe(
+      Date.UTC(2026, 11, 1, 9, 30, 0),
+    );
+    handler = (_req, res) => {
+      res.sendDate = false;
+      json(res, 200, rows);
+    };
+    expect((await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 })).responseDateMs).toBeNull();
+    handler = (_req, res) => json(res, 200, rows, { date: 'the day after tomorrow' });
+    expect((await firstPage(client(), 'C', { orderBy: ['Id'], take: 10 })).responseDateMs).toBeNull();
+  });
+
   it('a page holds the exact response bytes; one with escapes is parsed instead of scanned', async () => {
     const plain = '{"skip":0,"take":10,"rows":[{"Id":1,"Text":"plain"},{"Id":2,"Text":"also plain"}]}';
     handler = (_req, res) => {

@@ -44,6 +44,7 @@ function source(table: AfasRow[], options: { echoTake?: number } = {}) {
       ...pageOfRows(rows),
       echoedTake: take,
       requestMs: 1,
+      responseDateMs: null,
       bytes: 10,
       parseMs: 0,
     });
@@ -177,6 +178,7 @@ describe('skip paging', () => {
         },
         echoedTake: query.take,
         requestMs: 1,
+        responseDateMs: null,
         bytes: 10,
         parseMs: 0,
       });

@@ -193,6 +193,34 @@ describe('journal-line mutations', () => {
     expect(after!.Modified > before!.Modified).toBe(true);
   });
 
+  it('stamps a changed line and its booking day with a given Modified, in the future too', async () => {
+    const [line] = await exportRows<Line>(
+      sim,
+      'Profit_Transactions',
+      qs({ filterfieldids: 'UnitId', filtervalues: 2, operatortypes: 1 }),
+    );
+    const key = { UnitId: line!.UnitId, EntryNo: line!.EntryNo, SeqNo: line!.SeqNo };
+    const day = line!.EntryDate.slice(0, 10);
+    const stamped = await control(sim, 'PATCH', '/journal-lines', {
+      changes: [{ key, set: {}, modified: '2099-01-01T00:00:00Z' }],
+    });
+    expect(stamped.status).toBe(200);
+    const after = (await linesOn(2, day)).find(
+      (row) => row.EntryNo === key.EntryNo && row.SeqNo === key.SeqNo,
+    );
+    expect(after?.Modified).toBe('2099-01-01T00:00:00Z');
+    expect((await changedDay(day))?.Modified).toBe('2099-01-01T00:00:00Z');
+    // A later change at the simulator's "now" leaves the day at its latest (future) stamp.
+    tick();
+    await control(sim, 'PATCH', '/journal-lines', { changes: [{ key, set: { Description: 'later' } }] });
+    expect((await changedDay(day))?.Modified).toBe('2099-01-01T00:00:00Z');
+    const bad = await control<{ error: string }>(sim, 'PATCH', '/journal-lines', {
+      changes: [{ key, set: {}, modified: 'tomorrow' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('"tomorrow" is not a date-time');
+  });
+
   it('rejects invalid lines', async () => {
     const cases: unknown[] = [
       { lines: [{ UnitId: 9, JournalId: '90', AccountNo: '4300', EntryDate: '2026-01-01' }] },
@@ -293,6 +321,30 @@ describe('master data mutations', () => {
     expect(since.rows.map((r) => r['DebtorId']).sort()).toEqual([original!.DebtorId, '19999'].sort());
   });
 
+  it("stamps a debtor's ModifiedDate with a given wall time; refuses it where rows carry no stamp", async () => {
+    const [debtor] = await exportRows<{ DebtorId: string; DebtorName: string }>(sim, 'Profit_Debtor');
+    const result = await control(sim, 'POST', '/master/Profit_Debtor', {
+      upsert: [{ DebtorId: debtor!.DebtorId }],
+      modified: '2099-01-01T00:00:00Z',
+    });
+    expect(result.status).toBe(200);
+    const stamped = (await exportRows<Record<string, unknown>>(sim, 'Profit_Debtor')).find(
+      (row) => row['DebtorId'] === debtor!.DebtorId,
+    );
+    expect(stamped).toMatchObject({ DebtorName: debtor!.DebtorName, ModifiedDate: '2099-01-01T00:00:00Z' });
+    const unstamped = await control<{ error: string }>(sim, 'POST', '/master/Profit_Accounts', {
+      upsert: [{ Account: '4300' }],
+      modified: '2099-01-01T00:00:00Z',
+    });
+    expect(unstamped.status).toBe(400);
+    expect(unstamped.body.error).toContain('no ModifiedDate');
+    const garbled = await control(sim, 'POST', '/master/Profit_Debtor', {
+      upsert: [{ DebtorId: debtor!.DebtorId }],
+      modified: '2099-13-01',
+    });
+    expect(garbled.status).toBe(400);
+  });
+
   it('changes accounts and validates master changes', async () => {
     const result = await control(sim, 'POST', '/master/Finstack_Accounts', {
       upsert: [{ Account: '4300', Description: 'Kantoor' }],
@@ -340,6 +392,15 @@ describe('export and health', () => {
     const unsorted = await getPage<Line>(sim, '/connectors/Profit_Transactions?skip=-1&take=-1');
     expect(unsorted.rows).toHaveLength(exported.length);
     expect((await http(`${sim.url}/__sim/export/Profit_Nope`)).status).toBe(404);
+  });
+
+  it("stamps every AFAS answer with a Date from the simulator's clock", async () => {
+    const answer = await afasGet(sim, '/profitversion');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['date']).toBe(clock.toUTCString());
+    const refused = await afasGet(sim, '/profitversion', {});
+    expect(refused.status).toBe(401);
+    expect(refused.headers['date']).toBe(clock.toUTCString());
   });
 
   it('reports health', async () => {

@@ -8,11 +8,12 @@ import type { ResolvedDataset } from '../../db/dataset-schema.js';
 import type { DatasetCounts } from '../../db/runs.js';
 import { FailureType } from '../../temporal/failure-types.js';
 import type { AfasActivity } from '../activity-scope.js';
-import { latestWallTime } from '../../codec/index.js';
 import { orderFor, replaceScope, type DatasetScope, type DatasetSyncContext } from '../dataset-sync.js';
 import type { ActivityDeps } from '../deps.js';
 import type { ChangedDay, ChangedDaysPlan, PlanChangedDaysInput } from '../types.js';
 import { wallMinus } from './watermark.js';
+import { isBeyondCap, ModifiedWatch, nextWatermark } from './watermark-cap.js';
+import { recordWatermarkWarnings } from './watermark-warnings.js';
 
 const DAY_MS = 86_400_000;
 /** A booking day and a change stamp as AFAS writes them; anything else would poison the watermark. */
@@ -54,20 +55,23 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** The latest change stamp per booking day since `from` (minus the overlap), and the newest stamp read. */
+/**
+ * The latest change stamp per booking day since `from` (minus the overlap), and what the read saw
+ * of AFAS's clock and of stamps beyond it.
+ */
 async function readChangedDays(
   afas: AfasActivity,
   definition: ChangedDaysDataset,
   from: string | null,
   overlapMinutes: number,
-): Promise<{ days: ChangedDay[]; newest: string | null }> {
+): Promise<{ days: ChangedDay[]; watch: ModifiedWatch }> {
   const changed = definition.changedDays;
   const connectorId = changedDaysConnectorId(definition, afas.source);
   const filter = from
     ? { groups: [[where.gte(changed.modifiedField, wallMinus(from, overlapMinutes))]] }
     : undefined;
   const latest = new Map<string, string>();
-  let newest: string | null = null;
+  const watch = new ModifiedWatch(changed.modifiedField, [changed.dayField], overlapMinutes);
   for await (const page of afas.session.pages(connectorId, {
     orderBy: [changed.dayField],
     columns: 2,
@@ -91,13 +95,13 @@ async function readChangedDays(
       const stamp = modified.slice(0, 19);
       if ((latest.get(key) ?? '') < stamp) latest.set(key, stamp);
     }
-    newest = latestWallTime(page, changed.modifiedField, newest);
+    watch.page(page);
     afas.heartbeat({ skip: page.skip + page.rowCount });
   }
   const days = [...latest.entries()]
     .map(([day, modified]) => ({ day, modified }))
     .sort((a, b) => (a.day < b.day ? -1 : 1));
-  return { days, newest };
+  return { days, watch };
 }
 
 /**
@@ -106,7 +110,7 @@ async function readChangedDays(
  * watermark, and not already replaced at that stamp (a retried run skips what it did).
  */
 export async function planChangedDays(
-  deps: Pick<ActivityDeps, 'pool' | 'state' | 'changedDays' | 'settings'>,
+  deps: Pick<ActivityDeps, 'pool' | 'state' | 'changedDays' | 'settings' | 'runs' | 'logger'>,
   afas: AfasActivity,
   definition: ChangedDaysDataset,
   input: PlanChangedDaysInput,
@@ -123,10 +127,36 @@ export async function planChangedDays(
     }
     if (from === null || watermark < from) from = watermark;
   }
-  const { days, newest } = await readChangedDays(afas, definition, from, overlap);
+  let read = await readChangedDays(afas, definition, from, overlap);
+  // A watermark beyond AFAS's clock (stored before the cap existed, or AFAS's clock stepped back)
+  // read from a frozen point: what changed meanwhile is only found by reading every changed day.
+  // The done days skip what was already replaced at its stamp.
+  const frozen = watermarks.map(
+    (watermark) => watermark !== null && isBeyondCap(watermark, read.watch.capMs()),
+  );
+  const healed = from !== null && frozen.some(Boolean);
+  if (healed) read = await readChangedDays(afas, definition, null, overlap);
+  const { days, watch } = read;
+  const capMs = watch.capMs();
+  const decision = nextWatermark(healed ? null : from, watch.newest, capMs);
+  await recordWatermarkWarnings(
+    deps.pool,
+    deps.runs,
+    deps.logger,
+    {
+      source: input.source,
+      runId: input.runId,
+      dataset: input.dataset,
+      administration: 0,
+      field: definition.changedDays.modifiedField,
+    },
+    decision,
+    healed ? (watermarks.find((_, index) => frozen[index]) ?? null) : null,
+    watch.future,
+  );
   const administrations: ChangedDaysPlan['administrations'] = [];
   for (const [index, administration] of input.administrations.entries()) {
-    const watermark = watermarks[index] ?? null;
+    const watermark = frozen[index] ? null : (watermarks[index] ?? null);
     const since = watermark ? wallMinus(watermark, overlap) : null;
     const candidates = since ? days.filter((entry) => entry.modified >= since) : days;
     const done = await deps.changedDays.done(
@@ -136,7 +166,11 @@ export async function planChangedDays(
       administration,
       candidates.map((entry) => entry.day),
     );
-    const todo = candidates.filter((entry) => done.get(entry.day) !== entry.modified);
+    // A day stamped beyond AFAS's clock keeps that stamp while it changes again: it is replaced
+    // every run until AFAS's clock passes it, or its later changes would never be read.
+    const todo = candidates.filter(
+      (entry) => isBeyondCap(entry.modified, capMs) || done.get(entry.day) !== entry.modified,
+    );
     administrations.push({
       administration,
       // A long list (a first sync, a big backlog) is mostly contiguous days: bigger batches,
@@ -145,7 +179,7 @@ export async function planChangedDays(
       dayCount: todo.length,
     });
   }
-  return { administrations, newWatermark: newest ?? from, afasCalls: afas.session.calls };
+  return { administrations, newWatermark: decision.watermark, afasCalls: afas.session.calls };
 }
 
 /** Re-reads booking days of one administration and replaces them (rows and deletions) in one transaction. */

@@ -5,6 +5,8 @@ import type { ResolvedDataset } from '../../db/dataset-schema.js';
 import type { DatasetCounts } from '../../db/runs.js';
 import { replaceScope, type DatasetScope, type DatasetSyncContext } from '../dataset-sync.js';
 import type { ActivityDeps } from '../deps.js';
+import { ModifiedWatch } from './watermark-cap.js';
+import { settleWatermark } from './watermark-warnings.js';
 
 /** Subtracts minutes from an AFAS wall-clock string (naive wall arithmetic: an overlap, not an instant). */
 export function wallMinus(wall: string, minutes: number): string {
@@ -14,7 +16,7 @@ export function wallMinus(wall: string, minutes: number): string {
 
 /** One run of a modified-watermark dataset in one scope; the new watermark commits with the rows. */
 export async function syncModified(
-  deps: Pick<ActivityDeps, 'pool' | 'state' | 'settings'>,
+  deps: Pick<ActivityDeps, 'pool' | 'state' | 'settings' | 'logger'>,
   ctx: DatasetSyncContext,
   scope: DatasetScope,
   resolved: Extract<ResolvedDataset, { strategy: 'modified-watermark' }>,
@@ -27,15 +29,28 @@ export async function syncModified(
   const extraFilter: FilterCondition[] = reconcile
     ? []
     : [where.gte(resolved.modifiedField, wallMinus(from, deps.settings.watermarkOverlapMinutes))];
+  const watch = new ModifiedWatch(
+    resolved.modifiedField,
+    resolved.keyFields,
+    deps.settings.watermarkOverlapMinutes,
+  );
   const outcome = await replaceScope(ctx, scope, resolved, {
     extraFilter,
     markDeleted: reconcile ? {} : false,
-    onCommit: async (client, result) => {
-      const watermark =
-        [from, result.latestModified]
-          .filter((wall): wall is string => wall !== null)
-          .sort()
-          .pop() ?? null;
+    onPage: (page) => watch.page(page),
+    onCommit: async (client) => {
+      // The largest `Modified` read, but never past AFAS's clock: a future stamp would freeze
+      // every later read. A reconcile read everything, so its start does not matter.
+      const scopeOfWatermark = { ...key, runId: ctx.runId, field: resolved.modifiedField };
+      const previous = reconcile ? null : from;
+      const watermark = await settleWatermark(
+        client,
+        ctx.runs,
+        deps.logger,
+        scopeOfWatermark,
+        previous,
+        watch,
+      );
       await deps.state.put(client, key, {
         watermark,
         runsSinceReconcile: reconcile ? 0 : state.runsSinceReconcile + 1,

@@ -5,7 +5,7 @@ import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 import { formatDuration, formatTime, truncate } from '../output.js';
 import { parseInteger, parseSourceName } from '../parse.js';
-import { describeRunTotals, printDatasetRows, runDurationSeconds } from '../run-summary.js';
+import { describeRunTotals, printDatasetRows, printRunWarnings, runDurationSeconds } from '../run-summary.js';
 
 export function registerRuns(program: Command, cli: CliRun): void {
   program
@@ -13,14 +13,15 @@ export function registerRuns(program: Command, cli: CliRun): void {
     .description("a source's recent runs (syncs, checks) with their counts and errors")
     .argument('<source>', 'source name')
     .option('--limit <n>', 'how many runs, newest first', '20')
-    .option('--run <id>', "one run's per-dataset rows and errors (with AFAS log references)")
+    .option('--run <id>', "one run's per-dataset rows, errors (with AFAS log references) and warnings")
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
       `
-The run log lives in PostgreSQL (sync_runs, sync_run_datasets): it outlives Temporal's history
-retention. An AFAS log reference is what the customer's AFAS administrator needs to find an
-error in Profit.
+The run log lives in PostgreSQL (sync_runs, sync_run_datasets, sync_run_warnings): it outlives
+Temporal's history retention. An AFAS log reference is what the customer's AFAS administrator
+needs to find an error in Profit. A warning (e.g. a row whose Modified lies in the future) leaves
+a run succeeded: the rows were stored.
 
 Examples:
   $ afas-sync runs acme
@@ -74,9 +75,9 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
       `no run ${JSON.stringify(runId.slice(0, 80))} of source "${source}" (list them with \`afas-sync runs ${source}\`)`,
     );
   }
-  const datasets = await app.runs.datasetsOf(runId);
+  const [datasets, warnings] = await Promise.all([app.runs.datasetsOf(runId), app.runs.warningsOf(runId)]);
   if (json) {
-    cli.out.json({ ...run, datasets });
+    cli.out.json({ ...run, datasets, warnings });
     return;
   }
   cli.out.fields([
@@ -95,4 +96,5 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
   ]);
   cli.out.line();
   printDatasetRows(cli.out, datasets);
+  printRunWarnings(cli.out, warnings);
 }

@@ -66,7 +66,7 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
     out.line(`follow it with \`afas-sync status ${source}\` or \`afas-sync sync ${source} --wait\``);
     return 0;
   }
-  const [{ watchSync, exitCodeForStatus }, { printDatasetRows }] = await Promise.all([
+  const [{ watchSync, exitCodeForStatus }, { printDatasetRows, printRunWarnings }] = await Promise.all([
     import('../sync-watch.js'),
     import('../run-summary.js'),
   ]);
@@ -75,6 +75,7 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
   const app = await ctx.app();
   out.line();
   printDatasetRows(out, await app.runs.datasetsOf(result.runId));
+  printRunWarnings(out, await app.runs.warningsOf(result.runId));
   out.line();
   const seconds = Math.round((Date.now() - started) / 1000);
   out.line(

@@ -4,13 +4,18 @@ import { parseWallDateTime, startOfWallDay } from '../amsterdam-time.js';
 import { journalKey, journalLineChange, newJournalLines } from '../domain/journal-input.js';
 import { ControlError } from '../errors.js';
 import { readControlBody, type ControlCall } from './control-call.js';
+import { stampFromInput } from './stamp.js';
 
 const LineRecord = z.record(z.string(), z.unknown());
 
 const AddLines = z.object({ lines: z.array(LineRecord).min(1) }).strict();
 
 const ChangeLines = z
-  .object({ changes: z.array(z.object({ key: LineRecord, set: LineRecord }).strict()).min(1) })
+  .object({
+    changes: z
+      .array(z.object({ key: LineRecord, set: LineRecord, modified: z.string().optional() }).strict())
+      .min(1),
+  })
   .strict();
 
 const DeleteLines = z.union([
@@ -41,9 +46,11 @@ async function changeLines(call: ControlCall): Promise<void> {
     const row = journal.find(key.UnitId, key.EntryNo, key.SeqNo);
     if (row === -1)
       throw new ControlError(404, `journal line ${key.UnitId}/${key.EntryNo}/${key.SeqNo} does not exist`);
-    return { row, change: journalLineChange(call.sim.data, change.set) };
+    const at =
+      change.modified === undefined ? undefined : stampFromInput(change.modified, `change ${index + 1}`);
+    return { row, change: journalLineChange(call.sim.data, change.set), at };
   });
-  for (const { row, change } of planned) call.sim.ledger.change(row, change);
+  for (const { row, change, at } of planned) call.sim.ledger.change(row, change, at);
   await call.response.sendJson(200, { changed: planned.length });
 }
 
@@ -76,7 +83,10 @@ async function deleteLines(call: ControlCall): Promise<void> {
   await call.response.sendJson(200, { deleted: unique.length });
 }
 
-/** `POST` adds, `PATCH` changes, `DELETE` removes journal lines (Profit_Transactions rows). */
+/**
+ * `POST` adds, `PATCH` changes, `DELETE` removes journal lines (Profit_Transactions rows). A
+ * change's `modified` stamps the line and its booking day with that wall time instead of now.
+ */
 export async function handleJournalLines(call: ControlCall): Promise<void> {
   switch (call.method) {
     case 'POST':

@@ -5,17 +5,23 @@ import { isMasterSource } from '../domain/simulator-data.js';
 import { applyMasterChanges } from '../domain/master-changes.js';
 import { ControlError } from '../errors.js';
 import { readControlBody, type ControlCall } from './control-call.js';
+import { stampFromInput } from './stamp.js';
 
 const MasterChanges = z
   .object({
     upsert: z.array(z.record(z.string(), z.unknown())).optional(),
     delete: z.array(z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())])).optional(),
+    /** Stamp the upserted rows' ModifiedDate with this wall time instead of now (debtors, creditors). */
+    modified: z.string().optional(),
   })
   .strict();
 
 const FinstackAdministrations = z.object({ ids: z.array(z.number().int().min(1)).nullable() }).strict();
 
-/** `POST /__sim/master/{connectorId}` `{upsert: [rows], delete: [keys]}` on a master-data connector. */
+/**
+ * `POST /__sim/master/{connectorId}` `{upsert: [rows], delete: [keys], modified?}` on a
+ * master-data connector; `modified` stamps the upserts' ModifiedDate (debtors and creditors).
+ */
 export async function handleMaster(call: ControlCall): Promise<void> {
   const connectorId = call.segments[1];
   if (call.method !== 'POST' || connectorId === undefined) {
@@ -29,8 +35,10 @@ export async function handleMaster(call: ControlCall): Promise<void> {
       `${connectorId} is derived data; change journal lines via /__sim/journal-lines, Finstack administrations via /__sim/finstack-administrations`,
     );
   }
-  const body = await readControlBody(call, MasterChanges);
-  const result = applyMasterChanges(call.sim.data.master[connector.source], body, call.sim.clock);
+  const { modified, ...changes } = await readControlBody(call, MasterChanges);
+  const result = applyMasterChanges(call.sim.data.master[connector.source], changes, call.sim.clock, {
+    ...(modified === undefined ? {} : { modifiedAt: stampFromInput(modified, connectorId) }),
+  });
   await call.response.sendJson(200, result);
 }
 

@@ -25,8 +25,9 @@ export class Ledger {
     });
   }
 
-  change(row: number, change: JournalLineChange): void {
-    const now = this.clock.nowWall();
+  /** `at`: the stamp (wall seconds) instead of now, e.g. one in the future. */
+  change(row: number, change: JournalLineChange, at?: number): void {
+    const now = at ?? this.clock.nowWall();
     const before = this.journal.entryDateOf(row);
     this.journal.update(row, { ...change, modified: now });
     this.changedDays.touch(before, now);

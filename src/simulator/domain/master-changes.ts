@@ -46,17 +46,25 @@ function keyFrom(
 /**
  * Upserts and deletes rows of a master table. Upserts merge into an existing row with the same
  * key (only the given fields change) or insert a new row (missing fields empty). Debtors and
- * creditors get CreateDate (insert) and ModifiedDate (always) set to the current Amsterdam time.
+ * creditors get CreateDate (insert) and ModifiedDate (always) set to the current Amsterdam time
+ * (ModifiedDate: `modifiedAt` when given, wall seconds).
  * Everything is validated before anything changes.
  */
 export function applyMasterChanges(
   table: RowTable,
   request: MasterChangeRequest,
   clock: Clock,
+  options: { modifiedAt?: number } = {},
 ): MasterChangeResult {
   const fieldsById = new Map(table.schema.fields.map((field) => [field.id, field]));
   const now = clock.nowWall();
   const stamped = STAMPED.has(table.name);
+  if (options.modifiedAt !== undefined && !stamped) {
+    throw new ControlError(
+      400,
+      `${table.name} rows carry no ModifiedDate; 'modified' applies to debtors and creditors`,
+    );
+  }
   const upserts = (request.upsert ?? []).map((input, index) => {
     const where = `upsert ${index + 1}`;
     const values: Record<string, CellValue> = {};
@@ -76,7 +84,7 @@ export function applyMasterChanges(
     for (const field of table.schema.fields) base[field.id] = existing?.[field.id] ?? null;
     const row: Record<string, CellValue> = { ...base, ...values };
     if (stamped) {
-      row['ModifiedDate'] = now;
+      row['ModifiedDate'] = options.modifiedAt ?? now;
       row['CreateDate'] = existing === undefined ? now : (existing['CreateDate'] ?? now);
     }
     if (table.put(row) === 'inserted') result.inserted++;

@@ -4,6 +4,7 @@ import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
 
+import type { Clock } from '../clock.js';
 import { localize, type Language } from '../connectors/types.js';
 import { newProfitLogReference, type ProfitError } from '../errors.js';
 
@@ -38,11 +39,15 @@ export interface ResponseFaults {
 export class ResponseWriter {
   readonly faults: ResponseFaults = { malformed: false, reset: false };
 
+  /**
+   * `afasClock`: an AFAS answer, with AFAS's headers and a `Date` from the simulator's clock (IIS
+   * stamps every answer; clients read AFAS's "now" from it); null for the control API.
+   */
   constructor(
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     readonly language: Language,
-    private readonly afasHeaders: boolean,
+    private readonly afasClock: Clock | null,
   ) {}
 
   get headersSent(): boolean {
@@ -150,7 +155,12 @@ export class ResponseWriter {
   }
 
   private writeHead(status: number, headers: Record<string, string>): void {
-    this.res.writeHead(status, this.afasHeaders ? { ...AFAS_HEADERS, ...headers } : headers);
+    if (this.afasClock === null) {
+      this.res.writeHead(status, headers);
+      return;
+    }
+    const date = new Date(this.afasClock.nowInstantMs()).toUTCString();
+    this.res.writeHead(status, { ...AFAS_HEADERS, Date: date, ...headers });
   }
 
   private acceptsGzip(): boolean {
