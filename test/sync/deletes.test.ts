@@ -2,8 +2,11 @@
 // scopes are read whole every run, large ones on the reconcile interval, `--full` now, and a
 // `--full` asked for while a sync runs runs right after it); a whole read that would mark most of
 // a scope deleted fails that dataset and changes nothing, unless the run allows it.
+import { writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestSync, startSync, syncProgress } from '../../src/client/sync-control.js';
+import { syncWorkflowId } from '../../src/workflows/definitions.js';
 import type { SyncOptions } from '../../src/workflows/sync-source.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 
@@ -171,6 +174,16 @@ describe('deletes after one sync, and the mass-delete guard', () => {
     expect(row.run_id).toBe(result.runId);
     const runs = await fixture.app.runs.list(SOURCE, 2);
     expect(runs.map((run) => run.runId)).toEqual([result.runId, firstRunId]);
+    if (process.env.RECORD_HISTORIES) {
+      // The run that took the request and continued as the full sync: replayed by test/replay.
+      const history = await fixture.temporal.client.workflow
+        .getHandle(syncWorkflowId(SOURCE), running.firstExecutionRunId)
+        .fetchHistory();
+      await writeFile(
+        new URL('../fixtures/histories/sync-source-queued.json', import.meta.url),
+        `${historyToJSON(history)}\n`,
+      );
+    }
   });
 
   it('a reload that would mark most debtors deleted fails with the counts and changes nothing', async () => {

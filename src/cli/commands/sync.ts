@@ -2,6 +2,7 @@
 // source's sync; a sync asked to do more than a plain one is queued behind a running one.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
+import type { SyncTarget } from '../../client/sync-control.js';
 import type { SyncRequest } from '../../workflows/definitions.js';
 import type { syncSource } from '../../workflows/index.js';
 import type { CliRun } from '../context.js';
@@ -56,6 +57,22 @@ function requestText(request: SyncRequest): string {
     .join(', ');
 }
 
+/**
+ * Asks the running sync whether it took the request. A sync started by a worker from before
+ * queued requests existed ignores the signal: the operator is told to ask again once it ends.
+ */
+async function confirmQueued(cli: CliRun, target: SyncTarget, source: string): Promise<void> {
+  const { queryProgress } = await import('../progress.js');
+  const { progress } = await queryProgress(target, source, 3_000);
+  // A run that answers with a request of its own is the queued one already (the other ended).
+  if (progress?.status === 'running' && progress.queued === undefined && progress.request === undefined) {
+    cli.out.note(
+      `note: the running sync of "${source}" did not take the request (its worker predates queued syncs); ` +
+        'run this command again once it has ended',
+    );
+  }
+}
+
 async function sync(cli: CliRun, source: string, wait: boolean, request: SyncRequest): Promise<number> {
   const { ctx, out } = cli;
   const record = await ctx.source(source);
@@ -85,6 +102,7 @@ async function sync(cli: CliRun, source: string, wait: boolean, request: SyncReq
             `the ${asked} sync is queued and starts the moment it ends`
         : `started a ${asked} sync of "${source}" (workflow ${workflowId}, run ${requested.runId})`,
     );
+    if (requested.queued) await confirmQueued(cli, target, source);
   } else {
     const running = await target.client.workflow
       .getHandle(workflowId)
