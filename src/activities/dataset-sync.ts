@@ -211,7 +211,11 @@ export async function replaceScope(
         ? await writer.replace(stage.table, stage.rows, scopeFilter, markDeleted, guard)
         : await writer.replaceWith(stage.lines, scopeFilter, markDeleted, guard);
       if (wholeScope) {
-        const key = { source: ctx.source, dataset: scope.definition.name, administration: scope.administration };
+        const key = {
+          source: ctx.source,
+          dataset: scope.definition.name,
+          administration: scope.administration,
+        };
         await ctx.state.put(client, key, { reconciledRows: stage.rows, runId: ctx.runId });
       }
       const counts: DatasetCounts = {

@@ -24,7 +24,6 @@ import type {
   CheckSourceResult,
   DatasetCounts,
   DatasetFailureInput,
-  DatasetTask,
   DiscoverInput,
   DiscoverResult,
   FinishRunInput,
@@ -99,7 +98,11 @@ export function createSyncActivities(deps: ActivityDeps) {
     },
 
     /** Reloads the administrations dataset and returns the administrations the customer exposes. */
-    async discoverAdministrations({ source, runId, allowMassDelete }: DiscoverInput): Promise<DiscoverResult> {
+    async discoverAdministrations({
+      source,
+      runId,
+      allowMassDelete,
+    }: DiscoverInput): Promise<DiscoverResult> {
       return withAfas(source, async (afas) => {
         const ctx = datasetContext(afas, runId, { allowMassDelete: allowMassDelete === true });
         const definition = administrationsDataset();

@@ -261,9 +261,7 @@ export class DatasetWriter {
       if (appended !== null) return { ...appended, deleted: 0 };
     }
     await this.stageInTransaction(lines);
-    const deleted = markDeleted
-      ? await this.markDeletedGuarded(this.pageStage, lines.rows, scope, guard)
-      : 0;
+    const deleted = markDeleted ? await this.markDeletedGuarded(this.pageStage, lines.rows, scope, guard) : 0;
     return { ...(await this.merge(this.pageStage, lines.rows)), deleted };
   }
 

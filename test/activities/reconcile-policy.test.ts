@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { reconcileReason, type ReconcilePolicy } from '../../src/activities/sync/reconcile-policy.js';
 
 const policy: ReconcilePolicy = { fullReloadMaxRows: 100, reconcileIntervalSeconds: 3600, forced: false };
-const state = (reconcile: { rows: number; secondsAgo: number } | null, watermark: string | null = '2025-01-01T00:00:00') => ({
+const state = (
+  reconcile: { rows: number; secondsAgo: number } | null,
+  watermark: string | null = '2025-01-01T00:00:00',
+) => ({
   watermark,
   reconcile,
 });
@@ -10,7 +13,9 @@ const state = (reconcile: { rows: number; secondsAgo: number } | null, watermark
 describe('when a modified-watermark scope is read whole', () => {
   it('on its first sync, and when forced (`sync --full`)', () => {
     expect(reconcileReason(state(null, null), policy)).toBe('first sync');
-    expect(reconcileReason(state({ rows: 5_000, secondsAgo: 1 }), { ...policy, forced: true })).toBe('forced');
+    expect(reconcileReason(state({ rows: 5_000, secondsAgo: 1 }), { ...policy, forced: true })).toBe(
+      'forced',
+    );
   });
 
   it('every run while the scope held at most fullReloadMaxRows rows at its last whole read', () => {

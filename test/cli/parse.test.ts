@@ -82,7 +82,9 @@ describe('CLI argument parsing', () => {
     ).toEqual({ fullReloadMaxRows: 5000, reconcileIntervalSeconds: 21_600, massDeletePercent: 30 });
     expect(changesFromFlags({ fullReloadMaxRows: '0' })).toEqual({ fullReloadMaxRows: 0 });
     expect(() => changesFromFlags({ fullReloadMaxRows: '-1' })).toThrow(/--full-reload-max-rows/);
-    expect(() => changesFromFlags({ reconcileEvery: '30s' })).toThrow(/--reconcile-every must be at least 60 s/);
+    expect(() => changesFromFlags({ reconcileEvery: '30s' })).toThrow(
+      /--reconcile-every must be at least 60 s/,
+    );
     expect(() => changesFromFlags({ massDeletePercent: '0' })).toThrow(/--mass-delete-percent .* 1 to 100/);
     expect(() => changesFromFlags({ massDeletePercent: '101' })).toThrow(CliUsageError);
   });

@@ -367,7 +367,9 @@ describe.each([
     // Exactly half may go; without a guard anything may.
     expect(await replace(lines.slice(0, 60), { whole: true, guard })).toMatchObject({ deleted: 60 });
     expect(await replace([line(10, 1)], { whole: true })).toMatchObject({ deleted: 59 });
-    expect((await stored()).filter((row) => !row.deleted)).toEqual([{ key: '10/1', amount: '10.5', deleted: false }]);
+    expect((await stored()).filter((row) => !row.deleted)).toEqual([
+      { key: '10/1', amount: '10.5', deleted: false },
+    ]);
   });
 });
 

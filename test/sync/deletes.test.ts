@@ -19,7 +19,13 @@ describe('deletes after one sync, and the mass-delete guard', () => {
 
   beforeAll(async () => {
     fixture = await startSyncFixture({
-      simulator: { seed: 15, administrations: 1, years: [2025], linesPerYear: 120, tokens: [{ token: TOKEN_DATA }] },
+      simulator: {
+        seed: 15,
+        administrations: 1,
+        years: [2025],
+        linesPerYear: 120,
+        tokens: [{ token: TOKEN_DATA }],
+      },
       sources: [{ name: SOURCE, token: `<token><version>1</version><data>${TOKEN_DATA}</data></token>` }],
     });
   });
@@ -64,7 +70,11 @@ describe('deletes after one sync, and the mass-delete guard', () => {
 
   const debtorState = async () =>
     (
-      await fixture.db.pool.query<{ watermark: string | null; reconciled_rows: string | null; at: Date | null }>(
+      await fixture.db.pool.query<{
+        watermark: string | null;
+        reconciled_rows: string | null;
+        at: Date | null;
+      }>(
         `SELECT watermark, reconciled_rows, last_reconciled_at AS at FROM afas.sync_state
           WHERE source = $1 AND dataset = 'debtors' AND administration = 0`,
         [SOURCE],
@@ -146,7 +156,12 @@ describe('deletes after one sync, and the mass-delete guard', () => {
     const gone = await afasDebtor(0);
     await deleteInAfas([gone]);
     // The journal-line phase of the running sync waits on a slow AFAS answer.
-    await fixture.control.fault({ kind: 'slow', connector: 'Profit_Fin_ChangedEntrydate', delayMs: 4_000, count: 1 });
+    await fixture.control.fault({
+      kind: 'slow',
+      connector: 'Profit_Fin_ChangedEntrydate',
+      delayMs: 4_000,
+      count: 1,
+    });
     const running = await startSync(fixture.target, SOURCE, SYNC_OPTIONS);
     const firstRunId = await (async () => {
       for (;;) {
@@ -197,7 +212,9 @@ describe('deletes after one sync, and the mass-delete guard', () => {
     const result = await sync();
     expect(result.status).toBe('partial');
     const failure = result.failures.find((entry) => entry.dataset === 'debtors');
-    expect(failure?.message).toContain(`AFAS returned ${kept.length} rows, PostgreSQL holds ${before.length} live`);
+    expect(failure?.message).toContain(
+      `AFAS returned ${kept.length} rows, PostgreSQL holds ${before.length} live`,
+    );
     expect(result.failures.map((entry) => entry.dataset)).toEqual(['debtors']);
     expect(await liveDebtors()).toBe(before.length);
     expect(await debtorState()).toEqual(stateBefore);

@@ -14,7 +14,8 @@ export interface ReconcilePolicy {
 }
 
 /** Why the scope is read whole this run; null: only what changed since the watermark. */
-export type ReconcileReason = 'first sync' | 'forced' | 'never reconciled' | 'small scope' | 'interval passed';
+export type ReconcileReason =
+  'first sync' | 'forced' | 'never reconciled' | 'small scope' | 'interval passed';
 
 export function reconcileReason(
   state: Pick<SyncStateRow, 'watermark' | 'reconcile'>,

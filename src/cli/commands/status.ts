@@ -241,9 +241,11 @@ function lastError(
 }
 
 function requestText(request: SyncRequest): string {
-  return [request.full ? 'full' : '', request.allowMassDelete ? 'mass delete allowed' : '']
-    .filter(Boolean)
-    .join(', ') || 'plain';
+  return (
+    [request.full ? 'full' : '', request.allowMassDelete ? 'mass delete allowed' : '']
+      .filter(Boolean)
+      .join(', ') || 'plain'
+  );
 }
 
 function workersText(workers: WorkerPresence): string {

@@ -16,7 +16,10 @@ export function registerSync(program: Command, cli: CliRun): void {
     .description('start a sync of a source now (or attach to the one already running)')
     .argument('<source>', 'source name')
     .option('--wait', 'follow the sync: progress lines, then a per-dataset summary')
-    .option('--full', 'read every master-data dataset whole, marking what AFAS deleted (journal lines: changed days)')
+    .option(
+      '--full',
+      'read every master-data dataset whole, marking what AFAS deleted (journal lines: changed days)',
+    )
     .option(
       '--allow-mass-delete',
       'for this sync only: let a whole read mark more of a dataset deleted than the source allows',
@@ -39,15 +42,13 @@ Examples:
   $ afas-sync sync acme --full --wait
   $ afas-sync sync acme --allow-mass-delete`,
     )
-    .action(
-      async (name: string, options: { wait?: boolean; full?: boolean; allowMassDelete?: boolean }) => {
-        const request: SyncRequest = {
-          ...(options.full ? { full: true } : {}),
-          ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
-        };
-        cli.exit(await sync(cli, parseSourceName(name), options.wait === true, request));
-      },
-    );
+    .action(async (name: string, options: { wait?: boolean; full?: boolean; allowMassDelete?: boolean }) => {
+      const request: SyncRequest = {
+        ...(options.full ? { full: true } : {}),
+        ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
+      };
+      cli.exit(await sync(cli, parseSourceName(name), options.wait === true, request));
+    });
 }
 
 /** The request in words (`full, mass-delete-allowing`); empty for a plain sync. */
