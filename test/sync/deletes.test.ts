@@ -84,7 +84,8 @@ describe('deletes after one sync, and the mass-delete guard', () => {
   /** Whether each debtor read since the last clearRequests() asked only for rows modified since a watermark. */
   const debtorReads = async () =>
     (await fixture.control.requests({ connector: 'Profit_Debtor' }))
-      .filter((entry) => entry.status === 200)
+      // Data pages only (not the connector's metainfo).
+      .filter((entry) => entry.status === 200 && entry.path.includes('/connectors/'))
       .map((entry) => ((entry.query.filterfieldids ?? '').includes('ModifiedDate') ? 'changed' : 'whole'));
 
   const setDeletes = (settings: { fullReloadMaxRows?: number; reconcileIntervalSeconds?: number }) =>
