@@ -10,7 +10,7 @@ import type { SourceRecord } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { AfasSession } from './afas-session.js';
-import { datasetSyncContext, type DatasetSyncContext } from './dataset-sync.js';
+import { datasetSyncContext, massDeleteGuard, type DatasetSyncContext } from './dataset-sync.js';
 import type { ActivityDeps } from './deps.js';
 import { toApplicationFailure } from './failures.js';
 
@@ -122,9 +122,17 @@ export function createActivityScope(deps: ActivityDeps) {
     }
   }
 
-  /** The generic sync path's context for one run, heartbeating through the activity. */
-  function datasetContext(afas: AfasActivity, runId: string): DatasetSyncContext {
-    return datasetSyncContext(deps, afas.session, afas.source.name, runId, afas.heartbeat);
+  /**
+   * The generic sync path's context for one run, heartbeating through the activity, with the
+   * source's mass-delete guard unless this run allows mass deletes.
+   */
+  function datasetContext(
+    afas: AfasActivity,
+    runId: string,
+    options: { allowMassDelete?: boolean } = {},
+  ): DatasetSyncContext {
+    const guard = options.allowMassDelete ? null : massDeleteGuard(afas.source.massDeletePercent);
+    return datasetSyncContext(deps, afas.session, afas.source.name, runId, afas.heartbeat, guard);
   }
 
   return { withAfas, withDatabase, failureOf, datasetContext };

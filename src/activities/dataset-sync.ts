@@ -10,6 +10,8 @@ import {
   type ResolvedDataset,
 } from '../db/dataset-schema.js';
 import { DatasetWriter } from '../db/dataset-writer.js';
+import { DEFAULT_MASS_DELETE_PERCENT } from '../db/sources.js';
+import { MASS_DELETE_MIN_LIVE_ROWS, type MassDeleteGuard } from '../db/mass-delete.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import { ScopeStage } from '../db/scope-stage.js';
 import type { DatasetCounts, RunStore } from '../db/runs.js';
@@ -26,6 +28,16 @@ export interface DatasetSyncContext {
   source: string;
   runId: string;
   heartbeat: (details: Record<string, unknown>) => void;
+  /**
+   * How much of a scope a whole read may mark deleted; null: anything (`sync --allow-mass-delete`
+   * for this run). Unset: the default guard.
+   */
+  massDelete?: MassDeleteGuard | null;
+}
+
+/** The guard of a source whose setting is `maxPercent`. */
+export function massDeleteGuard(maxPercent: number): MassDeleteGuard {
+  return { maxPercent, minLiveRows: MASS_DELETE_MIN_LIVE_ROWS };
 }
 
 export interface DatasetScope {
@@ -57,6 +69,8 @@ export function administrationFilter(resolved: ResolvedDataset, administration: 
 
 interface LoadOutcome {
   counts: DatasetCounts;
+  /** Rows AFAS returned for the scope. */
+  rows: number;
   /** Values of `collectKey` in the rows (for the administrations dataset). */
   keys: unknown[];
 }
@@ -68,6 +82,7 @@ export function datasetSyncContext(
   source: string,
   runId: string,
   heartbeat: (details: Record<string, unknown>) => void,
+  massDelete: MassDeleteGuard | null,
 ): DatasetSyncContext {
   return {
     pool: deps.pool,
@@ -78,6 +93,7 @@ export function datasetSyncContext(
     source,
     runId,
     heartbeat,
+    massDelete,
   };
 }
 
@@ -88,7 +104,11 @@ export interface ReplaceOptions {
   extraFilter?: FilterCondition[];
   /** Sort fields; default: administration field then key fields. */
   orderBy?: string[];
-  /** Mark rows of this scope that AFAS no longer returns as deleted; `false` for partial reads. */
+  /**
+   * Mark rows of this scope that AFAS no longer returns as deleted; `false` for partial reads. A
+   * whole scope (no `entryDays`) is guarded against mass deletes (ctx.massDelete) and its
+   * reconcile recorded in the sync state; replaced booking days are neither.
+   */
   markDeleted?: false | { entryDays?: readonly string[] };
   collectKey?: string;
   /** Sees every page as it arrives, before it is staged (the watermark's clock and future stamps). */
@@ -99,6 +119,12 @@ export interface ReplaceOptions {
   finishEntry?: boolean;
   /** COPY bytes held in memory before the scope spills to a stage table (see ScopeStage). */
   heldBytes?: number;
+}
+
+/** The guard for a whole read: the context's, or the default one when the context says nothing. */
+function guardOf(ctx: DatasetSyncContext): MassDeleteGuard | undefined {
+  if (ctx.massDelete === null) return undefined;
+  return ctx.massDelete ?? massDeleteGuard(DEFAULT_MASS_DELETE_PERCENT);
 }
 
 /**
@@ -177,9 +203,19 @@ export async function replaceScope(
           : {}),
       };
       const markDeleted = options.markDeleted !== false;
+      const wholeScope = markDeleted && scopeFilter.entryDays === undefined;
+      const guard = wholeScope ? guardOf(ctx) : undefined;
       const merged = stage.table
-        ? await writer.replace(stage.table, stage.rows, scopeFilter, markDeleted)
-        : await writer.replaceWith(stage.lines, scopeFilter, markDeleted);
+        ? await writer.replace(stage.table, stage.rows, scopeFilter, markDeleted, guard)
+        : await writer.replaceWith(stage.lines, scopeFilter, markDeleted, guard);
+      if (wholeScope) {
+        const key = {
+          source: ctx.source,
+          dataset: scope.definition.name,
+          administration: scope.administration,
+        };
+        await ctx.state.put(client, key, { reconciledRows: stage.rows, runId: ctx.runId });
+      }
       const counts: DatasetCounts = {
         inserted: merged.inserted,
         updated: merged.updated,
@@ -189,7 +225,7 @@ export async function replaceScope(
         retries: ctx.session.retries - retriesBefore,
       };
       await ctx.runs.addProgress(client, entry, counts);
-      const outcome = { counts, keys };
+      const outcome = { counts, rows: stage.rows, keys };
       await options.onCommit?.(client, outcome);
       if (options.finishEntry !== false) await ctx.runs.finishDataset(client, entry, { status: 'succeeded' });
       await stage.drop(client);

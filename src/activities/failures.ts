@@ -4,6 +4,7 @@ import { classifyAfasError, type AfasErrorClass } from '../afas/classify.js';
 import { AfasHttpError } from '../afas/errors.js';
 import { DatasetSchemaError } from '../db/dataset-schema.js';
 import { DuplicateKeyError } from '../db/dataset-writer.js';
+import { MassDeleteError } from '../db/mass-delete.js';
 import { RowDataError } from '../codec/index.js';
 import { SourceNotFoundError } from '../db/sources.js';
 import { TokenCryptoError } from '../db/token-crypto.js';
@@ -78,6 +79,14 @@ function retryMatrix(error: unknown, context: FailureContext): ApplicationFailur
       type: FailureType.AfasData,
       nonRetryable: true,
       details: [details('data', null, null)],
+    });
+  }
+  if (error instanceof MassDeleteError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: FailureType.MassDeleteRefused,
+      nonRetryable: true,
+      details: [details('mass-delete', null, null)],
     });
   }
   if (error instanceof DatasetSchemaError) {

@@ -24,9 +24,10 @@ import type {
   CheckSourceResult,
   DatasetCounts,
   DatasetFailureInput,
-  DatasetTask,
+  DiscoverInput,
   DiscoverResult,
   FinishRunInput,
+  MasterDataTask,
   PlanChangedDaysInput,
   ReplaceDaysInput,
   RunRef,
@@ -97,9 +98,13 @@ export function createSyncActivities(deps: ActivityDeps) {
     },
 
     /** Reloads the administrations dataset and returns the administrations the customer exposes. */
-    async discoverAdministrations({ source, runId }: RunRef): Promise<DiscoverResult> {
+    async discoverAdministrations({
+      source,
+      runId,
+      allowMassDelete,
+    }: DiscoverInput): Promise<DiscoverResult> {
       return withAfas(source, async (afas) => {
-        const ctx = datasetContext(afas, runId);
+        const ctx = datasetContext(afas, runId, { allowMassDelete: allowMassDelete === true });
         const definition = administrationsDataset();
         const scope = scopeOf(afas.source, definition, 0);
         const resolved = await prepareDataset(ctx, scope);
@@ -120,17 +125,23 @@ export function createSyncActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Master data: full reload, or modified-since-watermark with a periodic full reconcile. */
-    async syncDataset(task: DatasetTask): Promise<DatasetCounts> {
+    /** Master data: full reload, or modified-since-watermark with a whole read when due (or forced). */
+    async syncDataset(task: MasterDataTask): Promise<DatasetCounts> {
       return withAfas(task.source, async (afas) => {
-        const ctx = datasetContext(afas, task.runId);
+        const ctx = datasetContext(afas, task.runId, { allowMassDelete: task.allowMassDelete === true });
         const scope = scopeOf(afas.source, datasetByName(task.dataset), task.administration);
         const resolved = await prepareDataset(ctx, scope);
         switch (resolved.strategy) {
           case 'full-reload':
             return countRows((await replaceScope(ctx, scope, resolved)).counts, task.dataset);
-          case 'modified-watermark':
-            return countRows(await syncModified(deps, ctx, scope, resolved), task.dataset);
+          case 'modified-watermark': {
+            const policy = {
+              fullReloadMaxRows: afas.source.fullReloadMaxRows,
+              reconcileIntervalSeconds: afas.source.reconcileIntervalSeconds,
+              forced: task.full === true,
+            };
+            return countRows(await syncModified(deps, ctx, scope, resolved, policy), task.dataset);
+          }
           case 'changed-days':
             throw wrongStrategy(task.dataset, 'syncDataset');
         }

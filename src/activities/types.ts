@@ -31,6 +31,18 @@ export interface CheckSourceResult {
   message: string | null;
 }
 
+/** What an operator asked of this run (`afas-sync sync --full --allow-mass-delete`); absent: neither. */
+export interface RunRequest {
+  /** Read every master-data scope whole (journal lines keep their changed-days path). */
+  full?: boolean;
+  /** Whole reads may mark any share of a scope deleted (the mass-delete guard is off). */
+  allowMassDelete?: boolean;
+}
+
+export interface DiscoverInput extends RunRef {
+  allowMassDelete?: boolean;
+}
+
 export interface DiscoverResult {
   administrations: number[];
   counts: DatasetCounts;
@@ -41,6 +53,9 @@ export interface DatasetTask extends RunRef {
   /** 0 for environment-wide datasets. */
   administration: number;
 }
+
+/** A master-data dataset in one scope, with what the operator asked of the run. */
+export interface MasterDataTask extends DatasetTask, RunRequest {}
 
 /** A booking day (YYYY-MM-DD) and the changed-days `Modified` stamp it is re-read for. */
 export interface ChangedDay {

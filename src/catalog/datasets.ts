@@ -73,7 +73,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     scope: 'environment',
     keyFields: ['DebtorId'],
     strategy: 'modified-watermark',
-    watermark: { modifiedField: 'ModifiedDate', reconcileEveryRuns: 24 },
+    watermark: { modifiedField: 'ModifiedDate' },
   },
   {
     name: 'creditors',
@@ -82,7 +82,7 @@ export const DATASETS: readonly DatasetDefinition[] = [
     scope: 'environment',
     keyFields: ['CreditorId'],
     strategy: 'modified-watermark',
-    watermark: { modifiedField: 'ModifiedDate', reconcileEveryRuns: 24 },
+    watermark: { modifiedField: 'ModifiedDate' },
   },
   {
     name: 'period_balances',

@@ -56,15 +56,17 @@ export type DatasetScope = (EnvironmentScoped | AdministrationScoped)['scope'];
 export type FullReloadDataset = DatasetBase &
   (EnvironmentScoped | AdministrationScoped) & { strategy: 'full-reload' };
 
-/** Read rows modified since the watermark (with overlap); reconcile (full reload) every N runs. */
+/**
+ * Read rows modified since the watermark (with overlap); a scope small at its last whole read is
+ * read whole every run, a larger one on the source's reconcile interval (hard deletes are marked
+ * then; see src/activities/sync/reconcile-policy.ts).
+ */
 export type ModifiedWatermarkDataset = DatasetBase &
   (EnvironmentScoped | AdministrationScoped) & {
     strategy: 'modified-watermark';
     watermark: {
       /** The AFAS "modified" field. */
       modifiedField: string;
-      /** A full reconcile every N runs catches hard deletes. */
-      reconcileEveryRuns: number;
     };
   };
 

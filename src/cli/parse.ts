@@ -147,6 +147,21 @@ export function parseMaxConcurrency(value: string): number {
   return parseInteger(value, '--max-concurrency', 1, 5);
 }
 
+/** Rows up to which a modified-watermark dataset is read whole every sync. */
+export function parseFullReloadMaxRows(value: string): number {
+  return parseInteger(value, '--full-reload-max-rows', 0, 100_000_000);
+}
+
+/** How often larger modified-watermark datasets are read whole: at least a minute, at most 30 days. */
+export function parseReconcileInterval(value: string): number {
+  return parseDuration(value, '--reconcile-every', { minSeconds: 60, maxSeconds: 30 * 86_400 });
+}
+
+/** The share (%) of a dataset's live rows one sync may mark deleted without --allow-mass-delete. */
+export function parseMassDeletePercent(value: string): number {
+  return parseInteger(value, '--mass-delete-percent', 1, 100);
+}
+
 export function parseIntegrationId(value: string): string {
   if (!/^\d{1,12}_\d{1,12}$/.test(value)) {
     throw new CliUsageError(

@@ -7,9 +7,12 @@ import {
   parseConnectorPrefix,
   parseEnvironmentId,
   parseEnvironmentType,
+  parseFullReloadMaxRows,
   parseIntegrationId,
   parseInterval,
+  parseMassDeletePercent,
   parseMaxConcurrency,
+  parseReconcileInterval,
 } from './parse.js';
 import type { TokenFlags } from './token-input.js';
 
@@ -22,6 +25,9 @@ export interface SourceFlags extends TokenFlags {
   connectorMap?: string[];
   interval?: string;
   maxConcurrency?: string;
+  fullReloadMaxRows?: string;
+  reconcileEvery?: string;
+  massDeletePercent?: string;
   integrationId?: string | false;
   skipCheck?: boolean;
   paused?: boolean;
@@ -60,6 +66,18 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
       'concurrent AFAS calls for this environment, 1 to 5',
       forUpdate ? undefined : '4',
     )
+    .option(
+      '--full-reload-max-rows <n>',
+      'debtors/creditors holding at most this many rows are read whole every sync, so AFAS deletes show at once (default 20000)',
+    )
+    .option(
+      '--reconcile-every <duration>',
+      'larger ones are read whole (deletes marked) this often: 1h, 6h, … (default 1h)',
+    )
+    .option(
+      '--mass-delete-percent <n>',
+      'a sync may mark at most this share (1-100) of a dataset deleted; more fails it until `sync --allow-mass-delete` (default 50)',
+    )
     .option('--integration-id <id>', 'IntegrationId header, {subscriptionNo}_{projectNo}');
   if (forUpdate) command.option('--no-integration-id', 'stop sending the IntegrationId header');
   return command
@@ -86,6 +104,12 @@ export function changesFromFlags(flags: SourceFlags): SourceChanges {
   if (flags.connectorMap !== undefined) changes.connectorMap = parseConnectorMap(flags.connectorMap);
   if (flags.interval !== undefined) changes.syncIntervalSeconds = parseInterval(flags.interval);
   if (flags.maxConcurrency !== undefined) changes.maxConcurrency = parseMaxConcurrency(flags.maxConcurrency);
+  if (flags.fullReloadMaxRows !== undefined)
+    changes.fullReloadMaxRows = parseFullReloadMaxRows(flags.fullReloadMaxRows);
+  if (flags.reconcileEvery !== undefined)
+    changes.reconcileIntervalSeconds = parseReconcileInterval(flags.reconcileEvery);
+  if (flags.massDeletePercent !== undefined)
+    changes.massDeletePercent = parseMassDeletePercent(flags.massDeletePercent);
   if (flags.integrationId !== undefined) {
     changes.integrationId = flags.integrationId === false ? null : parseIntegrationId(flags.integrationId);
   }

@@ -2,17 +2,21 @@
 import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
+  type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { SourceRecord } from '../db/sources.js';
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import {
+  requestSyncSignal,
   scheduleIdFor,
   syncProgressQuery,
   syncWorkflowId,
   type SyncProgress,
+  type SyncRequest,
 } from '../workflows/definitions.js';
 import type { syncSource } from '../workflows/index.js';
 import { syncSummary } from '../workflows/summaries.js';
@@ -44,17 +48,70 @@ export async function startSync(
   source: string,
   options: SyncOptions = {},
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof syncSource>> {
+  return startSyncWorkflow(target, source, options, 'USE_EXISTING');
+}
+
+function startSyncWorkflow(
+  target: SyncTarget,
+  source: string,
+  options: SyncOptions,
+  conflict: 'USE_EXISTING' | 'FAIL',
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof syncSource>> {
   return target.client.workflow.start<typeof syncSource>('syncSource', {
     taskQueue: target.taskQueue,
     workflowId: syncWorkflowId(source),
     args: [{ source, trigger: 'manual', options }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdConflictPolicy: conflict,
     typedSearchAttributes: [
       { key: AfasSource, value: source },
       { key: AfasWorkflowKind, value: 'sync' },
     ],
     staticSummary: syncSummary(source, 'manual'),
   });
+}
+
+/** A requested sync: started now, or queued behind the one running (which then runs it). */
+export interface RequestedSync {
+  /** Follows the source's sync workflow through the queued run (continue-as-new). */
+  handle: WorkflowHandle<typeof syncSource>;
+  /** The run it was started as, or the running one it was queued behind. */
+  runId: string;
+  queued: boolean;
+}
+
+/** How often start and signal may cross a sync that ends in between before the request gives up. */
+const REQUEST_ATTEMPTS = 5;
+
+/**
+ * Starts a sync that must do `request` (`--full`, `--allow-mass-delete`). When one is already
+ * running, the request is signalled to it instead of being dropped: the running sync records it
+ * in its history and continues as the requested run the moment it ends, so the request survives
+ * this process. A sync that ends between the start and the signal is simply started again.
+ */
+export async function requestSync(
+  target: SyncTarget,
+  source: string,
+  request: SyncRequest,
+  options: SyncOptions = {},
+): Promise<RequestedSync> {
+  const workflowId = syncWorkflowId(source);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const started = await startSyncWorkflow(target, source, { ...options, ...request }, 'FAIL');
+      return { handle: started, runId: started.firstExecutionRunId, queued: false };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    const running = target.client.workflow.getHandle<typeof syncSource>(workflowId);
+    try {
+      const { runId } = await running.describe();
+      await running.signal(requestSyncSignal, request);
+      return { handle: running, runId, queued: true };
+    } catch (error) {
+      // It ended between the two calls: start it again (a few times at most).
+      if (!(error instanceof WorkflowNotFoundError) || attempt >= REQUEST_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** Live progress of the source's current (or last) sync; undefined when it never ran. */

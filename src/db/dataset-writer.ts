@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { keyValueText, type EncodedPage } from '../codec/index.js';
 import { copyPage, stageColumnsSql, targetValue, type CopyLines } from './copy-lines.js';
 import type { ResolvedDataset } from './dataset-schema.js';
+import { checkMassDelete, type MassDeleteGuard } from './mass-delete.js';
 import { ident } from './pool.js';
 
 /** A replaced scope: administrations, and for changed days the booking days. */
@@ -222,7 +223,8 @@ export class DatasetWriter {
 
   /**
    * Makes the scope equal to a stage holding all of it (`stagedRows` rows): rows missing from the
-   * stage are marked deleted (when `markDeleted`), the rest merged. A scope the table holds no row
+   * stage are marked deleted (when `markDeleted`; a `guard` refuses marking most of the scope,
+   * see MassDeleteError), the rest merged. A scope the table holds no row
    * of (a first sync) is filled with one plain INSERT under a savepoint instead: no anti-join, no
    * conflict checks; a key the table has elsewhere or a key staged twice makes the unique index
    * refuse it, and the scope is merged after all.
@@ -232,12 +234,13 @@ export class DatasetWriter {
     stagedRows: number,
     scope: StageScopeFilter,
     markDeleted: boolean,
+    guard?: MassDeleteGuard,
   ): Promise<MergeCounts & { deleted: number }> {
     if (await this.scopeIsEmpty(scope)) {
       const inserted = await this.insertNew(stage);
       if (inserted !== null) return { inserted, updated: 0, deleted: 0 };
     }
-    const deleted = markDeleted ? await this.markMissingDeleted(stage, scope) : 0;
+    const deleted = markDeleted ? await this.markDeletedGuarded(stage, stagedRows, scope, guard) : 0;
     return { ...(await this.merge(stage, stagedRows)), deleted };
   }
 
@@ -251,14 +254,46 @@ export class DatasetWriter {
     lines: CopyLines,
     scope: StageScopeFilter,
     markDeleted: boolean,
+    guard?: MassDeleteGuard,
   ): Promise<MergeCounts & { deleted: number }> {
     if (await this.scopeIsEmpty(scope)) {
       const appended = await this.appendNew(lines);
       if (appended !== null) return { ...appended, deleted: 0 };
     }
     await this.stageInTransaction(lines);
-    const deleted = markDeleted ? await this.markMissingDeleted(this.pageStage, scope) : 0;
+    const deleted = markDeleted ? await this.markDeletedGuarded(this.pageStage, lines.rows, scope, guard) : 0;
     return { ...(await this.merge(this.pageStage, lines.rows)), deleted };
+  }
+
+  /**
+   * markMissingDeleted() under a mass-delete guard: the scope's live rows are counted first, and
+   * when the marking goes past the guard this throws MassDeleteError, so the caller's transaction
+   * rolls back and nothing of the scope changes.
+   */
+  private async markDeletedGuarded(
+    stage: string,
+    returned: number,
+    scope: StageScopeFilter,
+    guard: MassDeleteGuard | undefined,
+  ): Promise<number> {
+    if (!guard) return this.markMissingDeleted(stage, scope);
+    const { sql, params } = this.inScope(scope);
+    const counted = await this.client.query<{ live: string }>(
+      `SELECT count(*) AS live FROM ${this.target} t WHERE ${sql} AND t._deleted_at IS NULL`,
+      params,
+    );
+    const live = Number(counted.rows[0]?.live ?? 0);
+    const missing = await this.markMissingDeleted(stage, scope);
+    const administrations = scope.administrations.filter((id) => id !== 0);
+    checkMassDelete(
+      guard,
+      {
+        source: this.context.source,
+        scope: `${this.dataset.table}${administrations.length ? ` (administration ${administrations.join(', ')})` : ''}`,
+      },
+      { returned, live, missing },
+    );
+    return missing;
   }
 
   /** Whether the table holds no row of the scope, live or deleted. */

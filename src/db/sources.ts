@@ -4,6 +4,11 @@ import { ident } from './pool.js';
 import { checkBaseUrl } from './source-validation.js';
 import { openToken, sealToken } from './token-crypto.js';
 
+/** Defaults of the delete settings (see SourceRecord and migration 0005). */
+export const DEFAULT_FULL_RELOAD_MAX_ROWS = 20_000;
+export const DEFAULT_RECONCILE_INTERVAL_SECONDS = 3_600;
+export const DEFAULT_MASS_DELETE_PERCENT = 50;
+
 export type EnvironmentType = 'production' | 'test' | 'accept';
 
 /** A source as stored; never carries the token. */
@@ -17,6 +22,12 @@ export interface SourceRecord {
   connectorMap: Record<string, string>;
   syncIntervalSeconds: number;
   maxConcurrency: number;
+  /** A modified-watermark scope that held at most this many rows at its last reload is reloaded every run. */
+  fullReloadMaxRows: number;
+  /** A larger scope is reconciled (read whole, deletes marked) once this long after its last reconcile. */
+  reconcileIntervalSeconds: number;
+  /** A reload may mark at most this share (%) of a scope's live rows deleted (see MassDeleteError). */
+  massDeletePercent: number;
   status: 'active' | 'needs_attention';
   statusReason: string | null;
   lastCheckedAt: Date | null;
@@ -36,6 +47,9 @@ export interface NewSource {
   connectorMap?: Record<string, string>;
   syncIntervalSeconds?: number;
   maxConcurrency?: number;
+  fullReloadMaxRows?: number;
+  reconcileIntervalSeconds?: number;
+  massDeletePercent?: number;
   token: string;
 }
 
@@ -56,6 +70,9 @@ interface SourceRow {
   connector_map: Record<string, string>;
   sync_interval_seconds: number;
   max_concurrency: number;
+  full_reload_max_rows: number;
+  reconcile_interval_seconds: number;
+  mass_delete_percent: number;
   status: 'active' | 'needs_attention';
   status_reason: string | null;
   last_checked_at: Date | null;
@@ -66,8 +83,8 @@ interface SourceRow {
 }
 
 const COLUMNS = `name, environment_id, environment_type, base_url, integration_id, connector_prefix, connector_map,
-  sync_interval_seconds, max_concurrency, status, status_reason, last_checked_at, last_success_at, created_at,
-  updated_at, token_key_id`;
+  sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent,
+  status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id`;
 
 function toRecord(row: SourceRow): SourceRecord {
   return {
@@ -80,6 +97,9 @@ function toRecord(row: SourceRow): SourceRecord {
     connectorMap: row.connector_map,
     syncIntervalSeconds: row.sync_interval_seconds,
     maxConcurrency: row.max_concurrency,
+    fullReloadMaxRows: row.full_reload_max_rows,
+    reconcileIntervalSeconds: row.reconcile_interval_seconds,
+    massDeletePercent: row.mass_delete_percent,
     status: row.status,
     statusReason: row.status_reason,
     lastCheckedAt: row.last_checked_at,
@@ -112,8 +132,9 @@ export class SourceStore {
     if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl);
     const result = await this.db.query<SourceRow>(
       `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, integration_id, connector_prefix,
-         connector_map, sync_interval_seconds, max_concurrency, token_sealed, token_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         connector_map, sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds,
+         mass_delete_percent, token_sealed, token_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        RETURNING ${COLUMNS}`,
       [
         source.name,
@@ -125,6 +146,9 @@ export class SourceStore {
         JSON.stringify(source.connectorMap ?? {}),
         source.syncIntervalSeconds ?? 900,
         source.maxConcurrency ?? 4,
+        source.fullReloadMaxRows ?? DEFAULT_FULL_RELOAD_MAX_ROWS,
+        source.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS,
+        source.massDeletePercent ?? DEFAULT_MASS_DELETE_PERCENT,
         sealToken(source.token, key, source.name),
         key.id,
       ],
@@ -178,6 +202,10 @@ export class SourceStore {
     if (changes.connectorMap !== undefined) set('connector_map', JSON.stringify(changes.connectorMap));
     if (changes.syncIntervalSeconds !== undefined) set('sync_interval_seconds', changes.syncIntervalSeconds);
     if (changes.maxConcurrency !== undefined) set('max_concurrency', changes.maxConcurrency);
+    if (changes.fullReloadMaxRows !== undefined) set('full_reload_max_rows', changes.fullReloadMaxRows);
+    if (changes.reconcileIntervalSeconds !== undefined)
+      set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
+    if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
     if (changes.token !== undefined) {
       const key = this.currentKey();
       set('token_sealed', sealToken(changes.token, key, name));

@@ -5,6 +5,40 @@ export interface SyncStateRow {
   watermark: string | null;
   cursor: Record<string, unknown> | null;
   runsSinceReconcile: number;
+  /** The last whole read of the scope (deletes checked); null before the first. */
+  reconcile: { rows: number; secondsAgo: number } | null;
+}
+
+/** When a scope's deletes were last checked: its last whole read, or (changed days) its last day replace. */
+export interface DeleteCheck {
+  dataset: string;
+  administration: number;
+  lastReconciledAt: Date | null;
+  updatedAt: Date;
+}
+
+interface StateColumns {
+  watermark: string | null;
+  cursor: Record<string, unknown> | null;
+  runs_since_reconcile: number;
+  reconciled_rows: string | null;
+  /** Seconds since last_reconciled_at by the database's clock (the one that wrote it). */
+  reconciled_seconds_ago: number | null;
+}
+
+const STATE_COLUMNS = `watermark, cursor, runs_since_reconcile, reconciled_rows,
+  extract(epoch FROM now() - last_reconciled_at)::float8 AS reconciled_seconds_ago`;
+
+function toState(row: StateColumns): SyncStateRow {
+  return {
+    watermark: row.watermark,
+    cursor: row.cursor,
+    runsSinceReconcile: row.runs_since_reconcile,
+    reconcile:
+      row.reconciled_rows === null || row.reconciled_seconds_ago === null
+        ? null
+        : { rows: Number(row.reconciled_rows), secondsAgo: row.reconciled_seconds_ago },
+  };
 }
 
 /** Incremental position per (source, dataset, administration); 0 = environment-wide. */
@@ -23,18 +57,12 @@ export class SyncStateStore {
     dataset: string,
     administration: number,
   ): Promise<SyncStateRow> {
-    const result = await db.query<{
-      watermark: string | null;
-      cursor: Record<string, unknown> | null;
-      runs_since_reconcile: number;
-    }>(
-      `SELECT watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2 AND administration = $3`,
+    const result = await db.query<StateColumns>(
+      `SELECT ${STATE_COLUMNS} FROM ${this.table} WHERE source = $1 AND dataset = $2 AND administration = $3`,
       [source, dataset, administration],
     );
     const row = result.rows[0];
-    return row
-      ? { watermark: row.watermark, cursor: row.cursor, runsSinceReconcile: row.runs_since_reconcile }
-      : { watermark: null, cursor: null, runsSinceReconcile: 0 };
+    return row ? toState(row) : { watermark: null, cursor: null, runsSinceReconcile: 0, reconcile: null };
   }
 
   async all(
@@ -42,21 +70,31 @@ export class SyncStateStore {
     source: string,
     dataset: string,
   ): Promise<Map<number, SyncStateRow>> {
-    const result = await db.query<{
-      administration: number;
-      watermark: string | null;
-      cursor: Record<string, unknown> | null;
-      runs_since_reconcile: number;
-    }>(
-      `SELECT administration, watermark, cursor, runs_since_reconcile FROM ${this.table} WHERE source = $1 AND dataset = $2`,
+    const result = await db.query<StateColumns & { administration: number }>(
+      `SELECT administration, ${STATE_COLUMNS} FROM ${this.table} WHERE source = $1 AND dataset = $2`,
       [source, dataset],
     );
-    return new Map(
-      result.rows.map((row) => [
-        row.administration,
-        { watermark: row.watermark, cursor: row.cursor, runsSinceReconcile: row.runs_since_reconcile },
-      ]),
+    return new Map(result.rows.map((row) => [row.administration, toState(row)]));
+  }
+
+  /** Every scope of a source with when its deletes were last checked (for `afas-sync status`). */
+  async deleteChecks(db: pg.ClientBase | pg.Pool, source: string): Promise<DeleteCheck[]> {
+    const result = await db.query<{
+      dataset: string;
+      administration: number;
+      last_reconciled_at: Date | null;
+      updated_at: Date;
+    }>(
+      `SELECT dataset, administration, last_reconciled_at, updated_at FROM ${this.table}
+        WHERE source = $1 ORDER BY dataset, administration`,
+      [source],
     );
+    return result.rows.map((row) => ({
+      dataset: row.dataset,
+      administration: row.administration,
+      lastReconciledAt: row.last_reconciled_at,
+      updatedAt: row.updated_at,
+    }));
   }
 
   /**
@@ -71,16 +109,21 @@ export class SyncStateStore {
       cursor?: Record<string, unknown> | null;
       runsSinceReconcile?: number;
       runId?: string;
+      /** The scope was just read whole (deletes marked) and AFAS returned this many rows. */
+      reconciledRows?: number;
     },
   ): Promise<void> {
     await db.query(
-      `INSERT INTO ${this.table} AS s (source, dataset, administration, watermark, cursor, runs_since_reconcile, last_run_id)
-       VALUES ($1, $2, $3, $4, $5::jsonb, coalesce($6, 0), $7)
+      `INSERT INTO ${this.table} AS s (source, dataset, administration, watermark, cursor, runs_since_reconcile,
+         last_run_id, last_reconciled_at, reconciled_rows)
+       VALUES ($1, $2, $3, $4, $5::jsonb, coalesce($6, 0), $7, CASE WHEN $10::bigint IS NULL THEN NULL ELSE now() END, $10)
        ON CONFLICT (source, dataset, administration) DO UPDATE SET
          watermark = CASE WHEN $8 THEN EXCLUDED.watermark ELSE s.watermark END,
          cursor = CASE WHEN $9 THEN EXCLUDED.cursor ELSE s.cursor END,
          runs_since_reconcile = coalesce($6, s.runs_since_reconcile),
          last_run_id = coalesce(EXCLUDED.last_run_id, s.last_run_id),
+         last_reconciled_at = coalesce(EXCLUDED.last_reconciled_at, s.last_reconciled_at),
+         reconciled_rows = coalesce(EXCLUDED.reconciled_rows, s.reconciled_rows),
          updated_at = now()`,
       [
         key.source,
@@ -92,6 +135,7 @@ export class SyncStateStore {
         state.runId ?? null,
         state.watermark !== undefined,
         state.cursor !== undefined,
+        state.reconciledRows ?? null,
       ],
     );
   }

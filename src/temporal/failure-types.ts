@@ -20,6 +20,8 @@ export const FailureType = {
   /** A row AFAS sent that cannot be stored (wrong type, missing key, duplicate key). */
   AfasData: 'AfasData',
   AfasAborted: 'AfasAborted',
+  /** A whole read would mark most of a scope deleted (see MassDeleteError): refused until allowed. */
+  MassDeleteRefused: 'MassDeleteRefused',
   /** The connector's fields do not fit the table or the catalog. */
   DatasetSchema: 'DatasetSchema',
   SourceNotFound: 'SourceNotFound',
@@ -44,6 +46,7 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureType.AfasBadResponse,
   FailureType.AfasData,
   FailureType.AfasClientBug,
+  FailureType.MassDeleteRefused,
   FailureType.DatasetSchema,
   FailureType.SourceNotFound,
   FailureType.SourceToken,

@@ -32,9 +32,27 @@ export interface SyncProgress {
   failures: number;
   status: 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'skipped';
   error?: string;
+  /** What this run does beyond a plain sync (`sync --full`, `--allow-mass-delete`). */
+  request?: SyncRequest;
+  /** Asked for while this run was going: a follow-up run does it as soon as this one ends. */
+  queued?: SyncRequest;
+}
+
+/** What an operator can ask of a sync beyond a plain one. */
+export interface SyncRequest {
+  /** Read every master-data scope whole (journal lines keep their changed-days path). */
+  full?: boolean;
+  /** Whole reads may mark any share of a scope deleted, for that run only. */
+  allowMassDelete?: boolean;
 }
 
 export const syncProgressQuery = defineQuery<SyncProgress>('progress');
+/**
+ * Asks a running sync for a follow-up run with these options (merged with earlier asks); it
+ * starts as soon as the running one ends, as a continue-as-new of the same workflow id, so the
+ * request lives in the workflow's history and survives the CLI that sent it.
+ */
+export const requestSyncSignal = defineSignal<[SyncRequest]>('requestSync');
 
 // ---- historical import -------------------------------------------------------------------------
 

@@ -1,12 +1,21 @@
-import { CancellationScope, log, patched, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  continueAsNew,
+  log,
+  patched,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { SyncPlan } from '../activities/sync-plan.js';
-import type { DatasetTask } from '../activities/types.js';
+import type { DatasetTask, MasterDataTask, RunRequest } from '../activities/types.js';
 import type { DatasetName } from '../catalog/index.js';
-import { syncProgressQuery } from './definitions.js';
+import { requestSyncSignal, syncProgressQuery } from './definitions.js';
 import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
 import { Limiter, type Admission } from './limiter.js';
 import { syncActivities } from './policies.js';
 import { administrationsLabel, datasetSummary, daysSummary } from './summaries.js';
+import { followUpOptions, QueuedRequests, runRequest } from './sync/follow-up.js';
 import { legacySyncPlan } from './sync/legacy-plan.js';
 import { SyncRunState } from './sync/run-state.js';
 import type { SyncResult, SyncSourceInput } from './sync/types.js';
@@ -30,6 +39,25 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   const run = new SyncRunState(source, runId);
   const { progress, totals, failures } = run;
   setHandler(syncProgressQuery, () => progress);
+  const request = runRequest(options);
+  if (Object.keys(request).length > 0) progress.request = request;
+  // `sync --full` while this run goes: done by a follow-up run the moment this one ends.
+  const queued = new QueuedRequests();
+  setHandler(requestSyncSignal, (asked) => {
+    progress.queued = queued.add(asked);
+  });
+  /** Hands over to the follow-up run when something was queued (continue-as-new: same workflow id). */
+  const runQueued = async (status: SyncResult['status']) => {
+    const next = queued.pending;
+    // A cancelled sync stops: nothing runs after it (its result says what was not started).
+    if (!next || status === 'cancelled' || !patched('queued-sync-requests')) return;
+    log.info('starting the queued sync', { source, request: next });
+    await continueAsNew<typeof syncSource>({
+      ...input,
+      trigger: 'manual',
+      options: followUpOptions(options, next),
+    });
+  };
 
   // A historical import of this source owns AFAS and the journal-line watermark while it runs:
   // the sync steps aside (no run row; the import's own sync_runs row says what is going on).
@@ -44,6 +72,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       progress.status = 'skipped';
       progress.error = reason;
       run.setPhase('done');
+      await runQueued('skipped');
       return { runId, status: 'skipped', totals, failures, reason };
     }
   }
@@ -66,7 +95,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
 
     run.setPhase('administrations');
     const discovered = await afas.discoverAdministrations.executeWithOptions({ summary: 'administrations' }, [
-      { source, runId },
+      { source, runId, ...(request.allowMassDelete ? { allowMassDelete: true } : {}) },
     ]);
     progress.administrations = discovered.administrations;
     const adminEntry = run.entry('administrations', 0);
@@ -83,7 +112,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       : legacySyncPlan(options.datasets);
     // Before this patch the first wave of tasks could exceed the limit (see Limiter's Admission).
     const admission: Admission = patched('strict-concurrency') ? 'strict' : 'burst';
-    await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission));
+    await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission), request);
 
     for (const dataset of plan.changedDays) {
       run.setPhase('journal_lines');
@@ -117,21 +146,28 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   progress.status = finalStatus;
   progress.error = finalError ?? undefined;
   run.setPhase('done');
+  await runQueued(finalStatus);
+  if (finalStatus === 'cancelled' && queued.pending)
+    finalError = `${finalError ?? 'cancelled'}; the sync queued after it (${JSON.stringify(queued.pending)}) was not started`;
   return { runId, status: finalStatus, totals, failures, ...(finalError ? { error: finalError } : {}) };
 }
 
-/** Master data: every planned dataset, once or per administration, under the source's limit. */
+/**
+ * Master data: every planned dataset, once or per administration, under the source's limit, with
+ * what the operator asked of the run (`--full`, `--allow-mass-delete`).
+ */
 async function syncMasterData(
   run: SyncRunState,
   { bookkeeping, afas }: Activities,
   plan: SyncPlan,
   limiter: Limiter,
+  request: RunRequest,
 ) {
   const { source, runId, administrations } = run.progress;
-  const tasks: DatasetTask[] = plan.masterData.flatMap(({ dataset, perAdministration }) =>
+  const tasks: MasterDataTask[] = plan.masterData.flatMap(({ dataset, perAdministration }) =>
     (perAdministration ? administrations : [0]).map((administration) => {
       run.entry(dataset, administration);
-      return { source, runId, dataset, administration };
+      return { source, runId, dataset, administration, ...request };
     }),
   );
   run.setStep(tasks.length, 'datasets');

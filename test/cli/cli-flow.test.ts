@@ -175,7 +175,12 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
         phase: string;
         status: string;
         runId: string;
-        datasets: { dataset: string; status: string; retries: number | null }[];
+        datasets: {
+          dataset: string;
+          status: string;
+          retries: number | null;
+          deletesCheckedAt: string | null;
+        }[];
       };
       lastError: unknown;
       workers: { taskQueue: string; pollers: number };
@@ -196,6 +201,8 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     expect(status.sync.datasets.every((item) => item.status === 'succeeded' && item.retries !== null)).toBe(
       true,
     );
+    // One sync checked every dataset for deletes: whole reads, and journal lines through their changed days.
+    expect(status.sync.datasets.filter((item) => item.deletesCheckedAt === null)).toEqual([]);
 
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const stale = JSON.parse((await cli(['status', SOURCE, '--json', '--stale-after', '1s'])).stdout) as {
@@ -205,6 +212,7 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
     const text = await cli(['status', SOURCE]);
     expect(text.stdout).toMatch(/freshness\s+last success .*: fresh/);
     expect(text.stdout).toMatch(/schedule\s+every 1h, PAUSED/);
+    expect(text.stdout).toMatch(/deletes checked/);
   });
 
   it('lists runs and shows one run per dataset', async () => {

@@ -75,6 +75,19 @@ describe('CLI argument parsing', () => {
     });
     expect(changesFromFlags({})).toEqual({});
   });
+
+  it('reads the delete settings of a source, naming the flag of a bad value', () => {
+    expect(
+      changesFromFlags({ fullReloadMaxRows: '5000', reconcileEvery: '6h', massDeletePercent: '30' }),
+    ).toEqual({ fullReloadMaxRows: 5000, reconcileIntervalSeconds: 21_600, massDeletePercent: 30 });
+    expect(changesFromFlags({ fullReloadMaxRows: '0' })).toEqual({ fullReloadMaxRows: 0 });
+    expect(() => changesFromFlags({ fullReloadMaxRows: '-1' })).toThrow(/--full-reload-max-rows/);
+    expect(() => changesFromFlags({ reconcileEvery: '30s' })).toThrow(
+      /--reconcile-every must be at least 60 s/,
+    );
+    expect(() => changesFromFlags({ massDeletePercent: '0' })).toThrow(/--mass-delete-percent .* 1 to 100/);
+    expect(() => changesFromFlags({ massDeletePercent: '101' })).toThrow(CliUsageError);
+  });
 });
 
 describe('CLI output', () => {

@@ -7,6 +7,7 @@ import {
 } from '../../src/db/dataset-schema.js';
 import { encodePage, RowDataError, type RawRow } from '../../src/codec/index.js';
 import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
+import { MassDeleteError, type MassDeleteGuard } from '../../src/db/mass-delete.js';
 import { inTransaction, type Pool } from '../../src/db/pool.js';
 import { ScopeStage } from '../../src/db/scope-stage.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -292,7 +293,8 @@ describe.each([
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
   const context = { source: 'src', runId: 'run-r' };
   const day = ['2024-03-31'];
-  const replace = async (rows: RawRow[]) => {
+  /** Replaces booking day `day` of administration 1, or (`whole`) all of it under `guard`. */
+  const replace = async (rows: RawRow[], options: { whole?: boolean; guard?: MassDeleteGuard } = {}) => {
     const stage = await ScopeStage.create(
       db.pool,
       db.schema,
@@ -310,10 +312,10 @@ describe.each([
       expect(stage.table === null).toBe(heldBytes === undefined);
       return await inTransaction(db.pool, (client) => {
         const writer = new DatasetWriter(client, db.schema, resolved, context);
-        const scope = { administrations: [1], entryDays: day };
+        const scope = options.whole ? { administrations: [1] } : { administrations: [1], entryDays: day };
         return stage.table
-          ? writer.replace(stage.table, stage.rows, scope, true)
-          : writer.replaceWith(stage.lines, scope, true);
+          ? writer.replace(stage.table, stage.rows, scope, true, options.guard)
+          : writer.replaceWith(stage.lines, scope, true, options.guard);
       });
     } finally {
       await stage.drop();
@@ -351,6 +353,23 @@ describe.each([
     await expect(replace([line(2, 1), line(2, 1, { AmtDebit: 1 })])).rejects.toBeInstanceOf(
       DuplicateKeyError,
     );
+  });
+
+  it('under a mass-delete guard, refuses marking most of the scope deleted and leaves it as it was', async () => {
+    await db.pool.query(`DELETE FROM afas.journal_lines`);
+    const lines = Array.from({ length: 120 }, (_, index) => line(10, index + 1));
+    const guard = { maxPercent: 50, minLiveRows: 100 };
+    expect(await replace(lines, { whole: true, guard })).toMatchObject({ inserted: 120, deleted: 0 });
+    const refused = replace(lines.slice(0, 10), { whole: true, guard });
+    await expect(refused).rejects.toBeInstanceOf(MassDeleteError);
+    await expect(refused).rejects.toThrow('AFAS returned 10 rows, PostgreSQL holds 120 live');
+    expect((await stored()).filter((row) => !row.deleted)).toHaveLength(120);
+    // Exactly half may go; without a guard anything may.
+    expect(await replace(lines.slice(0, 60), { whole: true, guard })).toMatchObject({ deleted: 60 });
+    expect(await replace([line(10, 1)], { whole: true })).toMatchObject({ deleted: 59 });
+    expect((await stored()).filter((row) => !row.deleted)).toEqual([
+      { key: '10/1', amount: '10.5', deleted: false },
+    ]);
   });
 });
 

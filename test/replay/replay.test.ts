@@ -27,6 +27,15 @@ describe('workflow determinism: recorded histories replay', async () => {
     expect(planned).toContain('replaceDays');
   });
 
+  it('covers the queued-sync patch: a run that took a --full request and continued as it', async () => {
+    const history = JSON.parse(await readFile(new URL('sync-source-queued.json', DIR), 'utf8')) as {
+      events: { eventType?: string }[];
+    };
+    const types = history.events.map((event) => event.eventType);
+    expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
+    expect(types.at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+  });
+
   for (const file of files) {
     it(`replays ${file}`, async () => {
       ensureTestRuntime();

@@ -1,10 +1,11 @@
-// Datasets kept by their "modified" watermark: read what changed since it (with an overlap),
-// and every N runs a full reconcile that also catches hard deletes.
+// Datasets kept by their "modified" watermark: read what changed since it (with an overlap), or
+// the whole scope (a reconcile that also catches hard deletes) when reconcile-policy.ts says so.
 import { where, type FilterCondition } from '../../afas/filters.js';
 import type { ResolvedDataset } from '../../db/dataset-schema.js';
 import type { DatasetCounts } from '../../db/runs.js';
 import { replaceScope, type DatasetScope, type DatasetSyncContext } from '../dataset-sync.js';
 import type { ActivityDeps } from '../deps.js';
+import { reconcileReason, type ReconcilePolicy } from './reconcile-policy.js';
 import { ModifiedWatch } from './watermark-cap.js';
 import { settleWatermark } from './watermark-warnings.js';
 
@@ -20,12 +21,12 @@ export async function syncModified(
   ctx: DatasetSyncContext,
   scope: DatasetScope,
   resolved: Extract<ResolvedDataset, { strategy: 'modified-watermark' }>,
+  policy: ReconcilePolicy,
 ): Promise<DatasetCounts> {
   const key = { source: ctx.source, dataset: resolved.definition.name, administration: scope.administration };
   const state = await deps.state.get(deps.pool, key.source, key.dataset, key.administration);
   const from = state.watermark;
-  const reconcile =
-    from === null || state.runsSinceReconcile + 1 >= resolved.definition.watermark.reconcileEveryRuns;
+  const reconcile = from === null || reconcileReason(state, policy) !== null;
   const extraFilter: FilterCondition[] = reconcile
     ? []
     : [where.gte(resolved.modifiedField, wallMinus(from, deps.settings.watermarkOverlapMinutes))];

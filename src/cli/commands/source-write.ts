@@ -18,6 +18,9 @@ const FLAG_OF: Record<string, string> = {
   connectorMap: 'connector-map',
   syncIntervalSeconds: 'interval',
   maxConcurrency: 'max-concurrency',
+  fullReloadMaxRows: 'full-reload-max-rows',
+  reconcileIntervalSeconds: 'reconcile-every',
+  massDeletePercent: 'mass-delete-percent',
 };
 
 /** Runs the connector check and prints it; a failed check stops the command (unless --skip-check). */

@@ -66,6 +66,7 @@ AFAS first, like \`source add\`. A new token also clears a "needs attention" sta
 Examples:
   $ afas-sync source update acme --token-file ./acme-new.token
   $ afas-sync source update acme --interval 30m --max-concurrency 2
+  $ afas-sync source update acme --full-reload-max-rows 50000 --reconcile-every 6h --mass-delete-percent 30
   $ afas-sync source update acme --connector-map journal_lines=Profit_Transactions_2`,
     )
     .action(async (name: string, flags: SourceFlags) => updateSource(cli, name, flags));
@@ -172,6 +173,12 @@ function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: read
     ['connectors', requiredConnectors.join(', ')],
     ['interval', formatDuration(record.syncIntervalSeconds)],
     ['max concurrency', String(record.maxConcurrency)],
+    [
+      'deletes',
+      `debtors/creditors up to ${record.fullReloadMaxRows} rows read whole every sync, larger ones every ` +
+        `${formatDuration(record.reconcileIntervalSeconds)}; a sync marks at most ${record.massDeletePercent}% ` +
+        'of a dataset deleted without --allow-mass-delete',
+    ],
     ['status', `${record.status}${record.statusReason ? `: ${record.statusReason}` : ''}`],
     ['last checked', `${formatTime(record.lastCheckedAt)} (${formatAge(record.lastCheckedAt)})`],
     ['last success', `${formatTime(record.lastSuccessAt)} (${formatAge(record.lastSuccessAt)})`],

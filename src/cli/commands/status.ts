@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import type { ScheduleState } from '../../client/sync-control.js';
 import type { DatasetRunRecord, RunRecord } from '../../db/runs.js';
 import type { SourceRecord } from '../../db/sources.js';
+import type { DeleteCheck } from '../../db/sync-state.js';
 import type { Freshness } from '../../observability/freshness.js';
-import type { SyncProgress } from '../../workflows/definitions.js';
+import type { SyncProgress, SyncRequest } from '../../workflows/definitions.js';
 import type { CliRun } from '../context.js';
 import type { WorkerPresence } from '../workers.js';
 import { formatAge, formatDuration, formatTime, truncate, type Output } from '../output.js';
@@ -20,6 +21,11 @@ export interface DatasetStatus {
   retries: number | null;
   error: string | null;
   profitLogReference: string | null;
+  /**
+   * When this scope's hard deletes were last checked: its last whole read, or for a changed-days
+   * dataset the last run that replaced every changed day; null when never.
+   */
+  deletesCheckedAt: Date | null;
 }
 
 export interface SourceStatus {
@@ -41,6 +47,9 @@ export interface SourceStatus {
     status: string | null;
     startedAt: string | null;
     progressUnavailable: string | null;
+    /** What the running sync was asked to do beyond a plain sync, and what is queued after it. */
+    request: SyncRequest | null;
+    queued: SyncRequest | null;
     datasets: DatasetStatus[];
   };
   lastError: { message: string; profitLogReference: string | null; runId: string | null } | null;
@@ -93,26 +102,35 @@ async function collectStatus(
     { freshnessOf },
     { queryProgress },
     { workerPresence },
+    { DATASETS },
   ] = await Promise.all([
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
     import('../../observability/freshness.js'),
     import('../progress.js'),
     import('../workers.js'),
+    import('../../catalog/index.js'),
   ]);
   const workflowId = syncWorkflowId(source);
-  const [schedule, workers, execution, answer, lastRuns] = await Promise.all([
+  const [schedule, workers, execution, answer, lastRuns, checks] = await Promise.all([
     describeSchedule(target, source),
     workerPresence(target),
     workflowStatus(target, workflowId),
     queryProgress(target, source),
     app.runs.list(source, 10),
+    app.state.deleteChecks(app.pool, source),
   ]);
   const lastSync = lastRuns.find((run) => run.kind === 'sync') ?? null;
   const progress = answer.progress;
   const runId = progress?.runId ?? lastSync?.runId ?? null;
   const recorded = runId ? await app.runs.datasetsOf(runId) : [];
-  const datasets = progress ? mergeProgress(progress, recorded) : recorded.map(fromRecord);
+  const changedDays = new Set<string>(
+    DATASETS.filter((definition) => definition.strategy === 'changed-days').map((d) => d.name),
+  );
+  const datasets = (progress ? mergeProgress(progress, recorded) : recorded.map(fromRecord)).map((item) => ({
+    ...item,
+    deletesCheckedAt: deletesChecked(checks, item, changedDays),
+  }));
   return {
     source,
     status: record.status,
@@ -131,6 +149,8 @@ async function collectStatus(
       status: progress?.status ?? lastSync?.status ?? null,
       startedAt: progress?.startedAt ?? lastSync?.startedAt.toISOString() ?? null,
       progressUnavailable: answer.unavailable ?? null,
+      request: progress?.request ?? null,
+      queued: progress?.status === 'running' ? (progress.queued ?? null) : null,
       datasets,
     },
     lastError: lastError(record, progress, datasets, lastRuns),
@@ -138,7 +158,23 @@ async function collectStatus(
   };
 }
 
-function fromRecord(row: DatasetRunRecord): DatasetStatus {
+/** When the scope's deletes were last checked (see DatasetStatus.deletesCheckedAt). */
+function deletesChecked(
+  checks: readonly DeleteCheck[],
+  item: Pick<DatasetStatus, 'dataset' | 'administration'>,
+  changedDays: ReadonlySet<string>,
+): Date | null {
+  const check = checks.find(
+    (entry) => entry.dataset === item.dataset && entry.administration === item.administration,
+  );
+  if (!check) return null;
+  // A changed-days dataset marks deletes with every day it replaces; its state moves once all are.
+  return check.lastReconciledAt ?? (changedDays.has(item.dataset) ? check.updatedAt : null);
+}
+
+type RunDatasetStatus = Omit<DatasetStatus, 'deletesCheckedAt'>;
+
+function fromRecord(row: DatasetRunRecord): RunDatasetStatus {
   return {
     dataset: row.dataset,
     administration: row.administration,
@@ -153,7 +189,7 @@ function fromRecord(row: DatasetRunRecord): DatasetStatus {
 }
 
 /** Live counts from the query; retries and AFAS log references from the run log. */
-function mergeProgress(progress: SyncProgress, recorded: readonly DatasetRunRecord[]): DatasetStatus[] {
+function mergeProgress(progress: SyncProgress, recorded: readonly DatasetRunRecord[]): RunDatasetStatus[] {
   return progress.datasets.map((item) => {
     const row = recorded.find(
       (entry) => entry.dataset === item.dataset && entry.administration === item.administration,
@@ -204,6 +240,14 @@ function lastError(
   return null;
 }
 
+function requestText(request: SyncRequest): string {
+  return (
+    [request.full ? 'full' : '', request.allowMassDelete ? 'mass delete allowed' : '']
+      .filter(Boolean)
+      .join(', ') || 'plain'
+  );
+}
+
 function workersText(workers: WorkerPresence): string {
   if (workers.pollers === null) return `unknown (task queue ${workers.taskQueue})`;
   if (workers.pollers === 0)
@@ -222,7 +266,9 @@ function printStatus(out: Output, status: SourceStatus): void {
     : 'none (create it with `afas-sync schedule <source> --every 15m`)';
   const syncText = sync.execution
     ? `${sync.execution.toLowerCase()}${sync.phase ? `, phase ${sync.phase}` : ''}${sync.status ? `, ${sync.status}` : ''}` +
-      (sync.startedAt ? ` (started ${formatTime(new Date(sync.startedAt))})` : '')
+      (sync.request ? ` [${requestText(sync.request)}]` : '') +
+      (sync.startedAt ? ` (started ${formatTime(new Date(sync.startedAt))})` : '') +
+      (sync.queued ? `; queued after it: ${requestText(sync.queued)} sync` : '')
     : 'no sync has run yet';
   out.fields([
     [
@@ -262,6 +308,7 @@ function printStatus(out: Output, status: SourceStatus): void {
       { header: 'updated', value: (row) => row.updated },
       { header: 'deleted', value: (row) => row.deleted },
       { header: 'retries', value: (row) => row.retries },
+      { header: 'deletes checked', value: (row) => formatAge(row.deletesCheckedAt) },
       { header: 'error', value: (row) => truncate(row.error, 80) },
     ],
     sync.datasets,

@@ -1,9 +1,9 @@
 import type { DatasetCounts } from '../../activities/types.js';
 import type { DatasetName } from '../../catalog/index.js';
-import type { SyncProgress } from '../definitions.js';
+import type { SyncProgress, SyncRequest } from '../definitions.js';
 import type { SyncPolicyOptions } from '../policies.js';
 
-export interface SyncOptions extends SyncPolicyOptions {
+export interface SyncOptions extends SyncPolicyOptions, SyncRequest {
   /** Only these datasets (administrations always runs). Default: all. */
   datasets?: DatasetName[];
 }
