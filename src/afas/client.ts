@@ -203,6 +203,7 @@ export class AfasClient {
     const page = pageBody(
       res.body,
       `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
+      query.take,
       (message) => new AfasBadResponseError(message, { request: info }),
       (text) => this.#token.redact(text),
     );

@@ -1,6 +1,6 @@
 // A GetConnector response body as a page value: scanned when it is compact JSON without escapes
 // (the usual case: encoders then copy straight from the bytes), else parsed once to validate it.
-import { scanPage, scannedRowText } from '../codec/index.js';
+import { RowLimitError, rowsAtMost, scanPage, scannedRowText, type ScannedPage } from '../codec/index.js';
 import { parseAfasJson } from './json.js';
 import type { FetchedPage, PageBody } from './pages.js';
 import type { AfasRow } from './values.js';
@@ -17,18 +17,49 @@ function rowsOf(body: Buffer): AfasRow[] {
   return (parseAfasJson(bodyText(body)) as { rows: AfasRow[] }).rows;
 }
 
+/** The error for a page of more rows than the take asked for (refused before its rows are built). */
+function tooManyRows(
+  what: string,
+  maxRows: number,
+  bytes: number,
+  badResponse: (message: string) => Error,
+): Error {
+  return badResponse(
+    `${what}: AFAS sent more rows than the ${maxRows} asked for (counting stopped at row ` +
+      `${maxRows + 1} of a ${bytes}-byte body); the page was refused before its rows were read`,
+  );
+}
+
+/** scanPage(), with a page of too many rows refused as a bad response. */
+function scanWithin(
+  body: Buffer,
+  what: string,
+  maxRows: number,
+  badResponse: (message: string) => Error,
+): ScannedPage | null {
+  try {
+    return scanPage(body, maxRows);
+  } catch (error) {
+    if (error instanceof RowLimitError) throw tooManyRows(what, maxRows, body.length, badResponse);
+    throw error;
+  }
+}
+
 /**
  * Reads a response body into a page. `what` names the request in errors (`GetConnector X (skip
- * 0, take 100)`); `badResponse` makes the error to throw for a body that is not a page, with the
- * message already free of secrets (`redact` is applied to parser messages, which quote the body).
+ * 0, take 100)`); `maxRows` is the take asked for: a body of more rows is refused before its rows
+ * are built (AFAS answers at most take rows, and memory grows with rows, not with bytes);
+ * `badResponse` makes the error to throw for a body that is not a page, with the message already
+ * free of secrets (`redact` is applied to parser messages, which quote the body).
  */
 export function pageBody(
   body: Buffer,
   what: string,
+  maxRows: number,
   badResponse: (message: string) => Error,
   redact: (text: string) => string,
 ): Omit<FetchedPage, 'requestMs' | 'responseDateMs' | 'bytes' | 'parseMs'> {
-  const scanned = scanPage(body);
+  const scanned = scanWithin(body, what, maxRows, badResponse);
   if (scanned !== null) {
     return {
       body,
@@ -44,6 +75,8 @@ export function pageBody(
       echoedTake: scanned.echoedTake,
     };
   }
+  // JSON.parse would build every row before anything could count them.
+  if (!rowsAtMost(body, maxRows)) throw tooManyRows(what, maxRows, body.length, badResponse);
   let parsed: unknown;
   try {
     parsed = parseAfasJson(bodyText(body));
@@ -79,6 +112,7 @@ export function pageOfRows(rows: readonly AfasRow[]): PageBody {
   return pageBody(
     Buffer.from(JSON.stringify({ rows }), 'utf8'),
     'a page of parsed rows',
+    rows.length,
     (message) => new Error(message),
     (text) => text,
   );

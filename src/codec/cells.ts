@@ -21,6 +21,25 @@ export class RowDataError extends Error {
   }
 }
 
+/** Where row `index` (0-based) of the page read from skip `page` stands, for error messages. */
+export function rowPosition(index: number, page?: number): string {
+  return page === undefined ? `row ${index} of the page` : `row ${index} of the page at skip ${page}`;
+}
+
+/**
+ * An empty row (`{}`): it has no key, so no write path can take it. Both encoders check for one
+ * before encoding any row.
+ */
+export function emptyRowError(dataset: ResolvedDataset, index: number, page?: number): RowDataError {
+  return new RowDataError(
+    dataset.connectorId,
+    dataset.keyFields[0] ?? '(row)',
+    rowKeyText(dataset, {}),
+    `${rowPosition(index, page)} is empty ({}), so it has no key`,
+    page,
+  );
+}
+
 /** COPY's NULL. */
 export const NULL = '\\N';
 const INTEGER = /^-?\d{1,30}$/;

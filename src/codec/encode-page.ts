@@ -46,7 +46,7 @@ export const EMPTY_PAGE: EncodedPage = { rows: 0, chunks: [], release: NOTHING_T
  * A scanned page is encoded from its bytes without parsing its rows, unless a value needs more
  * than copying; then (and for a page the scanner refused) the rows are parsed and encoded, which
  * also names what is wrong. Throws RowDataError on the first bad value, before anything is
- * written.
+ * written, and on an empty row (`{}`) before any row is encoded.
  */
 export function encodePage(
   dataset: ResolvedDataset,

@@ -3,11 +3,13 @@
 import type { ResolvedDataset } from '../db/dataset-schema.js';
 import {
   describe,
+  emptyRowError,
   encodeValue,
   fieldValue,
   NULL,
   RowDataError,
   rowKeyText,
+  rowPosition,
   wallTime,
   type RawRow,
 } from './cells.js';
@@ -51,6 +53,13 @@ function cellProblem(problem: string): never {
   throw new CellProblem(problem);
 }
 
+/** Whether `row` is an object without a single field of its own (`{}`). */
+function isEmptyObject(row: unknown): boolean {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return false;
+  for (const field in row) if (Object.hasOwn(row, field)) return false;
+  return true;
+}
+
 /** COPY text of a JSON text: JSON.stringify escapes every control character, so only `\` needs escaping. */
 function copyEscapeJson(json: string): string {
   return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
@@ -60,7 +69,8 @@ function copyEscapeJson(json: string): string {
  * Turns parsed rows into COPY text, one line per row:
  * `<frame.before>_administration, <columns…>, _raw[, _entry_day]<frame.after>`, in chunks of
  * `chunkRows` lines. Every row is validated before this returns (nothing reaches COPY when one is
- * bad): throws RowDataError naming connector, field and row key on the first bad value.
+ * bad): throws RowDataError naming connector, field and row key on the first bad value, or on the
+ * first empty row (`{}`) before any row is encoded (as encodeScannedRows() does).
  */
 export function encodeRowChunks(
   dataset: ResolvedDataset,
@@ -69,6 +79,8 @@ export function encodeRowChunks(
   chunkRows: number,
   frame: LineFrame,
 ): string[] {
+  const empty = rows.findIndex(isEmptyObject);
+  if (empty >= 0) throw emptyRowError(dataset, empty, context.page);
   const chunks: string[] = [];
   const columns = dataset.columns;
   const keys = new Set(dataset.keyFields);
@@ -117,7 +129,7 @@ export function encodeRowChunks(
       const raw = fieldValue(row, fields[c] as string);
       let cell: string | undefined;
       if (raw === null || raw === undefined) {
-        if (isKey[c]) failAt(fields[c] as string, 'key field is empty');
+        if (isKey[c]) failAt(fields[c] as string, `key field is empty (${rowPosition(index, context.page)})`);
         cell = NULL;
       } else {
         // The common shapes inline; every other value (and every bad one) through encodeValue().

@@ -2,7 +2,7 @@
 // copied from the page's UTF-8 JSON, which holds no escape, into COPY bytes. No row object is
 // built, no number printed again, no string encoded for the socket.
 import type { ResolvedDataset } from '../db/dataset-schema.js';
-import { digitsIn, NULL, printsAsItself, wallTimeLength } from './cells.js';
+import { digitsIn, emptyRowError, NULL, printsAsItself, wallTimeLength } from './cells.js';
 import { columnKind, KIND_BOOLEAN, KIND_DATE, KIND_INT, KIND_NUMBER, KIND_STRING } from './column-kinds.js';
 import type { LineFrame, RowContext } from './lines.js';
 import type { PageBufferPool } from './page-buffers.js';
@@ -37,6 +37,7 @@ const NULL_BYTES = Buffer.from(NULL);
  * AFAS's own text, which jsonb stores the same). Returns null when a row needs more than copying:
  * a value of an unexpected type or form, a missing key, a repeated field, another administration.
  * The caller then encodes the parsed rows with encodeRowChunks(), which also names what is wrong.
+ * An empty row (`{}`) throws RowDataError before anything is sized, as encodeRowChunks() does.
  */
 export function encodeScannedRows(
   dataset: ResolvedDataset,
@@ -47,6 +48,8 @@ export function encodeScannedRows(
   buffers?: PageBufferPool,
 ): { chunks: Buffer[]; buffer: Buffer | null } | null {
   const { bytes, rowBounds, fields: tokens, rowCount } = page;
+  for (let r = 0; r < rowCount; r++)
+    if (rowBounds[r * ROW_SLOTS + 3] === 0) throw emptyRowError(dataset, r, context.page);
   const columns = dataset.columns;
   const keys = new Set(dataset.keyFields);
   // Slots: the columns, then the administration and entry-day fields when they are not columns.

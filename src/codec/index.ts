@@ -1,6 +1,7 @@
 // AFAS page bytes → COPY bytes. Pure: no HTTP, no PostgreSQL connection. The scanner's slot
 // layout stays inside this folder; the rest of the code sees pages, rows and encoded pages.
-export { scanPage, scannedRowText, type ScannedPage } from './scan.js';
+export { RowLimitError, scanPage, scannedRowText, type ScannedPage } from './scan.js';
+export { rowsAtMost } from './row-count.js';
 export {
   copyEscape,
   encodeValue,
@@ -14,4 +15,4 @@ export {
 export { encodePage, EMPTY_PAGE, type EncodedPage, type PageRows } from './encode-page.js';
 export { COPY_CHUNK_ROWS, type RowContext, type WriterContext } from './lines.js';
 export { latestWallTime } from './page-fields.js';
-export { PageBufferPool, pageBuffers } from './page-buffers.js';
+export { PAGE_BUFFERS_MAX_IDLE_BYTES, PageBufferPool, pageBuffers } from './page-buffers.js';

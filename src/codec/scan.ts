@@ -10,6 +10,10 @@
 //
 // Working on UTF-8 bytes is exact for this: every byte of a multi-byte character is ≥ 0x80, so a
 // byte `"`, `\`, `{`, `,` or below 0x20 is always that ASCII character.
+//
+// Memory: everything the scan (and the encoder after it) allocates grows with the rows, so the
+// scan stops at the first row beyond the `take` that was asked for. Bytes alone bound nothing
+// here: a 128 MB body of `{},` is 40 million rows.
 
 import { isUtf8 } from 'node:buffer';
 
@@ -44,6 +48,15 @@ export interface ScannedPage {
   readonly fields: Int32Array;
   /** The envelope's `take`, when it is a positive integer. */
   readonly echoedTake: number | null;
+}
+
+/** A page that holds more rows than were asked for: the scan stopped at the first one too many. */
+export class RowLimitError extends Error {
+  /** `maxRows`: the most rows the page may hold (the request's take). */
+  constructor(readonly maxRows: number) {
+    super(`the page holds more than the ${maxRows} rows asked for`);
+    this.name = 'RowLimitError';
+  }
 }
 
 /** `{"skip":0,"take":4000,"rows":[` and the like: integer members, then the rows. */
@@ -146,8 +159,10 @@ class IntList {
  * Scans a GetConnector response body. Returns null when it is not compact, escape-free UTF-8
  * JSON of flat rows in an envelope of integer members: the caller parses it with JSON.parse then
  * (which also reports what is malformed). What it accepts is valid JSON with the same rows.
+ * Throws RowLimitError as soon as it meets a row beyond `maxRows` (the take asked for), before
+ * anything is sized for it.
  */
-export function scanPage(bytes: Buffer): ScannedPage | null {
+export function scanPage(bytes: Buffer, maxRows: number): ScannedPage | null {
   const n = bytes.length;
   // A UTF-8 byte-order mark is not part of the JSON.
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
@@ -158,7 +173,7 @@ export function scanPage(bytes: Buffer): ScannedPage | null {
   if (!ENVELOPE_HEAD.test(head)) return null;
   const take = TAKE_MEMBER.exec(head);
   // ~20 fields of ~24 bytes per row: a first guess at the sizes, grown when short.
-  const guessRows = Math.ceil(n / 400);
+  const guessRows = Math.min(Math.ceil(n / 400), maxRows);
   const rowBounds = new IntList(guessRows * ROW_SLOTS);
   const fields = new IntList(guessRows * 20 * FIELD_SLOTS);
   let rowCount = 0;
@@ -168,6 +183,7 @@ export function scanPage(bytes: Buffer): ScannedPage | null {
   } else {
     for (;;) {
       if (bytes[i] !== OPEN_BRACE) return null;
+      if (rowCount === maxRows) throw new RowLimitError(maxRows);
       const firstField = fields.length / FIELD_SLOTS;
       rowBounds.push(i);
       rowBounds.push(0); // its end and field count, set below

@@ -332,6 +332,43 @@ describe('bad responses', () => {
   });
 });
 
+describe('a page of more rows than take', () => {
+  const flood = (rows: number, separator: string) =>
+    `{"skip":40,"take":10,"rows":[${Array.from({ length: rows }, () => '{}').join(separator)}]}`;
+
+  it.each([
+    ['compact (scanned)', ','],
+    ['with whitespace (left to JSON.parse)', ', '],
+  ])('%s: refused as a bad response naming connector, skip, take and the count', async (_what, separator) => {
+    const body = flood(2_000_000, separator);
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    const err = await caught(
+      firstPage(client(), 'Profit_Transactions', { orderBy: ['Id'], skip: 40, take: 10 }),
+    );
+    expect(err).toBeInstanceOf(AfasBadResponseError);
+    expect(err.message).toBe(
+      'GetConnector Profit_Transactions (skip 40, take 10): AFAS sent more rows than the 10 asked for ' +
+        `(counting stopped at row 11 of a ${Buffer.byteLength(body)}-byte body); the page was refused before its rows were read`,
+    );
+    expect(classifyAfasError(err)).toMatchObject({ class: 'bad-response', retryable: false });
+  });
+
+  it.each([
+    ['compact (scanned)', ','],
+    ['with whitespace (left to JSON.parse)', ', '],
+  ])('%s: a page of exactly take rows is read', async (_what, separator) => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(flood(10, separator).replaceAll('{}', '{"Id":1}'));
+    };
+    const page = await firstPage(client(), 'C', { orderBy: ['Id'], skip: 40, take: 10 });
+    expect(page.rowCount).toBe(10);
+  });
+});
+
 describe('the 2,049-character limit', () => {
   it('an overlong query is never sent: an unsplittable filter or orderBy fails before the request', async () => {
     const c = client();

@@ -44,7 +44,7 @@ describe('latestWallTime', () => {
     { Id: 4 },
   ];
   const scanned = (json: string): PageRows => {
-    const scan = scanPage(Buffer.from(json));
+    const scan = scanPage(Buffer.from(json), rows.length);
     const parse = () => (JSON.parse(json) as { rows: RawRow[] }).rows;
     return { scanned: scan, plain: true, rowCount: scan?.rowCount ?? 0, parse };
   };

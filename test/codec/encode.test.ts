@@ -5,7 +5,7 @@ import { RowDataError, type RawRow } from '../../src/codec/cells.js';
 import { encodePage } from '../../src/codec/encode-page.js';
 import { encodeRowChunks } from '../../src/codec/encode-parsed.js';
 import { encodeScannedRows } from '../../src/codec/encode-scanned.js';
-import { PageBufferPool } from '../../src/codec/page-buffers.js';
+import { PAGE_BUFFERS_MAX_IDLE_BYTES, PageBufferPool, pageBuffers } from '../../src/codec/page-buffers.js';
 import { scanPage, type ScannedPage } from '../../src/codec/scan.js';
 import { resolveDataset, type FieldSpec } from '../../src/db/dataset-schema.js';
 import { journalLinesDefinition } from '../helpers/journal-lines.js';
@@ -37,7 +37,7 @@ function line(entry: number, extra: Record<string, RawRow[string]> = {}): RawRow
 }
 
 function scan(rows: RawRow[]): ScannedPage {
-  const page = scanPage(Buffer.from(JSON.stringify({ skip: 0, take: rows.length, rows })));
+  const page = scanPage(Buffer.from(JSON.stringify({ skip: 0, take: rows.length, rows })), rows.length);
   if (page === null) throw new Error('expected a scannable page');
   return page;
 }
@@ -98,13 +98,16 @@ describe('encodeScannedRows', () => {
     ['minus zero', '-0'],
     ['an integer with an exponent', '1E2'],
   ])('leaves %s to the parsed path (String() would print it differently)', (_what, literal) => {
-    const page = scanPage(Buffer.from(`{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"AmtDebit":${literal}}]}`));
+    const page = scanPage(
+      Buffer.from(`{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"AmtDebit":${literal}}]}`),
+      1,
+    );
     expect(page).not.toBeNull();
     expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame, 500)).toBeNull();
   });
 
   it('leaves a field that comes twice in a row to the parsed path (JSON.parse keeps the last)', () => {
-    const page = scanPage(Buffer.from('{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"SeqNo":2}]}'));
+    const page = scanPage(Buffer.from('{"rows":[{"UnitId":1,"EntryNo":1,"SeqNo":1,"SeqNo":2}]}'), 1);
     expect(page).not.toBeNull();
     expect(encodeScannedRows(resolved, page as ScannedPage, { administration: 1 }, frame, 500)).toBeNull();
   });
@@ -167,9 +170,63 @@ describe('encodePage with a scanned page', () => {
   });
 });
 
+describe('rows without a key', () => {
+  const context = { source: 'src', runId: 'run-1' };
+  /** The same rows as a scanned page and as a page the scanner refused (parsed only). */
+  const bothPaths = (rows: RawRow[]) => [
+    { path: 'scanned', page: scanned(rows) },
+    { path: 'parsed', page: { ...scanned(rows), scanned: null } },
+  ];
+
+  it.each(bothPaths([line(1), line(2), {}, line(3)]))(
+    'an empty row fails the $path page, naming connector, field and position',
+    ({ page }) => {
+      const pool = new PageBufferPool(2, 64 * 1024 * 1024);
+      expect(() => encodePage(resolved, context, page, { page: 4000, administration: 1 })).toThrow(
+        new RowDataError(
+          'Profit_Transactions',
+          'EntryNo',
+          '(UnitId=null, EntryNo=null, SeqNo=null)',
+          'row 2 of the page at skip 4000 is empty ({}), so it has no key',
+        ).message,
+      );
+      const scannedPage = page.scanned;
+      if (scannedPage !== null) {
+        // Refused before a buffer was sized for the page: none was taken from (or given back to) the pool.
+        expect(() =>
+          encodeScannedRows(resolved, scannedPage, { administration: 1, page: 4000 }, frame, 500, pool),
+        ).toThrow(RowDataError);
+        expect(pool.idle).toBe(0);
+      }
+    },
+  );
+
+  it('an empty row fails the page whatever comes before it, on both paths', () => {
+    for (const { page } of bothPaths([line(1, { EntryDate: 'yesterday' }), {}]))
+      expect(() => encodePage(resolved, context, page, { administration: 1 })).toThrow(
+        /row 1 of the page is empty \(\{\}\), so it has no key$/,
+      );
+  });
+
+  it.each([
+    ['missing', line(2, { SeqNo: undefined })],
+    ['null', line(2, { SeqNo: null })],
+  ])(
+    'a key field that is %s fails the page on both paths, naming connector, field and row key',
+    (_what, row) => {
+      const rows = [line(1), JSON.parse(JSON.stringify(row)) as RawRow];
+      for (const { page } of bothPaths(rows))
+        expect(() => encodePage(resolved, context, page, { page: 4000, administration: 1 })).toThrow(
+          "connector Profit_Transactions, row (UnitId=1, EntryNo=2, SeqNo=null), field 'SeqNo': " +
+            'key field is empty (row 1 of the page at skip 4000)',
+        );
+    },
+  );
+});
+
 describe('page buffers', () => {
   it('encodes into a pooled buffer, which the next page reuses once released', () => {
-    const pool = new PageBufferPool(2);
+    const pool = new PageBufferPool(2, 64 * 1024 * 1024);
     const rows = [line(1), line(2)];
     const first = encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, 500, pool);
     expect(first?.buffer).not.toBeNull();
@@ -185,14 +242,14 @@ describe('page buffers', () => {
   });
 
   it('gives the buffer back when the page needs the parsed path', () => {
-    const pool = new PageBufferPool(2);
+    const pool = new PageBufferPool(2, 64 * 1024 * 1024);
     const rows = [line(1), line(2, { SeqNo: null })];
     expect(encodeScannedRows(resolved, scan(rows), { administration: 1 }, frame, 500, pool)).toBeNull();
     expect(pool.idle).toBe(1);
   });
 
   it('hands out the smallest buffer that fits and keeps the largest when full', () => {
-    const pool = new PageBufferPool(2);
+    const pool = new PageBufferPool(2, 64 * 1024 * 1024);
     const small = pool.acquire(10);
     const large = pool.acquire(3 * 1024 * 1024);
     const middle = pool.acquire(2 * 1024 * 1024);
@@ -203,7 +260,33 @@ describe('page buffers', () => {
     expect(pool.idle).toBe(2);
     expect(pool.acquire(1)).toBe(middle);
     expect(pool.acquire(1)).toBe(large);
-    expect(pool.acquire(1)).not.toBe(small);
+    // Identity, not toBe: a failed toBe compares the buffers byte by byte for its hint (seconds per MB).
+    expect(pool.acquire(1) === small).toBe(false);
+  });
+
+  it('holds no more idle bytes than its cap, and never a buffer above it', () => {
+    const MB = 1024 * 1024;
+    const pool = new PageBufferPool(6, 8 * MB);
+    const huge = pool.acquire(9 * MB);
+    pool.release(huge);
+    // A one-off huge page's buffer is left to the garbage collector.
+    expect(pool.idle).toBe(0);
+    expect(pool.acquire(9 * MB) === huge).toBe(false);
+    const usual = [1, 2, 3].map(() => pool.acquire(2 * MB));
+    for (const buffer of usual) pool.release(buffer);
+    expect(pool.idleBytes).toBe(6 * MB);
+    // 5 MB more would make 11: the largest (the outlier) goes, the usual pages' buffers stay.
+    const large = pool.acquire(5 * MB);
+    pool.release(large);
+    expect(pool.idleBytes).toBe(6 * MB);
+    expect(pool.idleBytes).toBeLessThanOrEqual(pool.maxIdleBytes);
+    expect(pool.idle).toBe(3);
+    expect(usual.includes(pool.acquire(2 * MB))).toBe(true);
+  });
+
+  it('the shared pool is capped at a few normal pages', () => {
+    expect(pageBuffers.maxIdleBytes).toBe(PAGE_BUFFERS_MAX_IDLE_BYTES);
+    expect(PAGE_BUFFERS_MAX_IDLE_BYTES).toBeLessThanOrEqual(64 * 1024 * 1024);
   });
 
   it('encodePage releases its buffer to the shared pool only once', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   FIELD_SLOTS,
   ROW_SLOTS,
+  RowLimitError,
   scanPage,
   VALUE_FALSE,
   VALUE_NULL,
@@ -50,8 +51,11 @@ function rowTexts(page: ScannedPage): string[] {
   );
 }
 
+/** The most rows a page may hold in these tests (AFAS's largest take). */
+const TAKE = 10_000;
+
 /** scanPage() of a text, as the client hands it the response body. */
-const scan = (text: string) => scanPage(Buffer.from(text, 'utf8'));
+const scan = (text: string) => scanPage(Buffer.from(text, 'utf8'), TAKE);
 
 describe('scanPage', () => {
   it('finds every row and value of a compact page, and the echoed take', () => {
@@ -87,7 +91,7 @@ describe('scanPage', () => {
   it('works on the UTF-8 bytes: multi-byte names and values, a byte-order mark', () => {
     const rows = [{ 'Omschrijving€': 'Café 😀 Ωmega', 'Btw-nummer': 'NL001' }];
     const body = JSON.stringify({ skip: 0, take: 1, rows });
-    const page = scanPage(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+    const page = scanPage(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]), TAKE);
     expect(page).not.toBeNull();
     expect(rowsFromScan(page as ScannedPage)).toEqual(rows);
     expect(rowTexts(page as ScannedPage)).toEqual([JSON.stringify(rows[0])]);
@@ -96,7 +100,7 @@ describe('scanPage', () => {
   it('leaves bytes that are not UTF-8 to JSON.parse (which decodes them to U+FFFD)', () => {
     const body = Buffer.from('{"rows":[{"a":"x?"}]}', 'latin1');
     body[body.indexOf('?')] = 0xe9; // Latin-1 é: not UTF-8 on its own
-    expect(scanPage(body)).toBeNull();
+    expect(scanPage(body, TAKE)).toBeNull();
   });
 
   it('agrees with JSON.parse on generated pages', () => {
@@ -163,5 +167,28 @@ describe('scanPage', () => {
     ['a trailing comma after a row', '{"rows":[{"a":1},]}'],
   ])('leaves %s to JSON.parse', (_what, text) => {
     expect(scan(text)).toBeNull();
+  });
+
+  describe('rows beyond the take asked for', () => {
+    const page = (rows: number, tail = ']}') =>
+      Buffer.from(`{"skip":0,"take":3,"rows":[${'{},'.repeat(rows - 1)}{}${tail}`);
+
+    it('takes exactly maxRows rows', () => {
+      expect(scanPage(page(3), 3)?.rowCount).toBe(3);
+    });
+
+    it('throws RowLimitError at the first row beyond maxRows', () => {
+      expect(() => scanPage(page(4), 3)).toThrow(RowLimitError);
+      expect(() => scanPage(page(4), 3)).toThrow('the page holds more than the 3 rows asked for');
+    });
+
+    it('stops there: what follows the row too many is never read', () => {
+      // Row 4 opens, then garbage: a scan that went on would refuse the page (null) instead.
+      expect(() => scanPage(page(3, ',{"a":1 this is not JSON'), 3)).toThrow(RowLimitError);
+    });
+
+    it('refuses two million empty rows at row 4,001 of a take of 4,000', () => {
+      expect(() => scanPage(page(2_000_000), 4_000)).toThrow(new RowLimitError(4_000).message);
+    });
   });
 });

@@ -90,7 +90,7 @@ export const REJECTED: Rejected[] = [
       { id: 'ModifiedDate', dataType: 'date' },
     ],
     rows: ['{"DebtorId":null,"DebtorName":"Nobody","ModifiedDate":"2024-01-01T00:00:00Z"}'],
-    message: `connector Hostile_Debtor, row (DebtorId=null), field 'DebtorId': key field is empty`,
+    message: `connector Hostile_Debtor, row (DebtorId=null), field 'DebtorId': key field is empty (row 0 of the page at skip 0)`,
   },
   {
     dataset: 'creditors',
