@@ -22,6 +22,11 @@ export interface AfasConnectionOptions {
   readonly environmentType: EnvironmentType;
   /** Base URL override (simulator, proxy), e.g. `http://127.0.0.1:8080/ProfitRestServices`. */
   readonly baseUrl?: string;
+  /**
+   * Allow a plain http:// base URL to a host that is not loopback. Off by default: the token
+   * would cross the network readable. Sources set it only with `--allow-insecure-http`.
+   */
+  readonly allowInsecureHttp?: boolean;
   /** The full `<token>` XML, its base64 form, or the bare data string. */
   readonly token: string;
   /** `IntegrationId` header, `{subscriptionNo}_{projectNo}`. */

@@ -18,6 +18,32 @@ export interface BaseUrlOptions {
   readonly environmentType: EnvironmentType;
   /** Explicit base URL (simulator, proxy); must be http(s) without credentials, query or fragment. */
   readonly baseUrl?: string | undefined;
+  /** Allow plain http:// to a host that is not loopback (the operator's `--allow-insecure-http`). */
+  readonly allowInsecureHttp?: boolean | undefined;
+}
+
+/**
+ * Hosts a token may reach over plain http without the operator saying so: this machine (the
+ * simulator, a local proxy). `URL` has already normalised the host (`0x7f.1` → `127.0.0.1`,
+ * `[0:0::1]` → `[::1]`), so exact forms suffice; anything else, IPv4-mapped forms included, is not.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Why `url` must not carry the token, or undefined: plain http:// sends the token readable to
+ * every hop, so it is refused for any host but loopback unless allowed. Call it only on a URL
+ * already checked for credentials, query and fragment: the message names the URL.
+ */
+export function plainHttpRefusal(url: URL, allowInsecureHttp: boolean): string | undefined {
+  if (url.protocol !== 'http:' || allowInsecureHttp || isLoopbackHost(url.hostname)) return undefined;
+  return (
+    `base URL ${url.origin}${url.pathname} uses plain http:// to a host that is not this machine, so the ` +
+    'AFAS token would cross the network unencrypted; use https://, or pass --allow-insecure-http to ' +
+    '`afas-sync source add|update` to accept that'
+  );
 }
 
 /** The AFAS Online base URL, e.g. `https://12345.resttest.afas.online/ProfitRestServices`. */
@@ -59,6 +85,8 @@ export function resolveBaseUrl(options: BaseUrlOptions): string {
   if (url.search !== '' || url.hash !== '') {
     throw new AfasUsageError('AFAS base URL override must not contain a query string or fragment');
   }
+  const refusal = plainHttpRefusal(url, options.allowInsecureHttp === true);
+  if (refusal) throw new AfasUsageError(`AFAS ${refusal}`);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

@@ -3,6 +3,7 @@ import { ensureDatabase } from '../db/ensure-database.js';
 import { migrate } from '../db/migrate.js';
 import { createPool, type Pool } from '../db/pool.js';
 import { RunStore } from '../db/runs.js';
+import type { ResealOutcome } from '../db/source-tokens.js';
 import { SourceStore } from '../db/sources.js';
 import { ChangedDaysStore, SyncStateStore } from '../db/sync-state.js';
 
@@ -14,6 +15,8 @@ export interface AppContext {
   runs: RunStore;
   state: SyncStateStore;
   changedDays: ChangedDaysStore;
+  /** What the startup upgrade resealed from the v1 token format, when it ran (see openAppContext). */
+  tokenUpgrade?: ResealOutcome;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,12 @@ export function contextFor(
   };
 }
 
-/** Creates the database if needed, applies migrations, and opens the stores. */
+/**
+ * Creates the database if needed, applies migrations, and opens the stores. With the secret key
+ * configured it also reseals v1 tokens as v2 (migrations can't: they have no key), so after a
+ * worker's first start no token is bound to its source name alone. A token no key opens stays as
+ * it is and is listed in `tokenUpgrade.failed`; using it fails with the same reason.
+ */
 export async function openAppContext(
   config: Pick<AppConfig, 'databaseUrl' | 'dbSchema' | 'secretKey' | 'previousSecretKeys'>,
   options: { migrate?: boolean; poolSize?: number } = {},
@@ -43,10 +51,13 @@ export async function openAppContext(
   await ensureDatabase(config.databaseUrl);
   const pool = createPool(config.databaseUrl, options.poolSize ?? 10);
   try {
-    if (options.migrate !== false) await migrate(pool, config.dbSchema);
+    const context = contextFor(pool, config);
+    if (options.migrate === false) return context;
+    await migrate(pool, config.dbSchema);
+    if (config.secretKey) context.tokenUpgrade = await context.sources.upgradeSealing();
+    return context;
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw error;
   }
-  return contextFor(pool, config);
 }

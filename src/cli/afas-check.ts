@@ -10,6 +10,8 @@ export interface ConnectionSettings {
   environmentId: string;
   environmentType: EnvironmentType;
   baseUrl: string | null;
+  /** Plain http:// to a non-loopback base URL was allowed (`--allow-insecure-http`). */
+  allowInsecureHttp: boolean;
   integrationId: string | null;
   connectorPrefix: string;
   connectorMap: Record<string, string>;
@@ -47,6 +49,7 @@ export async function checkConnectors(
       environmentId: settings.environmentId,
       environmentType: settings.environmentType,
       ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+      allowInsecureHttp: settings.allowInsecureHttp,
       ...(settings.integrationId ? { integrationId: settings.integrationId } : {}),
       token,
       requestTimeoutMs: 30_000,

@@ -1,6 +1,9 @@
 // The connection flags `source add` and `source update` share, and their validation.
 import { Option, type Command } from 'commander';
+import { plainHttpRefusal } from '../afas/urls.js';
 import type { NewSource } from '../db/sources.js';
+import type { ConnectionSettings } from './afas-check.js';
+import { CliUsageError } from './errors.js';
 import {
   parseBaseUrl,
   parseConnectorMap,
@@ -21,6 +24,7 @@ export interface SourceFlags extends TokenFlags {
   envType?: string;
   /** false with --no-base-url (update only). */
   baseUrl?: string | false;
+  allowInsecureHttp?: boolean;
   prefix?: string;
   connectorMap?: string[];
   interval?: string;
@@ -44,6 +48,10 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
     .addOption(forUpdate ? envType : envType.makeOptionMandatory());
   command.option('--base-url <url>', 'AFAS REST base URL override (proxy, simulator); default AFAS Online');
   if (forUpdate) command.option('--no-base-url', 'go back to the AFAS Online URL of the environment');
+  command.option(
+    '--allow-insecure-http',
+    'accept a plain http:// --base-url to a host other than this machine (the token travels unencrypted)',
+  );
   command
     .option(
       '--prefix <prefix>',
@@ -100,6 +108,7 @@ export function changesFromFlags(flags: SourceFlags): SourceChanges {
   if (flags.envType !== undefined) changes.environmentType = parseEnvironmentType(flags.envType);
   if (flags.baseUrl !== undefined)
     changes.baseUrl = flags.baseUrl === false ? null : parseBaseUrl(flags.baseUrl);
+  if (flags.allowInsecureHttp === true) changes.allowInsecureHttp = true;
   if (flags.prefix !== undefined) changes.connectorPrefix = parseConnectorPrefix(flags.prefix);
   if (flags.connectorMap !== undefined) changes.connectorMap = parseConnectorMap(flags.connectorMap);
   if (flags.interval !== undefined) changes.syncIntervalSeconds = parseInterval(flags.interval);
@@ -121,10 +130,36 @@ export const CONNECTION_FIELDS: readonly (keyof SourceChanges)[] = [
   'environmentId',
   'environmentType',
   'baseUrl',
+  'allowInsecureHttp',
   'integrationId',
   'connectorPrefix',
   'connectorMap',
 ];
+
+/** Fields the sealed token is bound to: changing one reseals it, which needs the secret key. */
+export const BINDING_FIELDS: readonly (keyof SourceChanges)[] = [
+  'environmentId',
+  'environmentType',
+  'baseUrl',
+  'allowInsecureHttp',
+];
+
+/**
+ * Refuses, before anything is read or stored, a plain http:// base URL to a host other than
+ * loopback without --allow-insecure-http, and the flag where it means nothing (an https URL).
+ */
+export function checkTransport(settings: Pick<ConnectionSettings, 'baseUrl' | 'allowInsecureHttp'>): void {
+  // parseBaseUrl checked a new URL's shape; a stored one that does not parse is the store's to refuse.
+  if (settings.baseUrl !== null && !URL.canParse(settings.baseUrl)) return;
+  const url = settings.baseUrl === null ? undefined : new URL(settings.baseUrl);
+  if (settings.allowInsecureHttp && url?.protocol !== 'http:') {
+    throw new CliUsageError(
+      `--allow-insecure-http is only for an http:// --base-url; this source uses ${url ? `${url.origin}${url.pathname}` : 'AFAS Online over https'}`,
+    );
+  }
+  const refusal = url && plainHttpRefusal(url, settings.allowInsecureHttp);
+  if (refusal) throw new CliUsageError(`refused: ${refusal}`);
+}
 
 /** Merges a --connector-map update into the current map; `dataset=` removes an entry. */
 export function mergeConnectorMap(

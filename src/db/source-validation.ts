@@ -1,3 +1,5 @@
+import { plainHttpRefusal } from '../afas/urls.js';
+
 /** A source value the store refuses; the message never echoes the value (a URL may hold a password). */
 export class SourceValidationError extends Error {
   constructor(message: string) {
@@ -9,9 +11,11 @@ export class SourceValidationError extends Error {
 /**
  * A source's base URL must be an absolute http(s) URL without credentials, query string or
  * fragment: credentials would sit unencrypted in `sources.base_url`, and the AFAS client refuses
- * such a URL anyway. The table's CHECK only knows the scheme; this says what is wrong.
+ * such a URL anyway. Plain http:// is for loopback hosts (the simulator) unless `allowInsecureHttp`:
+ * the token would cross the network readable. The table's CHECK only knows the scheme; this says
+ * what is wrong.
  */
-export function checkBaseUrl(source: string, value: string): void {
+export function checkBaseUrl(source: string, value: string, allowInsecureHttp: boolean): void {
   let url: URL;
   try {
     url = new URL(value);
@@ -30,4 +34,7 @@ export function checkBaseUrl(source: string, value: string): void {
   if (url.search !== '' || url.hash !== '') {
     throw new SourceValidationError(`source ${source}: base URL must not contain a query string or fragment`);
   }
+  // Only now may the message name the URL: it holds no credentials, query or fragment.
+  const refusal = plainHttpRefusal(url, allowInsecureHttp);
+  if (refusal) throw new SourceValidationError(`source ${source}: ${refusal}`);
 }

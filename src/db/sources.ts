@@ -1,10 +1,18 @@
 import type pg from 'pg';
 import type { SecretKey } from '../config/index.js';
-import { ident } from './pool.js';
+import { ident, inTransaction } from './pool.js';
+import {
+  SourceNotFoundError,
+  SourceTokens,
+  type ResealOutcome,
+  type SourceCredential,
+} from './source-tokens.js';
 import { checkBaseUrl } from './source-validation.js';
-import { openToken, sealToken } from './token-crypto.js';
+import { sameBinding, type TokenBinding } from './token-crypto.js';
 
-/** Defaults of the delete settings (see SourceRecord and migration 0005). */
+export { SourceNotFoundError, type SourceCredential } from './source-tokens.js';
+
+/** Defaults of the delete settings (see SourceRecord and migration 0006). */
 export const DEFAULT_FULL_RELOAD_MAX_ROWS = 20_000;
 export const DEFAULT_RECONCILE_INTERVAL_SECONDS = 3_600;
 export const DEFAULT_MASS_DELETE_PERCENT = 50;
@@ -17,6 +25,8 @@ export interface SourceRecord {
   environmentId: string;
   environmentType: EnvironmentType;
   baseUrl: string | null;
+  /** The operator allowed plain http:// to this non-loopback base URL (`--allow-insecure-http`). */
+  allowInsecureHttp: boolean;
   integrationId: string | null;
   connectorPrefix: string;
   connectorMap: Record<string, string>;
@@ -42,6 +52,11 @@ export interface NewSource {
   environmentId: string;
   environmentType: EnvironmentType;
   baseUrl?: string | null;
+  /**
+   * Allow plain http:// to a base URL that is not a loopback host. It belongs to the URL it was
+   * given with: an update that changes the URL without it clears it.
+   */
+  allowInsecureHttp?: boolean;
   integrationId?: string | null;
   connectorPrefix?: string;
   connectorMap?: Record<string, string>;
@@ -53,18 +68,12 @@ export interface NewSource {
   token: string;
 }
 
-export class SourceNotFoundError extends Error {
-  constructor(readonly source: string) {
-    super(`unknown source "${source}" (list them with \`afas-sync source list\`)`);
-    this.name = 'SourceNotFoundError';
-  }
-}
-
 interface SourceRow {
   name: string;
   environment_id: string;
   environment_type: EnvironmentType;
   base_url: string | null;
+  allow_insecure_http: boolean;
   integration_id: string | null;
   connector_prefix: string;
   connector_map: Record<string, string>;
@@ -82,7 +91,7 @@ interface SourceRow {
   token_key_id: string;
 }
 
-const COLUMNS = `name, environment_id, environment_type, base_url, integration_id, connector_prefix, connector_map,
+const COLUMNS = `name, environment_id, environment_type, base_url, allow_insecure_http, integration_id, connector_prefix, connector_map,
   sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent,
   status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id`;
 
@@ -92,6 +101,7 @@ function toRecord(row: SourceRow): SourceRecord {
     environmentId: row.environment_id,
     environmentType: row.environment_type,
     baseUrl: row.base_url,
+    allowInsecureHttp: row.allow_insecure_http,
     integrationId: row.integration_id,
     connectorPrefix: row.connector_prefix,
     connectorMap: row.connector_map,
@@ -110,37 +120,55 @@ function toRecord(row: SourceRow): SourceRecord {
   };
 }
 
-/** Sources table access. Tokens go in sealed and come out only through `token()`. */
+/** The binding a token of this source is sealed under (see token-crypto.ts). */
+export function bindingOf(
+  source: Pick<SourceRecord, 'name' | 'environmentId' | 'environmentType' | 'baseUrl' | 'allowInsecureHttp'>,
+): TokenBinding {
+  return {
+    source: source.name,
+    environmentId: source.environmentId,
+    environmentType: source.environmentType,
+    baseUrl: source.baseUrl,
+    allowInsecureHttp: source.allowInsecureHttp,
+  };
+}
+
+/** Sources table access. Tokens go in sealed and come out only through `token()`/`credential()`. */
 export class SourceStore {
   private readonly table: string;
+  private readonly tokens: SourceTokens;
 
   constructor(
     private readonly db: pg.Pool,
     schema: string,
-    private readonly keys: { current: SecretKey | undefined; previous: readonly SecretKey[] },
+    keys: { current: SecretKey | undefined; previous: readonly SecretKey[] },
   ) {
     this.table = `${ident(schema)}.sources`;
-  }
-
-  private currentKey(): SecretKey {
-    if (!this.keys.current) throw new Error('AFAS_SYNC_SECRET_KEY is not set; it is needed to store a token');
-    return this.keys.current;
+    this.tokens = new SourceTokens(db, this.table, keys);
   }
 
   async add(source: NewSource): Promise<SourceRecord> {
-    const key = this.currentKey();
-    if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl);
+    const allowInsecureHttp = source.allowInsecureHttp ?? false;
+    if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl, allowInsecureHttp);
+    const sealed = this.tokens.seal(source.token, {
+      source: source.name,
+      environmentId: source.environmentId,
+      environmentType: source.environmentType,
+      baseUrl: source.baseUrl ?? null,
+      allowInsecureHttp,
+    });
     const result = await this.db.query<SourceRow>(
-      `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, integration_id, connector_prefix,
-         connector_map, sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds,
-         mass_delete_percent, token_sealed, token_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+      `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, allow_insecure_http,
+         integration_id, connector_prefix, connector_map, sync_interval_seconds, max_concurrency,
+         full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        RETURNING ${COLUMNS}`,
       [
         source.name,
         source.environmentId,
         source.environmentType,
         source.baseUrl ?? null,
+        allowInsecureHttp,
         source.integrationId ?? null,
         source.connectorPrefix ?? 'Profit_',
         JSON.stringify(source.connectorMap ?? {}),
@@ -149,8 +177,8 @@ export class SourceStore {
         source.fullReloadMaxRows ?? DEFAULT_FULL_RELOAD_MAX_ROWS,
         source.reconcileIntervalSeconds ?? DEFAULT_RECONCILE_INTERVAL_SECONDS,
         source.massDeletePercent ?? DEFAULT_MASS_DELETE_PERCENT,
-        sealToken(source.token, key, source.name),
-        key.id,
+        sealed.sealed,
+        sealed.keyId,
       ],
     );
     return toRecord(result.rows[0] as SourceRow);
@@ -174,54 +202,74 @@ export class SourceStore {
     return result.rows.map(toRecord);
   }
 
-  /** Opens the sealed token; only activities that call AFAS use this. */
+  /** Opens the sealed token; only code that calls AFAS uses this. */
   async token(name: string): Promise<string> {
-    const result = await this.db.query<{ token_sealed: string }>(
-      `SELECT token_sealed FROM ${this.table} WHERE name = $1`,
-      [name],
-    );
-    const row = result.rows[0];
-    if (!row) throw new SourceNotFoundError(name);
-    const keys = [...(this.keys.current ? [this.keys.current] : []), ...this.keys.previous];
-    return openToken(row.token_sealed, keys, name);
+    return (await this.tokens.credential(name)).token;
   }
 
+  /**
+   * The token with the environment and base URL it was sealed for, read together: whoever sends
+   * the token builds its client from these, never from a row read earlier.
+   */
+  credential(name: string): Promise<SourceCredential> {
+    return this.tokens.credential(name);
+  }
+
+  /**
+   * Changes a source. A change of environment or base URL reseals the token under the new binding
+   * (the given new token, or the stored one opened under the old binding), in the transaction that
+   * holds the row, so the token is never readable for a host the operator did not set.
+   */
   async update(name: string, changes: Partial<Omit<NewSource, 'name'>>): Promise<SourceRecord> {
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    const set = (column: string, value: unknown) => {
-      values.push(value);
-      sets.push(`${column} = $${values.length + 1}`);
-    };
-    if (changes.environmentId !== undefined) set('environment_id', changes.environmentId);
-    if (changes.environmentType !== undefined) set('environment_type', changes.environmentType);
-    if (changes.baseUrl) checkBaseUrl(name, changes.baseUrl);
-    if (changes.baseUrl !== undefined) set('base_url', changes.baseUrl);
-    if (changes.integrationId !== undefined) set('integration_id', changes.integrationId);
-    if (changes.connectorPrefix !== undefined) set('connector_prefix', changes.connectorPrefix);
-    if (changes.connectorMap !== undefined) set('connector_map', JSON.stringify(changes.connectorMap));
-    if (changes.syncIntervalSeconds !== undefined) set('sync_interval_seconds', changes.syncIntervalSeconds);
-    if (changes.maxConcurrency !== undefined) set('max_concurrency', changes.maxConcurrency);
-    if (changes.fullReloadMaxRows !== undefined) set('full_reload_max_rows', changes.fullReloadMaxRows);
-    if (changes.reconcileIntervalSeconds !== undefined)
-      set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
-    if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
-    if (changes.token !== undefined) {
-      const key = this.currentKey();
-      set('token_sealed', sealToken(changes.token, key, name));
-      set('token_key_id', key.id);
+    return inTransaction(this.db, async (client) => {
+      const stored = await this.tokens.read(name, client, true);
+      const binding: TokenBinding = {
+        source: name,
+        environmentId: changes.environmentId ?? stored.binding.environmentId,
+        environmentType: changes.environmentType ?? stored.binding.environmentType,
+        baseUrl: changes.baseUrl === undefined ? stored.binding.baseUrl : changes.baseUrl,
+        allowInsecureHttp:
+          changes.allowInsecureHttp ??
+          (changes.baseUrl === undefined ? stored.binding.allowInsecureHttp : false),
+      };
+      if (binding.baseUrl) checkBaseUrl(name, binding.baseUrl, binding.allowInsecureHttp);
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      const set = (column: string, value: unknown) => {
+        values.push(value);
+        sets.push(`${column} = $${values.length + 1}`);
+      };
+      if (changes.environmentId !== undefined) set('environment_id', changes.environmentId);
+      if (changes.environmentType !== undefined) set('environment_type', changes.environmentType);
+      if (changes.baseUrl !== undefined) set('base_url', changes.baseUrl);
+      set('allow_insecure_http', binding.allowInsecureHttp);
+      if (changes.integrationId !== undefined) set('integration_id', changes.integrationId);
+      if (changes.connectorPrefix !== undefined) set('connector_prefix', changes.connectorPrefix);
+      if (changes.connectorMap !== undefined) set('connector_map', JSON.stringify(changes.connectorMap));
+      if (changes.syncIntervalSeconds !== undefined)
+        set('sync_interval_seconds', changes.syncIntervalSeconds);
+      if (changes.maxConcurrency !== undefined) set('max_concurrency', changes.maxConcurrency);
+      if (changes.fullReloadMaxRows !== undefined) set('full_reload_max_rows', changes.fullReloadMaxRows);
+      if (changes.reconcileIntervalSeconds !== undefined)
+        set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
+      if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
+      const token =
+        changes.token ?? (sameBinding(stored.binding, binding) ? undefined : this.tokens.open(stored).token);
+      if (token !== undefined) {
+        const sealed = this.tokens.seal(token, binding);
+        set('token_sealed', sealed.sealed);
+        set('token_key_id', sealed.keyId);
+      }
       // A new token is the fix for a rejected one.
-      sets.push(`status = 'active'`, 'status_reason = NULL');
-    }
-    sets.push('updated_at = now()');
-    const result = await this.db.query<SourceRow>(
-      `UPDATE ${this.table} SET ${sets.join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`,
-      [name, ...values],
-    );
-    if (!result.rows[0]) throw new SourceNotFoundError(name);
-    return toRecord(result.rows[0]);
+      if (changes.token !== undefined) sets.push(`status = 'active'`, 'status_reason = NULL');
+      sets.push('updated_at = now()');
+      const result = await client.query<SourceRow>(
+        `UPDATE ${this.table} SET ${sets.join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`,
+        [name, ...values],
+      );
+      return toRecord(result.rows[0] as SourceRow);
+    });
   }
-
   async remove(name: string): Promise<void> {
     const result = await this.db.query(`DELETE FROM ${this.table} WHERE name = $1`, [name]);
     if (result.rowCount === 0) throw new SourceNotFoundError(name);
@@ -250,30 +298,19 @@ export class SourceStore {
   }
 
   /**
-   * Re-seals every token with the current key (after a key rotation). A token that no known key
-   * opens is left as it is and reported, so one bad row can't block the rotation of the rest.
+   * Re-seals every token with the current key in the current format (after a key rotation). A
+   * token that no known key opens is left as it is and reported, so one bad row can't block the
+   * rotation of the rest; a token rotated while this runs is kept.
    */
-  async resealAll(): Promise<{ resealed: string[]; failed: { source: string; reason: string }[] }> {
-    const key = this.currentKey();
-    const rows = await this.db.query<{ name: string; token_key_id: string }>(
-      `SELECT name, token_key_id FROM ${this.table} ORDER BY name`,
-    );
-    const resealed: string[] = [];
-    const failed: { source: string; reason: string }[] = [];
-    for (const row of rows.rows) {
-      if (row.token_key_id === key.id) continue;
-      try {
-        const token = await this.token(row.name);
-        await this.db.query(`UPDATE ${this.table} SET token_sealed = $2, token_key_id = $3 WHERE name = $1`, [
-          row.name,
-          sealToken(token, key, row.name),
-          key.id,
-        ]);
-        resealed.push(row.name);
-      } catch (error) {
-        failed.push({ source: row.name, reason: (error as Error).message });
-      }
-    }
-    return { resealed, failed };
+  resealAll(): Promise<ResealOutcome> {
+    return this.tokens.resealAll();
+  }
+
+  /**
+   * The upgrade run when the application opens with its key: reseals every v1 token (bound to
+   * the source name only) as v2 (bound to environment and base URL too).
+   */
+  upgradeSealing(): Promise<ResealOutcome> {
+    return this.tokens.resealAll(true);
   }
 }

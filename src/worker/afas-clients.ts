@@ -1,4 +1,4 @@
-import { AfasClient } from '../afas/index.js';
+import { AfasClient, resolveBaseUrl } from '../afas/index.js';
 import type { SourceRecord, SourceStore } from '../db/sources.js';
 import type { AfasApi } from '../activities/afas-session.js';
 import type { AfasClientProvider } from '../activities/deps.js';
@@ -16,16 +16,31 @@ export class CachedAfasClients implements AfasClientProvider {
   ) {}
 
   async open(source: SourceRecord): Promise<AfasApi> {
-    const version = `${source.updatedAt.getTime()}:${source.tokenKeyId}`;
+    // Where the token goes is part of the version: a URL changed in the database (even without
+    // updated_at) must reach the token's binding check, not reuse the client of the old URL.
+    const version = JSON.stringify([
+      source.updatedAt.getTime(),
+      source.tokenKeyId,
+      source.environmentId,
+      source.environmentType,
+      source.baseUrl,
+      source.allowInsecureHttp,
+    ]);
     const cached = this.clients.get(source.name);
     if (cached && cached.version === version) return cached.client;
     if (cached) await cached.client.close().catch(() => undefined);
+    // A URL the client refuses (credentials, plain http) is reported as such, before the token is opened.
+    resolveBaseUrl({ ...source, baseUrl: source.baseUrl ?? undefined });
+    // The token authenticates only with the environment and URL it was sealed for, read with it:
+    // the client is built from those, never from the (possibly older) record.
+    const credential = await this.sources.credential(source.name);
     const client = new AfasClient({
-      environmentId: source.environmentId,
-      environmentType: source.environmentType,
-      ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}),
+      environmentId: credential.environmentId,
+      environmentType: credential.environmentType,
+      ...(credential.baseUrl ? { baseUrl: credential.baseUrl } : {}),
+      allowInsecureHttp: credential.allowInsecureHttp,
       ...(source.integrationId ? { integrationId: source.integrationId } : {}),
-      token: await this.sources.token(source.name),
+      token: credential.token,
       requestTimeoutMs: this.options.requestTimeoutMs,
       connections: this.options.connections,
     });

@@ -1,5 +1,6 @@
 import { loadConfig, requireSecretKey, type AppConfig } from '../config/index.js';
 import { openAppContext } from '../app/context.js';
+import type { ResealOutcome } from '../db/source-tokens.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { startWorkerObservability } from '../observability/worker-observability.js';
 import { freePort } from '../temporal/dev-server.js';
@@ -55,6 +56,7 @@ export async function runWorker(
   });
   const worker = created.worker;
   observability?.attach({ worker, app });
+  logTokenUpgrade(logger, app.tokenUpgrade);
   logger.info(
     { taskQueue: config.taskQueue, namespace: config.temporalNamespace, address: config.temporalAddress },
     'worker started',
@@ -69,4 +71,15 @@ export async function runWorker(
     await observability?.close();
     logger.info('worker stopped');
   }
+}
+
+/** Says what the startup upgrade of the token format did; a token it could not open is a warning. */
+function logTokenUpgrade(logger: Logger, outcome: ResealOutcome | undefined): void {
+  if (outcome && outcome.resealed.length > 0)
+    logger.info(
+      { sources: outcome.resealed },
+      'tokens resealed in the v2 format (bound to environment and URL)',
+    );
+  for (const failure of outcome?.failed ?? [])
+    logger.warn({ source: failure.source, error: failure.reason }, 'token not resealed in the v2 format');
 }

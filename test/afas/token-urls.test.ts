@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AfasUsageError } from '../../src/afas/errors.js';
 import { AfasToken } from '../../src/afas/token.js';
-import { afasOnlineBaseUrl, resolveBaseUrl } from '../../src/afas/urls.js';
+import { afasOnlineBaseUrl, isLoopbackHost, resolveBaseUrl } from '../../src/afas/urls.js';
 
 const DATA = 'A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90';
 const XML = `<token><version>1</version><data>${DATA}</data></token>`;
@@ -93,5 +93,47 @@ describe('base URLs', () => {
     expect(() =>
       resolveBaseUrl({ environmentId: 'abc', environmentType: 'test', baseUrl: 'http://x' }),
     ).toThrow(AfasUsageError);
+  });
+});
+
+describe('plain http:// carries the token only to this machine unless allowed', () => {
+  const base = { environmentId: '12345', environmentType: 'test' as const };
+
+  it.each([
+    'http://afas.example.com/ProfitRestServices',
+    'http://10.0.0.5:8080/ProfitRestServices',
+    'http://127.0.0.1.evil.example/ProfitRestServices',
+    'http://localhost.evil.example/ProfitRestServices',
+    'http://[::ffff:127.0.0.1]/ProfitRestServices',
+    'http://[fd00::2]/ProfitRestServices',
+  ])('refuses %s, naming the URL and the flag', (baseUrl) => {
+    const shown = `${new URL(baseUrl).origin}/ProfitRestServices`;
+    expect(() => resolveBaseUrl({ ...base, baseUrl })).toThrow(
+      new AfasUsageError(
+        `AFAS base URL ${shown} uses plain http:// to a host that is not this machine, so the AFAS token ` +
+          'would cross the network unencrypted; use https://, or pass --allow-insecure-http to ' +
+          '`afas-sync source add|update` to accept that',
+      ),
+    );
+    expect(resolveBaseUrl({ ...base, baseUrl, allowInsecureHttp: true })).toBe(shown);
+  });
+
+  it.each([
+    'http://127.0.0.1:8080/ProfitRestServices',
+    'http://127.42.7.1/ProfitRestServices',
+    'http://0x7f.1/ProfitRestServices',
+    'http://localhost:9/ProfitRestServices',
+    'http://LOCALHOST:9/ProfitRestServices',
+    'http://[::1]:9/ProfitRestServices',
+    'https://afas.example.com/ProfitRestServices',
+  ])('accepts %s without the flag', (baseUrl) => {
+    expect(resolveBaseUrl({ ...base, baseUrl })).toBe(`${new URL(baseUrl).origin}/ProfitRestServices`);
+  });
+
+  it('knows loopback by the normalised host only', () => {
+    expect(isLoopbackHost('127.255.255.254')).toBe(true);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    expect(isLoopbackHost('::1')).toBe(false); // URL.hostname keeps the brackets
+    expect(isLoopbackHost('localhost.')).toBe(false);
   });
 });

@@ -59,6 +59,14 @@ describe('afas-sync CLI errors and help', () => {
       /^afas-sync: --base-url must start with http:\/\/ or https:\/\//,
     ],
     [[...add, '--base-url', 'not a url'], /^afas-sync: --base-url must be an absolute http\(s\) URL/],
+    [
+      [...add, '--base-url', 'http://afas-proxy.example.com/ProfitRestServices/'],
+      /^afas-sync: refused: base URL http:\/\/afas-proxy\.example\.com\/ProfitRestServices uses plain http:\/\/ to a host that is not this machine, .* pass --allow-insecure-http to/,
+    ],
+    [
+      [...add, '--allow-insecure-http'],
+      /^afas-sync: --allow-insecure-http is only for an http:\/\/ --base-url; this source uses AFAS Online over https$/,
+    ],
     [[...add, '--connector-map', 'ledger=Profit_X'], /^afas-sync: --connector-map: unknown dataset "ledger"/],
     [[...add, '--integration-id', 'abc'], /^afas-sync: --integration-id must look like/],
     [
@@ -132,6 +140,50 @@ describe('afas-sync CLI errors and help', () => {
     [['launch'], /^afas-sync: unknown command 'launch'/],
   ])('bad arguments %j: exit 2 with one line', async ([args, pattern], { expect }) => {
     expectOneLine(await cli(args), 2, pattern, expect);
+  });
+
+  it('stores plain http:// to loopback, and to another host only with --allow-insecure-http', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const addAt = (name: string, baseUrl: string, ...extra: string[]) =>
+      cli(
+        [
+          ...add.slice(0, 2),
+          name,
+          ...add.slice(3),
+          '--base-url',
+          baseUrl,
+          '--skip-check',
+          '--paused',
+          ...extra,
+        ],
+        {},
+        SECRET,
+      );
+    const local = `local-${suffix}`;
+    expect((await addAt(local, 'http://localhost:9/ProfitRestServices')).code).toBe(0);
+    const plain = `plain-${suffix}`;
+    const plainUrl = 'http://192.0.2.1:9/ProfitRestServices';
+    expectOneLine(await addAt(plain, plainUrl), 2, /^afas-sync: refused: base URL http:\/\/192\.0\.2\.1:9\//);
+    expect((await addAt(plain, plainUrl, '--allow-insecure-http')).code).toBe(0);
+    const shown = JSON.parse((await cli(['source', 'show', plain, '--json'])).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(shown).toMatchObject({ baseUrl: plainUrl, allowInsecureHttp: true });
+    // The allowance came with that URL: another plain URL needs it again.
+    expectOneLine(
+      await cli([
+        'source',
+        'update',
+        plain,
+        '--base-url',
+        'http://192.0.2.1:10/ProfitRestServices',
+        '--skip-check',
+      ]),
+      2,
+      /^afas-sync: refused: base URL http:\/\/192\.0\.2\.1:10\/ProfitRestServices uses plain http:\/\//,
+    );
+    for (const name of [local, plain]) expect((await cli(['source', 'remove', name])).code).toBe(0);
   });
 
   it('refuses a token on the command line, says why, and never echoes it', async () => {

@@ -10,7 +10,7 @@ import {
   parseMaxConcurrency,
   parseSourceName,
 } from '../../src/cli/parse.js';
-import { changesFromFlags, mergeConnectorMap } from '../../src/cli/source-flags.js';
+import { changesFromFlags, checkTransport, mergeConnectorMap } from '../../src/cli/source-flags.js';
 
 describe('CLI argument parsing', () => {
   it('accepts durations like 15m, 1h, 900s and 1h30m, and enforces the bounds', () => {
@@ -117,5 +117,46 @@ describe('CLI output', () => {
       'journal_lines  12,000  -',
       'vat_codes           6  boom again',
     ]);
+  });
+});
+
+describe('--allow-insecure-http', () => {
+  it('is a change only when given', () => {
+    expect(changesFromFlags({ baseUrl: 'http://10.0.0.5/x', allowInsecureHttp: true })).toEqual({
+      baseUrl: 'http://10.0.0.5/x',
+      allowInsecureHttp: true,
+    });
+    expect(changesFromFlags({ baseUrl: 'http://10.0.0.5/x' })).toEqual({ baseUrl: 'http://10.0.0.5/x' });
+  });
+
+  it('is required for plain http:// to a host other than this machine', () => {
+    expect(() =>
+      checkTransport({ baseUrl: 'http://10.0.0.5/ProfitRestServices', allowInsecureHttp: false }),
+    ).toThrow(
+      new CliUsageError(
+        'refused: base URL http://10.0.0.5/ProfitRestServices uses plain http:// to a host that is not this ' +
+          'machine, so the AFAS token would cross the network unencrypted; use https://, or pass ' +
+          '--allow-insecure-http to `afas-sync source add|update` to accept that',
+      ),
+    );
+    expect(() =>
+      checkTransport({ baseUrl: 'http://10.0.0.5/ProfitRestServices', allowInsecureHttp: true }),
+    ).not.toThrow();
+    for (const baseUrl of [
+      'http://127.0.0.1:8080/ProfitRestServices',
+      'http://localhost/x',
+      'https://a.example/x',
+      null,
+    ])
+      expect(() => checkTransport({ baseUrl, allowInsecureHttp: false }), String(baseUrl)).not.toThrow();
+  });
+
+  it('is refused where it means nothing', () => {
+    expect(() => checkTransport({ baseUrl: 'https://a.example/x', allowInsecureHttp: true })).toThrow(
+      '--allow-insecure-http is only for an http:// --base-url; this source uses https://a.example/x',
+    );
+    expect(() => checkTransport({ baseUrl: null, allowInsecureHttp: true })).toThrow(
+      '--allow-insecure-http is only for an http:// --base-url; this source uses AFAS Online over https',
+    );
   });
 });

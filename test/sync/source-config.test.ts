@@ -1,7 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSync } from '../../src/client/sync-control.js';
+import { bindingOf } from '../../src/db/sources.js';
+import { sealToken } from '../../src/db/token-crypto.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
-import { capturedLogs } from '../helpers/temporal.js';
+import { capturedLogs, TEST_SECRET_KEY } from '../helpers/temporal.js';
 
 const GOOD_TOKEN = 'C0DE0123456789ABCDEFC0DE0123456789ABCDEFC0DE0123456789ABCDEF0123';
 const MISSHAPEN_TOKEN = 'this is not-a-token; secret=hunter2';
@@ -15,8 +20,25 @@ describe('hostile operator input: a source the worker cannot use fails fast and 
   let temporal: SyncFixture['temporal'];
   let control: SyncFixture['control'];
   let worker: Awaited<ReturnType<SyncFixture['startWorker']>>;
+  // The "new host" a base URL is pointed at behind the operator's back: it must see no request.
+  let newHost: Server;
+  const newHostRequests: string[] = [];
+  let newHostPort: number;
+  // A non-loopback address of this machine reaching the same server; without one, a name that
+  // resolves nowhere (the refusal comes before any lookup, so the assertions still hold).
+  const externalHost =
+    Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && !address.internal && address.family === 'IPv4')?.address ??
+    'afas-new-host.invalid';
 
   beforeAll(async () => {
+    newHost = createServer((request, response) => {
+      newHostRequests.push(`${request.method ?? ''} ${request.url ?? ''}`);
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => newHost.listen(0, '0.0.0.0', resolve));
+    newHostPort = (newHost.address() as AddressInfo).port;
     fixture = await startSyncFixture({
       simulator: {
         seed: 2,
@@ -31,6 +53,12 @@ describe('hostile operator input: a source the worker cannot use fails fast and 
         // The store refuses a base URL with credentials; a row written around it (by hand, by an
         // older version) still must not be used.
         { name: 'credentials', token: GOOD_TOKEN },
+        // Its base URL is changed in the database to another (loopback) host: the token is
+        // sealed for the simulator's URL, so it is not readable for the new one.
+        { name: 'moved', token: GOOD_TOKEN },
+        // A plain http:// URL to a non-loopback host, stored (by an older version) without the
+        // operator's --allow-insecure-http and correctly sealed for it: the worker refuses it.
+        { name: 'plain-http', token: GOOD_TOKEN },
       ],
       worker: false,
     });
@@ -41,11 +69,21 @@ describe('hostile operator input: a source the worker cannot use fails fast and 
     await db.pool.query(`UPDATE afas.sources SET base_url = $1 WHERE name = 'credentials'`, [
       withCredentials.toString(),
     ]);
+    await db.pool.query(`UPDATE afas.sources SET base_url = $1 WHERE name = 'moved'`, [
+      `http://127.0.0.1:${newHostPort}/ProfitRestServices`,
+    ]);
+    const plainUrl = `http://${externalHost}:${newHostPort}/ProfitRestServices`;
+    const plain = { ...(await app.sources.get('plain-http')), baseUrl: plainUrl };
+    await db.pool.query(
+      `UPDATE afas.sources SET base_url = $1, token_sealed = $2 WHERE name = 'plain-http'`,
+      [plainUrl, sealToken(GOOD_TOKEN, TEST_SECRET_KEY, bindingOf(plain))],
+    );
     worker = await fixture.startWorker();
   });
 
   afterAll(async () => {
     await fixture?.close();
+    await new Promise((resolve) => newHost?.close(resolve));
   });
 
   const sync = async (source: string) =>
@@ -73,6 +111,37 @@ describe('hostile operator input: a source the worker cannot use fails fast and 
       const run = await app.runs.get(result.runId);
       expect(run?.status).toBe('failed');
       expect(worker.worker.getState()).toBe('RUNNING');
+    },
+  );
+
+  it.each([
+    [
+      'moved',
+      () =>
+        `stored token of source "moved" failed authentication with key ${TEST_SECRET_KEY.id}: it was sealed ` +
+        'for another source, environment or base URL (one changed outside afas-sync?) or is damaged, so it ' +
+        "is not used; check the source's environment and base URL (`afas-sync source show moved`), then " +
+        're-enter the token with `afas-sync source update moved --token-file <file>`',
+    ],
+    [
+      'plain-http',
+      () =>
+        `AFAS base URL http://${externalHost}:${newHostPort}/ProfitRestServices uses plain http:// to a host ` +
+        'that is not this machine, so the AFAS token would cross the network unencrypted; use https://, or ' +
+        'pass --allow-insecure-http to `afas-sync source add|update` to accept that',
+    ],
+  ])(
+    '%s: the token does not go to the new host; the source needs attention and says why',
+    async (source, message) => {
+      await control.clearRequests();
+      const result = await sync(source);
+      expect(result).toMatchObject({ status: 'failed', error: message() });
+      expect(newHostRequests).toEqual([]);
+      expect(await control.requests()).toEqual([]);
+      expect(await app.sources.get(source)).toMatchObject({
+        status: 'needs_attention',
+        statusReason: message(),
+      });
     },
   );
 

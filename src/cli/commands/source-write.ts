@@ -6,13 +6,21 @@ import type { CliRun } from '../context.js';
 import { CliFailure, CliUsageError } from '../errors.js';
 import { formatDuration } from '../output.js';
 import { parseNewSourceName, parseSourceName } from '../parse.js';
-import { CONNECTION_FIELDS, changesFromFlags, mergeConnectorMap, type SourceFlags } from '../source-flags.js';
+import {
+  BINDING_FIELDS,
+  CONNECTION_FIELDS,
+  changesFromFlags,
+  checkTransport,
+  mergeConnectorMap,
+  type SourceFlags,
+} from '../source-flags.js';
 import { checkTokenFlags } from '../token-input.js';
 
 const FLAG_OF: Record<string, string> = {
   environmentId: 'env-id',
   environmentType: 'env-type',
   baseUrl: 'base-url',
+  allowInsecureHttp: 'allow-insecure-http',
   integrationId: 'integration-id',
   connectorPrefix: 'prefix',
   connectorMap: 'connector-map',
@@ -54,10 +62,12 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     environmentId: changes.environmentId ?? '',
     environmentType: changes.environmentType ?? 'production',
     baseUrl: changes.baseUrl ?? null,
+    allowInsecureHttp: changes.allowInsecureHttp ?? false,
     integrationId: changes.integrationId ?? null,
     connectorPrefix: changes.connectorPrefix ?? 'Profit_',
     connectorMap: mergeConnectorMap({}, changes.connectorMap ?? {}),
   };
+  checkTransport(settings);
   cli.ctx.requireSecretKey();
   const { readToken } = await import('../token-input.js');
   const token = (await readToken(flags)) as string;
@@ -104,7 +114,8 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
       'nothing to update: pass at least one option (see `afas-sync source update --help`)',
     );
   }
-  if (rotating) cli.ctx.requireSecretKey();
+  // A new token is sealed, and a new environment or URL reseals the stored one: both need the key.
+  if (rotating || BINDING_FIELDS.some((field) => changes[field] !== undefined)) cli.ctx.requireSecretKey();
   const { readToken } = await import('../token-input.js');
   const token = await readToken(flags);
   const app = await cli.ctx.app();
@@ -115,10 +126,14 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
     environmentId: changes.environmentId ?? current.environmentId,
     environmentType: changes.environmentType ?? current.environmentType,
     baseUrl: changes.baseUrl === undefined ? current.baseUrl : changes.baseUrl,
+    // The allowance belongs to the URL it was given with (the store clears it on a new URL too).
+    allowInsecureHttp:
+      changes.allowInsecureHttp ?? (changes.baseUrl === undefined ? current.allowInsecureHttp : false),
     integrationId: changes.integrationId === undefined ? current.integrationId : changes.integrationId,
     connectorPrefix: changes.connectorPrefix ?? current.connectorPrefix,
     connectorMap: changes.connectorMap ?? current.connectorMap,
   };
+  checkTransport(settings);
   const recheck = rotating || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
   if (recheck && !flags.skipCheck) {
     if (!token) cli.ctx.requireSecretKey();

@@ -10,7 +10,10 @@ import { addSource, updateSource } from './source-write.js';
 
 const TOKEN_HELP = `
 The token (the <token>…</token> XML, its base64 form, or the bare data string) is read from a
-file or stdin, never from the command line, and stored sealed with AFAS_SYNC_SECRET_KEY.`;
+file or stdin, never from the command line, and stored sealed with AFAS_SYNC_SECRET_KEY, bound to
+the source's environment and base URL. A plain http:// --base-url is refused unless its host is
+this machine (127.0.0.0/8, ::1, localhost) or --allow-insecure-http is given: the token would
+cross the network unencrypted.`;
 
 export function registerSource(program: Command, cli: CliRun): void {
   const source = program
@@ -166,7 +169,10 @@ function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: read
   cli.out.fields([
     ['name', record.name],
     ['environment', `${record.environmentId} (${record.environmentType})`],
-    ['base url', record.baseUrl ?? 'AFAS Online (default)'],
+    [
+      'base url',
+      `${record.baseUrl ?? 'AFAS Online (default)'}${record.allowInsecureHttp ? ' (plain http allowed: --allow-insecure-http)' : ''}`,
+    ],
     ['integration id', record.integrationId ?? '-'],
     ['prefix', record.connectorPrefix],
     ['connector map', map.length ? map.map(([dataset, id]) => `${dataset}=${id}`).join(', ') : '-'],
@@ -192,11 +198,14 @@ async function testSource(cli: CliRun, name: string): Promise<void> {
   const app = await cli.ctx.app();
   const record = await app.sources.get(name);
   cli.ctx.requireSecretKey();
-  const token = await app.sources.token(name);
+  // The check talks to the environment and URL the token was sealed for, read with the token.
+  const { token, environmentId, environmentType, baseUrl, allowInsecureHttp } =
+    await app.sources.credential(name);
   const { AfasCheckError, checkConnectors, printCheck } = await import('../afas-check.js');
   let check;
   try {
-    check = await checkConnectors(record, token, `source "${name}"`);
+    const settings = { ...record, environmentId, environmentType, baseUrl, allowInsecureHttp };
+    check = await checkConnectors(settings, token, `source "${name}"`);
   } catch (error) {
     // Only AFAS's own refusal marks the source; an outage says nothing about its setup.
     if (error instanceof AfasCheckError && error.rejected)
@@ -240,7 +249,13 @@ async function removeSource(cli: CliRun, name: string): Promise<void> {
 
 async function resealSources(cli: CliRun): Promise<void> {
   const key = cli.ctx.requireSecretKey();
-  const result = await (await cli.ctx.app()).sources.resealAll();
+  const app = await cli.ctx.app();
+  const rotated = await app.sources.resealAll();
+  // Opening the application already resealed the v1 tokens (with this key): they count as done here.
+  const result = {
+    ...rotated,
+    resealed: [...(app.tokenUpgrade?.resealed ?? []), ...rotated.resealed].sort(),
+  };
   if (result.resealed.length > 0)
     cli.out.line(
       `re-sealed ${result.resealed.length} token(s) with key ${key.id}: ${result.resealed.join(', ')}`,
