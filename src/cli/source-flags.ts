@@ -1,5 +1,6 @@
 // The connection flags `source add` and `source update` share, and their validation.
 import { Option, type Command } from 'commander';
+import { CONNECTION_SETTINGS } from '../db/source-status.js';
 import type { NewSource } from '../db/sources.js';
 import {
   parseBaseUrl,
@@ -93,14 +94,7 @@ export function changesFromFlags(flags: SourceFlags): SourceChanges {
 }
 
 /** Fields that change what AFAS is asked, so the connector check runs again. */
-export const CONNECTION_FIELDS: readonly (keyof SourceChanges)[] = [
-  'environmentId',
-  'environmentType',
-  'baseUrl',
-  'integrationId',
-  'connectorPrefix',
-  'connectorMap',
-];
+export const CONNECTION_FIELDS: readonly (keyof SourceChanges)[] = CONNECTION_SETTINGS;
 
 /** Merges a --connector-map update into the current map; `dataset=` removes an entry. */
 export function mergeConnectorMap(

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { SecretKey } from '../config/index.js';
 import { ident } from './pool.js';
+import { CONNECTION_SETTINGS } from './source-status.js';
 import { checkBaseUrl } from './source-validation.js';
 import { openToken, sealToken } from './token-crypto.js';
 
@@ -182,9 +183,10 @@ export class SourceStore {
       const key = this.currentKey();
       set('token_sealed', sealToken(changes.token, key, name));
       set('token_key_id', key.id);
-      // A new token is the fix for a rejected one.
-      sets.push(`status = 'active'`, 'status_reason = NULL');
     }
+    // A new token or connection is the fix for a rejected one: syncs call AFAS again.
+    if (changes.token !== undefined || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
+      sets.push(`status = 'active'`, 'status_reason = NULL');
     sets.push('updated_at = now()');
     const result = await this.db.query<SourceRow>(
       `UPDATE ${this.table} SET ${sets.join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`,

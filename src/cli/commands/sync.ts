@@ -1,5 +1,6 @@
 // `afas-sync sync <source> [--wait]`: start (or attach to) a source's sync.
 import type { Command } from 'commander';
+import { attentionMessage } from '../../db/source-status.js';
 import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 import { formatCount } from '../output.js';
@@ -17,8 +18,13 @@ export function registerSync(program: Command, cli: CliRun): void {
 A sync runs under the fixed workflow id afas-sync/<source>: starting one while another runs
 attaches to it instead of running twice. A worker (\`afas-sync worker\`) must be running.
 
-Exit codes with --wait: 0 succeeded, 1 failed or cancelled, 3 partial (some datasets failed;
-the rest is committed). Without --wait: 0 once the sync is started.
+A source that needs attention (AFAS refused its token, its App connector lacks connectors) is
+not synced, by hand or by its schedule, so AFAS is not called again with what it rejected: the
+command exits 1 naming the reason. \`afas-sync source test <source>\` (when it passes) or
+\`afas-sync source update <source>\` with a new token or connection clears it.
+
+Exit codes with --wait: 0 succeeded, 1 failed, cancelled or skipped, 3 partial (some datasets
+failed; the rest is committed). Without --wait: 0 once the sync is started.
 
 Examples:
   $ afas-sync sync acme
@@ -32,11 +38,11 @@ Examples:
 async function sync(cli: CliRun, source: string, wait: boolean): Promise<number> {
   const { ctx, out } = cli;
   const record = await ctx.source(source);
-  if (record.status === 'needs_attention') {
-    out.note(
-      `note: source "${source}" needs attention (${record.statusReason ?? 'no reason recorded'}); the sync checks it first`,
-    );
-  }
+  const { exitCodeForStatus } = await import('../sync-watch.js');
+  // What the workflow would answer (it checks too, for scheduled syncs and races), said at once.
+  const attention = attentionMessage(record);
+  if (attention)
+    throw new CliFailure(`sync of "${source}" skipped: ${attention}`, exitCodeForStatus('skipped'));
   const target = await ctx.temporal();
   const [{ startSync }, { syncWorkflowId }, { WorkflowNotFoundError }] = await Promise.all([
     import('../../client/sync-control.js'),
@@ -66,12 +72,18 @@ async function sync(cli: CliRun, source: string, wait: boolean): Promise<number>
     out.line(`follow it with \`afas-sync status ${source}\` or \`afas-sync sync ${source} --wait\``);
     return 0;
   }
-  const [{ watchSync, exitCodeForStatus }, { printDatasetRows }] = await Promise.all([
+  const [{ watchSync }, { printDatasetRows }] = await Promise.all([
     import('../sync-watch.js'),
     import('../run-summary.js'),
   ]);
   const started = Date.now();
   const result = await watchSync(handle, { target, source, out });
+  // A skipped sync has no run row to summarize; its reason is the whole story.
+  if (result.status === 'skipped')
+    throw new CliFailure(
+      `sync of "${source}" skipped: ${result.reason ?? 'no reason given'}`,
+      exitCodeForStatus(result.status),
+    );
   const app = await ctx.app();
   out.line();
   printDatasetRows(out, await app.runs.datasetsOf(result.runId));
