@@ -11,7 +11,7 @@ import { TokenCryptoError } from '../db/token-crypto.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { AfasSession } from './afas-session.js';
 import { datasetSyncContext, massDeleteGuard, type DatasetSyncContext } from './dataset-sync.js';
-import type { ActivityDeps } from './deps.js';
+import type { ActivityDeps, AfasLease } from './deps.js';
 import { toApplicationFailure } from './failures.js';
 
 export type HeartbeatDetails = Record<string, unknown>;
@@ -86,17 +86,17 @@ export function createActivityScope(deps: ActivityDeps) {
     const timer = setInterval(() => heartbeat(), heartbeatEveryMs(context));
     timer.unref();
     let session: AfasSession | undefined;
+    let lease: AfasLease | undefined;
     try {
       const source = await deps.sources.get(sourceName);
-      let api;
       try {
-        api = await deps.clients.open(source);
+        lease = await deps.clients.open(source);
       } catch (error) {
         if (error instanceof TokenCryptoError || error instanceof AfasUsageError)
           await markNeedsAttention(sourceName, error.message);
         throw error;
       }
-      session = new AfasSession(api, deps.settings.inlineRetry, context.cancellationSignal, () =>
+      session = new AfasSession(lease.api, deps.settings.inlineRetry, context.cancellationSignal, () =>
         heartbeat(),
       );
       return await work({ session, source, heartbeat, signal: context.cancellationSignal });
@@ -109,6 +109,8 @@ export function createActivityScope(deps: ActivityDeps) {
       throw failureOf(error, context);
     } finally {
       clearInterval(timer);
+      // The client stays open until here even when the source changed meanwhile (see CachedAfasClients).
+      await lease?.release();
       if (session) deps.metrics?.recordAfasCalls(sourceName, session.calls, session.retries);
     }
   }

@@ -7,9 +7,17 @@ import type { AfasApi, InlineRetryPolicy } from './afas-session.js';
 import type { RetrySchedule } from './failures.js';
 import type { DatasetCounts, RunStatus } from './types.js';
 
+/** One activity's hold on a source's AFAS client: the client stays open until it is released. */
+export interface AfasLease {
+  api: AfasApi;
+  /** Called once the activity is done with the client (idempotent, never throws). */
+  release(): Promise<void>;
+}
+
 /** Opens (and caches) an AFAS client for a source; the token is read and decrypted here only. */
 export interface AfasClientProvider {
-  open(source: SourceRecord): Promise<AfasApi>;
+  /** A client built from this version of the source row, held until the lease is released. */
+  open(source: SourceRecord): Promise<AfasLease>;
   close(): Promise<void>;
 }
 

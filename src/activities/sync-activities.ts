@@ -10,6 +10,7 @@ import {
   type DatasetName,
 } from '../catalog/index.js';
 import { inTransaction } from '../db/pool.js';
+import { attentionMessage } from '../db/source-status.js';
 import type { SourceRecord } from '../db/sources.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { createActivityScope } from './activity-scope.js';
@@ -66,6 +67,7 @@ export function createSyncActivities(deps: ActivityDeps) {
           maxConcurrency: record.maxConcurrency,
           status: record.status,
           syncIntervalSeconds: record.syncIntervalSeconds,
+          attention: attentionMessage(record),
         };
       });
     },

@@ -19,6 +19,11 @@ export interface SourceSettings {
   maxConcurrency: number;
   status: 'active' | 'needs_attention';
   syncIntervalSeconds: number;
+  /**
+   * Why syncs of the source are skipped, for the operator (its stored reason and how to clear
+   * it); null while the source is active. Absent from what older workers answer.
+   */
+  attention: string | null;
 }
 
 export interface CheckSourceResult {

@@ -1,6 +1,7 @@
 // The connection flags `source add` and `source update` share, and their validation.
 import { Option, type Command } from 'commander';
 import { plainHttpRefusal } from '../afas/urls.js';
+import { CONNECTION_SETTINGS } from '../db/source-status.js';
 import type { NewSource } from '../db/sources.js';
 import type { ConnectionSettings } from './afas-check.js';
 import { CliUsageError } from './errors.js';
@@ -126,15 +127,7 @@ export function changesFromFlags(flags: SourceFlags): SourceChanges {
 }
 
 /** Fields that change what AFAS is asked, so the connector check runs again. */
-export const CONNECTION_FIELDS: readonly (keyof SourceChanges)[] = [
-  'environmentId',
-  'environmentType',
-  'baseUrl',
-  'allowInsecureHttp',
-  'integrationId',
-  'connectorPrefix',
-  'connectorMap',
-];
+export const CONNECTION_FIELDS: readonly (keyof SourceChanges)[] = CONNECTION_SETTINGS;
 
 /** Fields the sealed token is bound to: changing one reseals it, which needs the secret key. */
 export const BINDING_FIELDS: readonly (keyof SourceChanges)[] = [

@@ -7,6 +7,7 @@ import {
   type ResealOutcome,
   type SourceCredential,
 } from './source-tokens.js';
+import { CONNECTION_SETTINGS } from './source-status.js';
 import { checkBaseUrl } from './source-validation.js';
 import { sameBinding, type TokenBinding } from './token-crypto.js';
 
@@ -260,8 +261,9 @@ export class SourceStore {
         set('token_sealed', sealed.sealed);
         set('token_key_id', sealed.keyId);
       }
-      // A new token is the fix for a rejected one.
-      if (changes.token !== undefined) sets.push(`status = 'active'`, 'status_reason = NULL');
+      // A new token or connection is the fix for a rejected one: syncs call AFAS again.
+      if (changes.token !== undefined || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
+        sets.push(`status = 'active'`, 'status_reason = NULL');
       sets.push('updated_at = now()');
       const result = await client.query<SourceRow>(
         `UPDATE ${this.table} SET ${sets.join(', ')} WHERE name = $1 RETURNING ${COLUMNS}`,

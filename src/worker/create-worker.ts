@@ -15,7 +15,7 @@ import { createSyncActivities } from '../activities/sync-activities.js';
 import { createSyncPlanActivities } from '../activities/sync-plan.js';
 import type { AppContext } from '../app/context.js';
 import type { Logger } from '../observability/logger.js';
-import { CachedAfasClients } from './afas-clients.js';
+import { afasConnector, CachedAfasClients } from './afas-clients.js';
 
 export class TemporalUnavailableError extends Error {
   constructor(address: string, reason: string) {
@@ -77,14 +77,19 @@ export interface SyncWorkerOptions {
 export async function createSyncWorker(
   options: SyncWorkerOptions,
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const cached = new CachedAfasClients(options.app.sources, {
-    requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
-    connections: 5,
-  });
+  const cached = new CachedAfasClients(
+    afasConnector(options.app.sources, {
+      requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
+      connections: 5,
+    }),
+  );
   const instrument = options.instrumentAfas;
   const clients: AfasClientProvider = instrument
     ? {
-        open: async (source) => instrument(source.name, await cached.open(source)),
+        open: async (source) => {
+          const lease = await cached.open(source);
+          return { api: instrument(source.name, lease.api), release: () => lease.release() };
+        },
         close: () => cached.close(),
       }
     : cached;

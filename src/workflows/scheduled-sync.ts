@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { syncWorkflowId } from './definitions.js';
 import { syncSummary } from './summaries.js';
 import { syncSource, type SyncResult, type SyncSourceInput } from './sync-source.js';
@@ -20,7 +20,11 @@ export async function scheduledSync(input: SyncSourceInput): Promise<ScheduledSy
       // The sync finishes its run log even if this wrapper is terminated.
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
-    return { skipped: false, ...(await child.result()) };
+    const result = await child.result();
+    // The sync stepped aside (the source needs attention, an import runs): so did this tick.
+    if (result.status === 'skipped' && patched('scheduled-skip-result'))
+      return { skipped: true, reason: result.reason ?? 'the sync was skipped' };
+    return { skipped: false, ...result };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       return { skipped: true, reason: 'a sync of this source is already running' };

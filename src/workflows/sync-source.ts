@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SyncPlan } from '../activities/sync-plan.js';
-import type { DatasetTask, MasterDataTask, RunRequest } from '../activities/types.js';
+import type { DatasetTask, MasterDataTask, RunRequest, SourceSettings } from '../activities/types.js';
 import type { DatasetName } from '../catalog/index.js';
 import { requestSyncSignal, syncProgressQuery } from './definitions.js';
 import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
@@ -58,6 +58,15 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       options: followUpOptions(options, next),
     });
   };
+  /** Ends the run before it starts: no AFAS call, no run row; the progress and result say why. */
+  const skip = async (reason: string): Promise<SyncResult> => {
+    log.info('sync skipped', { source, reason });
+    progress.status = 'skipped';
+    progress.error = reason;
+    run.setPhase('done');
+    await runQueued('skipped');
+    return { runId, status: 'skipped', totals, failures, reason };
+  };
 
   // A historical import of this source owns AFAS and the journal-line watermark while it runs:
   // the sync steps aside (no run row; the import's own sync_runs row says what is going on).
@@ -66,15 +75,21 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       { summary: 'historical import running?' },
       [{ source }],
     );
-    if (importing.running) {
-      const reason = importing.reason ?? 'a historical import of this source is running';
-      log.info('sync skipped', { source, reason });
-      progress.status = 'skipped';
-      progress.error = reason;
-      run.setPhase('done');
-      await runQueued('skipped');
-      return { runId, status: 'skipped', totals, failures, reason };
-    }
+    if (importing.running)
+      return await skip(importing.reason ?? 'a historical import of this source is running');
+  }
+
+  // A source that needs attention (AFAS refused its token, its credential cannot be opened, its
+  // App connector lacks connectors) is not called again with what AFAS rejected: every sync skips
+  // until `source test` passes or `source update` fixes its connection. The settings are read
+  // before the run starts for that; histories from before read them after `beginRun`.
+  let settings: SourceSettings | undefined;
+  if (patched('skip-needs-attention')) {
+    settings = await bookkeeping.sourceSettings.executeWithOptions({ summary: 'source settings' }, [
+      { source, runId },
+    ]);
+    // Truthiness, not `!== null`: a worker of the previous release answers without the field.
+    if (settings.attention) return await skip(settings.attention);
   }
 
   await bookkeeping.beginRun.executeWithOptions({ summary: `begin run (${input.trigger ?? 'manual'})` }, [
@@ -84,7 +99,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   let finalError: string | null = null;
   try {
     run.setPhase('check');
-    const settings = await bookkeeping.sourceSettings.executeWithOptions({ summary: 'source settings' }, [
+    settings ??= await bookkeeping.sourceSettings.executeWithOptions({ summary: 'source settings' }, [
       { source, runId },
     ]);
     const check = await afas.checkSource.executeWithOptions({ summary: 'check token and connectors' }, [

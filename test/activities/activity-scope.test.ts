@@ -5,7 +5,11 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivityScope } from '../../src/activities/activity-scope.js';
-import { DEFAULT_ACTIVITY_SETTINGS, type ActivityDeps } from '../../src/activities/deps.js';
+import {
+  DEFAULT_ACTIVITY_SETTINGS,
+  type ActivityDeps,
+  type AfasClientProvider,
+} from '../../src/activities/deps.js';
 import { createImportActivities } from '../../src/activities/import-activities.js';
 import { createSyncActivities } from '../../src/activities/sync-activities.js';
 import { contextFor } from '../../src/app/context.js';
@@ -13,7 +17,7 @@ import { parseSecretKey } from '../../src/config/secret-key.js';
 import { ImportNotFoundError, PartitionConflictError } from '../../src/db/import-state.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { FailureType } from '../../src/temporal/failure-types.js';
-import { CachedAfasClients } from '../../src/worker/afas-clients.js';
+import { afasConnector, CachedAfasClients } from '../../src/worker/afas-clients.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
 import { TEST_SECRET_KEY, testLogger } from '../helpers/temporal.js';
@@ -53,7 +57,7 @@ describe('the activity scope shared by sync and import activities', () => {
       previousSecretKeys: [],
     });
     await elsewhere.sources.add({ ...source, name: 'sealed-elsewhere', token: TOKEN });
-    clients = new CachedAfasClients(app.sources, { requestTimeoutMs: 10_000, connections: 1 });
+    clients = new CachedAfasClients(afasConnector(app.sources, { requestTimeoutMs: 10_000, connections: 1 }));
     deps = {
       pool: db.pool,
       schema: db.schema,
@@ -153,6 +157,37 @@ describe('the activity scope shared by sync and import activities', () => {
     // Every 200 ms (a third of the timeout) while the body waited, repeating the last details.
     expect(beats.length).toBeGreaterThanOrEqual(5);
     expect(new Set(beats.slice(1).map((beat) => JSON.stringify(beat)))).toEqual(new Set(['{"page":2}']));
+  });
+
+  it('holds the AFAS client exactly while the body runs, and lets go however it ends', async () => {
+    let held = 0;
+    const counting: AfasClientProvider = {
+      async open(source) {
+        const lease = await clients.open(source);
+        held += 1;
+        return {
+          api: lease.api,
+          release: async () => {
+            held -= 1;
+            await lease.release();
+          },
+        };
+      },
+      close: () => clients.close(),
+    };
+    const { withAfas } = createActivityScope({ ...deps, clients: counting });
+    const environment = new MockActivityEnvironment();
+    const during = await environment.run(() =>
+      withAfas('good', async ({ session }) => {
+        await session.metainfo();
+        return held;
+      }),
+    );
+    expect({ during, after: held }).toEqual({ during: 1, after: 0 });
+    await expect(
+      environment.run(() => withAfas('good', () => Promise.reject(new TypeError('a bug in the body')))),
+    ).rejects.toBeInstanceOf(ApplicationFailure);
+    expect(held).toBe(0);
   });
 
   it('a cancelled activity reports as cancelled, not as an AFAS failure', async () => {

@@ -118,6 +118,24 @@ describe('sources store', () => {
     ).rejects.toThrow('sources_base_url_check');
   });
 
+  it('a new token or connection setting clears "needs attention"; other settings leave it', async () => {
+    const store = new SourceStore(db.pool, db.schema, { current: keyA, previous: [] });
+    await store.add({ name: 'flagged', environmentId: '1', environmentType: 'test', token: 'DATA1234' });
+    const statusAfter = async (changes: Parameters<SourceStore['update']>[1]) => {
+      await store.markNeedsAttention('flagged', 'AFAS answered HTTP 401');
+      const record = await store.update('flagged', changes);
+      return { status: record.status, reason: record.statusReason };
+    };
+    const flagged = { status: 'needs_attention', reason: 'AFAS answered HTTP 401' };
+    const cleared = { status: 'active', reason: null };
+    expect(await statusAfter({ syncIntervalSeconds: 3600 })).toEqual(flagged);
+    expect(await statusAfter({ maxConcurrency: 2 })).toEqual(flagged);
+    expect(await statusAfter({ token: 'DATA5678' })).toEqual(cleared);
+    expect(await statusAfter({ baseUrl: 'https://afas.example/ProfitRestServices' })).toEqual(cleared);
+    expect(await statusAfter({ environmentId: '2' })).toEqual(cleared);
+    expect(await statusAfter({ connectorMap: { debtors: 'Profit_Debtor_2' } })).toEqual(cleared);
+  });
+
   it('the AFAS client refuses what the table lets through but must not be used', async () => {
     const { AfasClient } = await import('../../src/afas/client.js');
     const make = (baseUrl: string) =>

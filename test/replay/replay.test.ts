@@ -25,6 +25,9 @@ describe('workflow determinism: recorded histories replay', async () => {
     const planned = await activitiesOf('sync-source-planned.json');
     expect(planned).toContain('planSync');
     expect(planned).toContain('replaceDays');
+    // Through skip-needs-attention: the settings are read before a run starts, and none does.
+    const skipped = (await activitiesOf('sync-source-needs-attention.json')).filter(Boolean);
+    expect(skipped).toEqual(['importRunning', 'sourceSettings']);
   });
 
   it('covers the queued-sync patch: a run that took a --full request and continued as it', async () => {

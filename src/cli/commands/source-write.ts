@@ -150,4 +150,10 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   cli.out.line(
     `source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`,
   );
+  if (updated.status === 'needs_attention') {
+    cli.out.note(
+      `note: source "${name}" still needs attention (${updated.statusReason ?? 'no reason recorded'}); its syncs ` +
+        `stay skipped until \`afas-sync source test ${name}\` passes or an update changes its token or connection`,
+    );
+  }
 }

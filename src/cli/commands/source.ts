@@ -64,7 +64,9 @@ Examples:
       'after',
       `${TOKEN_HELP}
 Changes to the connection (environment, URL, prefix, connector map, token) are checked against
-AFAS first, like \`source add\`. A new token also clears a "needs attention" status.
+AFAS first, like \`source add\`. A new token or connection also clears a "needs attention"
+status (while it is set, scheduled and manual syncs skip the source without calling AFAS);
+other changes (interval, concurrency) leave it.
 
 Examples:
   $ afas-sync source update acme --token-file ./acme-new.token
@@ -111,8 +113,9 @@ Examples:
       'after',
       `
 Calls AFAS metainfo with the stored token and compares the App connector's GetConnectors with
-what afas-sync needs. Records the outcome on the source (a passing test clears "needs
-attention"). Exit code 1 when the check fails.
+what afas-sync needs. Records the outcome on the source: a passing test clears "needs
+attention" (its syncs run again); AFAS refusing the token or missing connectors set it; an
+unreachable AFAS changes nothing. Exit code 1 when the check fails.
 
 Examples:
   $ afas-sync source test acme`,

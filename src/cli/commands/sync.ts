@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { SyncTarget } from '../../client/sync-control.js';
 import type { SyncRequest } from '../../workflows/definitions.js';
 import type { syncSource } from '../../workflows/index.js';
+import { attentionMessage } from '../../db/source-status.js';
 import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 import { formatCount } from '../output.js';
@@ -33,8 +34,13 @@ attaches to it instead of running twice. A worker (\`afas-sync worker\`) must be
 With --full or --allow-mass-delete while a sync runs, the request is handed to the running sync,
 which starts the requested one the moment it ends (the request survives this command).
 
-Exit codes with --wait: 0 succeeded, 1 failed or cancelled, 3 partial (some datasets failed;
-the rest is committed). Without --wait: 0 once the sync is started.
+A source that needs attention (AFAS refused its token, its App connector lacks connectors) is
+not synced, by hand or by its schedule, so AFAS is not called again with what it rejected: the
+command exits 1 naming the reason. \`afas-sync source test <source>\` (when it passes) or
+\`afas-sync source update <source>\` with a new token or connection clears it.
+
+Exit codes with --wait: 0 succeeded, 1 failed, cancelled or skipped, 3 partial (some datasets
+failed; the rest is committed). Without --wait: 0 once the sync is started.
 
 Examples:
   $ afas-sync sync acme
@@ -77,11 +83,11 @@ async function confirmQueued(cli: CliRun, target: SyncTarget, source: string): P
 async function sync(cli: CliRun, source: string, wait: boolean, request: SyncRequest): Promise<number> {
   const { ctx, out } = cli;
   const record = await ctx.source(source);
-  if (record.status === 'needs_attention') {
-    out.note(
-      `note: source "${source}" needs attention (${record.statusReason ?? 'no reason recorded'}); the sync checks it first`,
-    );
-  }
+  const { exitCodeForStatus } = await import('../sync-watch.js');
+  // What the workflow would answer (it checks too, for scheduled syncs and races), said at once.
+  const attention = attentionMessage(record);
+  if (attention)
+    throw new CliFailure(`sync of "${source}" skipped: ${attention}`, exitCodeForStatus('skipped'));
   const target = await ctx.temporal();
   const [{ startSync, requestSync }, { syncWorkflowId }, { WorkflowNotFoundError }] = await Promise.all([
     import('../../client/sync-control.js'),
@@ -125,12 +131,18 @@ async function sync(cli: CliRun, source: string, wait: boolean, request: SyncReq
     out.line(`follow it with \`afas-sync status ${source}\` or \`afas-sync sync ${source} --wait\``);
     return 0;
   }
-  const [{ watchSync, exitCodeForStatus }, { printDatasetRows, printRunWarnings }] = await Promise.all([
+  const [{ watchSync }, { printDatasetRows, printRunWarnings }] = await Promise.all([
     import('../sync-watch.js'),
     import('../run-summary.js'),
   ]);
   const started = Date.now();
   const result = await watchSync(handle, { target, source, out });
+  // A skipped sync has no run row to summarize; its reason is the whole story.
+  if (result.status === 'skipped')
+    throw new CliFailure(
+      `sync of "${source}" skipped: ${result.reason ?? 'no reason given'}`,
+      exitCodeForStatus(result.status),
+    );
   const app = await ctx.app();
   out.line();
   printDatasetRows(out, await app.runs.datasetsOf(result.runId));
