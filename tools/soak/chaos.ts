@@ -40,6 +40,8 @@ async function apply(event: FaultEvent, targets: ChaosTargets): Promise<void> {
     case 'mutate-journal':
       return targets.sim.mutateJournal(event.days, event.seed);
     case 'mutate-master':
+    case 'delete-master':
+    case 'future-stamp':
       return targets.sim.master(event.change);
   }
 }
@@ -52,6 +54,8 @@ function describe(event: FaultEvent): string {
     case 'mutate-journal':
       return `${event.kind} (${event.days} day(s))`;
     case 'mutate-master':
+    case 'delete-master':
+    case 'future-stamp':
       return `${event.kind} (${event.change.connector})`;
     case 'postgres-restart':
       return event.kind;

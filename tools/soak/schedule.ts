@@ -14,7 +14,11 @@ export interface AfasFaultRule {
 
 export interface MasterChange {
   connector: string;
-  upsert: Record<string, string | number>[];
+  upsert?: Record<string, string | number>[];
+  /** Keys of rows AFAS hard-deletes (gone from the connector, no trace). */
+  delete?: Record<string, string | number>[];
+  /** ModifiedDate of the upserts (Amsterdam wall time); one in the future must not freeze syncs. */
+  modified?: string;
 }
 
 export type FaultEvent =
@@ -23,7 +27,7 @@ export type FaultEvent =
   | { atMs: number; kind: 'temporal-restart'; downMs: number }
   | { atMs: number; kind: `afas-${AfasFaultKind}`; rule: AfasFaultRule }
   | { atMs: number; kind: 'mutate-journal'; days: number; seed: number }
-  | { atMs: number; kind: 'mutate-master'; change: MasterChange };
+  | { atMs: number; kind: 'mutate-master' | 'delete-master' | 'future-stamp'; change: MasterChange };
 
 export type FaultKind = FaultEvent['kind'];
 
@@ -41,6 +45,8 @@ export const RATES_PER_MINUTE: Readonly<Record<FaultKind, number>> = {
   'afas-slow': 1,
   'mutate-journal': 1.5,
   'mutate-master': 1.5,
+  'delete-master': 0.6,
+  'future-stamp': 0.4,
 };
 
 const CONNECTORS = [
@@ -110,6 +116,22 @@ function masterChange(prng: Prng, serial: number): MasterChange {
   }
 }
 
+/** A debtor or creditor hard-deleted in AFAS: gone from its connector, no trace but its absence. */
+function masterDelete(prng: Prng): MasterChange {
+  return prng.int(0, 1) === 0
+    ? { connector: 'Profit_Debtor', delete: [{ DebtorId: String(prng.int(10001, 10250)) }] }
+    : { connector: 'Profit_Creditor', delete: [{ CreditorId: String(prng.int(20001, 20150)) }] };
+}
+
+/** A creditor changed with a ModifiedDate in 2099: stored, and no watermark may freeze on it. */
+function futureStamp(prng: Prng, serial: number): MasterChange {
+  return {
+    connector: 'Profit_Creditor',
+    upsert: [{ CreditorId: String(prng.int(20001, 20150)), CreditorName: `soak ${serial} (2099)` }],
+    modified: `2099-0${prng.int(1, 9)}-01T00:00:00`,
+  };
+}
+
 function event(kind: FaultKind, atMs: number, prng: Prng, serial: number): FaultEvent {
   switch (kind) {
     case 'worker-kill':
@@ -127,6 +149,10 @@ function event(kind: FaultKind, atMs: number, prng: Prng, serial: number): Fault
       return { atMs, kind, days: prng.int(1, 4), seed: prng.int(1, 1_000_000) };
     case 'mutate-master':
       return { atMs, kind, change: masterChange(prng, serial) };
+    case 'delete-master':
+      return { atMs, kind, change: masterDelete(prng) };
+    case 'future-stamp':
+      return { atMs, kind, change: futureStamp(prng, serial) };
   }
 }
 

@@ -31,7 +31,8 @@ export class SimulatorControl {
   }
 
   async master(change: MasterChange): Promise<void> {
-    await this.call('POST', `master/${encodeURIComponent(change.connector)}`, { upsert: change.upsert });
+    const { connector, ...body } = change;
+    await this.call('POST', `master/${encodeURIComponent(connector)}`, body);
   }
 
   /** AFAS calls logged after `seq` (the log keeps the last 50,000). */
