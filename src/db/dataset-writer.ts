@@ -240,8 +240,7 @@ export class DatasetWriter {
       const inserted = await this.insertNew(stage);
       if (inserted !== null) return { inserted, updated: 0, deleted: 0 };
     }
-    const deleted = markDeleted ? await this.markDeletedGuarded(stage, stagedRows, scope, guard) : 0;
-    return { ...(await this.merge(stage, stagedRows)), deleted };
+    return this.mergeScope(stage, stagedRows, scope, markDeleted, guard);
   }
 
   /**
@@ -261,8 +260,19 @@ export class DatasetWriter {
       if (appended !== null) return { ...appended, deleted: 0 };
     }
     await this.stageInTransaction(lines);
-    const deleted = markDeleted ? await this.markDeletedGuarded(this.pageStage, lines.rows, scope, guard) : 0;
-    return { ...(await this.merge(this.pageStage, lines.rows)), deleted };
+    return this.mergeScope(this.pageStage, lines.rows, scope, markDeleted, guard);
+  }
+
+  /** Makes the scope equal to a stage: what vanished marked deleted (guarded), the rest merged. */
+  private async mergeScope(
+    stage: string,
+    stagedRows: number,
+    scope: StageScopeFilter,
+    markDeleted: boolean,
+    guard: MassDeleteGuard | undefined,
+  ): Promise<MergeCounts & { deleted: number }> {
+    const deleted = markDeleted ? await this.markDeletedGuarded(stage, stagedRows, scope, guard) : 0;
+    return { ...(await this.merge(stage, stagedRows)), deleted };
   }
 
   /**
