@@ -70,50 +70,32 @@ export function toApplicationFailure(error: unknown, context: FailureContext): A
   });
 }
 
+/**
+ * Errors that no retry changes, with their failure type and error class. A TokenCryptoError is a
+ * stored token the configured keys can't open: an operator fixes the keys or stores it again.
+ */
+const FINAL_ERRORS: readonly [new (...args: never[]) => Error, FailureType, string][] = [
+  [RowDataError, FailureType.AfasData, 'data'],
+  [DuplicateKeyError, FailureType.AfasData, 'data'],
+  [MassDeleteError, FailureType.MassDeleteRefused, 'mass-delete'],
+  [DatasetSchemaError, FailureType.DatasetSchema, 'schema'],
+  [SourceNotFoundError, FailureType.SourceNotFound, 'config'],
+  [TokenCryptoError, FailureType.SourceToken, 'config'],
+];
+
 function retryMatrix(error: unknown, context: FailureContext): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   const benign: ApplicationFailureCategory = 'BENIGN';
-  if (error instanceof RowDataError || error instanceof DuplicateKeyError) {
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FailureType.AfasData,
-      nonRetryable: true,
-      details: [details('data', null, null)],
-    });
-  }
-  if (error instanceof MassDeleteError) {
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FailureType.MassDeleteRefused,
-      nonRetryable: true,
-      details: [details('mass-delete', null, null)],
-    });
-  }
-  if (error instanceof DatasetSchemaError) {
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FailureType.DatasetSchema,
-      nonRetryable: true,
-      details: [details('schema', null, null)],
-    });
-  }
-  if (error instanceof SourceNotFoundError) {
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FailureType.SourceNotFound,
-      nonRetryable: true,
-      details: [details('config', null, null)],
-    });
-  }
-  if (error instanceof TokenCryptoError) {
-    // The stored token can't be opened with the configured keys: an operator has to fix the key
-    // configuration (or store the token again); retrying changes nothing.
-    return ApplicationFailure.create({
-      message: error.message,
-      type: FailureType.SourceToken,
-      nonRetryable: true,
-      details: [details('config', null, null)],
-    });
+  // Errors of ours that fail the same way on every retry: the dataset fails with their message.
+  for (const [errorType, type, errorClass] of FINAL_ERRORS) {
+    if (error instanceof errorType) {
+      return ApplicationFailure.create({
+        message: error.message,
+        type,
+        nonRetryable: true,
+        details: [details(errorClass, null, null)],
+      });
+    }
   }
   // Only a server-side error carries a SQLSTATE; socket errors such as EPIPE (five capitals too)
   // while PostgreSQL restarts are connection trouble and must stay retryable.
