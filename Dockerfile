@@ -33,4 +33,5 @@ COPY bin ./bin
 USER node
 # Prometheus /metrics plus /healthz and /readyz (METRICS_PORT).
 EXPOSE 9464
-CMD ["node", "dist/worker.js"]
+# A small young generation (src/worker/heap-tuning.ts, WORKER_NODE_FLAGS): ~50 MB less peak RSS.
+CMD ["node", "--max-semi-space-size=4", "dist/worker.js"]

@@ -6,7 +6,7 @@ import { startWorkerObservability } from '../observability/worker-observability.
 import { freePort } from '../temporal/dev-server.js';
 import { installRuntime } from '../temporal/runtime.js';
 import { connectTemporal, createSyncWorker } from './create-worker.js';
-import { tuneHeapGrowth } from './heap-tuning.js';
+import { tuneHeapGrowth, tuneWorkflowThreads } from './heap-tuning.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM: config → database (created and migrated) → Temporal →
@@ -18,6 +18,7 @@ export async function runWorker(
   const config = options.config ?? loadConfig();
   requireSecretKey(config);
   tuneHeapGrowth(config.heapGrowingPercent);
+  tuneWorkflowThreads();
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   // With METRICS_PORT, Temporal's own exporter listens on a private port and /metrics proxies it.
   const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
 import { findTemporalCli } from '../../src/temporal/dev-server.js';
+import { WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/temporal/search-attributes.js';
 
 const run = promisify(execFile);
@@ -347,7 +348,10 @@ describe('Dockerfile', () => {
   it('runs dist/worker.js', () => {
     const cmd = /^CMD\s+(.+)$/m.exec(runtime)?.[1];
     expect(cmd).toBeDefined();
-    expect(JSON.parse(cmd!)).toEqual(['node', 'dist/worker.js']);
+    expect(JSON.parse(cmd!)).toEqual(['node', ...WORKER_NODE_FLAGS, 'dist/worker.js']);
+    // The bench's own process (the raw load, (a)) runs with the same heap as the worker it compares with.
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(scripts.bench).toContain(`node ${WORKER_NODE_FLAGS.join(' ')} dist-tools/`);
   });
 
   it('builds in the first stage and ships production dependencies only, as a non-root user', () => {

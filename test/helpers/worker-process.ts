@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
+import { WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 
 /** The compiled worker (`node dist/worker.js`) as a real process, for crash tests. */
 export class WorkerProcess {
@@ -9,7 +10,7 @@ export class WorkerProcess {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [`${inject('distDir')}worker.js`], {
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, `${inject('distDir')}worker.js`], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -16,7 +16,7 @@ import { ensureDatabase } from '../../src/db/ensure-database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
-import { tuneHeapGrowth } from '../../src/worker/heap-tuning.js';
+import { tuneHeapGrowth, WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 import { importWorkflowId } from '../../src/workflows/definitions.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
 import {
@@ -291,8 +291,12 @@ async function oneRun(run: number): Promise<RunFigures> {
           ...environment((name, value) => name.startsWith('MALLOC_') && value !== ''),
         },
         /worker started/,
-        // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-        (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
+        // As the image starts it, then a profiling or comparison hook, e.g.
+        // BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (a later flag wins).
+        [
+          ...WORKER_NODE_FLAGS,
+          ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== ''),
+        ],
       );
     const worker = await startWorker(appUrl, 'afas-bench', metricsPort);
     const connection = await Connection.connect({ address: temporal.address });

@@ -3,6 +3,7 @@
 // worker started again, the way a process manager would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 
 /** Most starts in one run: a worker that cannot stay up must not spin forever. */
 const MAX_STARTS = 500;
@@ -37,7 +38,7 @@ export class WorkerSupervisor {
     if (this.child || this.stopped) return;
     if (this.starts >= MAX_STARTS) throw new Error(`the worker was started ${MAX_STARTS} times; giving up`);
     this.starts += 1;
-    const child = spawn(process.execPath, [this.workerScript], {
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, this.workerScript], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
