@@ -95,5 +95,5 @@ export function checkConnectorIds(
   known: ReadonlySet<string>,
 ): void {
   const unknown = (connectors ?? []).filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`${what} names unknown connector(s): ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new RangeError(`${what} names unknown connector(s): ${unknown.join(', ')}`);
 }
