@@ -5,11 +5,24 @@ export {
   DEFAULT_CONNECTIONS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  authOptions,
+  checkedAuth,
+  type AfasAuthOptions,
   type AfasConnectionOptions,
+  type AfasConnectionSettings,
   type AfasLanguage,
+  type AfasOAuthAuth,
+  type AfasTokenAuth,
 } from './connection-options.js';
+export {
+  CLASSIC_TOKEN_END,
+  type AfasCredential,
+  type CredentialKind,
+  type OAuthClientCredentials,
+} from './credentials.js';
 export { afasOnlineBaseUrl, resolveBaseUrl, MAX_QUERY_LENGTH, type EnvironmentType } from './urls.js';
 export { AfasToken } from './token.js';
+export { DEFAULT_EXPIRES_IN_SECONDS, isFresh, tokenLifetime, type TokenLifetime } from './token-lifetime.js';
 export {
   AfasError,
   AfasAbortError,
@@ -17,11 +30,15 @@ export {
   AfasDataError,
   AfasHttpError,
   AfasNetworkError,
+  AfasOAuthError,
   AfasQueryTooLongError,
   AfasTimeoutError,
   AfasUsageError,
   type AfasErrorCause,
   type AfasHttpErrorFields,
+  type AfasOAuthErrorFields,
+  OAUTH_ERROR_CODES,
+  type OAuthErrorCode,
   type AfasRequestInfo,
 } from './errors.js';
 export { classifyAfasError, type AfasErrorClass, type AfasErrorClassification } from './classify.js';
