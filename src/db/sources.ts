@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { AfasCredential, CredentialKind } from '../afas/credentials.js';
 import type { SecretKey } from '../config/index.js';
 import { ident, inTransaction } from './pool.js';
 import {
@@ -8,7 +9,7 @@ import {
   type SourceCredential,
 } from './source-tokens.js';
 import { CONNECTION_SETTINGS } from './source-status.js';
-import { checkBaseUrl } from './source-validation.js';
+import { checkBaseUrl, SourceValidationError } from './source-validation.js';
 import { sameBinding, type TokenBinding } from './token-crypto.js';
 
 export { SourceNotFoundError, type SourceCredential } from './source-tokens.js';
@@ -20,7 +21,7 @@ export const DEFAULT_MASS_DELETE_PERCENT = 50;
 
 export type EnvironmentType = 'production' | 'test' | 'accept';
 
-/** A source as stored; never carries the token. */
+/** A source as stored; never carries the token or client secret. */
 export interface SourceRecord {
   name: string;
   environmentId: string;
@@ -45,10 +46,18 @@ export interface SourceRecord {
   lastSuccessAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The key that sealed the secret part of the credential (token or client secret). */
   tokenKeyId: string;
+  /** A classic App-connector token (retired 2027-08-31) or an OAuth client. */
+  credentialKind: CredentialKind;
+  /** The OAuth client id (an identifier, not a secret); null for a classic token. */
+  oauthClientId: string | null;
+  /** When the OAuth client secret expires (YYYY-MM-DD, as AFAS shows it), if the operator said. */
+  secretExpiresOn: string | null;
 }
 
-export interface NewSource {
+/** Everything of a new source but its credential. */
+export interface SourceSettings {
   name: string;
   environmentId: string;
   environmentType: EnvironmentType;
@@ -66,8 +75,42 @@ export interface NewSource {
   fullReloadMaxRows?: number;
   reconcileIntervalSeconds?: number;
   massDeletePercent?: number;
-  token: string;
+  /** When the OAuth client secret expires (YYYY-MM-DD); only for an OAuth credential. */
+  secretExpiresOn?: string | null;
 }
+
+/**
+ * A new source's credential: `credential`, or `token` for a classic one (the form from before
+ * OAuth, which callers that only know tokens keep using). Exactly one of them.
+ */
+export interface NewSourceCredential {
+  token?: string;
+  credential?: AfasCredential;
+}
+
+export type NewSource = SourceSettings & NewSourceCredential;
+
+/** The credential a new source or change carries, if any; refuses both forms at once. */
+function givenCredential(source: string, given: NewSourceCredential): AfasCredential | undefined {
+  if (given.credential && given.token !== undefined)
+    throw new SourceValidationError(`source ${source}: give a credential or a token, not both`);
+  return given.credential ?? (given.token === undefined ? undefined : { kind: 'token', token: given.token });
+}
+
+/**
+ * A change to a source. A new credential (`credential`, or `token` for a classic one) replaces the
+ * stored one whole: switching kinds, rotating a secret. Its secretExpiresOn is the new secret's
+ * (none when not given), since the old secret's date says nothing about it.
+ */
+export type SourceChanges = Partial<Omit<SourceSettings, 'name'>> & NewSourceCredential;
+
+/** The secret part of a credential: what is sealed. */
+export function secretOf(credential: AfasCredential): string {
+  return credential.kind === 'token' ? credential.token : credential.clientSecret;
+}
+
+const clientIdOf = (credential: AfasCredential): string | null =>
+  credential.kind === 'oauth' ? credential.clientId : null;
 
 interface SourceRow {
   name: string;
@@ -90,11 +133,15 @@ interface SourceRow {
   created_at: Date;
   updated_at: Date;
   token_key_id: string;
+  credential_kind: CredentialKind;
+  oauth_client_id: string | null;
+  secret_expires_on: string | null;
 }
 
 const COLUMNS = `name, environment_id, environment_type, base_url, allow_insecure_http, integration_id, connector_prefix, connector_map,
   sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent,
-  status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id`;
+  status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id,
+  credential_kind, oauth_client_id, secret_expires_on::text AS secret_expires_on`;
 
 function toRecord(row: SourceRow): SourceRecord {
   return {
@@ -118,12 +165,18 @@ function toRecord(row: SourceRow): SourceRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     tokenKeyId: row.token_key_id,
+    credentialKind: row.credential_kind,
+    oauthClientId: row.oauth_client_id,
+    secretExpiresOn: row.secret_expires_on,
   };
 }
 
 /** The binding a token of this source is sealed under (see token-crypto.ts). */
 export function bindingOf(
-  source: Pick<SourceRecord, 'name' | 'environmentId' | 'environmentType' | 'baseUrl' | 'allowInsecureHttp'>,
+  source: Pick<
+    SourceRecord,
+    'name' | 'environmentId' | 'environmentType' | 'baseUrl' | 'allowInsecureHttp' | 'oauthClientId'
+  >,
 ): TokenBinding {
   return {
     source: source.name,
@@ -131,10 +184,23 @@ export function bindingOf(
     environmentType: source.environmentType,
     baseUrl: source.baseUrl,
     allowInsecureHttp: source.allowInsecureHttp,
+    oauthClientId: source.oauthClientId,
   };
 }
 
-/** Sources table access. Tokens go in sealed and come out only through `token()`/`credential()`. */
+/** A secret expiry date belongs to an OAuth client secret; a classic token has none of its own. */
+function checkSecretExpiry(source: string, clientId: string | null, secretExpiresOn: string | null): void {
+  if (secretExpiresOn !== null && clientId === null) {
+    throw new SourceValidationError(
+      `source ${source}: a secret expiry date is only for an OAuth client secret, and this source uses a classic token`,
+    );
+  }
+}
+
+/**
+ * Sources table access. Credentials go in sealed (the secret part) and come out only through
+ * `token()`/`credential()`.
+ */
 export class SourceStore {
   private readonly table: string;
   private readonly tokens: SourceTokens;
@@ -151,18 +217,26 @@ export class SourceStore {
   async add(source: NewSource): Promise<SourceRecord> {
     const allowInsecureHttp = source.allowInsecureHttp ?? false;
     if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl, allowInsecureHttp);
-    const sealed = this.tokens.seal(source.token, {
+    const credential = givenCredential(source.name, source);
+    if (!credential)
+      throw new SourceValidationError(`source ${source.name}: a token or an OAuth client is required`);
+    const oauthClientId = clientIdOf(credential);
+    const secretExpiresOn = source.secretExpiresOn ?? null;
+    checkSecretExpiry(source.name, oauthClientId, secretExpiresOn);
+    const sealed = this.tokens.seal(secretOf(credential), {
       source: source.name,
       environmentId: source.environmentId,
       environmentType: source.environmentType,
       baseUrl: source.baseUrl ?? null,
       allowInsecureHttp,
+      oauthClientId,
     });
     const result = await this.db.query<SourceRow>(
       `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, allow_insecure_http,
          integration_id, connector_prefix, connector_map, sync_interval_seconds, max_concurrency,
-         full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id,
+         credential_kind, oauth_client_id, secret_expires_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        RETURNING ${COLUMNS}`,
       [
         source.name,
@@ -180,6 +254,9 @@ export class SourceStore {
         source.massDeletePercent ?? DEFAULT_MASS_DELETE_PERCENT,
         sealed.sealed,
         sealed.keyId,
+        credential.kind,
+        oauthClientId,
+        secretExpiresOn,
       ],
     );
     return toRecord(result.rows[0] as SourceRow);
@@ -203,14 +280,14 @@ export class SourceStore {
     return result.rows.map(toRecord);
   }
 
-  /** Opens the sealed token; only code that calls AFAS uses this. */
+  /** Opens the sealed secret (the classic token or the client secret); only code that calls AFAS uses this. */
   async token(name: string): Promise<string> {
-    return (await this.tokens.credential(name)).token;
+    return secretOf((await this.tokens.credential(name)).credential);
   }
 
   /**
-   * The token with the environment and base URL it was sealed for, read together: whoever sends
-   * the token builds its client from these, never from a row read earlier.
+   * The credential with the environment and base URL it was sealed for, read together: whoever
+   * sends it builds its client from these, never from a row read earlier.
    */
   credential(name: string): Promise<SourceCredential> {
     return this.tokens.credential(name);
@@ -219,11 +296,14 @@ export class SourceStore {
   /**
    * Changes a source. A change of environment or base URL reseals the token under the new binding
    * (the given new token, or the stored one opened under the old binding), in the transaction that
-   * holds the row, so the token is never readable for a host the operator did not set.
+   * holds the row, so the token is never readable for a host the operator did not set. A new
+   * credential replaces the old one whole, of either kind, and touches nothing else of the source:
+   * its watermarks, tables, import state and runs live in other tables, keyed by its name.
    */
-  async update(name: string, changes: Partial<Omit<NewSource, 'name'>>): Promise<SourceRecord> {
+  async update(name: string, changes: SourceChanges): Promise<SourceRecord> {
     return inTransaction(this.db, async (client) => {
       const stored = await this.tokens.read(name, client, true);
+      const credential = givenCredential(name, changes);
       const binding: TokenBinding = {
         source: name,
         environmentId: changes.environmentId ?? stored.binding.environmentId,
@@ -232,8 +312,12 @@ export class SourceStore {
         allowInsecureHttp:
           changes.allowInsecureHttp ??
           (changes.baseUrl === undefined ? stored.binding.allowInsecureHttp : false),
+        oauthClientId: credential ? clientIdOf(credential) : stored.binding.oauthClientId,
       };
       if (binding.baseUrl) checkBaseUrl(name, binding.baseUrl, binding.allowInsecureHttp);
+      // A new secret's expiry is what came with it (the old date was the old secret's).
+      const secretExpiresOn = credential ? (changes.secretExpiresOn ?? null) : changes.secretExpiresOn;
+      if (secretExpiresOn !== undefined) checkSecretExpiry(name, binding.oauthClientId, secretExpiresOn);
       const sets: string[] = [];
       const values: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -254,15 +338,23 @@ export class SourceStore {
       if (changes.reconcileIntervalSeconds !== undefined)
         set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
       if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
-      const token =
-        changes.token ?? (sameBinding(stored.binding, binding) ? undefined : this.tokens.open(stored).token);
-      if (token !== undefined) {
-        const sealed = this.tokens.seal(token, binding);
+      const secret = credential
+        ? secretOf(credential)
+        : sameBinding(stored.binding, binding)
+          ? undefined
+          : this.tokens.open(stored).token;
+      if (secret !== undefined) {
+        const sealed = this.tokens.seal(secret, binding);
         set('token_sealed', sealed.sealed);
         set('token_key_id', sealed.keyId);
       }
-      // A new token or connection is the fix for a rejected one: syncs call AFAS again.
-      if (changes.token !== undefined || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
+      if (credential) {
+        set('credential_kind', credential.kind);
+        set('oauth_client_id', binding.oauthClientId);
+      }
+      if (secretExpiresOn !== undefined) set('secret_expires_on', secretExpiresOn);
+      // A new credential or connection is the fix for a rejected one: syncs call AFAS again.
+      if (credential || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
         sets.push(`status = 'active'`, 'status_reason = NULL');
       sets.push('updated_at = now()');
       const result = await client.query<SourceRow>(

@@ -182,6 +182,7 @@ describe('sources: where a token may go', () => {
         environmentType: base.environmentType,
         baseUrl: HTTPS,
         allowInsecureHttp: false,
+        oauthClientId: null,
       };
       await holder.query(
         `UPDATE afas.sources SET token_sealed = $1, token_key_id = $2 WHERE name = 'racer'`,
