@@ -8,6 +8,7 @@ import {
   DEFAULT_CONNECTIONS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  checkedAuth,
   positiveInteger,
   requestHeaders,
   type AfasConnectionOptions,
@@ -95,8 +96,10 @@ export class AfasClient {
     const url = new URL(this.baseUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
-    this.#token = new AfasToken(options.token);
-    this.#headers = requestHeaders(options, this.#token);
+    const credential = checkedAuth(options);
+    if (credential.kind !== 'token') throw new AfasUsageError('OAuth 2 clients are not supported yet');
+    this.#token = new AfasToken(credential.token);
+    this.#headers = { ...requestHeaders(options), authorization: this.#token.authorizationHeader() };
     this.#metainfoCacheMs = options.metainfoCacheMs ?? 300_000;
     if (!Number.isInteger(this.#metainfoCacheMs) || this.#metainfoCacheMs < 0) {
       throw new AfasUsageError('metainfoCacheMs must be a whole number of milliseconds, 0 or more');

@@ -5,9 +5,21 @@ export {
   DEFAULT_CONNECTIONS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  authOptions,
+  checkedAuth,
+  type AfasAuthOptions,
   type AfasConnectionOptions,
+  type AfasConnectionSettings,
   type AfasLanguage,
+  type AfasOAuthAuth,
+  type AfasTokenAuth,
 } from './connection-options.js';
+export {
+  CLASSIC_TOKEN_END,
+  type AfasCredential,
+  type CredentialKind,
+  type OAuthClientCredentials,
+} from './credentials.js';
 export { afasOnlineBaseUrl, resolveBaseUrl, MAX_QUERY_LENGTH, type EnvironmentType } from './urls.js';
 export { AfasToken } from './token.js';
 export {

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AfasClient } from '../../src/afas/client.js';
 import { classifyAfasError } from '../../src/afas/classify.js';
+import type { AfasConnectionSettings, AfasTokenAuth } from '../../src/afas/connection-options.js';
 import {
   AfasAbortError,
   AfasBadResponseError,
@@ -27,7 +28,10 @@ let handler: Handler = (_req, res) => json(res, 200, {});
 let server: TestServer;
 const clients: AfasClient[] = [];
 
-function client(options: Partial<ConstructorParameters<typeof AfasClient>[0]> = {}): AfasClient {
+/** Settings to override; the classic token only (the OAuth tests build their own clients). */
+type Overrides = Partial<AfasConnectionSettings> & Partial<AfasTokenAuth>;
+
+function client(options: Overrides = {}): AfasClient {
   const c = new AfasClient({
     environmentId: '12345',
     environmentType: 'test',

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAfasDateTime } from '../../src/afas/amsterdam-time.js';
 import { AfasClient } from '../../src/afas/client.js';
-import type { AfasConnectionOptions } from '../../src/afas/connection-options.js';
+import type { AfasConnectionSettings, AfasTokenAuth } from '../../src/afas/connection-options.js';
 import { classifyAfasError } from '../../src/afas/classify.js';
 import {
   AfasAbortError,
@@ -31,7 +31,10 @@ let sim: RunningSimulator;
 let clock = new Date('2024-11-15T11:00:00Z');
 const clients: AfasClient[] = [];
 
-function client(options: Partial<AfasConnectionOptions> = {}): AfasClient {
+/** Settings to override; the classic token only (the OAuth tests build their own clients). */
+type Overrides = Partial<AfasConnectionSettings> & Partial<AfasTokenAuth>;
+
+function client(options: Overrides = {}): AfasClient {
   const c = new AfasClient({
     environmentId: '12345',
     environmentType: 'test',
