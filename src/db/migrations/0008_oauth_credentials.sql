@@ -8,9 +8,10 @@
 ALTER TABLE sources
   ADD COLUMN credential_kind text NOT NULL DEFAULT 'token'
     CONSTRAINT sources_credential_kind CHECK (credential_kind IN ('token', 'oauth')),
-  -- Visible ASCII without spaces: what goes into HTTP Basic (form-encoded) and into output as is.
+  -- What the AFAS client accepts (RFC 6749 VSCHAR): 1 to 256 printable ASCII, no spaces at the ends.
   ADD COLUMN oauth_client_id text
-    CONSTRAINT sources_oauth_client_id_shape CHECK (oauth_client_id ~ '^[!-~]{1,255}$'),
+    CONSTRAINT sources_oauth_client_id_shape
+      CHECK (char_length(oauth_client_id) <= 256 AND oauth_client_id ~ '^[!-~]([ -~]*[!-~])?$'),
   ADD COLUMN secret_expires_on date,
   ADD CONSTRAINT sources_oauth_has_client_id
     CHECK ((credential_kind = 'oauth') = (oauth_client_id IS NOT NULL)),
