@@ -102,7 +102,8 @@ describe('sources: where a token may go', () => {
       environmentType: 'accept',
       baseUrl: null,
       allowInsecureHttp: false,
-      token: TOKEN,
+      oauthClientId: null,
+      credential: { kind: 'token', token: TOKEN },
     });
     // A change that moves nothing keeps the sealed value.
     const sealed = await sealedOf('mover');
