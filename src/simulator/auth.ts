@@ -12,11 +12,15 @@ export interface SimulatorTokenSpec {
   connectors?: string[];
 }
 
-export interface TokenRecord {
-  readonly token: string;
+/** Who a call acts for: the App connector of a classic token or of an OAuth client. */
+export interface AppPrincipal {
   readonly appName: string;
   /** undefined = every connector. */
   readonly connectors: ReadonlySet<string> | undefined;
+}
+
+export interface TokenRecord extends AppPrincipal {
+  readonly token: string;
 }
 
 export type AuthResult =
@@ -26,7 +30,7 @@ export type AuthResult =
   /** The XML token sent as plain text instead of base64: 500 since Profit 6 (end 2025). */
   | { readonly kind: 'plain-token' };
 
-const DEFAULT_APP_NAME = 'afas-sync simulator';
+export const DEFAULT_APP_NAME = 'afas-sync simulator';
 const TOKEN_XML = /^\s*<token>\s*<version>1<\/version>\s*<data>([^<]+)<\/data>\s*<\/token>\s*$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -51,8 +55,7 @@ export class TokenRegistry {
     if (spec.token.trim() === '' || spec.token.includes('<')) {
       throw new Error('a token data string must be non-empty and must not contain "<"');
     }
-    const unknown = (spec.connectors ?? []).filter((id) => !this.knownConnectorIds.has(id));
-    if (unknown.length > 0) throw new Error(`token names unknown connector(s): ${unknown.join(', ')}`);
+    checkConnectorIds('token', spec.connectors, this.knownConnectorIds);
     const record: TokenRecord = {
       token: spec.token,
       appName: spec.appName ?? DEFAULT_APP_NAME,
@@ -81,6 +84,16 @@ export class TokenRegistry {
   }
 }
 
-export function tokenAllows(token: TokenRecord, connectorId: string): boolean {
-  return token.connectors === undefined || token.connectors.has(connectorId);
+export function tokenAllows(principal: AppPrincipal, connectorId: string): boolean {
+  return principal.connectors === undefined || principal.connectors.has(connectorId);
+}
+
+/** Throws when an App connector lists a connector the simulator does not have. */
+export function checkConnectorIds(
+  what: string,
+  connectors: readonly string[] | undefined,
+  known: ReadonlySet<string>,
+): void {
+  const unknown = (connectors ?? []).filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new RangeError(`${what} names unknown connector(s): ${unknown.join(', ')}`);
 }

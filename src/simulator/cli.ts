@@ -1,3 +1,9 @@
+import {
+  checkClientId,
+  checkClientSecret,
+  checkTokenTtl,
+  type SimulatorOAuthClientSpec,
+} from './oauth/clients.js';
 import type { SimulatorOptions } from './options.js';
 import { DEFAULT_TOKEN } from './options.js';
 
@@ -20,6 +26,8 @@ export const SIMULATOR_USAGE = `Usage: afas-sync simulator [options]
   --years 2024,2025,2026   booking years (default: the last three)
   --finstack-admins 1,2    administrations exposed by Finstack_Administrations (default all)
   --token T                accepted token data string, repeatable (default 'demo')
+  --oauth-client ID:SECRET OAuth 2 client (client credentials grant), repeatable; test secrets only
+  --oauth-token-ttl T      access-token lifetime: 300, 300s, 5m or 1h (default 3600 s)
   --language nl-nl|en-us   environment base language (default nl-nl)
   --control                enable the /__sim control API
   --help                   show this help`;
@@ -55,8 +63,43 @@ const VALUE_FLAGS = new Set([
   '--years',
   '--finstack-admins',
   '--token',
+  '--oauth-client',
+  '--oauth-token-ttl',
   '--language',
 ]);
+
+/** `ID:SECRET` (split at the first `:`; the secret may hold more). Errors never quote the secret. */
+function oauthClient(text: string): SimulatorOAuthClientSpec {
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1) {
+    throw new SimulatorArgsError('--oauth-client: expected ID:SECRET with a non-empty id and secret');
+  }
+  const clientId = text.slice(0, colon);
+  const clientSecret = text.slice(colon + 1);
+  try {
+    checkClientSecret(checkClientId(clientId), clientSecret);
+  } catch (error) {
+    if (error instanceof RangeError) throw new SimulatorArgsError(`--oauth-client: ${error.message}`);
+    throw error;
+  }
+  return { clientId, clientSecret };
+}
+
+const TTL_UNITS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3_600 };
+
+/** `300`, `300s`, `5m`, `1h` → seconds. */
+export function parseTokenTtl(text: string): number {
+  const match = /^(\d+)\s*([smh]?)$/i.exec(text.trim());
+  const seconds =
+    match === null ? NaN : Number(match[1]) * (TTL_UNITS[(match[2] ?? '').toLowerCase()] ?? NaN);
+  try {
+    return checkTokenTtl(seconds);
+  } catch {
+    throw new SimulatorArgsError(
+      `--oauth-token-ttl: expected a lifetime like 300, 300s, 5m or 1h (1 s to 366 days), got '${text}'`,
+    );
+  }
+}
 
 /**
  * Parses the `afas-sync simulator` flags (the arguments after the sub-command). Accepts
@@ -66,6 +109,7 @@ const VALUE_FLAGS = new Set([
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | undefined {
   const options: SimulatorOptions = {};
   const tokens: string[] = [];
+  const oauthClients: SimulatorOAuthClientSpec[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const equals = arg.indexOf('=');
@@ -125,6 +169,17 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | 
         }
         tokens.push(value);
         break;
+      case '--oauth-client': {
+        const client = oauthClient(value);
+        if (oauthClients.some((other) => other.clientId === client.clientId)) {
+          throw new SimulatorArgsError(`--oauth-client: client '${client.clientId}' is given twice`);
+        }
+        oauthClients.push(client);
+        break;
+      }
+      case '--oauth-token-ttl':
+        options.oauthTokenTtlSeconds = parseTokenTtl(value);
+        break;
       case '--language':
         if (value !== 'nl-nl' && value !== 'en-us') {
           throw new SimulatorArgsError(`--language: expected nl-nl or en-us, got '${value}'`);
@@ -134,6 +189,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | 
     }
   }
   if (tokens.length > 0) options.tokens = tokens.map((token) => ({ token }));
+  if (oauthClients.length > 0) options.oauthClients = oauthClients;
   return options;
 }
 
@@ -158,9 +214,11 @@ export async function simulatorMain(argv: string[]): Promise<void> {
   const { startSimulator } = await import('./index.js');
   const simulator = await startSimulator(options);
   const tokens = (options.tokens ?? [{ token: DEFAULT_TOKEN }]).map((t) => t.token).join(', ');
+  // Client ids only: even test secrets stay off the terminal.
+  const clients = (options.oauthClients ?? []).map((client) => client.clientId).join(', ');
   process.stdout.write(`${simulator.baseUrl}\n`);
   process.stderr.write(
-    `AFAS Profit simulator listening on ${simulator.baseUrl} (tokens: ${tokens}; control API ${options.control === true ? `on at ${simulator.url}/__sim` : 'off'})\n`,
+    `AFAS Profit simulator listening on ${simulator.baseUrl} (tokens: ${tokens}; OAuth clients: ${clients === '' ? 'none' : clients}; control API ${options.control === true ? `on at ${simulator.url}/__sim` : 'off'})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (): void => {

@@ -5,6 +5,7 @@ import { UPDATE_CONNECTORS } from './connectors/update-catalog.js';
 import { Ledger } from './domain/ledger.js';
 import { SimulatorData } from './domain/simulator-data.js';
 import { FaultRegistry } from './faults.js';
+import { OAuthRegistry } from './oauth/clients.js';
 import { CustomConnectorRegistry } from './store/custom-connectors.js';
 import type { ResolvedOptions } from './options.js';
 import { ResultCache } from './query/result-cache.js';
@@ -18,6 +19,8 @@ export interface SimulatorContext {
   readonly data: SimulatorData;
   readonly ledger: Ledger;
   readonly tokens: TokenRegistry;
+  /** OAuth 2 clients and their access tokens (beside the classic tokens). */
+  readonly oauth: OAuthRegistry;
   readonly faults: FaultRegistry;
   /** GetConnectors registered through `/__sim/custom-connectors` (hostile-input tests). */
   readonly customConnectors: CustomConnectorRegistry;
@@ -56,6 +59,7 @@ export function createSimulatorContext(options: ResolvedOptions): SimulatorConte
     data,
     ledger: new Ledger(data.journal, data.changedDays, clock),
     tokens: new TokenRegistry(options.tokens, ALL_CONNECTOR_IDS),
+    oauth: new OAuthRegistry(options.oauthClients, options.oauthTokenTtlSeconds, ALL_CONNECTOR_IDS, clock),
     faults: new FaultRegistry(options.seed),
     customConnectors: new CustomConnectorRegistry(),
     requestLog: new RequestLog(),

@@ -24,17 +24,26 @@ export class ProfitError extends Error {
   }
 }
 
-/** A bare status without body (401 for a bad token, 404 for an over-long query string, …). */
+/**
+ * A bare status without body (401 for a bad token, 404 for an over-long query string, …), with
+ * optional headers (`WWW-Authenticate` on a refused Bearer token).
+ */
 export class EmptyStatusError extends Error {
-  constructor(readonly status: number) {
+  constructor(
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(`HTTP ${status}`);
     this.name = 'EmptyStatusError';
   }
 }
 
-/** The AFAS Online maintenance answer: 503 with `retry_after` and a `Retry-After` header. */
+/**
+ * The AFAS Online maintenance answer: 503 with `retry_after` and a `Retry-After` header, or
+ * without both when `retryAfterSeconds` is null (a proxy that gives no hint).
+ */
 export class ServiceUnavailableError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(readonly retryAfterSeconds: number | null) {
     super('Service temporarily unavailable');
     this.name = 'ServiceUnavailableError';
   }
@@ -45,6 +54,25 @@ export class InvalidJsonBodyError extends Error {
   constructor() {
     super('Invalid json');
     this.name = 'InvalidJsonBodyError';
+  }
+}
+
+export type OAuthErrorCode =
+  'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type';
+
+/**
+ * A refusal of the token endpoint (RFC 6749 §5.2, reference §2.2): `{error, error_description}`,
+ * 400, or 401 with `WWW-Authenticate` for a client that authenticated with HTTP Basic.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: 400 | 401,
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(`${code}: ${description}`);
+    this.name = 'OAuthError';
   }
 }
 

@@ -14,16 +14,26 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * Which calls a rule targets: the connector routes (metainfo, GetConnectors, UpdateConnectors,
+ * profitversion; the default, so rules written before OAuth keep their meaning), the OAuth token
+ * endpoint, or both.
+ */
+export const FAULT_ENDPOINTS = ['connectors', 'token', 'any'] as const;
+export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
+
 export interface FaultRuleInput {
   readonly kind: FaultKind;
   /** Only calls on this connector (GetConnector or UpdateConnector id); default every AFAS call. */
   readonly connector?: string | undefined;
+  /** Default `connectors`. Only edge kinds (unavailable, slow, reset) can target the token endpoint. */
+  readonly endpoint?: FaultEndpoint | undefined;
   /** Fire on the next N matching calls, then disappear; default unlimited. */
   readonly count?: number | undefined;
   /** Fire on this share (0..1) of matching calls, chosen by a seeded PRNG; default all. */
   readonly fraction?: number | undefined;
-  /** For `unavailable`: the Retry-After / retry_after value (default 120). */
-  readonly retryAfterSeconds?: number | undefined;
+  /** For `unavailable`: the Retry-After / retry_after value (default 120; null = send neither). */
+  readonly retryAfterSeconds?: number | null | undefined;
   /** For `slow`: the delay before answering (default 2000). */
   readonly delayMs?: number | undefined;
 }
@@ -57,7 +67,17 @@ export class FaultRegistry {
     this.prng = new Prng(seed, 6_001);
   }
 
+  /** Adds a rule; throws a RangeError naming the conflict when it cannot match anything. */
   add(input: FaultRuleInput): FaultRule {
+    const endpoint = input.endpoint ?? 'connectors';
+    if (endpoint === 'token' && faultPhase(input.kind) !== 'edge') {
+      throw new RangeError(
+        `fault kind '${input.kind}' cannot target the token endpoint (only ${[...EDGE_KINDS].join(', ')})`,
+      );
+    }
+    if (endpoint === 'token' && input.connector !== undefined) {
+      throw new RangeError('a fault on the token endpoint cannot name a connector');
+    }
     const rule: FaultRule = {
       ...input,
       id: this.nextId++,
@@ -86,9 +106,15 @@ export class FaultRegistry {
   }
 
   /** The first rule of this phase that fires for the call (consuming one of its firings), if any. */
-  pick(phase: FaultPhase, connector: string | undefined): FaultRule | undefined {
+  pick(
+    phase: FaultPhase,
+    connector: string | undefined,
+    endpoint: Exclude<FaultEndpoint, 'any'> = 'connectors',
+  ): FaultRule | undefined {
     for (const rule of this.rules) {
       if (faultPhase(rule.kind) !== phase) continue;
+      const target = rule.endpoint ?? 'connectors';
+      if (target !== 'any' && target !== endpoint) continue;
       if (rule.connector !== undefined && rule.connector !== connector) continue;
       rule.matched++;
       if (rule.fraction !== undefined && this.prng.next() >= rule.fraction) continue;

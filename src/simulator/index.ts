@@ -6,7 +6,7 @@ import { createSimulatorContext } from './context.js';
 import { resolveOptions, type SimulatorOptions } from './options.js';
 import { closeServer, listen } from './server.js';
 
-export type { SimulatorOptions, SimulatorTokenSpec } from './options.js';
+export type { SimulatorOAuthClientSpec, SimulatorOptions, SimulatorTokenSpec } from './options.js';
 export { afasTokenHeader } from './auth.js';
 export { parseSimulatorArgs, simulatorMain, SimulatorArgsError } from './cli.js';
 

@@ -1,7 +1,15 @@
 import type { SimulatorTokenSpec } from './auth.js';
 import type { Language } from './connectors/types.js';
+import {
+  checkClientId,
+  checkClientSecret,
+  checkTokenTtl,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  type SimulatorOAuthClientSpec,
+} from './oauth/clients.js';
 
 export type { SimulatorTokenSpec } from './auth.js';
+export type { SimulatorOAuthClientSpec } from './oauth/clients.js';
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -20,6 +28,10 @@ export interface SimulatorOptions {
   linesPerYear?: number;
   /** Default: one token 'demo' allowed every connector. */
   tokens?: SimulatorTokenSpec[];
+  /** OAuth 2 clients (client credentials grant) beside the classic tokens; default none. */
+  oauthClients?: SimulatorOAuthClientSpec[];
+  /** Lifetime of the access tokens the token endpoint issues (default 3600, like AFAS). */
+  oauthTokenTtlSeconds?: number;
   /** What Finstack_Administrations exposes (default: all). */
   finstackAdministrationIds?: number[];
   /** Enable the control API under /__sim (default false). */
@@ -43,6 +55,8 @@ export interface ResolvedOptions {
   readonly years: readonly number[];
   readonly linesPerYear: number;
   readonly tokens: readonly SimulatorTokenSpec[];
+  readonly oauthClients: readonly SimulatorOAuthClientSpec[];
+  readonly oauthTokenTtlSeconds: number;
   readonly finstackAdministrationIds: readonly number[] | undefined;
   readonly control: boolean;
   readonly language: Language;
@@ -70,6 +84,26 @@ function amsterdamYear(now: Date): number {
   );
 }
 
+/** Runs a check, turning its RangeError into an options error that names the option. */
+function prefixed(option: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    fail(`${option}: ${error.message}`);
+  }
+}
+
+/** Rejects malformed or repeated OAuth clients up front, naming the client (never its secret). */
+function checkOAuthClients(clients: readonly SimulatorOAuthClientSpec[]): void {
+  const seen = new Set<string>();
+  for (const client of clients) {
+    prefixed('oauthClients', () => checkClientSecret(checkClientId(client.clientId), client.clientSecret));
+    if (seen.has(client.clientId)) fail(`oauthClients: client '${client.clientId}' is listed twice`);
+    seen.add(client.clientId);
+  }
+}
+
 /** Applies the defaults of docs/CONTRACTS.md and rejects impossible values with a clear message. */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const now = options.now ?? ((): Date => new Date());
@@ -90,6 +124,10 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     50_000_000,
   );
   if (linesPerYear === 1) fail('linesPerYear must be 0 or at least 2 (an entry has two lines or more)');
+  const oauthClients = options.oauthClients ?? [];
+  checkOAuthClients(oauthClients);
+  const oauthTokenTtlSeconds = options.oauthTokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  prefixed('oauthTokenTtlSeconds', () => checkTokenTtl(oauthTokenTtlSeconds));
   const finstack = options.finstackAdministrationIds;
   finstack?.forEach((id) => integerIn('finstackAdministrationIds', id, 1, 999));
   const language = options.language ?? 'nl-nl';
@@ -103,6 +141,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     years: [...years].sort((a, b) => a - b),
     linesPerYear,
     tokens: options.tokens ?? [{ token: DEFAULT_TOKEN }],
+    oauthClients: oauthClients.map((client) => ({ ...client })),
+    oauthTokenTtlSeconds,
     finstackAdministrationIds: finstack === undefined ? undefined : [...finstack],
     control: options.control ?? false,
     language,

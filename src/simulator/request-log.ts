@@ -1,4 +1,4 @@
-/** What the simulator remembers about each AFAS API call (never the token). */
+/** What the simulator remembers about each AFAS API call (never a token, secret or access token). */
 export interface RequestLogEntry {
   readonly seq: number;
   /** ISO timestamp (real UTC) of the moment the request arrived. */
@@ -15,6 +15,27 @@ export interface RequestLogEntry {
   readonly durationMs: number;
   /** Injected fault kind, if one fired. */
   readonly fault: string | null;
+  /** `afas-token`, `bearer`, or `oauth-client` (a token-endpoint request); never the credential. */
+  readonly auth: string | null;
+  /** The OAuth client of a token request or a Bearer call. */
+  readonly clientId: string | null;
+}
+
+/** Query parameters whose values are credentials: logged as `[redacted]`, never in plain. */
+const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
+  'client_secret',
+  'access_token',
+  'refresh_token',
+  'token',
+  'code',
+  'password',
+]);
+
+/** The decoded query for the log, with credential values replaced. */
+export function loggableQuery(params: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    [...params].map(([name, value]) => [name, SECRET_PARAMETERS.has(name) ? '[redacted]' : value]),
+  );
 }
 
 export interface RequestLogQuery {

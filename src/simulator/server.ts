@@ -8,6 +8,7 @@ import {
   ControlError,
   EmptyStatusError,
   InvalidJsonBodyError,
+  OAuthError,
   ProfitError,
   ServiceUnavailableError,
 } from './errors.js';
@@ -15,11 +16,16 @@ import { parseRequestUrl, pathSegments, requestLanguage } from './http/request.j
 import { ResponseWriter } from './http/response.js';
 import { profitErrors } from './messages.js';
 import type { CallLogFacts } from './routes/afas-call.js';
+import { loggableQuery } from './request-log.js';
 import { handleAfasCall, profitSegments } from './routes/afas-router.js';
 
 async function sendAfasError(response: ResponseWriter, error: unknown, where: string): Promise<void> {
   if (error instanceof ProfitError) return response.sendProfitError(error);
-  if (error instanceof EmptyStatusError) return response.sendEmpty(error.status);
+  if (error instanceof EmptyStatusError) return response.sendEmpty(error.status, { ...error.headers });
+  if (error instanceof OAuthError) {
+    const body = { error: error.code, error_description: error.description };
+    return response.sendOAuthJson(error.status, body, { ...error.headers });
+  }
   if (error instanceof ServiceUnavailableError) return response.sendUnavailable(error.retryAfterSeconds);
   if (error instanceof InvalidJsonBodyError) return response.sendJson(400, { message: 'Invalid json' });
   process.stderr.write(
@@ -68,7 +74,7 @@ async function handleRequest(
 
   const language = requestLanguage(req.headers['accept-language'], sim.options.language);
   const response = new ResponseWriter(req, res, language, sim.clock);
-  const log: CallLogFacts = { connector: null, rows: null, faults: [] };
+  const log: CallLogFacts = { connector: null, rows: null, faults: [], auth: null, clientId: null };
   const seq = sim.requestLog.nextSeq();
   res.once('close', () => {
     sim.requestLog.add({
@@ -77,11 +83,13 @@ async function handleRequest(
       method,
       path: url.path,
       connector: log.connector,
-      query: Object.fromEntries(url.params),
+      query: loggableQuery(url.params),
       status: res.statusCode,
       rows: log.rows,
       durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
       fault: log.faults.length === 0 ? null : log.faults.join(','),
+      auth: log.auth,
+      clientId: log.clientId,
     });
   });
   try {

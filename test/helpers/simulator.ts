@@ -63,4 +63,8 @@ export interface SimRequest {
   rows: number | null;
   durationMs: number;
   fault: string | null;
+  /** `afas-token`, `bearer`, or `oauth-client` for a token-endpoint request. */
+  auth: string | null;
+  /** The OAuth client of a token request or Bearer call. */
+  clientId: string | null;
 }

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 
 import { ControlError } from '../errors.js';
-import { FAULT_KINDS } from '../faults.js';
+import { FAULT_ENDPOINTS, FAULT_KINDS } from '../faults.js';
 import { readControlBody, type ControlCall } from './control-call.js';
 
 const FaultInput = z
   .object({
     kind: z.enum(FAULT_KINDS),
     connector: z.string().min(1).optional(),
+    endpoint: z.enum(FAULT_ENDPOINTS).optional(),
     count: z.number().int().positive().optional(),
     fraction: z.number().min(0).max(1).optional(),
-    retryAfterSeconds: z.number().int().min(0).optional(),
+    retryAfterSeconds: z.number().int().min(0).nullable().optional(),
     delayMs: z.number().int().min(0).max(3_600_000).optional(),
   })
   .strict();
@@ -31,7 +32,14 @@ export async function handleFaults(call: ControlCall): Promise<void> {
       return;
     case 'POST': {
       const input = await readControlBody(call, FaultInput);
-      await call.response.sendJson(201, faults.add(input));
+      let rule;
+      try {
+        rule = faults.add(input);
+      } catch (error) {
+        if (error instanceof RangeError) throw new ControlError(400, error.message);
+        throw error;
+      }
+      await call.response.sendJson(201, rule);
       return;
     }
     case 'DELETE':

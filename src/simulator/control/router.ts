@@ -6,6 +6,7 @@ import { handleFaults } from './faults.js';
 import { handleJournalLines } from './journal-lines.js';
 import { handleFinstackAdministrations, handleMaster } from './master.js';
 import { handleMutateRandom } from './mutate-random.js';
+import { handleOAuth } from './oauth.js';
 import { handleRequests } from './requests.js';
 import { handleTokens } from './tokens.js';
 
@@ -31,6 +32,7 @@ const HANDLERS: Readonly<Record<string, (call: ControlCall) => Promise<void>>> =
   master: handleMaster,
   'finstack-administrations': handleFinstackAdministrations,
   tokens: handleTokens,
+  oauth: handleOAuth,
   requests: handleRequests,
   export: handleExport,
   'custom-connectors': handleCustomConnectors,

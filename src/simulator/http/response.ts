@@ -83,9 +83,25 @@ export class ResponseWriter {
     });
   }
 
-  async sendUnavailable(retryAfterSeconds: number): Promise<void> {
-    const body = { error: { code: '503', message: MAINTENANCE_MESSAGE }, retry_after: retryAfterSeconds };
-    await this.sendJson(503, body, { 'Retry-After': String(retryAfterSeconds) });
+  async sendUnavailable(retryAfterSeconds: number | null): Promise<void> {
+    const error = { code: '503', message: MAINTENANCE_MESSAGE };
+    if (retryAfterSeconds === null) {
+      await this.sendJson(503, { error });
+      return;
+    }
+    await this.sendJson(
+      503,
+      { error, retry_after: retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+
+  /**
+   * A token-endpoint answer: token responses and their errors must not be cached (RFC 6749 §5.1),
+   * so `Cache-Control: no-store` and `Pragma: no-cache` replace AFAS's usual cache headers.
+   */
+  async sendOAuthJson(status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
+    await this.sendJson(status, body, { ...headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-import type { TokenRecord } from '../auth.js';
+import type { AppPrincipal } from '../auth.js';
 import type { Language } from '../connectors/types.js';
 import type { SimulatorContext } from '../context.js';
 import type { ParsedRequestUrl } from '../http/request.js';
@@ -11,7 +11,13 @@ export interface CallLogFacts {
   connector: string | null;
   rows: number | null;
   faults: string[];
+  /** How the call authenticated (the scheme, never the credential). */
+  auth: CallAuth | null;
+  /** The OAuth client of a token request or a Bearer call. */
+  clientId: string | null;
 }
+
+export type CallAuth = 'afas-token' | 'bearer' | 'oauth-client';
 
 /** One AFAS API call being handled. */
 export interface AfasCall {
@@ -27,7 +33,7 @@ export interface AfasCall {
 /** A resolved AFAS route: which connector it concerns, who may call it, and what it does. */
 export interface AfasRoute {
   readonly connector: string | undefined;
-  /** Throws the 401 Profit error when the token's App connector lacks the connector. */
-  authorize(token: TokenRecord): void;
-  handle(call: AfasCall, token: TokenRecord): Promise<void>;
+  /** Throws the 401 Profit error when the caller's App connector lacks the connector. */
+  authorize(token: AppPrincipal): void;
+  handle(call: AfasCall, token: AppPrincipal): Promise<void>;
 }

@@ -1,17 +1,18 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
-import { tokenAllows, type TokenRecord } from '../auth.js';
+import { tokenAllows } from '../auth.js';
 import { findGetConnector } from '../connectors/catalog.js';
 import type { GetConnectorSpec } from '../connectors/types.js';
 import { findUpdateConnector, type UpdateConnectorSpec } from '../connectors/update-catalog.js';
-import { EmptyStatusError, ServiceUnavailableError } from '../errors.js';
+import { EmptyStatusError } from '../errors.js';
 import type { FaultRule } from '../faults.js';
 import { pathSegments } from '../http/request.js';
 import { profitErrors } from '../messages.js';
 import type { AfasCall, AfasRoute } from './afas-call.js';
+import { authenticate } from './authenticate.js';
 import { resolveCustomRoute } from './custom-connector.js';
+import { applyEdgeFault } from './edge-fault.js';
 import { sendGetConnector } from './get-connector.js';
 import { sendGetConnectorMetainfo, sendMetainfo, sendUpdateConnectorMetainfo } from './metainfo.js';
+import { handleTokenEndpoint } from './oauth-token.js';
 import { sendProfitVersion } from './profit-version.js';
 import { sendUpdateConnectorDelete, sendUpdateConnectorWrite } from './update-connector.js';
 
@@ -104,13 +105,6 @@ function resolveRoute(method: string, segments: readonly string[]): AfasRoute | 
   }
 }
 
-async function applyEdgeFault(call: AfasCall, fault: FaultRule): Promise<void> {
-  call.log.faults.push(fault.kind);
-  if (fault.kind === 'unavailable') throw new ServiceUnavailableError(fault.retryAfterSeconds ?? 120);
-  if (fault.kind === 'slow') await delay(fault.delayMs ?? 2_000);
-  if (fault.kind === 'reset') call.response.faults.reset = true;
-}
-
 function applyProfitFault(call: AfasCall, fault: FaultRule): void {
   call.log.faults.push(fault.kind);
   switch (fault.kind) {
@@ -132,22 +126,25 @@ function applyProfitFault(call: AfasCall, fault: FaultRule): void {
   }
 }
 
-function authenticate(call: AfasCall): TokenRecord {
-  const result = call.sim.tokens.authenticate(call.req.headers.authorization);
-  if (result.kind === 'plain-token') throw profitErrors.unexpected();
-  if (result.kind === 'unauthorized') throw new EmptyStatusError(401);
-  return result.token;
+function isTokenEndpoint(segments: readonly string[]): boolean {
+  return (
+    segments.length === 2 && segments[0]?.toLowerCase() === 'oauth' && segments[1]?.toLowerCase() === 'token'
+  );
 }
 
 /**
- * Handles one call under /ProfitRestServices: length limit, routing, edge faults, token, App
- * connector authorization, Profit faults, then the route itself. Errors are thrown and turned
+ * Handles one call under /ProfitRestServices: length limit, the OAuth token endpoint, routing,
+ * edge faults, classic or Bearer token, App connector authorization, Profit faults, then the route itself. Errors are thrown and turned
  * into responses by the server.
  */
 export async function handleAfasCall(call: AfasCall, segments: readonly string[]): Promise<void> {
   if (call.url.rawQuery.length > MAX_QUERY_LENGTH) throw new EmptyStatusError(404);
   if (call.method === 'OPTIONS') {
     await call.response.sendEmpty(200);
+    return;
+  }
+  if (isTokenEndpoint(segments)) {
+    await handleTokenEndpoint(call);
     return;
   }
   const route = resolveCustomRoute(call.sim, call.method, segments) ?? resolveRoute(call.method, segments);

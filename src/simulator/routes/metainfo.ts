@@ -1,4 +1,4 @@
-import { tokenAllows, type TokenRecord } from '../auth.js';
+import { tokenAllows, type AppPrincipal } from '../auth.js';
 import { GET_CONNECTORS } from '../connectors/catalog.js';
 import { localize, type GetConnectorSpec } from '../connectors/types.js';
 import {
@@ -10,7 +10,7 @@ import type { Language } from '../connectors/types.js';
 import type { AfasCall } from './afas-call.js';
 
 /** `GET /metainfo`: the connectors in the token's App connector plus session info (reference §3.1). */
-export async function sendMetainfo(call: AfasCall, token: TokenRecord): Promise<void> {
+export async function sendMetainfo(call: AfasCall, token: AppPrincipal): Promise<void> {
   const { language } = call;
   const environmentNumber = call.sim.options.environmentId.replace(/\D/g, '') || '12345';
   await call.response.sendJson(200, {
