@@ -1,7 +1,7 @@
 import { ApplicationFailure, type ApplicationFailureCategory } from '@temporalio/common';
 import pg from 'pg';
 import { classifyAfasError, type AfasErrorClass } from '../afas/classify.js';
-import { AfasHttpError } from '../afas/errors.js';
+import { AfasHttpError, AfasOAuthError } from '../afas/errors.js';
 import { DatasetSchemaError } from '../db/dataset-schema.js';
 import { DuplicateKeyError } from '../db/dataset-writer.js';
 import { MassDeleteError } from '../db/mass-delete.js';
@@ -116,12 +116,10 @@ function retryMatrix(error: unknown, context: FailureContext): ApplicationFailur
   }
   const classification = classifyAfasError(error);
   const http = error instanceof AfasHttpError ? error : undefined;
+  // The token endpoint's refusal has a status too (401 invalid_client, 400 invalid_grant).
+  const status = http?.status ?? (error instanceof AfasOAuthError ? error.status : null);
   const message = error instanceof Error ? error.message : String(error);
-  const failureDetails = details(
-    classification.class,
-    http?.status ?? null,
-    http?.profitLogReference ?? null,
-  );
+  const failureDetails = details(classification.class, status, http?.profitLogReference ?? null);
   const type = TYPE_BY_CLASS[classification.class];
   if (classification.class === 'locked') {
     const elapsed = context.nowMs - context.firstScheduledMs;

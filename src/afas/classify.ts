@@ -6,6 +6,7 @@ import {
   AfasDataError,
   AfasHttpError,
   AfasNetworkError,
+  AfasOAuthError,
   AfasQueryTooLongError,
   AfasTimeoutError,
   AfasUsageError,
@@ -17,7 +18,10 @@ export type AfasErrorClass =
   | 'locked'
   /** 502/503/504, connection reset/refused, client timeout — retry (honour retryAfterMs). */
   | 'transient'
-  /** 401/403: bad token, connector not in the App connector, IP restriction — never retry. */
+  /**
+   * 401/403: bad token, connector not in the App connector, IP restriction; or the OAuth token
+   * endpoint refusing the client (invalid_client, invalid_grant, …) — never retry.
+   */
   | 'auth'
   /** 500: the GetConnector definition is blocked under fair use — needs an administrator. */
   | 'blocked'
@@ -104,6 +108,9 @@ function classifyHttp(err: AfasHttpError): AfasErrorClassification {
 /** Classifies any error thrown by the AFAS client (and anything else, as 'unknown'). */
 export function classifyAfasError(err: unknown): AfasErrorClassification {
   if (err instanceof AfasHttpError) return classifyHttp(err);
+  // Only the refusals parsed as OAuth errors: the token endpoint's 5xx, 429 and resets arrive as
+  // AfasHttpError / AfasNetworkError and are retried like any AFAS call.
+  if (err instanceof AfasOAuthError) return result('auth', false, `oauth-${err.oauthError}`);
   if (err instanceof AfasNetworkError) return result('transient', true, `network-${err.code ?? 'error'}`);
   if (err instanceof AfasTimeoutError) return result('transient', true, 'client-timeout');
   if (err instanceof AfasAbortError) return result('aborted', false, 'aborted');

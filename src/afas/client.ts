@@ -1,6 +1,7 @@
 // The AFAS Profit REST client: metainfo, GetConnector pages, UpdateConnectors, profit version.
 // No retries here: callers (activities) decide with classifyAfasError().
 
+import { ClassicTokenAuth, type AfasAuth } from './auth.js';
 import { AfasBadResponseError, AfasUsageError, type AfasRequestInfo } from './errors.js';
 import { httpError, HttpTransport, responseDateMs, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
@@ -33,7 +34,7 @@ import {
   type FetchedPage,
   type PagesOptions,
 } from './pages.js';
-import { AfasToken } from './token.js';
+import { OAuthClientAuth } from './oauth.js';
 import {
   checkEnvelope,
   deletePath,
@@ -82,7 +83,8 @@ export class AfasClient {
   readonly baseUrl: string;
   readonly #origin: string;
   readonly #basePath: string;
-  readonly #token: AfasToken;
+  /** The credential: a classic token, or an OAuth client with its cached access token. */
+  readonly #auth: AfasAuth;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #timeoutMs: number;
   readonly #http: HttpTransport;
@@ -97,9 +99,9 @@ export class AfasClient {
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     const credential = checkedAuth(options);
-    if (credential.kind !== 'token') throw new AfasUsageError('OAuth 2 clients are not supported yet');
-    this.#token = new AfasToken(credential.token);
-    this.#headers = { ...requestHeaders(options), authorization: this.#token.authorizationHeader() };
+    // A malformed classic token fails here, before a connection pool exists.
+    const classic = credential.kind === 'token' ? new ClassicTokenAuth(credential.token) : null;
+    this.#headers = requestHeaders(options);
     this.#metainfoCacheMs = options.metainfoCacheMs ?? 300_000;
     if (!Number.isInteger(this.#metainfoCacheMs) || this.#metainfoCacheMs < 0) {
       throw new AfasUsageError('metainfoCacheMs must be a whole number of milliseconds, 0 or more');
@@ -117,6 +119,16 @@ export class AfasClient {
         'maxResponseBytes',
       ),
     });
+    this.#auth =
+      credential.kind === 'oauth'
+        ? new OAuthClientAuth(credential, {
+            transport: this.#http,
+            origin: this.#origin,
+            path: `${this.#basePath}/oauth/token`,
+            headers: this.#headers,
+            timeoutMs: this.#timeoutMs,
+          })
+        : (classic ?? new ClassicTokenAuth(credential.token));
   }
 
   // ---- metainfo ------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ export class AfasClient {
       `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
       query.take,
       (message) => new AfasBadResponseError(message, { request: info }),
-      (text) => this.#token.redact(text),
+      (text) => this.#auth.redact(text),
     );
     return {
       ...page,
@@ -285,7 +297,7 @@ export class AfasClient {
   }
 
   #info(method: HttpMethod, pathAndQuery: string, context: RequestContext): AfasRequestInfo {
-    let path = this.#token.redact(pathAndQuery);
+    let path = this.#auth.redact(pathAndQuery);
     if (path.length > PATH_IN_ERRORS_MAX) path = `${path.slice(0, PATH_IN_ERRORS_MAX)}…`;
     const info: { -readonly [K in keyof AfasRequestInfo]: AfasRequestInfo[K] } = { method, path };
     if (context.connector !== undefined) info.connector = context.connector;
@@ -307,7 +319,7 @@ export class AfasClient {
     try {
       return parseAfasJson(text);
     } catch (err) {
-      const detail = err instanceof Error ? this.#token.redact(err.message).slice(0, 200) : 'parse error';
+      const detail = err instanceof Error ? this.#auth.redact(err.message).slice(0, 200) : 'parse error';
       throw new AfasBadResponseError(`Malformed JSON in the response of ${what}: ${detail}`, {
         request: info,
       });
@@ -317,7 +329,7 @@ export class AfasClient {
   #validated<T>(result: MetainfoParseResult<T>, what: string, info: AfasRequestInfo): T {
     if (result.ok) return result.value;
     throw new AfasBadResponseError(
-      `Unexpected shape of the ${what} response: ${this.#token.redact(result.problem)}`,
+      `Unexpected shape of the ${what} response: ${this.#auth.redact(result.problem)}`,
       {
         request: info,
       },
@@ -335,19 +347,26 @@ export class AfasClient {
       headers = { ...headers, 'content-type': 'application/json; charset=utf-8' };
     }
     const timeoutMs = positiveInteger(options.timeoutMs, this.#timeoutMs, 'timeoutMs');
-    const res = await this.#http.send({
-      method,
-      origin: this.#origin,
-      path: this.#basePath + path + query,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: options.signal,
-      timeoutMs,
-      info,
-      redact: (text) => this.#token.redact(text),
-    });
-    if (res.status >= 200 && res.status < 300) return { res, info };
-    throw httpError(res, info, query.length, (text) => this.#token.redact(text));
+    const redact = (text: string) => this.#auth.redact(text);
+    // An access token AFAS calls invalid (revoked, expired early) is renewed once and the call
+    // sent once more: a 401 comes before AFAS executes anything, so even an insert is safe to repeat.
+    for (let attempt = 1; ; attempt++) {
+      const authorization = await this.#auth.authorization(options.signal);
+      const res = await this.#http.send({
+        method,
+        origin: this.#origin,
+        path: this.#basePath + path + query,
+        headers: { ...headers, authorization },
+        ...(body === undefined ? {} : { body }),
+        signal: options.signal,
+        timeoutMs,
+        info,
+        redact,
+      });
+      if (res.status >= 200 && res.status < 300) return { res, info };
+      if (!(res.status === 401 && attempt === 1 && this.#auth.renewAfterRejection(authorization, res)))
+        throw httpError(res, info, query.length, redact);
+    }
   }
 
   toString(): string {

@@ -114,6 +114,45 @@ export class AfasHttpError extends AfasError implements AfasHttpErrorFields {
   }
 }
 
+/** The error codes of RFC 6749 §5.2 that AFAS's token endpoint documents (reference §2.2). */
+export const OAUTH_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+] as const;
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
+
+export interface AfasOAuthErrorFields {
+  readonly status: number;
+  /** The `error` code of the token endpoint's answer: one of OAUTH_ERROR_CODES, or another AFAS sent. */
+  readonly oauthError: string;
+  /** AFAS's `error_description`, redacted; null when it sent none. */
+  readonly errorDescription: string | null;
+}
+
+/**
+ * The token endpoint refused the OAuth client (wrong id or secret, client revoked, grant not
+ * allowed): no retry changes that, an operator must. Never holds the secret or a token.
+ */
+export class AfasOAuthError extends AfasError implements AfasOAuthErrorFields {
+  readonly status: number;
+  readonly oauthError: string;
+  readonly errorDescription: string | null;
+
+  constructor(message: string, fields: AfasOAuthErrorFields, options?: AfasErrorOptions) {
+    super(message, options);
+    this.status = fields.status;
+    this.oauthError = fields.oauthError;
+    this.errorDescription = fields.errorDescription;
+  }
+
+  protected override details(): Record<string, unknown> {
+    return { status: this.status, oauthError: this.oauthError, errorDescription: this.errorDescription };
+  }
+}
+
 /** The connection failed (refused, reset, DNS, TLS, socket closed) before a full response arrived. */
 export class AfasNetworkError extends AfasError {
   readonly code: string | null;

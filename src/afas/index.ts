@@ -22,6 +22,7 @@ export {
 } from './credentials.js';
 export { afasOnlineBaseUrl, resolveBaseUrl, MAX_QUERY_LENGTH, type EnvironmentType } from './urls.js';
 export { AfasToken } from './token.js';
+export { DEFAULT_EXPIRES_IN_SECONDS, isFresh, tokenLifetime, type TokenLifetime } from './token-lifetime.js';
 export {
   AfasError,
   AfasAbortError,
@@ -29,11 +30,15 @@ export {
   AfasDataError,
   AfasHttpError,
   AfasNetworkError,
+  AfasOAuthError,
   AfasQueryTooLongError,
   AfasTimeoutError,
   AfasUsageError,
   type AfasErrorCause,
   type AfasHttpErrorFields,
+  type AfasOAuthErrorFields,
+  OAUTH_ERROR_CODES,
+  type OAuthErrorCode,
   type AfasRequestInfo,
 } from './errors.js';
 export { classifyAfasError, type AfasErrorClass, type AfasErrorClassification } from './classify.js';
