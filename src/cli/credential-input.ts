@@ -3,7 +3,7 @@
 // secret's expiry date. Like a token, a client secret is read from a file or stdin only.
 import type { AfasCredential } from '../afas/credentials.js';
 import { CliUsageError } from './errors.js';
-import { checkTokenFlags, readSecret, readToken, type TokenFlags } from './token-input.js';
+import { checkTokenFlags, readSecret, readToken, TOKEN_ON_ARGV, type TokenFlags } from './token-input.js';
 
 export interface CredentialFlags extends TokenFlags {
   clientId?: string;
@@ -64,7 +64,9 @@ export function parseSecretExpires(value: string): string {
 
 /** Refuses mixed, half-given and argv-borne credentials before anything else happens. */
 export function checkCredentialFlags(flags: CredentialFlags, forAdd: boolean): CredentialPlan {
+  // A secret on argv is refused first, whatever else is wrong: it must not be used, even to fail.
   if (flags.clientSecret !== undefined) throw new CliUsageError(CLIENT_SECRET_ON_ARGV);
+  if (flags.token !== undefined) throw new CliUsageError(TOKEN_ON_ARGV);
   const token = flags.tokenFile !== undefined || flags.tokenStdin === true || flags.token !== undefined;
   const secret = flags.clientSecretFile !== undefined || flags.clientSecretStdin === true;
   const oauth = secret || flags.clientId !== undefined;
