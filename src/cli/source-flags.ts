@@ -90,7 +90,7 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
     )
     .option('--integration-id <id>', 'IntegrationId header, {subscriptionNo}_{projectNo}');
   if (forUpdate) command.option('--no-integration-id', 'stop sending the IntegrationId header');
-  return command
+  command
     .option(
       '--token-file <path>',
       forUpdate ? 'rotate the token: read the new one from this file' : 'read the AFAS token from this file',
