@@ -1,19 +1,11 @@
 // The AFAS Profit REST client: metainfo, GetConnector pages, UpdateConnectors, profit version.
 // No retries here: callers (activities) decide with classifyAfasError().
 
-import { ClassicTokenAuth, type AfasAuth } from './auth.js';
+import { AuthorizedHttp, type SendOptions } from './authorized-http.js';
+import type { AfasConnectionOptions } from './connection-options.js';
 import { AfasBadResponseError, AfasUsageError, type AfasRequestInfo } from './errors.js';
-import { httpError, HttpTransport, responseDateMs, type HttpMethod, type HttpResponse } from './http.js';
+import { responseDateMs, type HttpMethod, type HttpResponse } from './http.js';
 import { parseAfasJson } from './json.js';
-import {
-  DEFAULT_CONNECTIONS,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  checkedAuth,
-  positiveInteger,
-  requestHeaders,
-  type AfasConnectionOptions,
-} from './connection-options.js';
 import { pageBody } from './page-body.js';
 import {
   parseGetConnectorMeta,
@@ -34,7 +26,6 @@ import {
   type FetchedPage,
   type PagesOptions,
 } from './pages.js';
-import { OAuthClientAuth } from './oauth.js';
 import {
   checkEnvelope,
   deletePath,
@@ -55,24 +46,6 @@ export interface UpdateOptions extends RequestOptions {
   readonly subObject?: string;
 }
 
-interface RequestContext {
-  readonly connector?: string;
-  readonly skip?: number;
-  readonly take?: number;
-}
-
-interface SendOptions extends RequestOptions, RequestContext {
-  readonly query?: string;
-  readonly body?: unknown;
-}
-
-interface Sent {
-  readonly res: HttpResponse;
-  readonly info: AfasRequestInfo;
-}
-
-const PATH_IN_ERRORS_MAX = 300;
-
 /** A response body as text (UTF-8, without a byte-order mark). */
 function responseText(res: HttpResponse): string {
   return res.body.toString('utf8').replace(/^\uFEFF/, '');
@@ -81,54 +54,19 @@ function responseText(res: HttpResponse): string {
 export class AfasClient {
   /** Base URL without a trailing slash. */
   readonly baseUrl: string;
-  readonly #origin: string;
-  readonly #basePath: string;
-  /** The credential: a classic token, or an OAuth client with its cached access token. */
-  readonly #auth: AfasAuth;
-  readonly #headers: Readonly<Record<string, string>>;
-  readonly #timeoutMs: number;
-  readonly #http: HttpTransport;
+  /** Authenticated requests: transport, credential, renewal, redaction. */
+  readonly #http: AuthorizedHttp;
   /** Successful GetConnector descriptions (only successes: one caller's abort must not fail another). */
   readonly #describeCache = new Map<string, { meta: GetConnectorMeta; at: number }>();
   readonly #metainfoCacheMs: number;
-  #closed = false;
 
   constructor(options: AfasConnectionOptions) {
     this.baseUrl = resolveBaseUrl(options);
-    const url = new URL(this.baseUrl);
-    this.#origin = url.origin;
-    this.#basePath = url.pathname.replace(/\/+$/, '');
-    const credential = checkedAuth(options);
-    // A malformed classic token fails here, before a connection pool exists.
-    const classic = credential.kind === 'token' ? new ClassicTokenAuth(credential.token) : null;
-    this.#headers = requestHeaders(options);
     this.#metainfoCacheMs = options.metainfoCacheMs ?? 300_000;
     if (!Number.isInteger(this.#metainfoCacheMs) || this.#metainfoCacheMs < 0) {
       throw new AfasUsageError('metainfoCacheMs must be a whole number of milliseconds, 0 or more');
     }
-    this.#timeoutMs = positiveInteger(
-      options.requestTimeoutMs,
-      DEFAULT_REQUEST_TIMEOUT_MS,
-      'requestTimeoutMs',
-    );
-    this.#http = new HttpTransport({
-      connections: positiveInteger(options.connections, DEFAULT_CONNECTIONS, 'connections'),
-      maxResponseBytes: positiveInteger(
-        options.maxResponseBytes,
-        DEFAULT_MAX_RESPONSE_BYTES,
-        'maxResponseBytes',
-      ),
-    });
-    this.#auth =
-      credential.kind === 'oauth'
-        ? new OAuthClientAuth(credential, {
-            transport: this.#http,
-            origin: this.#origin,
-            path: `${this.#basePath}/oauth/token`,
-            headers: this.#headers,
-            timeoutMs: this.#timeoutMs,
-          })
-        : (classic ?? new ClassicTokenAuth(credential.token));
+    this.#http = new AuthorizedHttp(options, this.baseUrl);
   }
 
   // ---- metainfo ------------------------------------------------------------------------------
@@ -184,7 +122,7 @@ export class AfasClient {
    * rows already seen in an earlier part dropped.
    */
   async *pages(connectorId: string, options: PagesOptions): AsyncGenerator<AfasPage, void, undefined> {
-    this.#assertOpen();
+    this.#http.assertOpen();
     pathSegment(connectorId, 'GetConnector id');
     let take = options.take;
     if (take === undefined) {
@@ -206,7 +144,7 @@ export class AfasClient {
     options: RequestOptions,
   ): Promise<FetchedPage> {
     const path = `/connectors/${pathSegment(connector, 'GetConnector id')}`;
-    const { res, info } = await this.#send('GET', path, {
+    const { res, info } = await this.#http.send('GET', path, {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       query: queryString,
@@ -220,7 +158,7 @@ export class AfasClient {
       `GetConnector ${connector} (skip ${query.skip}, take ${query.take})`,
       query.take,
       (message) => new AfasBadResponseError(message, { request: info }),
-      (text) => this.#auth.redact(text),
+      (text) => this.#http.redact(text),
     );
     return {
       ...page,
@@ -274,7 +212,7 @@ export class AfasClient {
     options: RequestOptions,
   ): Promise<AfasUpdateResult> {
     if (envelope !== undefined) checkEnvelope(connector, envelope);
-    const { res } = await this.#send(method, path, {
+    const { res } = await this.#http.send(method, path, {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       connector,
@@ -287,27 +225,11 @@ export class AfasClient {
 
   /** Closes the keep-alive pool; later calls throw AfasUsageError. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
     await this.#http.close();
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new AfasUsageError('AfasClient is closed');
-  }
-
-  #info(method: HttpMethod, pathAndQuery: string, context: RequestContext): AfasRequestInfo {
-    let path = this.#auth.redact(pathAndQuery);
-    if (path.length > PATH_IN_ERRORS_MAX) path = `${path.slice(0, PATH_IN_ERRORS_MAX)}…`;
-    const info: { -readonly [K in keyof AfasRequestInfo]: AfasRequestInfo[K] } = { method, path };
-    if (context.connector !== undefined) info.connector = context.connector;
-    if (context.skip !== undefined) info.skip = context.skip;
-    if (context.take !== undefined) info.take = context.take;
-    return info;
-  }
-
   async #getJson(path: string, options: SendOptions): Promise<{ body: unknown; info: AfasRequestInfo }> {
-    const { res, info } = await this.#send('GET', path, options);
+    const { res, info } = await this.#http.send('GET', path, options);
     return { body: this.#parseJson(res, info, `GET ${path}`), info };
   }
 
@@ -319,7 +241,7 @@ export class AfasClient {
     try {
       return parseAfasJson(text);
     } catch (err) {
-      const detail = err instanceof Error ? this.#auth.redact(err.message).slice(0, 200) : 'parse error';
+      const detail = err instanceof Error ? this.#http.redact(err.message).slice(0, 200) : 'parse error';
       throw new AfasBadResponseError(`Malformed JSON in the response of ${what}: ${detail}`, {
         request: info,
       });
@@ -329,44 +251,11 @@ export class AfasClient {
   #validated<T>(result: MetainfoParseResult<T>, what: string, info: AfasRequestInfo): T {
     if (result.ok) return result.value;
     throw new AfasBadResponseError(
-      `Unexpected shape of the ${what} response: ${this.#auth.redact(result.problem)}`,
+      `Unexpected shape of the ${what} response: ${this.#http.redact(result.problem)}`,
       {
         request: info,
       },
     );
-  }
-
-  async #send(method: HttpMethod, path: string, options: SendOptions): Promise<Sent> {
-    this.#assertOpen();
-    const query = options.query ?? '';
-    const info = this.#info(method, path + query, options);
-    let headers = this.#headers;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers = { ...headers, 'content-type': 'application/json; charset=utf-8' };
-    }
-    const timeoutMs = positiveInteger(options.timeoutMs, this.#timeoutMs, 'timeoutMs');
-    const redact = (text: string) => this.#auth.redact(text);
-    // An access token AFAS calls invalid (revoked, expired early) is renewed once and the call
-    // sent once more: a 401 comes before AFAS executes anything, so even an insert is safe to repeat.
-    for (let attempt = 1; ; attempt++) {
-      const authorization = await this.#auth.authorization(options.signal);
-      const res = await this.#http.send({
-        method,
-        origin: this.#origin,
-        path: this.#basePath + path + query,
-        headers: { ...headers, authorization },
-        ...(body === undefined ? {} : { body }),
-        signal: options.signal,
-        timeoutMs,
-        info,
-        redact,
-      });
-      if (res.status >= 200 && res.status < 300) return { res, info };
-      if (!(res.status === 401 && attempt === 1 && this.#auth.renewAfterRejection(authorization, res)))
-        throw httpError(res, info, query.length, redact);
-    }
   }
 
   toString(): string {

@@ -11,6 +11,7 @@ import {
   type AfasClientProvider,
 } from '../../src/activities/deps.js';
 import { createImportActivities } from '../../src/activities/import-activities.js';
+import { AfasClient } from '../../src/afas/client.js';
 import { createSyncActivities } from '../../src/activities/sync-activities.js';
 import { contextFor } from '../../src/app/context.js';
 import { parseSecretKey } from '../../src/config/secret-key.js';
@@ -57,6 +58,7 @@ describe('the activity scope shared by sync and import activities', () => {
       previousSecretKeys: [],
     });
     await elsewhere.sources.add({ ...source, name: 'sealed-elsewhere', token: TOKEN });
+    await app.sources.add({ ...source, name: 'oauth-refused', token: TOKEN });
     clients = new CachedAfasClients(afasConnector(app.sources, { requestTimeoutMs: 10_000, connections: 1 }));
     deps = {
       pool: db.pool,
@@ -188,6 +190,48 @@ describe('the activity scope shared by sync and import activities', () => {
       environment.run(() => withAfas('good', () => Promise.reject(new TypeError('a bug in the body')))),
     ).rejects.toBeInstanceOf(ApplicationFailure);
     expect(held).toBe(0);
+  });
+
+  it('an OAuth client AFAS refuses marks the source with its description, after one token request', async () => {
+    const secret = 'wrong-secret-5e6f7a8b9c';
+    await control.call('POST', 'oauth/clients', { clientId: 'refused-app', clientSecret: 'the-right-one' });
+    // The store of this branch seals classic tokens only: the lease hands out an OAuth client directly.
+    const oauth = new AfasClient({
+      environmentId: '1',
+      environmentType: 'test',
+      baseUrl: sim.baseUrl,
+      oauthClient: { clientId: 'refused-app', clientSecret: secret },
+    });
+    const provider: AfasClientProvider = {
+      open: () => Promise.resolve({ api: oauth, release: () => Promise.resolve() }),
+      close: () => oauth.close(),
+    };
+    const { withAfas } = createActivityScope({ ...deps, clients: provider });
+    await control.clearRequests();
+    const failure: unknown = await new MockActivityEnvironment()
+      .run(() => withAfas('oauth-refused', ({ session }) => session.metainfo()))
+      .catch((error: unknown) => error);
+    await oauth.close();
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
+    const message = (failure as ApplicationFailure).message;
+    // AFAS's error_description is what the operator reads.
+    expect(message).toMatch(/invalid_client\): Client authentication failed$/);
+    expect(message).not.toContain(secret);
+    const record = await deps.sources.get('oauth-refused');
+    expect({ status: record.status, reason: record.statusReason }).toEqual({
+      status: 'needs_attention',
+      reason: message,
+    });
+    const { clients: simClients } = await control.call<{
+      clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];
+    }>('GET', 'oauth');
+    expect(simClients.find((c) => c.clientId === 'refused-app')?.tokenRequests).toEqual({
+      issued: 0,
+      refused: 1,
+    });
+    const logged = await control.requests();
+    expect(logged.map((entry) => entry.path)).toEqual([expect.stringMatching(/\/oauth\/token$/)]);
   });
 
   it('a cancelled activity reports as cancelled, not as an AFAS failure', async () => {

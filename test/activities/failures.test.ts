@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { toApplicationFailure } from '../../src/activities/failures.js';
-import { AfasHttpError, AfasUsageError } from '../../src/afas/errors.js';
+import { AfasHttpError, AfasOAuthError, AfasUsageError } from '../../src/afas/errors.js';
 import { TokenCryptoError } from '../../src/db/token-crypto.js';
 
 const context = {
@@ -109,5 +109,17 @@ describe('toApplicationFailure: the total-time budget', () => {
       type: 'Unexpected',
     });
     expect(toApplicationFailure(new RangeError('Invalid time value'), context).nonRetryable).toBe(true);
+  });
+});
+
+describe('toApplicationFailure: the OAuth token endpoint', () => {
+  it('a refused client is a final AfasAuth failure with its status and AFAS description', () => {
+    const refused = new AfasOAuthError(
+      'AFAS refused OAuth client "app" at POST /oauth/token (HTTP 400 invalid_grant): Grant expired',
+      { status: 400, oauthError: 'invalid_grant', errorDescription: 'Grant expired' },
+    );
+    const failure = toApplicationFailure(refused, { ...context, totalBudgetMs: 3_600_000 });
+    expect(failure).toMatchObject({ type: 'AfasAuth', nonRetryable: true, message: refused.message });
+    expect(failure.details).toEqual([{ errorClass: 'auth', status: 400, profitLogReference: null }]);
   });
 });

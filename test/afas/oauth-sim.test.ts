@@ -2,6 +2,7 @@
 // every call, one token per lifetime, single-flight, invalid_token recovery, refusals and faults.
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AfasSession } from '../../src/activities/afas-session.js';
 import { AfasClient } from '../../src/afas/client.js';
 import { classifyAfasError } from '../../src/afas/classify.js';
 import { AfasError, AfasHttpError, AfasNetworkError, AfasOAuthError } from '../../src/afas/errors.js';
@@ -226,6 +227,25 @@ describe('AfasClient with an OAuth client against the simulator', () => {
     expect(err).toBeInstanceOf(AfasNetworkError);
     expect(classifyAfasError(err)).toMatchObject({ class: 'transient', retryable: true });
     await c.profitVersion();
+  });
+
+  it("an activity's session retries token-endpoint faults in place, and never a refused client", async () => {
+    const policy = { attempts: 4, baseDelayMs: 10, maxInlineWaitMs: 1_000 };
+    const signal = new AbortController().signal;
+    const id = await freshClientId();
+    await control.fault({ kind: 'unavailable', endpoint: 'token', count: 1, retryAfterSeconds: null });
+    await control.fault({ kind: 'reset', endpoint: 'token', count: 1 });
+    const session = new AfasSession(client(id), policy, signal);
+    await session.metainfo();
+    expect(session.retries).toBe(2);
+    // The simulator resets the connection after issuing: that token never reached the client.
+    expect(await tokenRequests(id)).toEqual({ issued: 2, refused: 0 });
+
+    const refusedId = await freshClientId();
+    const refused = new AfasSession(client(refusedId, WRONG), policy, signal);
+    expect(await caught(refused.metainfo())).toBeInstanceOf(AfasOAuthError);
+    expect(refused.retries).toBe(0);
+    expect(await tokenRequests(refusedId)).toEqual({ issued: 0, refused: 1 });
   });
 
   it('no error holds the client secret or its Basic form, in any shape', () => {
