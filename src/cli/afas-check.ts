@@ -1,6 +1,14 @@
-// The "Confirm" step of the AFAS setup, run from the CLI: is the token accepted, and does the App
+// The "Confirm" step of the AFAS setup, run from the CLI: is the credential accepted (the classic
+// token, or the OAuth client at the token endpoint and its access token), and does the App
 // connector hold every GetConnector the catalog needs? Talks to AFAS directly (source add/test).
-import { AfasClient, AfasError, AfasUsageError, classifyAfasError } from '../afas/index.js';
+import {
+  AfasClient,
+  AfasError,
+  AfasUsageError,
+  authOptions,
+  classifyAfasError,
+  type AfasCredential,
+} from '../afas/index.js';
 import { changedDaysConnectorId, connectorIdFor, DATASETS, requiredConnectorIds } from '../catalog/index.js';
 import type { EnvironmentType } from '../db/sources.js';
 import { CliFailure, CliUsageError } from './errors.js';
@@ -40,7 +48,7 @@ export interface ConnectorCheck {
 /** Calls AFAS metainfo and compares it with the catalog. AFAS errors become one-line failures. */
 export async function checkConnectors(
   settings: ConnectionSettings,
-  token: string,
+  credential: AfasCredential,
   what: string,
 ): Promise<ConnectorCheck> {
   let client: AfasClient;
@@ -51,7 +59,7 @@ export async function checkConnectors(
       ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
       allowInsecureHttp: settings.allowInsecureHttp,
       ...(settings.integrationId ? { integrationId: settings.integrationId } : {}),
-      token,
+      ...authOptions(credential),
       requestTimeoutMs: 30_000,
       connections: 1,
     });
@@ -73,7 +81,7 @@ export async function checkConnectors(
       missing: required.filter((id) => !present.has(id)),
     };
   } catch (error) {
-    // AfasError messages are built redacted: they never hold the token.
+    // AfasError messages are built redacted: they never hold the token, client secret or access token.
     if (error instanceof AfasError) {
       throw new AfasCheckError(
         `AFAS check of ${what} failed: ${error.message}`,

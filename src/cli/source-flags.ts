@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { plainHttpRefusal } from '../afas/urls.js';
 import { CONNECTION_SETTINGS } from '../db/source-status.js';
-import type { NewSource } from '../db/sources.js';
+import type { SourceSettings } from '../db/sources.js';
 import type { ConnectionSettings } from './afas-check.js';
 import { CliUsageError } from './errors.js';
 import {
@@ -18,9 +18,9 @@ import {
   parseMaxConcurrency,
   parseReconcileInterval,
 } from './parse.js';
-import type { TokenFlags } from './token-input.js';
+import type { CredentialFlags } from './credential-input.js';
 
-export interface SourceFlags extends TokenFlags {
+export interface SourceFlags extends CredentialFlags {
   envId?: string;
   envType?: string;
   /** false with --no-base-url (update only). */
@@ -38,7 +38,8 @@ export interface SourceFlags extends TokenFlags {
   paused?: boolean;
 }
 
-export type SourceChanges = Partial<Omit<NewSource, 'name' | 'token'>>;
+/** The settings the flags change; the credential flags are read apart (credential-input.ts). */
+export type SourceChanges = Partial<Omit<SourceSettings, 'name' | 'secretExpiresOn'>>;
 
 /** Adds the flags; `forUpdate` drops the defaults and adds the --no-… forms. */
 export function addSourceFlags(command: Command, forUpdate: boolean): Command {
@@ -89,7 +90,7 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
     )
     .option('--integration-id <id>', 'IntegrationId header, {subscriptionNo}_{projectNo}');
   if (forUpdate) command.option('--no-integration-id', 'stop sending the IntegrationId header');
-  return command
+  command
     .option(
       '--token-file <path>',
       forUpdate ? 'rotate the token: read the new one from this file' : 'read the AFAS token from this file',
@@ -99,7 +100,31 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
       forUpdate ? 'rotate the token: read the new one from stdin' : 'read the AFAS token from stdin',
     )
     .addOption(new Option('--token [token]', 'refused: tokens never go on the command line').hideHelp())
-    .option('--skip-check', 'store even when the AFAS check fails (missing connectors, AFAS unreachable)');
+    .option(
+      '--client-id <id>',
+      forUpdate
+        ? 'switch to (or change) the OAuth client, with its secret from --client-secret-file/--client-secret-stdin'
+        : "the App connector's OAuth client id (instead of a classic token), with --client-secret-file/--client-secret-stdin",
+    )
+    .option(
+      '--client-secret-file <path>',
+      forUpdate
+        ? "read the OAuth client secret from this file (alone: rotate the secret of the source's client)"
+        : 'read the OAuth client secret from this file',
+    )
+    .option('--client-secret-stdin', 'read the OAuth client secret from stdin')
+    .addOption(
+      new Option('--client-secret [secret]', 'refused: secrets never go on the command line').hideHelp(),
+    )
+    .option(
+      '--secret-expires <YYYY-MM-DD>',
+      'the day the OAuth client secret expires, as AFAS shows it: list, show, status and metrics warn 30 days ahead',
+    );
+  if (forUpdate) command.option('--no-secret-expires', 'forget the expiry date of the client secret');
+  return command.option(
+    '--skip-check',
+    'store even when the AFAS check fails (missing connectors, AFAS unreachable)',
+  );
 }
 
 /** The validated values of the flags that were given. */

@@ -1,5 +1,5 @@
-// Reads an AFAS token from a file or stdin. Tokens never come from argv: command lines end up in
-// shell history and in every user's `ps` output.
+// Reads an AFAS token (or, through readSecret, an OAuth client secret) from a file or stdin. Secrets
+// never come from argv: command lines end up in shell history and in every user's `ps` output.
 import { readFile } from 'node:fs/promises';
 import { AfasToken } from '../afas/index.js';
 import { CliUsageError } from './errors.js';
@@ -30,22 +30,13 @@ export async function readToken(
   flags: TokenFlags,
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<string | undefined> {
-  let raw: string;
-  let origin: string;
-  if (flags.tokenFile !== undefined) {
-    origin = '--token-file';
-    try {
-      raw = await readFile(flags.tokenFile, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new CliUsageError(`--token-file: cannot read ${flags.tokenFile} (${code})`);
-    }
-  } else if (flags.tokenStdin) {
-    origin = '--token-stdin';
-    raw = stdin.isTTY ? await promptHidden(stdin) : await readAll(stdin);
-  } else {
-    return undefined;
-  }
+  const read = await readSecret(
+    { file: flags.tokenFile, stdin: flags.tokenStdin === true },
+    { file: '--token-file', stdin: '--token-stdin', what: 'AFAS token' },
+    stdin,
+  );
+  if (!read) return undefined;
+  const { origin, raw } = read;
   const token = raw.trim();
   if (token === '') throw new CliUsageError(`${origin}: the token is empty`);
   try {
@@ -57,6 +48,28 @@ export async function readToken(
   return token;
 }
 
+/**
+ * The raw text of a secret given by a file flag or a stdin flag (a hidden prompt on a terminal);
+ * undefined when neither was given. `origin` is the flag it came from, for messages.
+ */
+export async function readSecret(
+  given: { file: string | undefined; stdin: boolean },
+  flags: { file: string; stdin: string; what: string },
+  stdin: NodeJS.ReadStream,
+): Promise<{ origin: string; raw: string } | undefined> {
+  if (given.file !== undefined) {
+    try {
+      return { origin: flags.file, raw: await readFile(given.file, 'utf8') };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new CliUsageError(`${flags.file}: cannot read ${given.file} (${code})`);
+    }
+  }
+  if (!given.stdin) return undefined;
+  const raw = stdin.isTTY ? await promptHidden(stdin, flags.what, flags.stdin) : await readAll(stdin);
+  return { origin: flags.stdin, raw };
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -64,8 +77,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** Reads one line from a terminal without echoing it. */
-function promptHidden(stdin: NodeJS.ReadStream): Promise<string> {
-  process.stderr.write('AFAS token (input hidden, Enter to finish): ');
+function promptHidden(stdin: NodeJS.ReadStream, what: string, flag: string): Promise<string> {
+  process.stderr.write(`${what} (input hidden, Enter to finish): `);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (error?: Error) => {
@@ -79,7 +92,7 @@ function promptHidden(stdin: NodeJS.ReadStream): Promise<string> {
     const onData = (chunk: Buffer) => {
       for (const char of chunk.toString('utf8')) {
         if (char === '\r' || char === '\n' || char === '\u0004') return finish();
-        if (char === '\u0003') return finish(new CliUsageError('--token-stdin: cancelled'));
+        if (char === '\u0003') return finish(new CliUsageError(`${flag}: cancelled`));
         if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
         else value += char;
       }

@@ -1,7 +1,8 @@
-// The sealed-token column of `sources`: opening a token under its row's binding, and resealing it
-// (key rotation, the v1 → v2 upgrade). A reseal writes only if the row still holds the sealed
+// The sealed-secret column of `sources` (a classic token, or an OAuth client secret): opening it
+// under its row's binding, and resealing it (key rotation, the v1 → v2 upgrade). A reseal writes only if the row still holds the sealed
 // value it opened (compare-and-set), so a token rotated in between is never overwritten.
 import type pg from 'pg';
+import type { AfasCredential } from '../afas/credentials.js';
 import type { EnvironmentType } from '../afas/urls.js';
 import type { SecretKey } from '../config/index.js';
 import { isLegacySealed, openToken, sealToken, type TokenBinding } from './token-crypto.js';
@@ -20,9 +21,19 @@ export interface SealedToken {
   readonly keyId: string;
 }
 
-/** A token opened under its row's binding: the client must be built from this binding only. */
+/**
+ * A credential opened under its row's binding: the client must be built from this binding only.
+ * `credential` is a classic token when `oauthClientId` is null, else that OAuth client.
+ */
 export interface SourceCredential extends TokenBinding {
-  readonly token: string;
+  readonly credential: AfasCredential;
+}
+
+/** The credential whose secret part was sealed under `binding`. */
+export function credentialOf(binding: TokenBinding, secret: string): AfasCredential {
+  return binding.oauthClientId === null
+    ? { kind: 'token', token: secret }
+    : { kind: 'oauth', clientId: binding.oauthClientId, clientSecret: secret };
 }
 
 export interface ResealOutcome {
@@ -36,6 +47,7 @@ interface SealedRow {
   environment_type: EnvironmentType;
   base_url: string | null;
   allow_insecure_http: boolean;
+  oauth_client_id: string | null;
   token_sealed: string;
   token_key_id: string;
 }
@@ -57,7 +69,7 @@ export class SourceTokens {
     return this.keys.current;
   }
 
-  /** Seals with the current key: the values of `token_sealed` and `token_key_id`. */
+  /** Seals a token or client secret with the current key: the values of `token_sealed` and `token_key_id`. */
   seal(token: string, binding: TokenBinding): { sealed: string; keyId: string } {
     const key = this.currentKey();
     return { sealed: sealToken(token, key, binding), keyId: key.id };
@@ -66,7 +78,8 @@ export class SourceTokens {
   /** Reads a row's sealed token; `lock` holds the row for the rest of `db`'s transaction. */
   async read(name: string, db: Queryable = this.db, lock = false): Promise<SealedToken> {
     const result = await db.query<SealedRow>(
-      `SELECT name, environment_id, environment_type, base_url, allow_insecure_http, token_sealed, token_key_id
+      `SELECT name, environment_id, environment_type, base_url, allow_insecure_http, oauth_client_id,
+              token_sealed, token_key_id
          FROM ${this.table} WHERE name = $1${lock ? ' FOR UPDATE' : ''}`,
       [name],
     );
@@ -79,6 +92,7 @@ export class SourceTokens {
         environmentType: row.environment_type,
         baseUrl: row.base_url,
         allowInsecureHttp: row.allow_insecure_http,
+        oauthClientId: row.oauth_client_id,
       },
       sealed: row.token_sealed,
       keyId: row.token_key_id,
@@ -91,7 +105,7 @@ export class SourceTokens {
   }
 
   /**
-   * Opens a source's token. A v1 token is resealed as v2 on the way (when the current key is
+   * Opens a source's credential. A v1 token is resealed as v2 on the way (when the current key is
    * configured), so a row the startup upgrade missed (an older CLI wrote it meanwhile) never
    * blocks a sync and is upgraded by its first use.
    */
@@ -99,7 +113,7 @@ export class SourceTokens {
     const stored = await this.read(name);
     const opened = this.open(stored);
     if (opened.legacy && this.keys.current) await this.replace(stored, opened.token);
-    return { ...stored.binding, token: opened.token };
+    return { ...stored.binding, credential: credentialOf(stored.binding, opened.token) };
   }
 
   /**
@@ -112,7 +126,8 @@ export class SourceTokens {
     const result = await this.db.query(
       `UPDATE ${this.table} SET token_sealed = $2, token_key_id = $3
         WHERE name = $1 AND token_sealed = $4 AND environment_id = $5 AND environment_type = $6
-          AND base_url IS NOT DISTINCT FROM $7 AND allow_insecure_http = $8`,
+          AND base_url IS NOT DISTINCT FROM $7 AND allow_insecure_http = $8
+          AND oauth_client_id IS NOT DISTINCT FROM $9`,
       [
         binding.source,
         next.sealed,
@@ -122,6 +137,7 @@ export class SourceTokens {
         binding.environmentType,
         binding.baseUrl,
         binding.allowInsecureHttp,
+        binding.oauthClientId,
       ],
     );
     return result.rowCount === 1;

@@ -2,139 +2,49 @@ import type pg from 'pg';
 import type { SecretKey } from '../config/index.js';
 import { ident, inTransaction } from './pool.js';
 import {
+  checkSecretExpiry,
+  clientIdOf,
+  COLUMNS,
+  DEFAULT_FULL_RELOAD_MAX_ROWS,
+  DEFAULT_MASS_DELETE_PERCENT,
+  DEFAULT_RECONCILE_INTERVAL_SECONDS,
+  givenCredential,
+  secretOf,
+  toRecord,
+  type SourceChanges,
+  type SourceRecord,
+  type SourceRow,
+  type NewSource,
+} from './source-record.js';
+import {
   SourceNotFoundError,
   SourceTokens,
   type ResealOutcome,
   type SourceCredential,
 } from './source-tokens.js';
 import { CONNECTION_SETTINGS } from './source-status.js';
-import { checkBaseUrl } from './source-validation.js';
+import { checkBaseUrl, SourceValidationError } from './source-validation.js';
 import { sameBinding, type TokenBinding } from './token-crypto.js';
 
 export { SourceNotFoundError, type SourceCredential } from './source-tokens.js';
+export {
+  bindingOf,
+  DEFAULT_FULL_RELOAD_MAX_ROWS,
+  DEFAULT_MASS_DELETE_PERCENT,
+  DEFAULT_RECONCILE_INTERVAL_SECONDS,
+  secretOf,
+  type EnvironmentType,
+  type NewSource,
+  type NewSourceCredential,
+  type SourceChanges,
+  type SourceRecord,
+  type SourceSettings,
+} from './source-record.js';
 
-/** Defaults of the delete settings (see SourceRecord and migration 0006). */
-export const DEFAULT_FULL_RELOAD_MAX_ROWS = 20_000;
-export const DEFAULT_RECONCILE_INTERVAL_SECONDS = 3_600;
-export const DEFAULT_MASS_DELETE_PERCENT = 50;
-
-export type EnvironmentType = 'production' | 'test' | 'accept';
-
-/** A source as stored; never carries the token. */
-export interface SourceRecord {
-  name: string;
-  environmentId: string;
-  environmentType: EnvironmentType;
-  baseUrl: string | null;
-  /** The operator allowed plain http:// to this non-loopback base URL (`--allow-insecure-http`). */
-  allowInsecureHttp: boolean;
-  integrationId: string | null;
-  connectorPrefix: string;
-  connectorMap: Record<string, string>;
-  syncIntervalSeconds: number;
-  maxConcurrency: number;
-  /** A modified-watermark scope that held at most this many rows at its last reload is reloaded every run. */
-  fullReloadMaxRows: number;
-  /** A larger scope is reconciled (read whole, deletes marked) once this long after its last reconcile. */
-  reconcileIntervalSeconds: number;
-  /** A reload may mark at most this share (%) of a scope's live rows deleted (see MassDeleteError). */
-  massDeletePercent: number;
-  status: 'active' | 'needs_attention';
-  statusReason: string | null;
-  lastCheckedAt: Date | null;
-  lastSuccessAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  tokenKeyId: string;
-}
-
-export interface NewSource {
-  name: string;
-  environmentId: string;
-  environmentType: EnvironmentType;
-  baseUrl?: string | null;
-  /**
-   * Allow plain http:// to a base URL that is not a loopback host. It belongs to the URL it was
-   * given with: an update that changes the URL without it clears it.
-   */
-  allowInsecureHttp?: boolean;
-  integrationId?: string | null;
-  connectorPrefix?: string;
-  connectorMap?: Record<string, string>;
-  syncIntervalSeconds?: number;
-  maxConcurrency?: number;
-  fullReloadMaxRows?: number;
-  reconcileIntervalSeconds?: number;
-  massDeletePercent?: number;
-  token: string;
-}
-
-interface SourceRow {
-  name: string;
-  environment_id: string;
-  environment_type: EnvironmentType;
-  base_url: string | null;
-  allow_insecure_http: boolean;
-  integration_id: string | null;
-  connector_prefix: string;
-  connector_map: Record<string, string>;
-  sync_interval_seconds: number;
-  max_concurrency: number;
-  full_reload_max_rows: number;
-  reconcile_interval_seconds: number;
-  mass_delete_percent: number;
-  status: 'active' | 'needs_attention';
-  status_reason: string | null;
-  last_checked_at: Date | null;
-  last_success_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  token_key_id: string;
-}
-
-const COLUMNS = `name, environment_id, environment_type, base_url, allow_insecure_http, integration_id, connector_prefix, connector_map,
-  sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent,
-  status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id`;
-
-function toRecord(row: SourceRow): SourceRecord {
-  return {
-    name: row.name,
-    environmentId: row.environment_id,
-    environmentType: row.environment_type,
-    baseUrl: row.base_url,
-    allowInsecureHttp: row.allow_insecure_http,
-    integrationId: row.integration_id,
-    connectorPrefix: row.connector_prefix,
-    connectorMap: row.connector_map,
-    syncIntervalSeconds: row.sync_interval_seconds,
-    maxConcurrency: row.max_concurrency,
-    fullReloadMaxRows: row.full_reload_max_rows,
-    reconcileIntervalSeconds: row.reconcile_interval_seconds,
-    massDeletePercent: row.mass_delete_percent,
-    status: row.status,
-    statusReason: row.status_reason,
-    lastCheckedAt: row.last_checked_at,
-    lastSuccessAt: row.last_success_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    tokenKeyId: row.token_key_id,
-  };
-}
-
-/** The binding a token of this source is sealed under (see token-crypto.ts). */
-export function bindingOf(
-  source: Pick<SourceRecord, 'name' | 'environmentId' | 'environmentType' | 'baseUrl' | 'allowInsecureHttp'>,
-): TokenBinding {
-  return {
-    source: source.name,
-    environmentId: source.environmentId,
-    environmentType: source.environmentType,
-    baseUrl: source.baseUrl,
-    allowInsecureHttp: source.allowInsecureHttp,
-  };
-}
-
-/** Sources table access. Tokens go in sealed and come out only through `token()`/`credential()`. */
+/**
+ * Sources table access. Credentials go in sealed (the secret part) and come out only through
+ * `token()`/`credential()`.
+ */
 export class SourceStore {
   private readonly table: string;
   private readonly tokens: SourceTokens;
@@ -151,18 +61,26 @@ export class SourceStore {
   async add(source: NewSource): Promise<SourceRecord> {
     const allowInsecureHttp = source.allowInsecureHttp ?? false;
     if (source.baseUrl) checkBaseUrl(source.name, source.baseUrl, allowInsecureHttp);
-    const sealed = this.tokens.seal(source.token, {
+    const credential = givenCredential(source.name, source);
+    if (!credential)
+      throw new SourceValidationError(`source ${source.name}: a token or an OAuth client is required`);
+    const oauthClientId = clientIdOf(credential);
+    const secretExpiresOn = source.secretExpiresOn ?? null;
+    checkSecretExpiry(source.name, oauthClientId, secretExpiresOn);
+    const sealed = this.tokens.seal(secretOf(credential), {
       source: source.name,
       environmentId: source.environmentId,
       environmentType: source.environmentType,
       baseUrl: source.baseUrl ?? null,
       allowInsecureHttp,
+      oauthClientId,
     });
     const result = await this.db.query<SourceRow>(
       `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, allow_insecure_http,
          integration_id, connector_prefix, connector_map, sync_interval_seconds, max_concurrency,
-         full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id,
+         credential_kind, oauth_client_id, secret_expires_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        RETURNING ${COLUMNS}`,
       [
         source.name,
@@ -180,6 +98,9 @@ export class SourceStore {
         source.massDeletePercent ?? DEFAULT_MASS_DELETE_PERCENT,
         sealed.sealed,
         sealed.keyId,
+        credential.kind,
+        oauthClientId,
+        secretExpiresOn,
       ],
     );
     return toRecord(result.rows[0] as SourceRow);
@@ -203,14 +124,14 @@ export class SourceStore {
     return result.rows.map(toRecord);
   }
 
-  /** Opens the sealed token; only code that calls AFAS uses this. */
+  /** Opens the sealed secret (the classic token or the client secret); only code that calls AFAS uses this. */
   async token(name: string): Promise<string> {
-    return (await this.tokens.credential(name)).token;
+    return secretOf((await this.tokens.credential(name)).credential);
   }
 
   /**
-   * The token with the environment and base URL it was sealed for, read together: whoever sends
-   * the token builds its client from these, never from a row read earlier.
+   * The credential with the environment and base URL it was sealed for, read together: whoever
+   * sends it builds its client from these, never from a row read earlier.
    */
   credential(name: string): Promise<SourceCredential> {
     return this.tokens.credential(name);
@@ -219,11 +140,14 @@ export class SourceStore {
   /**
    * Changes a source. A change of environment or base URL reseals the token under the new binding
    * (the given new token, or the stored one opened under the old binding), in the transaction that
-   * holds the row, so the token is never readable for a host the operator did not set.
+   * holds the row, so the token is never readable for a host the operator did not set. A new
+   * credential replaces the old one whole, of either kind, and touches nothing else of the source:
+   * its watermarks, tables, import state and runs live in other tables, keyed by its name.
    */
-  async update(name: string, changes: Partial<Omit<NewSource, 'name'>>): Promise<SourceRecord> {
+  async update(name: string, changes: SourceChanges): Promise<SourceRecord> {
     return inTransaction(this.db, async (client) => {
       const stored = await this.tokens.read(name, client, true);
+      const credential = givenCredential(name, changes);
       const binding: TokenBinding = {
         source: name,
         environmentId: changes.environmentId ?? stored.binding.environmentId,
@@ -232,8 +156,12 @@ export class SourceStore {
         allowInsecureHttp:
           changes.allowInsecureHttp ??
           (changes.baseUrl === undefined ? stored.binding.allowInsecureHttp : false),
+        oauthClientId: credential ? clientIdOf(credential) : stored.binding.oauthClientId,
       };
       if (binding.baseUrl) checkBaseUrl(name, binding.baseUrl, binding.allowInsecureHttp);
+      // A new secret's expiry is what came with it (the old date was the old secret's).
+      const secretExpiresOn = credential ? (changes.secretExpiresOn ?? null) : changes.secretExpiresOn;
+      if (secretExpiresOn !== undefined) checkSecretExpiry(name, binding.oauthClientId, secretExpiresOn);
       const sets: string[] = [];
       const values: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -254,15 +182,23 @@ export class SourceStore {
       if (changes.reconcileIntervalSeconds !== undefined)
         set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
       if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
-      const token =
-        changes.token ?? (sameBinding(stored.binding, binding) ? undefined : this.tokens.open(stored).token);
-      if (token !== undefined) {
-        const sealed = this.tokens.seal(token, binding);
+      const secret = credential
+        ? secretOf(credential)
+        : sameBinding(stored.binding, binding)
+          ? undefined
+          : this.tokens.open(stored).token;
+      if (secret !== undefined) {
+        const sealed = this.tokens.seal(secret, binding);
         set('token_sealed', sealed.sealed);
         set('token_key_id', sealed.keyId);
       }
-      // A new token or connection is the fix for a rejected one: syncs call AFAS again.
-      if (changes.token !== undefined || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
+      if (credential) {
+        set('credential_kind', credential.kind);
+        set('oauth_client_id', binding.oauthClientId);
+      }
+      if (secretExpiresOn !== undefined) set('secret_expires_on', secretExpiresOn);
+      // A new credential or connection is the fix for a rejected one: syncs call AFAS again.
+      if (credential || CONNECTION_SETTINGS.some((field) => changes[field] !== undefined))
         sets.push(`status = 'active'`, 'status_reason = NULL');
       sets.push('updated_at = now()');
       const result = await client.query<SourceRow>(

@@ -30,18 +30,30 @@ export interface TokenBinding {
   readonly environmentType: EnvironmentType;
   readonly baseUrl: string | null;
   readonly allowInsecureHttp: boolean;
+  /**
+   * The OAuth client the sealed value is the secret of; null when it is a classic token. Part of
+   * the binding so a client secret can't be moved to another client id (or to a classic row) in
+   * the database and be sent as that.
+   */
+  readonly oauthClientId: string | null;
 }
 
-/** The associated data of a v2 token: every field of the binding, unambiguously delimited. */
+/**
+ * The associated data of a v2 value: every field of the binding, unambiguously delimited. A
+ * classic token keeps the array it had before OAuth existed, so every token sealed until then opens
+ * as it is, without a reseal; an OAuth client secret has its own label and adds the client id, so
+ * neither kind opens as the other.
+ */
 export function bindingData(binding: TokenBinding): string {
-  return JSON.stringify([
-    'afas-sync token v2',
+  const connection = [
     binding.source,
     binding.environmentId,
     binding.environmentType,
     binding.baseUrl,
     binding.allowInsecureHttp,
-  ]);
+  ];
+  if (binding.oauthClientId === null) return JSON.stringify(['afas-sync token v2', ...connection]);
+  return JSON.stringify(['afas-sync oauth client secret v2', ...connection, binding.oauthClientId]);
 }
 
 export function sameBinding(a: TokenBinding, b: TokenBinding): boolean {
@@ -101,10 +113,17 @@ export function openToken(sealed: string, keys: readonly SecretKey[], binding: T
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
     throw new TokenCryptoError(
       `stored token of source "${binding.source}" is damaged: it has a ${iv.length}-byte nonce and a ` +
-        `${tag.length}-byte tag, where only ${IV_BYTES} and ${TAG_BYTES} are accepted; ${reenter(binding.source)}`,
+        `${tag.length}-byte tag, where only ${IV_BYTES} and ${TAG_BYTES} are accepted; ${reenter(binding)}`,
     );
   }
   const legacy = version === LEGACY_VERSION;
+  // v1 predates OAuth: a v1 value on an OAuth row was put there by hand and is bound to no client.
+  if (legacy && binding.oauthClientId !== null) {
+    throw new TokenCryptoError(
+      `stored client secret of source "${binding.source}" is in the v1 format, which only classic tokens ` +
+        `were ever sealed in, so it is not used; ${reenter(binding)}`,
+    );
+  }
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.bytes, iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(Buffer.from(legacy ? binding.source : bindingData(binding), 'utf8'));
@@ -112,18 +131,28 @@ export function openToken(sealed: string, keys: readonly SecretKey[], binding: T
     const token = Buffer.concat([decipher.update(Buffer.from(dataPart, 'base64url')), decipher.final()]);
     return { token: token.toString('utf8'), legacy, keyId: key.id };
   } catch {
+    const what = binding.oauthClientId === null ? 'token' : 'client secret';
+    const places =
+      binding.oauthClientId === null ? 'environment or base URL' : 'environment, base URL or OAuth client';
     throw new TokenCryptoError(
-      `stored token of source "${binding.source}" failed authentication with key ${key.id}: it was sealed ` +
-        'for another source, environment or base URL (one changed outside afas-sync?) or is damaged, so it ' +
-        `is not used; ${reenter(binding.source)}`,
+      `stored ${what} of source "${binding.source}" failed authentication with key ${key.id}: it was sealed ` +
+        `for another source, ${places} (one changed outside afas-sync?) or is damaged, so it ` +
+        `is not used; ${reenter(binding)}`,
     );
   }
 }
 
-/** The fix, after checking where the token would go: a DB-changed URL must not get it either. */
-function reenter(source: string): string {
+/** The fix, after checking where the secret would go: a DB-changed URL must not get it either. */
+function reenter(binding: TokenBinding): string {
+  const { source } = binding;
+  if (binding.oauthClientId === null) {
+    return (
+      `check the source's environment and base URL (\`afas-sync source show ${source}\`), then re-enter ` +
+      `the token with \`afas-sync source update ${source} --token-file <file>\``
+    );
+  }
   return (
-    `check the source's environment and base URL (\`afas-sync source show ${source}\`), then re-enter ` +
-    `the token with \`afas-sync source update ${source} --token-file <file>\``
+    `check the source's environment, base URL and OAuth client id (\`afas-sync source show ${source}\`), ` +
+    `then re-enter the client secret with \`afas-sync source update ${source} --client-secret-file <file>\``
   );
 }

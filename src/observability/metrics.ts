@@ -10,10 +10,11 @@ import {
   type AfasRequestObserver,
   type AfasRequestOutcome,
 } from './afas-instrumentation.js';
+import { credentialExpirySeconds, type CredentialExpiryInput } from './credential-expiry.js';
 import { freshnessOf, type FreshnessInput } from './freshness.js';
 import type { Logger } from './logger.js';
 
-export interface SourceFreshnessRow extends FreshnessInput {
+export interface SourceFreshnessRow extends FreshnessInput, CredentialExpiryInput {
   name: string;
   status: 'active' | 'needs_attention';
 }
@@ -174,6 +175,22 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
         this.reset();
         for (const row of (await sources()) ?? [])
           this.set({ source: row.name }, row.status === 'needs_attention' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'afas_sync_credential_expiry_seconds',
+      help:
+        "Seconds until the source's credential stops working, negative once it did: a classic token until " +
+        '2027-08-31 00:00 Europe/Amsterdam (AFAS retires them), an OAuth client secret until 00:00 ' +
+        'Europe/Amsterdam of the expiry date entered with --secret-expires; no sample without that date',
+      labelNames: ['source'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of (await sources()) ?? []) {
+          const seconds = credentialExpirySeconds(row);
+          if (seconds !== undefined) this.set({ source: row.name }, seconds);
+        }
       },
     });
   }

@@ -1,4 +1,4 @@
-import { AfasClient, resolveBaseUrl } from '../afas/index.js';
+import { AfasClient, authOptions, resolveBaseUrl } from '../afas/index.js';
 import type { SourceRecord, SourceStore } from '../db/sources.js';
 import type { AfasApi } from '../activities/afas-session.js';
 import type { AfasClientProvider, AfasLease } from '../activities/deps.js';
@@ -10,8 +10,9 @@ export type ClosableAfasApi = AfasApi & { close(): Promise<void> };
 export type AfasConnector = (source: SourceRecord) => Promise<ClosableAfasApi>;
 
 /**
- * The production connector: a keep-alive AfasClient with the source's sealed token opened. The
- * token authenticates only with the environment and URL it was sealed for, read with it: the
+ * The production connector: a keep-alive AfasClient with the source's sealed credential opened (a
+ * classic token, or an OAuth client whose access token the client fetches and caches). The
+ * credential authenticates only with the environment and URL it was sealed for, read with it: the
  * client is built from those, never from the (possibly older) record.
  */
 export function afasConnector(
@@ -28,7 +29,7 @@ export function afasConnector(
       ...(credential.baseUrl ? { baseUrl: credential.baseUrl } : {}),
       allowInsecureHttp: credential.allowInsecureHttp,
       ...(source.integrationId ? { integrationId: source.integrationId } : {}),
-      token: credential.token,
+      ...authOptions(credential.credential),
       requestTimeoutMs: options.requestTimeoutMs,
       connections: options.connections,
     });
@@ -56,6 +57,7 @@ const versionOf = (source: SourceRecord) =>
     source.environmentType,
     source.baseUrl,
     source.allowInsecureHttp,
+    source.oauthClientId,
   ]);
 
 const closeQuietly = (client: ClosableAfasApi) => client.close().catch(() => undefined);

@@ -49,6 +49,7 @@ describe('afas-sync CLI errors and help', () => {
   afterAll(async () => db?.drop());
 
   const add = ['source', 'add', 'acme', '--env-id', '12345', '--env-type', 'test', '--token-stdin'];
+  const oauthAdd = [...add.slice(0, -1), '--client-id', 'acme-sync', '--client-secret-stdin'];
   it.concurrent.for<[string[], RegExp]>([
     [[...add.slice(0, 2), 'Acme!', ...add.slice(3)], /^afas-sync: source name must be .*got "Acme!"/],
     [[...add, '--interval', '30s'], /^afas-sync: --interval must be at least 60 s/],
@@ -81,7 +82,62 @@ describe('afas-sync CLI errors and help', () => {
       ['source', 'add', 'acme', '--env-type', 'test', '--token-stdin'],
       /^afas-sync: required option '--env-id <id>' not specified/,
     ],
-    [['source', 'add', 'acme', '--env-id', '1', '--env-type', 'test'], /^afas-sync: a token is required/],
+    [
+      ['source', 'add', 'acme', '--env-id', '1', '--env-type', 'test'],
+      /^afas-sync: a credential is required: pass a classic token \(--token-file PATH or --token-stdin\) or an OAuth client \(--client-id ID with --client-secret-file PATH or --client-secret-stdin\)$/,
+    ],
+    [
+      [...add, '--client-id', 'acme-sync', '--client-secret-file', '/tmp/x'],
+      /^afas-sync: use either a classic token \(.*\) or an OAuth client \(.*\), not both$/,
+    ],
+    [
+      [...oauthAdd.slice(0, -1)],
+      /^afas-sync: --client-id needs the client secret too: pass --client-secret-file PATH or --client-secret-stdin$/,
+    ],
+    [
+      [...oauthAdd.slice(0, -3), '--client-secret-stdin'],
+      /^afas-sync: --client-secret-file\/--client-secret-stdin need --client-id ID \(the OAuth client\)$/,
+    ],
+    [
+      [...oauthAdd, '--client-secret-file', '/tmp/x'],
+      /^afas-sync: use either --client-secret-file or --client-secret-stdin, not both$/,
+    ],
+    [
+      [...oauthAdd, '--secret-expires', '2027-02-29'],
+      /^afas-sync: --secret-expires: "2027-02-29" is not a date; give the day the client secret expires as AFAS shows it, as YYYY-MM-DD/,
+    ],
+    [
+      [...oauthAdd, '--secret-expires', '31-12-2027'],
+      /^afas-sync: --secret-expires: "31-12-2027" is not a date/,
+    ],
+    [
+      [...add, '--secret-expires', '2027-06-30'],
+      /^afas-sync: --secret-expires is for an OAuth client secret; a classic token stops working on the day AFAS retires them all$/,
+    ],
+    [
+      [...oauthAdd.slice(0, -2), ' acme', '--client-secret-stdin'],
+      /^afas-sync: --client-id: expected the App connector's OAuth client id as AFAS shows it/,
+    ],
+    [
+      [...oauthAdd.slice(0, -1), '--client-secret-file', '/nonexistent/acme.secret'],
+      /^afas-sync: --client-secret-file: cannot read \/nonexistent\/acme\.secret \(ENOENT\)$/,
+    ],
+    [
+      ['source', 'update', KNOWN, '--client-secret-file', '/nonexistent/acme.secret'],
+      new RegExp(
+        `^afas-sync: source "${KNOWN}" uses a classic token: pass --client-id ID with the client secret to switch it to OAuth$`,
+      ),
+    ],
+    [
+      ['source', 'update', KNOWN, '--secret-expires', '2027-06-30'],
+      new RegExp(
+        `^afas-sync: source "${KNOWN}" uses a classic token: --secret-expires is for an OAuth client secret`,
+      ),
+    ],
+    [
+      ['source', 'update', KNOWN, '--client-id', 'acme-sync'],
+      /^afas-sync: --client-id needs the client secret too/,
+    ],
     [[...add, '--token-file', '/tmp/x'], /^afas-sync: use either --token-file or --token-stdin/],
     [['source', 'update', KNOWN], /^afas-sync: nothing to update/],
     [['sync'], /^afas-sync: missing required argument 'source'/],
@@ -204,6 +260,31 @@ describe('afas-sync CLI errors and help', () => {
       2,
       /^afas-sync: --token-file: cannot read \/nonexistent\/token \(ENOENT\)/,
     );
+  });
+
+  it('refuses a client secret on the command line or in a bad shape, and never echoes it', async () => {
+    for (const flag of [['--client-secret', SECRET], [`--client-secret=${SECRET}`]]) {
+      const result = await cli([...oauthAdd.slice(0, -1), ...flag]);
+      expectOneLine(
+        result,
+        2,
+        /^afas-sync: --client-secret is not accepted: a secret on the command line lands in shell history and in the process list; use --client-secret-file PATH or --client-secret-stdin$/,
+      );
+      expect(result.stdout + result.stderr).not.toContain(SECRET);
+    }
+    for (const [input, pattern] of [
+      ['  \n', /^afas-sync: --client-secret-stdin: the client secret is empty$/],
+      [`${SECRET}\nsecond line`, /^afas-sync: --client-secret-stdin: the client secret must be one line/],
+      [`${SECRET}\u0007`, /^afas-sync: --client-secret-stdin: the client secret holds a control character$/],
+      [
+        `<token><version>1</version><data>${SECRET}</data></token>`,
+        /^afas-sync: --client-secret-stdin: this is a classic AFAS token, not an OAuth client secret; pass it with --token-file or --token-stdin$/,
+      ],
+    ] as const) {
+      const result = await cli(oauthAdd, {}, input);
+      expectOneLine(result, 2, pattern);
+      expect(result.stdout + result.stderr).not.toContain(SECRET);
+    }
   });
 
   it.concurrent.for<[string[]]>([

@@ -66,7 +66,9 @@ describe('afas-sync dev --demo', () => {
     const result = await demo();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stderr).toContain(`generated a new key into ${join(dataDir, 'secret.key')} (mode 0600)`);
-    expect(result.stdout).toMatch(/source\s+demo \(registered; schedule every 15m\)/);
+    expect(result.stdout).toMatch(
+      /source\s+demo \(registered; schedule every 15m; OAuth client afas-sync-demo\)/,
+    );
     expect(result.stdout).toMatch(/sync succeeded: [\d,]+ rows inserted/);
     expectImport(result.stdout);
     expect(result.stdout).toMatch(
@@ -85,13 +87,20 @@ describe('afas-sync dev --demo', () => {
       `SELECT count(*) AS n FROM afas.journal_lines WHERE _source = 'demo'`,
     );
     expect(Number(count.rows[0]?.n)).toBe(12_000);
+    // The demo source authenticates as an OAuth client, as sources should before classic tokens end.
+    const demoRow = await db.pool.query(
+      `SELECT credential_kind, oauth_client_id FROM afas.sources WHERE name = 'demo'`,
+    );
+    expect(demoRow.rows).toEqual([{ credential_kind: 'oauth', oauth_client_id: 'afas-sync-demo' }]);
   });
 
   it('runs again on the same data: same key, demo source updated, nothing new to write', async () => {
     const result = await demo();
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stderr).not.toContain('generated a new key');
-    expect(result.stdout).toMatch(/source\s+demo \(updated; schedule every 15m\)/);
+    expect(result.stdout).toMatch(
+      /source\s+demo \(updated; schedule every 15m; OAuth client afas-sync-demo\)/,
+    );
     expect(result.stdout).toMatch(/sync succeeded: 0 rows inserted, 0 updated, 0 deleted/);
     expectImport(result.stdout);
     expect(result.stdout).toMatch(/journal_lines\s+12,000\s+0\s+0\s+0\s+8,000/);

@@ -102,7 +102,8 @@ describe('sources: where a token may go', () => {
       environmentType: 'accept',
       baseUrl: null,
       allowInsecureHttp: false,
-      token: TOKEN,
+      oauthClientId: null,
+      credential: { kind: 'token', token: TOKEN },
     });
     // A change that moves nothing keeps the sealed value.
     const sealed = await sealedOf('mover');
@@ -182,6 +183,7 @@ describe('sources: where a token may go', () => {
         environmentType: base.environmentType,
         baseUrl: HTTPS,
         allowInsecureHttp: false,
+        oauthClientId: null,
       };
       await holder.query(
         `UPDATE afas.sources SET token_sealed = $1, token_key_id = $2 WHERE name = 'racer'`,

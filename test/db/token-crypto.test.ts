@@ -19,6 +19,7 @@ const BINDING: TokenBinding = {
   environmentType: 'production',
   baseUrl: 'https://proxy.example/ProfitRestServices',
   allowInsecureHttp: false,
+  oauthClientId: null,
 };
 
 /** The sealed value with its tag cut to `bytes` (a prefix of the real tag). */

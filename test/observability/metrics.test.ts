@@ -9,6 +9,8 @@ import { startMetricsServer, type RunningMetricsServer } from '../../src/observa
 import { SyncMetrics } from '../../src/observability/metrics.js';
 import { freePort } from '../../src/temporal/dev-server.js';
 
+const CLASSIC = { credentialKind: 'token', oauthClientId: null, secretExpiresOn: null } as const;
+
 function sample(text: string, line: string): number | undefined {
   const found = text.split('\n').find((entry) => entry.startsWith(`${line} `));
   return found === undefined ? undefined : Number(found.slice(line.length + 1));
@@ -118,6 +120,7 @@ describe('SyncMetrics', () => {
           lastSuccessAt: new Date(now - 60_000),
           createdAt: new Date(now - 86_400_000),
           syncIntervalSeconds: 900,
+          ...CLASSIC,
         },
         {
           name: 'old',
@@ -125,6 +128,7 @@ describe('SyncMetrics', () => {
           lastSuccessAt: new Date(now - 3 * 3_600_000),
           createdAt: new Date(now - 86_400_000),
           syncIntervalSeconds: 900,
+          ...CLASSIC,
         },
         {
           name: 'new',
@@ -132,6 +136,7 @@ describe('SyncMetrics', () => {
           lastSuccessAt: null,
           createdAt: new Date(now - 10_000),
           syncIntervalSeconds: 900,
+          ...CLASSIC,
         },
       ]);
     });
@@ -150,6 +155,40 @@ describe('SyncMetrics', () => {
     const failing = await metrics.registry.metrics();
     expect(sample(failing, 'afas_sync_metrics_source_read_errors_total')).toBe(1);
     expect(failing).not.toContain('afas_sync_source_stale{');
+  });
+
+  it('exports seconds until each credential stops working: classic tokens, dated OAuth secrets', async () => {
+    const metrics = new SyncMetrics({ defaultMetrics: false });
+    const row = {
+      status: 'active' as const,
+      lastSuccessAt: null,
+      createdAt: new Date(),
+      syncIntervalSeconds: 900,
+    };
+    metrics.watchSources(() =>
+      Promise.resolve([
+        { ...row, name: 'classic', ...CLASSIC },
+        {
+          ...row,
+          name: 'dated',
+          credentialKind: 'oauth',
+          oauthClientId: 'c1',
+          secretExpiresOn: '2027-01-15',
+        },
+        { ...row, name: 'undated', credentialKind: 'oauth', oauthClientId: 'c2', secretExpiresOn: null },
+      ]),
+    );
+    const before = Date.now();
+    const text = await metrics.registry.metrics();
+    const after = Date.now();
+    const between = (value: number | undefined, instant: string) => {
+      expect(value).toBeLessThanOrEqual(Math.ceil((Date.parse(instant) - before) / 1000));
+      expect(value).toBeGreaterThanOrEqual(Math.floor((Date.parse(instant) - after) / 1000));
+    };
+    // 00:00 Europe/Amsterdam: summer time (UTC+2) on 31 August, winter time (UTC+1) in January.
+    between(sample(text, 'afas_sync_credential_expiry_seconds{source="classic"}'), '2027-08-30T22:00:00Z');
+    between(sample(text, 'afas_sync_credential_expiry_seconds{source="dated"}'), '2027-01-14T23:00:00Z');
+    expect(text).not.toContain('afas_sync_credential_expiry_seconds{source="undated"}');
   });
 
   it('applies the stale rule: 3 intervals by default, or an explicit threshold', () => {

@@ -49,6 +49,9 @@ function sourceAt(updatedMs: number, tokenKeyId = 'key-1'): SourceRecord {
     createdAt: new Date(0),
     updatedAt: new Date(updatedMs),
     tokenKeyId,
+    credentialKind: 'token',
+    oauthClientId: null,
+    secretExpiresOn: null,
   };
 }
 

@@ -43,7 +43,8 @@ Starts \`temporal server start-dev\` with its state in <data-dir>/temporal.db (r
 restarts), uses PostgreSQL at DATABASE_URL (default postgres://localhost:5432/afas_sync; the
 database is created when missing), generates AFAS_SYNC_SECRET_KEY into <data-dir>/secret.key
 (mode 0600) when it is not set, starts the AFAS simulator and a worker in this process, and
-registers the source "demo" pointing at the simulator. Without --demo it runs until Ctrl-C;
+registers the source "demo" pointing at the simulator, with an OAuth client whose secret is
+made up for the run. Without --demo it runs until Ctrl-C;
 use the other commands from a second terminal (e.g. \`afas-sync sync demo --wait\`).
 
 Exit codes with --demo: 0 when the sync and the import succeeded, 1 when one failed, 3 partial.
@@ -102,13 +103,15 @@ async function dev(cli: CliRun, flags: DevFlags): Promise<number> {
   };
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    const demo = await registerDemoSource(stack.app, stack.target, stack.simulator.baseUrl);
+    const demo = await registerDemoSource(stack.app, stack.target, stack.simulator.baseUrl, stack.demoClient);
     printBanner(out, config, {
       address: stack.devServer.address,
       uiUrl: stack.uiUrl,
       dataDir: shownDir,
       simulator: stack.simulator.baseUrl,
-      demo: `${DEMO_SOURCE} (${demo.created ? 'registered' : 'updated'}; schedule every ${formatDuration(demo.record.syncIntervalSeconds)})`,
+      demo:
+        `${DEMO_SOURCE} (${demo.created ? 'registered' : 'updated'}; schedule every ${formatDuration(demo.record.syncIntervalSeconds)}; ` +
+        `OAuth client ${stack.demoClient.clientId})`,
       metricsPort: stack.metricsPort,
     });
     if (flags.demo) {

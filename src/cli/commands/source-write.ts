@@ -1,5 +1,6 @@
-// `source add` and `source update`: validate like AFAS's "Confirm" step, store the sealed token,
-// and keep the source's Temporal Schedule in step.
+// `source add` and `source update`: validate like AFAS's "Confirm" step, store the sealed credential
+// (a classic token or an OAuth client secret), and keep the source's Temporal Schedule in step.
+import type { AfasCredential } from '../../afas/credentials.js';
 import type { SourceRecord } from '../../db/sources.js';
 import type { ConnectionSettings } from '../afas-check.js';
 import type { CliRun } from '../context.js';
@@ -14,7 +15,7 @@ import {
   mergeConnectorMap,
   type SourceFlags,
 } from '../source-flags.js';
-import { checkTokenFlags } from '../token-input.js';
+import { checkCredentialFlags, type CredentialPlan } from '../credential-input.js';
 
 const FLAG_OF: Record<string, string> = {
   environmentId: 'env-id',
@@ -36,11 +37,11 @@ async function confirm(
   cli: CliRun,
   name: string,
   settings: ConnectionSettings,
-  token: string,
+  credential: AfasCredential,
   verb: string,
 ): Promise<void> {
   const { checkConnectors, printCheck } = await import('../afas-check.js');
-  const check = await checkConnectors(settings, token, `source "${name}"`);
+  const check = await checkConnectors(settings, credential, `source "${name}"`);
   printCheck(cli.out, check, settings);
   if (!check.ok) {
     throw new CliFailure(
@@ -54,8 +55,23 @@ function scheduleText(record: SourceRecord, paused: boolean): string {
   return `syncs every ${formatDuration(record.syncIntervalSeconds)}${paused ? ' (schedule paused)' : ''}`;
 }
 
+/** What the sealed secret is, for the line that confirms a change. */
+function sealedText(record: SourceRecord): string {
+  return record.oauthClientId === null
+    ? `token sealed with key ${record.tokenKeyId}`
+    : `OAuth client ${record.oauthClientId}, secret sealed with key ${record.tokenKeyId}`;
+}
+
+/** How the credential changed, for the list of changed settings. */
+function credentialChange(current: SourceRecord, next: AfasCredential): string {
+  if (next.kind === 'token')
+    return current.oauthClientId === null ? 'token' : 'credential: OAuth client → classic token';
+  if (current.oauthClientId === null) return `credential: classic token → OAuth client ${next.clientId}`;
+  return current.oauthClientId === next.clientId ? 'client secret' : `OAuth client ${next.clientId}`;
+}
+
 export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
-  checkTokenFlags(flags, true);
+  const plan = checkCredentialFlags(flags, true);
   const name = parseNewSourceName(rawName);
   const changes = changesFromFlags(flags);
   const settings: ConnectionSettings = {
@@ -69,8 +85,8 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
   };
   checkTransport(settings);
   cli.ctx.requireSecretKey();
-  const { readToken } = await import('../token-input.js');
-  const token = (await readToken(flags)) as string;
+  const { readCredential } = await import('../credential-input.js');
+  const credential = (await readCredential(flags, plan, undefined)) as AfasCredential;
   const app = await cli.ctx.app();
   if (await app.sources.find(name)) {
     throw new CliFailure(
@@ -78,12 +94,18 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     );
   }
   if (flags.skipCheck) cli.out.note('note: --skip-check: storing the source without asking AFAS');
-  else await confirm(cli, name, settings, token, 'stored');
+  else await confirm(cli, name, settings, credential, 'stored');
   const target = await cli.ctx.temporal();
   const { ensureSchedule } = await import('../../client/sync-control.js');
   let record: SourceRecord;
   try {
-    record = await app.sources.add({ name, ...changes, ...settings, token });
+    record = await app.sources.add({
+      name,
+      ...changes,
+      ...settings,
+      credential,
+      secretExpiresOn: plan.secretExpiresOn ?? null,
+    });
   } catch (error) {
     if ((error as { code?: string }).code === '23505')
       throw new CliFailure(`source "${name}" already exists`);
@@ -97,29 +119,30 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     throw error;
   }
   cli.out.line(
-    `source "${name}" added (token sealed with key ${record.tokenKeyId}); ${scheduleText(record, flags.paused === true)}`,
+    `source "${name}" added (${sealedText(record)}); ${scheduleText(record, flags.paused === true)}`,
   );
   cli.out.line(`start a sync now with \`afas-sync sync ${name} --wait\``);
 }
 
 export async function updateSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
-  checkTokenFlags(flags, false);
+  const plan = checkCredentialFlags(flags, false);
   const name = parseSourceName(rawName);
   if (flags.paused !== undefined)
     throw new CliUsageError('use `afas-sync schedule <source> --pause|--resume` to pause or resume');
   const changes = changesFromFlags(flags);
-  const rotating = flags.tokenFile !== undefined || flags.tokenStdin === true;
-  if (Object.keys(changes).length === 0 && !rotating) {
+  const rotating = plan.kind !== undefined;
+  if (Object.keys(changes).length === 0 && !rotating && plan.secretExpiresOn === undefined) {
     throw new CliUsageError(
       'nothing to update: pass at least one option (see `afas-sync source update --help`)',
     );
   }
   // A new token is sealed, and a new environment or URL reseals the stored one: both need the key.
   if (rotating || BINDING_FIELDS.some((field) => changes[field] !== undefined)) cli.ctx.requireSecretKey();
-  const { readToken } = await import('../token-input.js');
-  const token = await readToken(flags);
   const app = await cli.ctx.app();
   const current = await app.sources.get(name);
+  checkExpiryTarget(name, current, plan);
+  const { readCredential } = await import('../credential-input.js');
+  const credential = await readCredential(flags, plan, current);
   if (changes.connectorMap)
     changes.connectorMap = mergeConnectorMap(current.connectorMap, changes.connectorMap);
   const settings: ConnectionSettings = {
@@ -136,16 +159,28 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   checkTransport(settings);
   const recheck = rotating || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
   if (recheck && !flags.skipCheck) {
-    if (!token) cli.ctx.requireSecretKey();
-    await confirm(cli, name, settings, token ?? (await app.sources.token(name)), 'updated');
+    if (!credential) cli.ctx.requireSecretKey();
+    await confirm(
+      cli,
+      name,
+      settings,
+      credential ?? (await app.sources.credential(name)).credential,
+      'updated',
+    );
   }
   const target = await cli.ctx.temporal();
   const { ensureSchedule } = await import('../../client/sync-control.js');
-  const updated = await app.sources.update(name, { ...changes, ...(token ? { token } : {}) });
+  // Only the source row changes: watermarks, tables, import state and runs stay with its name.
+  const updated = await app.sources.update(name, {
+    ...changes,
+    ...(credential ? { credential } : {}),
+    ...(plan.secretExpiresOn === undefined ? {} : { secretExpiresOn: plan.secretExpiresOn }),
+  });
   await ensureSchedule(target, updated);
   const changed = [
     ...Object.keys(changes).map((field) => FLAG_OF[field] ?? field),
-    ...(token ? ['token'] : []),
+    ...(credential ? [credentialChange(current, credential)] : []),
+    ...(plan.secretExpiresOn === undefined ? [] : ['secret-expires']),
   ];
   cli.out.line(
     `source "${name}" updated (${changed.join(', ')}); schedule set to every ${formatDuration(updated.syncIntervalSeconds)}`,
@@ -156,4 +191,13 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
         `stay skipped until \`afas-sync source test ${name}\` passes or an update changes its token or connection`,
     );
   }
+}
+
+/** An expiry date alone belongs to the source's OAuth client secret: a classic token has none. */
+function checkExpiryTarget(name: string, current: SourceRecord, plan: CredentialPlan): void {
+  if (plan.kind !== undefined || plan.secretExpiresOn === undefined || current.oauthClientId !== null) return;
+  throw new CliUsageError(
+    `source "${name}" uses a classic token: --secret-expires is for an OAuth client secret (switch it with ` +
+      `\`afas-sync source update ${name} --client-id ID --client-secret-file PATH --secret-expires YYYY-MM-DD\`)`,
+  );
 }

@@ -1,6 +1,7 @@
 // `afas-sync source …`: register, inspect, check, rotate and remove AFAS environments.
 import type { Command } from 'commander';
 import type { SourceRecord } from '../../db/sources.js';
+import { credentialExpiry, type CredentialExpiry } from '../../observability/credential-expiry.js';
 import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 import { formatAge, formatDuration, formatTime } from '../output.js';
@@ -9,11 +10,14 @@ import { addSourceFlags, type SourceFlags } from '../source-flags.js';
 import { addSource, updateSource } from './source-write.js';
 
 const TOKEN_HELP = `
-The token (the <token>…</token> XML, its base64 form, or the bare data string) is read from a
-file or stdin, never from the command line, and stored sealed with AFAS_SYNC_SECRET_KEY, bound to
-the source's environment and base URL. A plain http:// --base-url is refused unless its host is
-this machine (127.0.0.0/8, ::1, localhost) or --allow-insecure-http is given: the token would
-cross the network unencrypted.`;
+The credential is an OAuth client (--client-id with --client-secret-file or --client-secret-stdin;
+AFAS retires classic tokens on 31 August 2027) or a classic token (--token-file or --token-stdin:
+the <token>…</token> XML, its base64 form, or the bare data string). Secrets are read from a file
+or stdin, never from the command line, and stored sealed with AFAS_SYNC_SECRET_KEY, bound to the
+source's environment, base URL and OAuth client id. --secret-expires YYYY-MM-DD records when AFAS
+says the client secret expires: list, show, status and the worker's metrics warn 30 days ahead.
+A plain http:// --base-url is refused unless its host is this machine (127.0.0.0/8, ::1,
+localhost) or --allow-insecure-http is given: the secret would cross the network unencrypted.`;
 
 export function registerSource(program: Command, cli: CliRun): void {
   const source = program
@@ -23,7 +27,8 @@ export function registerSource(program: Command, cli: CliRun): void {
       'after',
       `
 Examples:
-  $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
+  $ afas-sync source add acme --env-id 12345 --env-type production \\
+      --client-id ACME-SYNC --client-secret-file ./acme.secret --secret-expires 2027-06-30
   $ afas-sync source list
   $ afas-sync source test acme`,
     );
@@ -42,12 +47,14 @@ Examples:
     .addHelpText(
       'after',
       `${TOKEN_HELP}
-Before storing, the source is checked like the "Confirm" step of the AFAS setup: the token must
-be accepted and the App connector must hold every GetConnector afas-sync reads. Missing
+Before storing, the source is checked like the "Confirm" step of the AFAS setup: the credential
+must be accepted and the App connector must hold every GetConnector afas-sync reads. Missing
 connectors are listed and nothing is stored (exit 1) unless --skip-check is given.
 
 Examples:
-  $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
+  $ afas-sync source add acme --env-id 12345 --env-type production \\
+      --client-id ACME-SYNC --client-secret-file ./acme.secret --secret-expires 2027-06-30
+  $ afas-sync source add legacy --env-id 12345 --env-type production --token-file ./legacy.token
   $ op read op://vault/acme/token | afas-sync source add acme --env-id 12345 --env-type test \\
       --prefix Finstack_ --connector-map administrations=Finstack_Administrations --interval 1h --token-stdin`,
     )
@@ -56,20 +63,27 @@ Examples:
   addSourceFlags(
     source
       .command('update')
-      .description("change a source's settings or rotate its token; its schedule follows")
+      .description(
+        "change a source's settings, rotate its secret or switch it to OAuth; its schedule follows",
+      )
       .argument('<name>', 'source name'),
     true,
   )
     .addHelpText(
       'after',
       `${TOKEN_HELP}
-Changes to the connection (environment, URL, prefix, connector map, token) are checked against
-AFAS first, like \`source add\`. A new token or connection also clears a "needs attention"
-status (while it is set, scheduled and manual syncs skip the source without calling AFAS);
-other changes (interval, concurrency) leave it.
+Changes to the connection (environment, URL, prefix, connector map, credential) are checked
+against AFAS first, like \`source add\`. A new credential or connection also clears a "needs
+attention" status (while it is set, scheduled and manual syncs skip the source without calling
+AFAS); other changes (interval, concurrency) leave it. Switching a classic-token source to OAuth
+changes only its credential: watermarks, tables, import state, schedule and run history stay, and
+the next sync is incremental. --client-secret-file alone rotates the secret of the source's OAuth
+client (a new secret forgets the old one's expiry date unless --secret-expires is given again).
 
 Examples:
-  $ afas-sync source update acme --token-file ./acme-new.token
+  $ afas-sync source update acme --client-id ACME-SYNC --client-secret-file ./acme.secret
+  $ afas-sync source update acme --client-secret-file ./acme-rotated.secret --secret-expires 2028-06-30
+  $ afas-sync source update legacy --token-file ./legacy-new.token
   $ afas-sync source update acme --interval 30m --max-concurrency 2
   $ afas-sync source update acme --full-reload-max-rows 50000 --reconcile-every 6h --mass-delete-percent 30
   $ afas-sync source update acme --connector-map journal_lines=Profit_Transactions_2`,
@@ -82,10 +96,14 @@ Examples:
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  $ afas-sync source list\n  $ afas-sync source list --json')
     .action(async (options: { json?: boolean }) => {
-      const sources = await (await cli.ctx.app()).sources.list();
+      const sources = (await (await cli.ctx.app()).sources.list()).map((record) => ({
+        ...record,
+        credential: credentialExpiry(record),
+      }));
       if (options.json) cli.out.json(sources);
       else if (sources.length === 0) cli.out.line('no sources yet (add one with `afas-sync source add`)');
       else printSourceTable(cli, sources);
+      if (!options.json) warnCredentials(cli, sources);
     });
 
   source
@@ -101,8 +119,12 @@ Examples:
       const record = await cli.ctx.source(parseSourceName(name));
       const { requiredConnectorIds } = await import('../../catalog/index.js');
       const requiredConnectors = requiredConnectorIds(record);
-      if (options.json) cli.out.json({ ...record, requiredConnectors });
-      else printSource(cli, record, requiredConnectors);
+      const credential = credentialExpiry(record);
+      if (options.json) cli.out.json({ ...record, credential, requiredConnectors });
+      else {
+        printSource(cli, record, credential, requiredConnectors);
+        warnCredentials(cli, [{ ...record, credential }]);
+      }
     });
 
   source
@@ -153,21 +175,36 @@ Examples:
     .action(async () => resealSources(cli));
 }
 
-function printSourceTable(cli: CliRun, sources: readonly SourceRecord[]): void {
+type ListedSource = SourceRecord & { credential: CredentialExpiry };
+
+/** A note on stderr per OAuth secret that expires within 30 days or expired (with the fix). */
+function warnCredentials(cli: CliRun, sources: readonly ListedSource[]): void {
+  for (const source of sources)
+    if (source.credential.warning)
+      cli.out.note(`warning: source "${source.name}": ${source.credential.warning}`);
+}
+
+function printSourceTable(cli: CliRun, sources: readonly ListedSource[]): void {
   cli.out.table(
     [
-      { header: 'name', value: (row: SourceRecord) => row.name },
+      { header: 'name', value: (row: ListedSource) => row.name },
       { header: 'environment', value: (row) => `${row.environmentId} ${row.environmentType}` },
       { header: 'url', value: (row) => row.baseUrl ?? 'AFAS Online' },
       { header: 'every', value: (row) => formatDuration(row.syncIntervalSeconds), align: 'right' },
       { header: 'status', value: (row) => row.status },
       { header: 'last success', value: (row) => formatAge(row.lastSuccessAt) },
+      { header: 'credential', value: (row) => row.credential.text },
     ],
     sources,
   );
 }
 
-function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: readonly string[]): void {
+function printSource(
+  cli: CliRun,
+  record: SourceRecord,
+  credential: CredentialExpiry,
+  requiredConnectors: readonly string[],
+): void {
   const map = Object.entries(record.connectorMap);
   cli.out.fields([
     ['name', record.name],
@@ -191,7 +228,8 @@ function printSource(cli: CliRun, record: SourceRecord, requiredConnectors: read
     ['status', `${record.status}${record.statusReason ? `: ${record.statusReason}` : ''}`],
     ['last checked', `${formatTime(record.lastCheckedAt)} (${formatAge(record.lastCheckedAt)})`],
     ['last success', `${formatTime(record.lastSuccessAt)} (${formatAge(record.lastSuccessAt)})`],
-    ['token', `sealed with key ${record.tokenKeyId}`],
+    ['credential', credential.text],
+    [record.oauthClientId === null ? 'token' : 'client secret', `sealed with key ${record.tokenKeyId}`],
     ['created', formatTime(record.createdAt)],
     ['updated', formatTime(record.updatedAt)],
   ]);
@@ -201,14 +239,14 @@ async function testSource(cli: CliRun, name: string): Promise<void> {
   const app = await cli.ctx.app();
   const record = await app.sources.get(name);
   cli.ctx.requireSecretKey();
-  // The check talks to the environment and URL the token was sealed for, read with the token.
-  const { token, environmentId, environmentType, baseUrl, allowInsecureHttp } =
+  // The check talks to the environment and URL the credential was sealed for, read with it.
+  const { credential, environmentId, environmentType, baseUrl, allowInsecureHttp } =
     await app.sources.credential(name);
   const { AfasCheckError, checkConnectors, printCheck } = await import('../afas-check.js');
   let check;
   try {
     const settings = { ...record, environmentId, environmentType, baseUrl, allowInsecureHttp };
-    check = await checkConnectors(settings, token, `source "${name}"`);
+    check = await checkConnectors(settings, credential, `source "${name}"`);
   } catch (error) {
     // Only AFAS's own refusal marks the source; an outage says nothing about its setup.
     if (error instanceof AfasCheckError && error.rejected)
@@ -220,7 +258,8 @@ async function testSource(cli: CliRun, name: string): Promise<void> {
   await app.sources.markChecked(name, check.ok ? { ok: true } : { ok: false, reason });
   if (!check.ok) throw new CliFailure(`source "${name}" is not ready: ${reason}`);
   cli.out.line(
-    `source "${name}" is ready: token accepted, all ${check.required.length} GetConnectors present`,
+    `source "${name}" is ready: ${credential.kind === 'token' ? 'token' : 'OAuth client'} accepted, all ` +
+      `${check.required.length} GetConnectors present`,
   );
 }
 

@@ -4,6 +4,7 @@ import type { ScheduleState } from '../../client/sync-control.js';
 import type { DatasetRunRecord, RunRecord } from '../../db/runs.js';
 import type { SourceRecord } from '../../db/sources.js';
 import type { DeleteCheck } from '../../db/sync-state.js';
+import type { CredentialExpiry } from '../../observability/credential-expiry.js';
 import type { Freshness } from '../../observability/freshness.js';
 import type { SyncProgress, SyncRequest } from '../../workflows/definitions.js';
 import type { CliRun } from '../context.js';
@@ -36,6 +37,8 @@ export interface SourceStatus {
   lastCheckedAt: Date | null;
   syncIntervalSeconds: number;
   freshness: Freshness;
+  /** Its credential's kind and when it stops working (classic tokens on 2027-08-31). */
+  credential: CredentialExpiry;
   schedule: ScheduleState;
   workers: WorkerPresence;
   sync: {
@@ -70,7 +73,7 @@ export function registerStatus(program: Command, cli: CliRun): void {
       'after',
       `
 Combines the sync workflow's progress query (needs a running worker to answer), the source row
-(status, reason, last success) and the Temporal Schedule. The source is flagged STALE when its
+(status, reason, last success, credential) and the Temporal Schedule. The source is flagged STALE when its
 last successful sync is older than --stale-after.
 
 Examples:
@@ -85,6 +88,7 @@ Examples:
       const status = await collectStatus(cli, parseSourceName(name), staleAfter);
       if (options.json) cli.out.json(status);
       else printStatus(cli.out, status);
+      if (!options.json && status.credential.warning) cli.out.note(`warning: ${status.credential.warning}`);
     });
 }
 
@@ -100,6 +104,7 @@ async function collectStatus(
     { describeSchedule, workflowStatus },
     { syncWorkflowId },
     { freshnessOf },
+    { credentialExpiry },
     { queryProgress },
     { workerPresence },
     { DATASETS },
@@ -107,6 +112,7 @@ async function collectStatus(
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
     import('../../observability/freshness.js'),
+    import('../../observability/credential-expiry.js'),
     import('../progress.js'),
     import('../workers.js'),
     import('../../catalog/index.js'),
@@ -139,6 +145,7 @@ async function collectStatus(
     lastCheckedAt: record.lastCheckedAt,
     syncIntervalSeconds: record.syncIntervalSeconds,
     freshness: freshnessOf(record, new Date(), staleAfterSeconds),
+    credential: credentialExpiry(record),
     schedule,
     workers,
     sync: {
@@ -279,6 +286,7 @@ function printStatus(out: Output, status: SourceStatus): void {
       'freshness',
       `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`,
     ],
+    ['credential', status.credential.text],
     ['schedule', scheduleText],
     ['workers', workersText(status.workers)],
     ['sync', syncText],

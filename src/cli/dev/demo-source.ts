@@ -1,19 +1,22 @@
 // The `demo` source of `afas-sync dev`: the simulator, registered like any other source.
+import type { OAuthClientCredentials } from '../../afas/credentials.js';
 import type { AppContext } from '../../app/context.js';
 import { ensureSchedule, type SyncTarget } from '../../client/sync-control.js';
 import type { SourceRecord } from '../../db/sources.js';
-import { DEMO_TOKEN } from './stack.js';
 
 export const DEMO_SOURCE = 'demo';
 
 /**
  * Adds the demo source, or points the existing one at this run's simulator (its port changes
- * between runs) with a freshly sealed token; then brings its schedule in step. Idempotent.
+ * between runs) with this run's OAuth client secret freshly sealed, as `source add|update
+ * --client-id … --client-secret-file …` store it (a demo source from before OAuth switches in
+ * place); then brings its schedule in step. Idempotent.
  */
 export async function registerDemoSource(
   app: AppContext,
   target: SyncTarget,
   baseUrl: string,
+  client: OAuthClientCredentials,
 ): Promise<{ record: SourceRecord; created: boolean }> {
   const settings = {
     environmentId: '12345',
@@ -22,7 +25,7 @@ export async function registerDemoSource(
     integrationId: null,
     connectorPrefix: 'Profit_',
     connectorMap: {},
-    token: DEMO_TOKEN,
+    credential: { kind: 'oauth' as const, ...client },
   };
   const existing = await app.sources.find(DEMO_SOURCE);
   const record = existing

@@ -1,9 +1,11 @@
 // Everything `afas-sync dev` runs in one process: a Temporal dev server with a persistent
 // database, PostgreSQL (local, created when missing), the AFAS simulator and a worker.
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { OAuthClientCredentials } from '../../afas/credentials.js';
 import { openAppContext, type AppContext } from '../../app/context.js';
 import type { SyncTarget } from '../../client/sync-control.js';
 import type { AppConfig } from '../../config/index.js';
@@ -18,8 +20,11 @@ import { installRuntime } from '../../temporal/runtime.js';
 import { connectTemporal, createSyncWorker } from '../../worker/create-worker.js';
 import { assertPortFree } from './ports.js';
 
-/** The simulator accepts this token; the demo source is registered with it. */
+/** The simulator accepts this classic token too (scripts, older docs); the demo source uses OAuth. */
 export const DEMO_TOKEN = 'demo';
+
+/** The OAuth client the demo source is registered with (AFAS retires classic tokens in 2027). */
+export const DEMO_CLIENT_ID = 'afas-sync-demo';
 
 export interface DevStackOptions {
   config: AppConfig;
@@ -34,6 +39,11 @@ export interface DevStack {
   devServer: RunningDevServer;
   uiUrl: string;
   simulator: RunningSimulator;
+  /**
+   * The demo OAuth client the simulator accepts. Its secret is made up for this run, handed to the
+   * in-process simulator as a value (never a process argument) and sealed into the demo source.
+   */
+  demoClient: OAuthClientCredentials;
   app: AppContext;
   target: SyncTarget;
   worker: Worker;
@@ -62,6 +72,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}),
   });
   const cleanups: Cleanup[] = [];
+  const demoClient = { clientId: DEMO_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url') };
   try {
     const observability: WorkerObservability | undefined = config.metricsPort
       ? await startWorkerObservability({
@@ -81,7 +92,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
         namespace: config.temporalNamespace,
         logStream: serverLog,
       }),
-      startSimulator({ control: true, tokens: [{ token: DEMO_TOKEN, appName: 'afas-sync demo' }] }),
+      startSimulator({
+        control: true,
+        tokens: [{ token: DEMO_TOKEN, appName: 'afas-sync demo' }],
+        oauthClients: [{ ...demoClient, appName: 'afas-sync demo' }],
+      }),
       openAppContext(config, { poolSize: config.dbPoolSize }),
     ] as const);
     const [devServerResult, simulatorResult, appResult] = started;
@@ -117,6 +132,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
       devServer,
       uiUrl: devServer.uiUrl ?? `http://127.0.0.1:${options.uiPort}`,
       simulator,
+      demoClient,
       app,
       target: {
         client: new Client({ connection, namespace: config.temporalNamespace }),
