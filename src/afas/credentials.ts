@@ -14,7 +14,6 @@ export interface OAuthClientCredentials {
 
 /** A credential as the AFAS client takes it. */
 export type AfasCredential =
-  | { readonly kind: 'token'; readonly token: string }
-  | ({ readonly kind: 'oauth' } & OAuthClientCredentials);
+  { readonly kind: 'token'; readonly token: string } | ({ readonly kind: 'oauth' } & OAuthClientCredentials);
 
 export type CredentialKind = AfasCredential['kind'];
