@@ -158,8 +158,8 @@ describe('OAuth sources on the real stack, across many token lifetimes', () => {
       pageSize: 50,
       partitionRowLimit: 100,
       maxPagesPerActivity: 2,
-      // Paced so the import takes about ten seconds: five token lifetimes.
-      requestsPerMinute: 540,
+      // Paced (the requests are counted, so the pace sets the duration) to outlive about five tokens.
+      requestsPerMinute: 400,
       heartbeatTimeoutSeconds: 10,
       retryInitialSeconds: 1,
     });
