@@ -155,6 +155,31 @@ describe('faults on the token endpoint', () => {
     expect((await afasGet(sim, '/connectors/Profit_Accounts?take=1', authHeaders())).status).toBe(503);
   });
 
+  it('lists every access token issued, dead ones too, per client, for leak-scanning tests', async () => {
+    await control(sim, 'POST', '/oauth/clients', { clientId: 'listed', clientSecret: 'listed-secret' });
+    const first = await fetchToken(sim, 'listed', 'listed-secret');
+    const second = await fetchToken(sim, 'listed', 'listed-secret');
+    const other = await fetchToken(sim, 'counted', SECRET);
+    // Rotating with invalidation drops the live tokens; the list still names them.
+    await control(sim, 'POST', '/oauth/clients/listed/secret', {
+      clientSecret: 'listed-secret-2',
+      invalidateTokens: true,
+    });
+    type Issued = { tokens: { clientId: string; accessToken: string; issuedAt: string }[] };
+    const listed = await control<Issued>(sim, 'GET', '/oauth/issued-tokens/listed');
+    expect(listed.status).toBe(200);
+    expect(listed.body.tokens.map((token) => [token.clientId, token.accessToken])).toEqual([
+      ['listed', first],
+      ['listed', second],
+    ]);
+    const all = await control<Issued>(sim, 'GET', '/oauth/issued-tokens');
+    expect(all.body.tokens.map((token) => token.accessToken)).toEqual(
+      expect.arrayContaining([first, second, other]),
+    );
+    expect(JSON.stringify(all.body)).not.toContain(SECRET);
+    expect((await control(sim, 'POST', '/oauth/issued-tokens')).status).toBe(405);
+  });
+
   it('refuses Profit faults or a connector on the token endpoint', async () => {
     const locked = await control<{ error: string }>(sim, 'POST', '/faults', {
       kind: 'locked',

@@ -74,7 +74,8 @@ async function handleClientAction(call: ControlCall, clientId: string, action: s
 }
 
 /**
- * The OAuth side of the simulated environment. Answers never carry a secret or an access token.
+ * The OAuth side of the simulated environment. Answers never carry a secret, and an access token
+ * only where asked for by name: `issued-tokens`, which leak-scanning tests need.
  * - `GET /__sim/oauth` → `{tokenTtlSeconds, unknownClientRequests, clients: [{clientId, appName,
  *   connectors, grantTypes, revoked, liveTokens, tokenRequests: {issued, refused}}]}`
  * - `POST /__sim/oauth/clients` `{clientId, clientSecret, appName?, connectors?, grantTypes?}` adds
@@ -90,6 +91,11 @@ export async function handleOAuth(call: ControlCall): Promise<void> {
   if (resource === undefined) {
     if (call.method !== 'GET') throw new ControlError(405, 'use GET /__sim/oauth');
     await call.response.sendJson(200, overview(oauth));
+    return;
+  }
+  if (resource === 'issued-tokens' && action === undefined && rest.length === 0) {
+    if (call.method !== 'GET') throw new ControlError(405, 'use GET /__sim/oauth/issued-tokens[/{clientId}]');
+    await call.response.sendJson(200, { tokens: oauth.issuedTokens(clientId) });
     return;
   }
   if (call.method !== 'POST' || rest.length > 0) {

@@ -66,6 +66,16 @@ export interface OAuthClientSummary {
   tokenRequests: TokenRequestCounters;
 }
 
+/** Issued tokens remembered for {@link OAuthRegistry.issuedTokens}; a test issues far fewer. */
+const ISSUED_MEMORY = 10_000;
+
+/** One access token as issued, for tests that scan for leaks (the simulator holds no real secrets). */
+export interface IssuedToken {
+  readonly clientId: string;
+  readonly accessToken: string;
+  readonly issuedAt: string;
+}
+
 /** Expired tokens are remembered this long, so a late call hears "expired" rather than "unknown". */
 const EXPIRED_MEMORY_MS = 86_400_000;
 // eslint-disable-next-line no-control-regex
@@ -115,6 +125,8 @@ export function checkClientSecret(clientId: string, secret: string): string {
 export class OAuthRegistry {
   private readonly clients = new Map<string, ClientRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  /** Every token issued (the latest ISSUED_MEMORY), kept after expiry, revocation or rotation. */
+  private readonly issued: IssuedToken[] = [];
   private ttlSeconds: number;
   /** Token requests naming a client id the environment does not know. */
   unknownClientRequests = 0;
@@ -229,6 +241,12 @@ export class OAuthRegistry {
       expiresAtMs: this.clock.nowInstantMs() + expiresIn * 1000,
     });
     client.counters.issued++;
+    this.issued.push({
+      clientId,
+      accessToken,
+      issuedAt: new Date(this.clock.nowInstantMs()).toISOString(),
+    });
+    if (this.issued.length > ISSUED_MEMORY) this.issued.splice(0, this.issued.length - ISSUED_MEMORY);
     return { accessToken, expiresIn };
   }
 
@@ -240,6 +258,14 @@ export class OAuthRegistry {
     if (client === undefined || client.revoked) return { kind: 'invalid' };
     if (this.clock.nowInstantMs() >= token.expiresAtMs) return { kind: 'expired' };
     return { kind: 'ok', clientId: client.clientId, principal: client };
+  }
+
+  /**
+   * The access tokens issued so far (of one client or all), oldest first, dead or alive. Only for
+   * tests that prove no token leaked: a real authorization server never lists them.
+   */
+  issuedTokens(clientId?: string): IssuedToken[] {
+    return this.issued.filter((token) => clientId === undefined || token.clientId === clientId);
   }
 
   list(): OAuthClientSummary[] {
