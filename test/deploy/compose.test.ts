@@ -44,6 +44,8 @@ const EXPECTED_SERVICES = [
   'temporal-ui',
   'app-db',
   'worker',
+  'prometheus',
+  'grafana',
 ];
 
 interface Healthcheck {
@@ -143,7 +145,7 @@ function workerEnvResolved(deployEnv: Record<string, string | undefined> = SAMPL
 }
 
 describe('docker-compose.yml: services and images', () => {
-  it('defines the Temporal cluster, both databases, the UI and the worker', () => {
+  it('defines the Temporal cluster, both databases, the UI, the worker, Prometheus and Grafana', () => {
     expect(Object.keys(compose.services).sort()).toEqual(expect.arrayContaining(EXPECTED_SERVICES));
     expect(EXPECTED_SERVICES.filter((name) => !(name in compose.services))).toEqual([]);
   });
