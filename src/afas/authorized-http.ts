@@ -10,6 +10,7 @@ import {
   checkedAuth,
   positiveInteger,
   requestHeaders,
+  type AfasCallGate,
   type AfasConnectionOptions,
 } from './connection-options.js';
 import { AfasUsageError, type AfasRequestInfo } from './errors.js';
@@ -44,6 +45,7 @@ export class AuthorizedHttp {
   readonly #headers: Readonly<Record<string, string>>;
   readonly #timeoutMs: number;
   readonly #http: HttpTransport;
+  readonly #gate: AfasCallGate | undefined;
   #closed = false;
 
   /** `baseUrl` as resolved (and checked) from the options, without a trailing slash. */
@@ -51,6 +53,7 @@ export class AuthorizedHttp {
     const url = new URL(baseUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#gate = options.callGate;
     const credential = checkedAuth(options);
     // A malformed classic token fails here, before a connection pool exists.
     const classic = credential.kind === 'token' ? new ClassicTokenAuth(credential.token) : null;
@@ -122,18 +125,24 @@ export class AuthorizedHttp {
     // An access token AFAS calls invalid (revoked, expired early) is renewed once and the call
     // sent once more: a 401 comes before AFAS executes anything, so even an insert is safe to repeat.
     for (let attempt = 1; ; attempt++) {
+      // The token (when one must be fetched) comes before the budget: a token request is not a
+      // connector call, and fetching it while holding a place would keep the place idle.
       const authorization = await this.#auth.authorization(options.signal);
-      const res = await this.#http.send({
-        method,
-        origin: this.#origin,
-        path: this.#basePath + path + query,
-        headers: { ...headers, authorization },
-        ...(body === undefined ? {} : { body }),
-        signal: options.signal,
-        timeoutMs,
-        info,
-        redact,
-      });
+      const request = () =>
+        this.#http.send({
+          method,
+          origin: this.#origin,
+          path: this.#basePath + path + query,
+          headers: { ...headers, authorization },
+          ...(body === undefined ? {} : { body }),
+          signal: options.signal,
+          timeoutMs,
+          info,
+          redact,
+        });
+      // The place is held from sending until the body is read (HttpTransport reads it whole), and
+      // the timeout starts only once the request is sent, so waiting for a place never times out.
+      const res = this.#gate ? await this.#gate(options.signal, request) : await request();
       if (res.status >= 200 && res.status < 300) return { res, info };
       const renewed =
         res.status === 401 && attempt === 1 && this.#auth.renewAfterRejection(authorization, res);

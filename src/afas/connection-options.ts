@@ -16,6 +16,14 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 export const DEFAULT_CONNECTIONS = 5;
 export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
+/**
+ * Runs one HTTP request to AFAS (`send`) when the environment's call budget allows it, and holds
+ * the budget until the whole answer is read. The client knows nothing of how the budget is kept
+ * (the worker's lives in PostgreSQL, src/afas-budget); it only promises to send every connector
+ * request through it. A gate that gives up (the signal aborted) throws instead of calling `send`.
+ */
+export type AfasCallGate = <T>(signal: AbortSignal | undefined, send: () => Promise<T>) => Promise<T>;
+
 /** A classic App-connector token (retired by AFAS on 31 August 2027, reference §2.1). */
 export interface AfasTokenAuth {
   /** The full `<token>` XML, its base64 form, or the bare data string. */
@@ -58,6 +66,11 @@ export interface AfasConnectionSettings {
    * run asks once per connector, short enough that fields added in AFAS show up in the next run.
    */
   readonly metainfoCacheMs?: number;
+  /**
+   * Where every request but the OAuth token request waits for a place in the environment's
+   * budget of concurrent calls (none: requests go out at once).
+   */
+  readonly callGate?: AfasCallGate;
 }
 
 export type AfasConnectionOptions = AfasConnectionSettings & AfasAuthOptions;

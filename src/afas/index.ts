@@ -8,6 +8,7 @@ export {
   authOptions,
   checkedAuth,
   type AfasAuthOptions,
+  type AfasCallGate,
   type AfasConnectionOptions,
   type AfasConnectionSettings,
   type AfasLanguage,

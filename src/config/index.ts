@@ -41,6 +41,11 @@ export interface AppConfig {
   maxConcurrentActivities: number;
   /** PostgreSQL connections of the worker's pool (default: one per activity slot and four more). */
   dbPoolSize: number;
+  /**
+   * How long a place in an AFAS environment's call budget stays taken by a worker that stopped
+   * renewing it (crashed): the other workers wait at most this long for it (default 30).
+   */
+  afasCallLeaseSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -146,6 +151,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxConcurrentActivities,
     dbPoolSize:
       integer(env, 'AFAS_SYNC_DB_POOL_SIZE', undefined, 2, 1000) ?? defaultPoolSize(maxConcurrentActivities),
+    afasCallLeaseSeconds: integer(env, 'AFAS_SYNC_AFAS_CALL_LEASE_SECONDS', 30, 2, 3600) ?? 30,
     heapGrowingPercent:
       integer(env, 'AFAS_SYNC_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 300) ??
       DEFAULT_HEAP_GROWING_PERCENT,

@@ -4,6 +4,7 @@ import { ALL_GET_CONNECTOR_IDS } from './connectors/catalog.js';
 import { UPDATE_CONNECTORS } from './connectors/update-catalog.js';
 import { Ledger } from './domain/ledger.js';
 import { SimulatorData } from './domain/simulator-data.js';
+import { CallConcurrency } from './concurrency.js';
 import { FaultRegistry } from './faults.js';
 import { OAuthRegistry } from './oauth/clients.js';
 import { CustomConnectorRegistry } from './store/custom-connectors.js';
@@ -25,6 +26,8 @@ export interface SimulatorContext {
   /** GetConnectors registered through `/__sim/custom-connectors` (hostile-input tests). */
   readonly customConnectors: CustomConnectorRegistry;
   readonly requestLog: RequestLog;
+  /** Connector calls being answered now, and the most at once (`/__sim/concurrency`). */
+  readonly concurrency: CallConcurrency;
   readonly resultCache: ResultCache;
   readonly scrambler: OrderScrambler;
   /** Counter for defaults that must differ per call (e.g. the seed of a random mutation). */
@@ -63,6 +66,7 @@ export function createSimulatorContext(options: ResolvedOptions): SimulatorConte
     faults: new FaultRegistry(options.seed),
     customConnectors: new CustomConnectorRegistry(),
     requestLog: new RequestLog(),
+    concurrency: new CallConcurrency(),
     resultCache: new ResultCache(),
     scrambler: new OrderScrambler(options.seed),
     sequence: counter(),

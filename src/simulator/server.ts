@@ -17,7 +17,7 @@ import { ResponseWriter } from './http/response.js';
 import { profitErrors } from './messages.js';
 import type { CallLogFacts } from './routes/afas-call.js';
 import { loggableQuery } from './request-log.js';
-import { handleAfasCall, profitSegments } from './routes/afas-router.js';
+import { handleAfasCall, isTokenEndpoint, profitSegments } from './routes/afas-router.js';
 
 async function sendAfasError(response: ResponseWriter, error: unknown, where: string): Promise<void> {
   if (error instanceof ProfitError) return response.sendProfitError(error);
@@ -76,6 +76,15 @@ async function handleRequest(
   const response = new ResponseWriter(req, res, language, sim.clock);
   const log: CallLogFacts = { connector: null, rows: null, faults: [], auth: null, clientId: null };
   const seq = sim.requestLog.nextSeq();
+  const below = profitSegments(url.path);
+  if (below !== undefined && !isTokenEndpoint(below)) {
+    // In flight until the answer is handed to the socket ('finish', in the same moment the client
+    // can first read its end), or the connection drops ('close'). A caller that frees its place
+    // and lets another call in needs a PostgreSQL round trip or more, far longer than that gap.
+    const leave = sim.concurrency.enter();
+    res.once('finish', leave);
+    res.once('close', leave);
+  }
   res.once('close', () => {
     sim.requestLog.add({
       seq,
@@ -93,7 +102,6 @@ async function handleRequest(
     });
   });
   try {
-    const below = profitSegments(url.path);
     if (below === undefined) {
       await response.sendEmpty(404);
       return;

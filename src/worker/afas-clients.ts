@@ -1,3 +1,4 @@
+import { environmentKey, gateFor, type EnvBudget } from '../afas-budget/index.js';
 import { AfasClient, authOptions, resolveBaseUrl } from '../afas/index.js';
 import type { SourceRecord, SourceStore } from '../db/sources.js';
 import type { AfasApi } from '../activities/afas-session.js';
@@ -13,16 +14,19 @@ export type AfasConnector = (source: SourceRecord) => Promise<ClosableAfasApi>;
  * The production connector: a keep-alive AfasClient with the source's sealed credential opened (a
  * classic token, or an OAuth client whose access token the client fetches and caches). The
  * credential authenticates only with the environment and URL it was sealed for, read with it: the
- * client is built from those, never from the (possibly older) record.
+ * client is built from those, never from the (possibly older) record. With a budget, every request
+ * of the client waits for a place in its environment's budget of concurrent calls (keyed on the
+ * same binding: where the requests really go).
  */
 export function afasConnector(
   sources: SourceStore,
-  options: { requestTimeoutMs: number; connections: number },
+  options: { requestTimeoutMs: number; connections: number; budget?: EnvBudget },
 ): AfasConnector {
   return async (source) => {
     // A URL the client refuses (credentials, plain http) is reported as such, before the token is opened.
     resolveBaseUrl({ ...source, baseUrl: source.baseUrl ?? undefined });
     const credential = await sources.credential(source.name);
+    const budget = options.budget;
     return new AfasClient({
       environmentId: credential.environmentId,
       environmentType: credential.environmentType,
@@ -32,6 +36,7 @@ export function afasConnector(
       ...authOptions(credential.credential),
       requestTimeoutMs: options.requestTimeoutMs,
       connections: options.connections,
+      ...(budget ? { callGate: gateFor(budget, environmentKey(credential)) } : {}),
     });
   };
 }

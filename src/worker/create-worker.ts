@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { AfasApi } from '../activities/afas-session.js';
+import { EnvBudget, PgCallSlots, SourceLimits } from '../afas-budget/index.js';
 import {
   DEFAULT_ACTIVITY_SETTINGS,
   type ActivityDeps,
@@ -71,16 +72,27 @@ export interface SyncWorkerOptions {
   maxConcurrentActivities?: number;
   shutdownGraceSeconds?: number;
   afasRequestTimeoutMs?: number;
+  /** How long a crashed worker's place in an environment's call budget stays taken (default 30 s). */
+  afasCallLeaseMs?: number;
 }
 
 /** A worker with every workflow and activity of afas-sync registered. */
 export async function createSyncWorker(
   options: SyncWorkerOptions,
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
+  const { app, logger } = options;
+  // One budget per process; the places themselves live in PostgreSQL, shared with every worker.
+  const budget = new EnvBudget({
+    slots: new PgCallSlots(app.pool, app.schema),
+    limitOf: new SourceLimits(() => app.sources.list()).limitOf,
+    ...(options.afasCallLeaseMs === undefined ? {} : { leaseMs: options.afasCallLeaseMs }),
+    onProblem: (environment, problem) => logger.warn({ environment, problem }, 'AFAS call budget'),
+  });
   const cached = new CachedAfasClients(
-    afasConnector(options.app.sources, {
+    afasConnector(app.sources, {
       requestTimeoutMs: options.afasRequestTimeoutMs ?? 300_000,
       connections: 5,
+      budget,
     }),
   );
   const instrument = options.instrumentAfas;

@@ -51,6 +51,7 @@ export async function runWorker(
     logger,
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
+    afasCallLeaseMs: config.afasCallLeaseSeconds * 1000,
     ...(observability
       ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
       : {}),

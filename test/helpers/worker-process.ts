@@ -32,6 +32,11 @@ export class WorkerProcess {
     await ready;
   }
 
+  /** The process id, once started (it names the worker's holds in afas_call_slots). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve(null);

@@ -29,7 +29,14 @@ describe('no connection starvation with every activity slot waiting on a slow AF
         linesPerYear: 300,
         tokens: SOURCES.map((name) => ({ token: name.toUpperCase().padEnd(64, '0') })),
       },
-      sources: SOURCES.map((name) => ({ name, token: token(name), maxConcurrentCalls: 4 })),
+      // Each source on its own environment id: the environment's call budget (issue 17.3) would
+      // otherwise hold all five syncs to 4 calls together, and the slots would wait on it, not on AFAS.
+      sources: SOURCES.map((name, i) => ({
+        name,
+        token: token(name),
+        environmentId: String(i + 1),
+        maxConcurrentCalls: 4,
+      })),
       worker: false,
     });
     // The worker's own pool at its production default for 16 slots.

@@ -1,5 +1,6 @@
 import { ControlError } from '../errors.js';
 import type { ControlCall } from './control-call.js';
+import { handleConcurrency } from './concurrency.js';
 import { handleCustomConnectors } from './custom-connectors.js';
 import { handleExport } from './export.js';
 import { handleFaults } from './faults.js';
@@ -34,6 +35,7 @@ const HANDLERS: Readonly<Record<string, (call: ControlCall) => Promise<void>>> =
   tokens: handleTokens,
   oauth: handleOAuth,
   requests: handleRequests,
+  concurrency: handleConcurrency,
   export: handleExport,
   'custom-connectors': handleCustomConnectors,
 };

@@ -126,7 +126,7 @@ function applyProfitFault(call: AfasCall, fault: FaultRule): void {
   }
 }
 
-function isTokenEndpoint(segments: readonly string[]): boolean {
+export function isTokenEndpoint(segments: readonly string[]): boolean {
   return (
     segments.length === 2 && segments[0]?.toLowerCase() === 'oauth' && segments[1]?.toLowerCase() === 'token'
   );
