@@ -27,13 +27,15 @@ Environment:
 Exit codes:
   0 success · 1 failure (unknown source, unreachable service, failed sync, import or check)
   2 bad arguments or configuration · 3 sync or import finished partially (--wait)
+  4 \`status\` without a source: a source needs attention, is failing or stale
 
 Examples:
   $ afas-sync dev --demo
   $ afas-sync source add acme --env-id 12345 --env-type production --token-file ./acme.token
   $ afas-sync sync acme --wait
   $ afas-sync import acme --from-year 2019 --wait
-  $ afas-sync status acme --json`;
+  $ afas-sync status acme --json
+  $ afas-sync status`;
 
 export function buildProgram(cli: CliRun, version: string): Command {
   const program = new Command(CLI_NAME)

@@ -128,21 +128,41 @@ export interface ScheduleState {
   exists: boolean;
   paused: boolean;
   everySeconds: number | null;
+  /** Each tick starts up to this much later (Temporal schedule jitter); 0 for a schedule made before jitter. */
+  jitterSeconds: number | null;
   nextRunAt: Date | null;
   note: string | null;
 }
 
+/** A tick is delayed by a random share of up to this fraction of the interval… */
+export const SCHEDULE_JITTER_SHARE = 0.1;
+/** …and by at most this long, so a long interval does not drift far from its slot. */
+export const SCHEDULE_JITTER_MAX_SECONDS = 300;
+
 /**
- * Creates or updates the source's Schedule to match its settings (interval; overlap SKIP). The
- * schedule starts `scheduledSync`, which runs the sync under the fixed id.
+ * The jitter of a source's schedule: up to 10 % of its interval, at most 5 minutes (15m → 1m30s,
+ * 1h → 5m). Hundreds of sources on one interval then spread over that window instead of all
+ * starting in the same second, while each still syncs once per interval.
+ */
+export function scheduleJitterSeconds(intervalSeconds: number): number {
+  return Math.min(Math.floor(intervalSeconds * SCHEDULE_JITTER_SHARE), SCHEDULE_JITTER_MAX_SECONDS);
+}
+
+/**
+ * Creates or updates the source's Schedule to match its settings (interval, jitter; overlap SKIP).
+ * The schedule starts `scheduledSync`, which runs the sync under the fixed id. An update rewrites
+ * spec and action whole, so a schedule created before jitter (or summaries) gets them too.
  */
 export async function ensureSchedule(
   target: SyncTarget,
   source: Pick<SourceRecord, 'name' | 'syncIntervalSeconds'>,
-  options: { paused?: boolean; syncOptions?: SyncOptions } = {},
+  options: { paused?: boolean; note?: string; syncOptions?: SyncOptions } = {},
 ): Promise<void> {
   const scheduleId = scheduleIdFor(source.name);
-  const spec = { intervals: [{ every: `${source.syncIntervalSeconds} seconds` as const }] };
+  const spec = {
+    intervals: [{ every: `${source.syncIntervalSeconds} seconds` as const }],
+    jitter: `${scheduleJitterSeconds(source.syncIntervalSeconds)} seconds` as const,
+  };
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'scheduledSync',
@@ -169,7 +189,11 @@ export async function ensureSchedule(
       spec,
       action,
       policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP },
-      state: { ...previous.state, ...(options.paused === undefined ? {} : { paused: options.paused }) },
+      state: {
+        ...previous.state,
+        ...(options.paused === undefined ? {} : { paused: options.paused }),
+        ...(options.note === undefined ? {} : { note: options.note }),
+      },
     }));
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
@@ -178,7 +202,7 @@ export async function ensureSchedule(
       spec,
       action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
-      state: { paused: options.paused ?? false, note: `AFAS sync of ${source.name}` },
+      state: { paused: options.paused ?? false, note: options.note ?? `AFAS sync of ${source.name}` },
     });
   }
 }
@@ -202,21 +226,42 @@ export async function deleteSchedule(target: SyncTarget, source: string): Promis
   }
 }
 
+/** A schedule that does not exist. */
+export const NO_SCHEDULE: ScheduleState = {
+  exists: false,
+  paused: false,
+  everySeconds: null,
+  jitterSeconds: null,
+  nextRunAt: null,
+  note: null,
+};
+
+/** What describe and list report of a schedule (both give the spec in milliseconds). */
+export function scheduleStateOf(description: {
+  spec?: { intervals?: { every: unknown }[]; jitter?: unknown };
+  state: { paused: boolean; note?: string };
+  info: { nextActionTimes: Date[] };
+}): ScheduleState {
+  const seconds = (value: unknown): number | null => {
+    const ms = Number(value);
+    return value === undefined || Number.isNaN(ms) ? null : Math.round(ms / 1000);
+  };
+  const interval = description.spec?.intervals?.[0];
+  return {
+    exists: true,
+    paused: description.state.paused,
+    everySeconds: interval ? seconds(interval.every) : null,
+    jitterSeconds: seconds(description.spec?.jitter ?? 0),
+    nextRunAt: description.info.nextActionTimes[0] ?? null,
+    note: description.state.note ?? null,
+  };
+}
+
 export async function describeSchedule(target: SyncTarget, source: string): Promise<ScheduleState> {
   try {
-    const description = await target.client.schedule.getHandle(scheduleIdFor(source)).describe();
-    const interval = description.spec.intervals?.[0];
-    const every = interval ? Number(interval.every) : null;
-    return {
-      exists: true,
-      paused: description.state.paused,
-      everySeconds: every === null || Number.isNaN(every) ? null : Math.round(every / 1000),
-      nextRunAt: description.info.nextActionTimes[0] ?? null,
-      note: description.state.note ?? null,
-    };
+    return scheduleStateOf(await target.client.schedule.getHandle(scheduleIdFor(source)).describe());
   } catch (error) {
-    if (error instanceof ScheduleNotFoundError)
-      return { exists: false, paused: false, everySeconds: null, nextRunAt: null, note: null };
+    if (error instanceof ScheduleNotFoundError) return NO_SCHEDULE;
     throw error;
   }
 }

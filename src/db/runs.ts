@@ -280,7 +280,7 @@ function countersOf(row: Record<string, unknown>): RunCounters {
   };
 }
 
-function toRun(row: Record<string, unknown>): RunRecord {
+export function toRun(row: Record<string, unknown>): RunRecord {
   return {
     runId: row.run_id as string,
     source: row.source as string,

@@ -63,9 +63,10 @@ describe('per-source Temporal Schedule', () => {
       exists: true,
       paused: false,
       everySeconds: 3600,
+      jitterSeconds: 300,
     });
     await ensureSchedule(target, { ...record, syncIntervalSeconds: 900 });
-    expect(await describeSchedule(target, 'sched')).toMatchObject({ everySeconds: 900 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ everySeconds: 900, jitterSeconds: 90 });
 
     // A long manual sync holds the fixed workflow id; the scheduled tick must not start a second one.
     const control = new SimControl(sim.url);
@@ -98,7 +99,7 @@ describe('per-source Temporal Schedule', () => {
     expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: false });
   });
 
-  it('an update gives a schedule created before summaries its summary', async () => {
+  it('an update gives a schedule created before summaries and jitter both', async () => {
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
     await deleteSchedule(target, 'sched');
     // What ensureSchedule created before actions carried a static summary.
@@ -116,8 +117,13 @@ describe('per-source Temporal Schedule', () => {
     });
     const handle = temporal.client.schedule.getHandle(scheduleIdFor('sched'));
     expect((await handle.describe()).action.staticSummary).toBeUndefined();
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ jitterSeconds: 0 });
     await ensureSchedule(target, await app.sources.get('sched'));
     expect((await handle.describe()).action.staticSummary).toBe('sync sched (schedule)');
-    expect(await describeSchedule(target, 'sched')).toMatchObject({ paused: true, everySeconds: 3600 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({
+      paused: true,
+      everySeconds: 3600,
+      jitterSeconds: 300,
+    });
   });
 });

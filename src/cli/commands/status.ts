@@ -62,8 +62,10 @@ export interface SourceStatus {
 export function registerStatus(program: Command, cli: CliRun): void {
   program
     .command('status')
-    .description("a source's live sync progress, health, data freshness and schedule")
-    .argument('<source>', 'source name')
+    .description(
+      "a source's live sync progress, health, data freshness and schedule; without a source, every source's health",
+    )
+    .argument('[source]', 'source name (leave it out for the whole fleet)')
     .option('--json', 'print JSON (for scripts and monitoring)')
     .option(
       '--stale-after <duration>',
@@ -72,19 +74,33 @@ export function registerStatus(program: Command, cli: CliRun): void {
     .addHelpText(
       'after',
       `
-Combines the sync workflow's progress query (needs a running worker to answer), the source row
-(status, reason, last success, credential) and the Temporal Schedule. The source is flagged STALE when its
-last successful sync is older than --stale-after.
+With a source: combines the sync workflow's progress query (needs a running worker to answer), the
+source row (status, reason, last success, credential) and the Temporal Schedule. The source is
+flagged STALE when its last successful sync is older than --stale-after.
+
+Without a source: one line per source, worst first (needs attention, failing, stale, healthy; then
+by name): state (syncing, scheduled, paused, unscheduled), last success, freshness, the datasets
+that failed in its last finished sync, why it needs attention, and its credential (classic token
+countdown, OAuth secret expiring within 30 days or expired), then a summary line. --json prints an
+array of objects. Exit 0 when every source is healthy, 4 when any needs attention, is failing or
+stale, 1 when PostgreSQL or Temporal could not be read: cron or a monitor can tell them apart.
 
 Examples:
+  $ afas-sync status
+  $ afas-sync status --json
   $ afas-sync status acme
   $ afas-sync status acme --json --stale-after 2h`,
     )
-    .action(async (name: string, options: { json?: boolean; staleAfter?: string }) => {
+    .action(async (name: string | undefined, options: { json?: boolean; staleAfter?: string }) => {
       const staleAfter =
         options.staleAfter === undefined
           ? undefined
           : parseDuration(options.staleAfter, '--stale-after', { minSeconds: 1, maxSeconds: 365 * 86_400 });
+      if (name === undefined) {
+        const { fleetStatus } = await import('./fleet-status.js');
+        await fleetStatus(cli, { json: options.json === true, staleAfterSeconds: staleAfter });
+        return;
+      }
       const status = await collectStatus(cli, parseSourceName(name), staleAfter);
       if (options.json) cli.out.json(status);
       else printStatus(cli.out, status);
@@ -269,7 +285,8 @@ function printStatus(out: Output, status: SourceStatus): void {
     : `last success ${formatTime(status.lastSuccessAt)} (${formatAge(status.lastSuccessAt)})`;
   const scheduleText = schedule.exists
     ? `every ${formatDuration(schedule.everySeconds ?? status.syncIntervalSeconds)}, ${schedule.paused ? 'PAUSED' : 'active'}` +
-      (schedule.nextRunAt && !schedule.paused ? `, next run ${formatTime(schedule.nextRunAt)}` : '')
+      (schedule.nextRunAt && !schedule.paused ? `, next run ${formatTime(schedule.nextRunAt)}` : '') +
+      (schedule.jitterSeconds ? `, start jitter up to ${formatDuration(schedule.jitterSeconds)}` : '')
     : 'none (create it with `afas-sync schedule <source> --every 15m`)';
   const syncText = sync.execution
     ? `${sync.execution.toLowerCase()}${sync.phase ? `, phase ${sync.phase}` : ''}${sync.status ? `, ${sync.status}` : ''}` +
