@@ -21,9 +21,10 @@ RUN npm run build \
 # --- runtime: production dependencies, compiled code, non-root ----------------------------------
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
-# At most two glibc malloc arenas: the threads that decode AFAS responses and the Temporal core
-# otherwise each keep their own, ~20 MB of the worker's peak RSS at 1M rows (npm run bench).
+# glibc malloc as src/worker/heap-tuning.ts (WORKER_MALLOC_ENV) explains: at most two arenas, and
+# a fixed mmap threshold so page-sized Buffers go back to the system when freed.
 ENV MALLOC_ARENA_MAX=2
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

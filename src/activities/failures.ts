@@ -3,7 +3,7 @@ import pg from 'pg';
 import { classifyAfasError, type AfasErrorClass } from '../afas/classify.js';
 import { AfasHttpError, AfasOAuthError } from '../afas/errors.js';
 import { DatasetSchemaError } from '../db/dataset-schema.js';
-import { DuplicateKeyError } from '../db/dataset-writer.js';
+import { DuplicateKeyError } from '../db/write-errors.js';
 import { MassDeleteError } from '../db/mass-delete.js';
 import { RowDataError } from '../codec/index.js';
 import { SourceNotFoundError } from '../db/sources.js';

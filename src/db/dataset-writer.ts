@@ -7,6 +7,7 @@ import { copyPage, stageColumnsSql, targetValue, type CopyLines } from './copy-l
 import type { ResolvedDataset } from './dataset-schema.js';
 import { checkMassDelete, type MassDeleteGuard } from './mass-delete.js';
 import { ident } from './pool.js';
+import { CARDINALITY_VIOLATION, DuplicateKeyError, sqlState, UNIQUE_VIOLATION } from './write-errors.js';
 
 /** A replaced scope: administrations, and for changed days the booking days. */
 export interface StageScopeFilter {
@@ -22,23 +23,6 @@ export interface MergeCounts {
 /** A written page: its counts, and whether it went straight into the table (see appendNew()). */
 export interface PageWrite extends MergeCounts {
   appended: boolean;
-}
-
-/** The one-line duplicate check error: AFAS returned two different rows under one key. */
-export class DuplicateKeyError extends Error {
-  constructor(connectorId: string, key: string) {
-    super(`connector ${connectorId} returned different rows with the same key ${key}`);
-    this.name = 'DuplicateKeyError';
-  }
-}
-
-/** PostgreSQL's SQLSTATE for a unique-constraint violation. */
-const UNIQUE_VIOLATION = '23505';
-/** "ON CONFLICT DO UPDATE command cannot affect row a second time": a key staged twice. */
-const CARDINALITY_VIOLATION = '21000';
-
-function sqlState(error: unknown): unknown {
-  return (error as { code?: unknown }).code;
 }
 
 /**

@@ -41,3 +41,16 @@ function semiSpaceChosenAtStart(): boolean {
 export function tuneWorkflowThreads(): void {
   if (!semiSpaceChosenAtStart()) v8.setFlagsFromString(`--max-semi-space-size=${SEMI_SPACE_MB}`);
 }
+
+/**
+ * glibc malloc settings of the worker process (the image's ENV; the bench, soak and tests start
+ * the worker with them too). They can only be set before the process starts. At most two arenas:
+ * the threads that decode AFAS responses and the Temporal core otherwise each keep their own. A
+ * fixed mmap threshold: glibc otherwise raises it after every large free, until page-sized Buffers
+ * (a few MB each) live in the heap, which it rarely returns to the system; ~30–50 MB of the first
+ * sync's peak RSS at 1M rows (`npm run bench`).
+ */
+export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};

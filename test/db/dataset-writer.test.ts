@@ -6,7 +6,8 @@ import {
   type FieldSpec,
 } from '../../src/db/dataset-schema.js';
 import { encodePage, RowDataError, type RawRow } from '../../src/codec/index.js';
-import { DatasetWriter, DuplicateKeyError } from '../../src/db/dataset-writer.js';
+import { DatasetWriter } from '../../src/db/dataset-writer.js';
+import { DuplicateKeyError } from '../../src/db/write-errors.js';
 import { MassDeleteError, type MassDeleteGuard } from '../../src/db/mass-delete.js';
 import { inTransaction, type Pool } from '../../src/db/pool.js';
 import { ScopeStage } from '../../src/db/scope-stage.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
-import { WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 
 /** The compiled worker (`node dist/worker.js`) as a real process, for crash tests. */
 export class WorkerProcess {
@@ -11,7 +11,13 @@ export class WorkerProcess {
 
   async start(): Promise<void> {
     const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, `${inject('distDir')}worker.js`], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'info',
+        ...WORKER_MALLOC_ENV,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

@@ -16,7 +16,7 @@ import { ensureDatabase } from '../../src/db/ensure-database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { freePort, startDevServer } from '../../src/temporal/dev-server.js';
-import { tuneHeapGrowth, WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
+import { tuneHeapGrowth, WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 import { importWorkflowId } from '../../src/workflows/definitions.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
 import {
@@ -284,9 +284,9 @@ async function oneRun(run: number): Promise<RunFigures> {
           DATABASE_URL: databaseUrl,
           AFAS_SYNC_SECRET_KEY: KEY_HEX,
           // As the production image runs it (Dockerfile).
-          MALLOC_ARENA_MAX: '2',
+          ...WORKER_MALLOC_ENV,
           LOG_LEVEL: 'info',
-          // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=131072 (an empty one would
+          // glibc malloc settings to compare, e.g. MALLOC_MMAP_THRESHOLD_=1048576 (an empty one would
           // tell glibc 0).
           ...environment((name, value) => name.startsWith('MALLOC_') && value !== ''),
         },

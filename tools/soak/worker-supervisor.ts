@@ -3,7 +3,7 @@
 // worker started again, the way a process manager would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../src/worker/heap-tuning.js';
 
 /** Most starts in one run: a worker that cannot stay up must not spin forever. */
 const MAX_STARTS = 500;
@@ -39,7 +39,12 @@ export class WorkerSupervisor {
     if (this.starts >= MAX_STARTS) throw new Error(`the worker was started ${MAX_STARTS} times; giving up`);
     this.starts += 1;
     const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, this.workerScript], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...this.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...WORKER_MALLOC_ENV,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
