@@ -5,6 +5,11 @@
 // Both days start at 00:00 Europe/Amsterdam, AFAS's time zone: "discontinued as of 31 August
 // 2027" means that no request on that day is served, and the earlier of the readings (Amsterdam
 // midnight is 22:00 or 23:00 UTC the day before) is the safe one to warn with.
+import {
+  amsterdamWallTimeToInstant,
+  formatWallTime,
+  instantToAmsterdamWallTime,
+} from '../afas/amsterdam-time.js';
 import { CLASSIC_TOKEN_END, type CredentialKind } from '../afas/credentials.js';
 
 export interface CredentialExpiryInput {
@@ -33,44 +38,27 @@ export interface CredentialExpiry {
   text: string;
 }
 
-const AMSTERDAM = 'Europe/Amsterdam';
 const DAY_MS = 86_400_000;
-
-/** Amsterdam's offset from UTC at `instant`, in milliseconds (+1 h or +2 h). */
-function amsterdamOffsetMs(instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: AMSTERDAM,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return wall - Math.floor(instant / 1000) * 1000;
-}
 
 const utcDay = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 
 /** 00:00 Europe/Amsterdam on `day` (YYYY-MM-DD). Midnight is never in a DST gap there (02:00/03:00). */
 export function amsterdamMidnight(day: string): Date {
-  const guess = utcDay(day);
-  return new Date(guess - amsterdamOffsetMs(guess - amsterdamOffsetMs(guess)));
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return amsterdamWallTimeToInstant({
+    year,
+    month,
+    day: date,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    millisecond: 0,
+  });
 }
 
 /** Today's date in Amsterdam, YYYY-MM-DD. */
 export function amsterdamToday(now: Date): string {
-  return new Date(now.getTime() + amsterdamOffsetMs(now.getTime())).toISOString().slice(0, 10);
+  return formatWallTime(instantToAmsterdamWallTime(now)).slice(0, 10);
 }
 
 function daysText(days: number): string {
