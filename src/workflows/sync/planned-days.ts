@@ -2,10 +2,11 @@
 // plan activity returns counts only; a plan of one group is replaced by the sync workflow itself
 // (every incremental sync, a small first sync: no extra executions), a bigger one by a child
 // workflow per group of administrations, one group at a time, each with the source's full limit.
-import { ChildWorkflowFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild } from '@temporalio/workflow';
 import type { DatasetTask, DayBatchPlan, PlannedAdministration } from '../../activities/types.js';
 import type { DatasetName } from '../../catalog/index.js';
 import { AfasPhase, AfasSource, AfasWorkflowKind } from '../../temporal/search-attributes.js';
+import { syncWorkflowId } from '../definitions.js';
 import type { Limiter } from '../limiter.js';
 import type { syncActivities, SyncPolicyOptions } from '../policies.js';
 import { administrationsLabel, dayBatchesSummary } from '../summaries.js';
@@ -118,7 +119,8 @@ async function runGroup(
   const ids = administrations.map((admin) => admin.administration);
   try {
     return await executeChild(syncDayBatches, {
-      workflowId: dayBatchesWorkflowId(workflowInfo().workflowId, scope, ids),
+      // From the source, not workflowInfo(): a replay runs under another workflow id.
+      workflowId: dayBatchesWorkflowId(syncWorkflowId(scope.source), scope, ids),
       args: [{ scope, administrations, maxConcurrency, options }],
       staticSummary: dayBatchesSummary(
         scope.dataset,
