@@ -35,6 +35,11 @@ export interface ActivitySettings {
   watermarkOverlapMinutes: number;
   /** Booking days per AFAS query and transaction when replacing changed days. */
   daysPerBatch: number;
+  /**
+   * Day batches one workflow execution replaces at most; a plan with more runs as child workflows
+   * (src/activities/sync/day-plan.ts says why 300).
+   */
+  batchesPerExecution: number;
 }
 
 export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
@@ -42,6 +47,7 @@ export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
   retrySchedule: { lockedGiveUpMs: 60 * 60_000, lockedBaseDelayMs: 30_000 },
   watermarkOverlapMinutes: 120,
   daysPerBatch: 20,
+  batchesPerExecution: 300,
 };
 
 export interface ActivityDeps {

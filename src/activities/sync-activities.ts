@@ -17,6 +17,7 @@ import { createActivityScope } from './activity-scope.js';
 import { prepareDataset, replaceScope, type DatasetScope } from './dataset-sync.js';
 import type { ActivityDeps } from './deps.js';
 import { planChangedDays, replaceChangedDays } from './sync/changed-days.js';
+import { planDayBatches } from './sync/day-plan.js';
 import { syncModified } from './sync/watermark.js';
 import type {
   AdvanceWatermarkInput,
@@ -24,6 +25,9 @@ import type {
   ChangedDaysPlan,
   CheckSourceResult,
   DatasetCounts,
+  DayBatchCounts,
+  DayBatchInput,
+  DayBatchPlan,
   DatasetFailureInput,
   DiscoverInput,
   DiscoverResult,
@@ -159,6 +163,33 @@ export function createSyncActivities(deps: ActivityDeps) {
       });
     },
 
+    /** Like planChangedDays, but the batches stay in PostgreSQL; the result has counts only. */
+    async planDayBatches(input: PlanChangedDaysInput): Promise<DayBatchPlan> {
+      return withAfas(input.source, async (afas) => {
+        const definition = datasetByName(input.dataset);
+        if (definition.strategy !== 'changed-days') throw wrongStrategy(input.dataset, 'planDayBatches');
+        return planDayBatches(deps, afas, definition, input);
+      });
+    },
+
+    /** Replaces one planned batch (read from changed_day_plans by number) in one transaction. */
+    async replaceDayBatch(input: DayBatchInput): Promise<DayBatchCounts> {
+      return withAfas(input.source, async (afas) => {
+        const days = await deps.changedDays.planBatch(deps.pool, input);
+        if (!days)
+          throw ApplicationFailure.nonRetryable(
+            `run ${input.runId} planned no batch ${input.batch} of ${input.dataset} in administration ${input.administration}`,
+            FailureType.AfasClientBug,
+          );
+        const ctx = datasetContext(afas, input.runId);
+        const scope = scopeOf(afas.source, datasetByName(input.dataset), input.administration);
+        const resolved = await prepareDataset(ctx, scope);
+        if (resolved.strategy !== 'changed-days') throw wrongStrategy(input.dataset, 'replaceDayBatch');
+        const counts = countRows(await replaceChangedDays(deps, ctx, scope, resolved, days), input.dataset);
+        return { ...counts, days: days.length };
+      });
+    },
+
     /** Re-fetches booking days of one administration and replaces them in one transaction. */
     async replaceDays(input: ReplaceDaysInput): Promise<DatasetCounts> {
       return withAfas(input.source, async (afas) => {
@@ -178,6 +209,8 @@ export function createSyncActivities(deps: ActivityDeps) {
         await inTransaction(deps.pool, async (client) => {
           await deps.state.put(client, input, { watermark: input.watermark, runId: input.runId });
           await deps.runs.finishDataset(client, { ...input, connectorId }, { status: 'succeeded' });
+          // Every planned day of the administration is replaced: its plan has served.
+          await deps.changedDays.clearPlan(client, input);
         });
       });
     },

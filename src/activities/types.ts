@@ -76,6 +76,41 @@ export interface ChangedDaysPlan {
   afasCalls: number;
 }
 
+/** Where an administration's planned day batches stand; the days themselves stay in PostgreSQL. */
+export interface PlannedAdministration {
+  administration: number;
+  /** Booking days to replace. */
+  dayCount: number;
+  /** Day batches, numbered 1..batches (one AFAS query and one transaction each). */
+  batches: number;
+}
+
+/**
+ * The changed-days plan as the `day-plans-in-postgres` path takes it: counts only, so its size
+ * grows with the administrations, never with the days (changed_day_plans holds those).
+ */
+export interface DayBatchPlan {
+  administrations: PlannedAdministration[];
+  /**
+   * The administrations whose batches one workflow execution replaces, in order: more than one
+   * group and each runs as a child workflow, so no execution's history outgrows Temporal's limits.
+   */
+  groups: number[][];
+  /** The latest change timestamp read from the changed-days connector (AFAS wall time). */
+  newWatermark: string | null;
+  afasCalls: number;
+}
+
+/** One planned batch of an administration, by number. */
+export interface DayBatchInput extends DatasetTask {
+  batch: number;
+}
+
+/** What replacing a batch wrote, and how many booking days it covered. */
+export interface DayBatchCounts extends DatasetCounts {
+  days: number;
+}
+
 export interface ReplaceDaysInput extends DatasetTask {
   days: ChangedDay[];
 }

@@ -167,12 +167,89 @@ export class SyncStateStore {
   }
 }
 
-/** Booking days replaced per administration, keyed by the changed-days `Modified` they covered. */
+/** A run's planned batch of one dataset and administration (see migration 0010). */
+/** A booking day and the changed-days stamp it is replaced for. */
+export interface PlannedDay {
+  day: string;
+  modified: string;
+}
+
+export interface DayBatchKey {
+  runId: string;
+  dataset: string;
+  administration: number;
+}
+
+/**
+ * Booking days replaced per administration, keyed by the changed-days `Modified` they covered;
+ * and the day batches a run plans to replace, kept here so they never travel through Temporal.
+ */
 export class ChangedDaysStore {
   private readonly table: string;
+  private readonly plans: string;
+  private readonly runs: string;
 
   constructor(schema: string) {
     this.table = `${ident(schema)}.changed_days_done`;
+    this.plans = `${ident(schema)}.changed_day_plans`;
+    this.runs = `${ident(schema)}.sync_runs`;
+  }
+
+  /**
+   * Stores a run's plan of one dataset: per administration its batches, numbered from 1. Replaces
+   * whatever an earlier attempt of the same plan stored (two statements, so the new rows never
+   * meet the old ones' keys; a crash between them leaves nothing the retry does not clear).
+   */
+  async savePlan(
+    db: pg.ClientBase | pg.Pool,
+    key: Omit<DayBatchKey, 'administration'>,
+    plan: readonly { administration: number; batches: readonly (readonly PlannedDay[])[] }[],
+  ): Promise<void> {
+    await db.query(`DELETE FROM ${this.plans} WHERE run_id = $1 AND dataset = $2`, [key.runId, key.dataset]);
+    if (plan.every((admin) => admin.batches.length === 0)) return;
+    await db.query(
+      `INSERT INTO ${this.plans} (run_id, dataset, administration, batch, days)
+       SELECT $1, $2, (a.admin ->> 'administration')::int, b.ordinality, b.days
+         FROM jsonb_array_elements($3::jsonb) AS a(admin)
+        CROSS JOIN LATERAL jsonb_array_elements(a.admin -> 'batches') WITH ORDINALITY AS b(days, ordinality)`,
+      [key.runId, key.dataset, JSON.stringify(plan)],
+    );
+  }
+
+  /** The days of one planned batch; undefined when the plan holds no such batch. */
+  async planBatch(
+    db: pg.ClientBase | pg.Pool,
+    key: DayBatchKey & { batch: number },
+  ): Promise<PlannedDay[] | undefined> {
+    const result = await db.query<{ days: unknown }>(
+      `SELECT days FROM ${this.plans} WHERE run_id = $1 AND dataset = $2 AND administration = $3 AND batch = $4`,
+      [key.runId, key.dataset, key.administration, key.batch],
+    );
+    const row = result.rows[0];
+    if (!row) return undefined;
+    if (!Array.isArray(row.days) || !row.days.every(isPlannedDay))
+      throw new Error(
+        `changed_day_plans row ${key.runId}/${key.dataset}/${key.administration}/${key.batch} is not a list of {day, modified}`,
+      );
+    return row.days;
+  }
+
+  /** Drops an administration's plan of a run (its days are all replaced, the watermark moved). */
+  async clearPlan(db: pg.ClientBase | pg.Pool, key: DayBatchKey): Promise<void> {
+    await db.query(`DELETE FROM ${this.plans} WHERE run_id = $1 AND dataset = $2 AND administration = $3`, [
+      key.runId,
+      key.dataset,
+      key.administration,
+    ]);
+  }
+
+  /** Drops what runs of the source left behind that are no longer running (failed, cancelled, crashed). */
+  async clearEndedPlans(db: pg.ClientBase | pg.Pool, source: string): Promise<void> {
+    await db.query(
+      `DELETE FROM ${this.plans} p USING ${this.runs} r
+        WHERE p.run_id = r.run_id AND r.source = $1 AND r.status <> 'running'`,
+      [source],
+    );
   }
 
   async done(
@@ -203,4 +280,10 @@ export class ChangedDaysStore {
       [key.source, key.dataset, key.administration, days.map((d) => d.day), days.map((d) => d.modified)],
     );
   }
+}
+
+function isPlannedDay(value: unknown): value is PlannedDay {
+  if (typeof value !== 'object' || value === null) return false;
+  const { day, modified } = value as Record<string, unknown>;
+  return typeof day === 'string' && typeof modified === 'string';
 }

@@ -58,6 +58,36 @@ export function administrationsLabel(administrations: readonly number[]): string
   return `${administrations.length === 1 ? 'admin' : 'admins'} ${shown}${more}`;
 }
 
+/** `journal_lines · admin 2 · day batch 3/31`: one planned batch (its days are in PostgreSQL). */
+export function dayBatchSummary(
+  task: { dataset: string; administration: number },
+  batch: number,
+  batches: number,
+): string {
+  return `${datasetSummary(task)} · day batch ${batch}/${batches}`;
+}
+
+/** `admin 7`, `admins 1–9` when they run without a gap, else as administrationsLabel. */
+export function administrationRange(administrations: readonly number[]): string {
+  const first = administrations[0];
+  const last = administrations[administrations.length - 1];
+  const consecutive = administrations.every((id, index) => id === (first ?? 0) + index);
+  if (first === undefined || last === undefined || first === last || !consecutive)
+    return administrationsLabel(administrations);
+  return `admins ${first}–${last}`;
+}
+
+/** `journal_lines · admins 1–9 · 16,425 days in 279 batches`: a child workflow of the replace loop. */
+export function dayBatchesSummary(
+  dataset: string,
+  administrations: readonly number[],
+  days: number,
+  batches: number,
+): string {
+  const dayCount = `${thousands(days)} ${days === 1 ? 'day' : 'days'}`;
+  return `${dataset} · ${administrationRange(administrations)} · ${dayCount} in ${thousands(batches)} ${batches === 1 ? 'batch' : 'batches'}`;
+}
+
 /** Partition key `journal_lines/1/2024/07` → `journal_lines · partition 1/2024/07 · chunk 3`. */
 export function chunkSummary(key: string, chunk: number): string {
   const slash = key.indexOf('/');

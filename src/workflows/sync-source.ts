@@ -11,12 +11,15 @@ import type { SyncPlan } from '../activities/sync-plan.js';
 import type { DatasetTask, MasterDataTask, RunRequest, SourceSettings } from '../activities/types.js';
 import type { DatasetName } from '../catalog/index.js';
 import { requestSyncSignal, syncProgressQuery } from './definitions.js';
-import { isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
+import { isCancellation, summarizeFailure } from './failures.js';
 import { Limiter, type Admission } from './limiter.js';
 import { syncActivities } from './policies.js';
 import { administrationsLabel, datasetSummary, daysSummary } from './summaries.js';
+import { failDataset as fail } from './sync/dataset-failure.js';
+import { rethrowFatal } from './sync/day-batches.js';
 import { followUpOptions, QueuedRequests, runRequest } from './sync/follow-up.js';
 import { legacySyncPlan } from './sync/legacy-plan.js';
+import { syncPlannedDays } from './sync/planned-days.js';
 import { SyncRunState } from './sync/run-state.js';
 import type { SyncResult, SyncSourceInput } from './sync/types.js';
 
@@ -129,9 +132,14 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     const admission: Admission = patched('strict-concurrency') ? 'strict' : 'burst';
     await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission), request);
 
+    // The changed-days plan stays in PostgreSQL and a big one is replaced by child workflows
+    // (issue 17.4); histories from before carried every planned day in the plan's result.
+    const plannedDays = plan.changedDays.length > 0 && patched('day-plans-in-postgres');
     for (const dataset of plan.changedDays) {
       run.setPhase('journal_lines');
-      await syncChangedDays(run, activities, dataset, new Limiter(maxConcurrency, admission));
+      const limiter = new Limiter(maxConcurrency, admission);
+      if (plannedDays) await syncPlannedDays(run, activities, dataset, limiter, options);
+      else await syncChangedDays(run, activities, dataset, limiter);
     }
   } catch (error) {
     if (isCancellation(error)) {
@@ -207,8 +215,9 @@ async function syncMasterData(
 }
 
 /**
- * Journal lines of one changed-days dataset: plan the changed booking days per administration,
- * replace them in batches, then move each administration's watermark past what was read.
+ * Journal lines of one changed-days dataset as syncs before the `day-plans-in-postgres` patch did
+ * it (replays only): plan the changed booking days per administration with every day in the
+ * plan's result, replace them in batches, then move each administration's watermark.
  */
 async function syncChangedDays(
   run: SyncRunState,
@@ -268,33 +277,5 @@ async function syncChangedDays(
   rethrowFatal(await Promise.allSettled(perAdministration));
 }
 
-/** Records a dataset failure; auth and cancellation end the whole run instead. */
-async function fail(
-  run: SyncRunState,
-  bookkeeping: Activities['bookkeeping'],
-  task: DatasetTask,
-  error: unknown,
-) {
-  if (isCancellation(error) || isAuthFailure(error)) throw error;
-  const summary = summarizeFailure(error);
-  run.recordFailure(task, summary);
-  log.warn('dataset failed', {
-    source: task.source,
-    dataset: task.dataset,
-    administration: task.administration,
-    error: summary.message,
-  });
-  await bookkeeping.recordDatasetFailure.executeWithOptions(
-    { summary: `record failure · ${datasetSummary(task)}` },
-    [{ ...task, ...summary }],
-  );
-}
-
 /** A failure that ends the run with a message for the operator (e.g. missing connectors). */
 class SyncAbort extends Error {}
-
-function rethrowFatal(results: PromiseSettledResult<unknown>[]) {
-  for (const result of results) {
-    if (result.status === 'rejected') throw result.reason;
-  }
-}

@@ -1,3 +1,4 @@
+import type { ActivitySettings } from '../../src/activities/deps.js';
 import { AfasClient } from '../../src/afas/index.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { SyncTarget } from '../../src/client/sync-control.js';
@@ -38,6 +39,8 @@ export async function startSyncFixture(options: {
   simulator: SimulatorOptions & { tokens: { token: string }[] };
   sources: FixtureSource[];
   worker?: boolean;
+  /** Activity settings of the in-process worker beyond the fast test retries. */
+  workerSettings?: Partial<ActivitySettings>;
 }): Promise<SyncFixture> {
   const db = await createTestDatabase();
   const app = testAppContext(db);
@@ -52,7 +55,8 @@ export async function startSyncFixture(options: {
   for (const source of options.sources) {
     await app.sources.add({ environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, ...source });
   }
-  let worker = options.worker === false ? undefined : await startTestWorker(temporal, app);
+  const workerOptions = options.workerSettings ? { settings: options.workerSettings } : {};
+  let worker = options.worker === false ? undefined : await startTestWorker(temporal, app, workerOptions);
   return {
     db,
     app,
@@ -65,7 +69,7 @@ export async function startSyncFixture(options: {
       return worker;
     },
     async startWorker() {
-      worker ??= await startTestWorker(temporal, app);
+      worker ??= await startTestWorker(temporal, app, workerOptions);
       return worker;
     },
     async close() {

@@ -30,6 +30,35 @@ describe('workflow determinism: recorded histories replay', async () => {
     expect(skipped).toEqual(['importRunning', 'sourceSettings']);
   });
 
+  it('covers the day-plans-in-postgres patch: the plan as counts, batches by number, groups as children', async () => {
+    const historyOf = async (file: string) =>
+      JSON.parse(await readFile(new URL(file, DIR), 'utf8')) as {
+        events: {
+          eventType?: string;
+          activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+          workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+        }[];
+      };
+    const activities = (history: Awaited<ReturnType<typeof historyOf>>) =>
+      history.events.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name);
+    // One group: the sync replaces its batches itself.
+    const inline = activities(await historyOf('sync-source-day-plans.json'));
+    expect(inline).toContain('planDayBatches');
+    expect(inline).toContain('replaceDayBatch');
+    expect(inline).not.toContain('planChangedDays');
+    // Several groups: the sync starts a child per group and replaces nothing itself.
+    const parent = await historyOf('sync-source-day-groups.json');
+    expect(parent.events.map((event) => event.eventType)).toContain(
+      'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED',
+    );
+    expect(activities(parent)).not.toContain('replaceDayBatch');
+    const child = await historyOf('sync-day-batches.json');
+    expect(child.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe(
+      'syncDayBatches',
+    );
+    expect(activities(child)).toContain('replaceDayBatch');
+  });
+
   it('covers the queued-sync patch: a run that took a --full request and continued as it', async () => {
     const history = JSON.parse(await readFile(new URL('sync-source-queued.json', DIR), 'utf8')) as {
       events: { eventType?: string }[];

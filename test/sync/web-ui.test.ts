@@ -61,9 +61,11 @@ describe('the Web UI reads like the saga', () => {
 
     const history = await handle.fetchHistory();
     if (process.env.RECORD_HISTORIES) {
-      // A sync through the patched paths (plan from an activity, strict limiter, changed days).
+      // A sync through the patched paths (plan from an activity, strict limiter, changed days
+      // planned in PostgreSQL). sync-source-planned.json is the same sync from before that last
+      // patch (every planned day in the plan's result) and stays as recorded.
       await writeFile(
-        new URL('../fixtures/histories/sync-source-planned.json', import.meta.url),
+        new URL('../fixtures/histories/sync-source-day-plans.json', import.meta.url),
         `${historyToJSON(history)}\n`,
       );
     }
@@ -78,16 +80,14 @@ describe('the Web UI reads like the saga', () => {
         { activity: 'planSync', summary: 'plan sync' },
         { activity: 'syncDataset', summary: 'debtors · all administrations' },
         { activity: 'syncDataset', summary: 'journals · admin 2' },
-        { activity: 'planChangedDays', summary: 'journal_lines · changed days · admins 1, 2' },
+        { activity: 'planDayBatches', summary: 'journal_lines · changed days · admins 1, 2' },
         { activity: 'finishRun', summary: 'finish run · succeeded' },
       ]),
     );
-    const replaced = summaries.filter((entry) => entry.activity === 'replaceDays');
+    const replaced = summaries.filter((entry) => entry.activity === 'replaceDayBatch');
     expect(replaced.length).toBeGreaterThan(0);
     for (const entry of replaced)
-      expect(entry.summary).toMatch(
-        /^journal_lines · admin [12] · 2025-\d\d-\d\d(\.\.2025-\d\d-\d\d)? \(\d+ days?\)$/,
-      );
+      expect(entry.summary).toMatch(/^journal_lines · admin [12] · day batch (\d+)\/\d+$/);
 
     // The limiter holds the source's limit, first wave included (the strict-concurrency patch).
     let open = 0;
@@ -95,7 +95,7 @@ describe('the Web UI reads like the saga', () => {
     const dataActivities = new Set<number>();
     for (const event of events) {
       const attributes = event.activityTaskScheduledEventAttributes;
-      if (attributes && ['syncDataset', 'replaceDays'].includes(attributes.activityType?.name ?? '')) {
+      if (attributes && ['syncDataset', 'replaceDayBatch'].includes(attributes.activityType?.name ?? '')) {
         dataActivities.add(Number(event.eventId));
         open += 1;
         most = Math.max(most, open);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { concurrencyProblem } from '../../src/workflows/import/operator-api.js';
 import {
+  administrationRange,
   administrationsLabel,
+  dayBatchesSummary,
+  dayBatchSummary,
   chunkSummary,
   compact,
   datasetSummary,
@@ -33,6 +36,24 @@ describe('activity summaries', () => {
   it('names a partition chunk by dataset, partition and chunk number', () => {
     expect(chunkSummary('journal_lines/1/2024/07', 3)).toBe('journal_lines · partition 1/2024/07 · chunk 3');
     expect(chunkSummary('odd', 1)).toBe('partition odd · chunk 1');
+  });
+
+  it('names a planned day batch by administration and number (its days are in PostgreSQL)', () => {
+    expect(dayBatchSummary({ dataset: 'journal_lines', administration: 7 }, 3, 31)).toBe(
+      'journal_lines · admin 7 · day batch 3/31',
+    );
+  });
+
+  it('names a child workflow of the replace loop by its administrations, days and batches', () => {
+    expect(dayBatchesSummary('journal_lines', [1, 2, 3, 4, 5, 6, 7, 8, 9], 16425, 279)).toBe(
+      'journal_lines · admins 1–9 · 16,425 days in 279 batches',
+    );
+    expect(dayBatchesSummary('journal_lines', [12], 1, 1)).toBe(
+      'journal_lines · admin 12 · 1 day in 1 batch',
+    );
+    // A gap (an administration the App connector does not expose) is listed, not hidden in a range.
+    expect(administrationRange([1, 2, 4])).toBe('admins 1, 2, 4');
+    expect(administrationRange([])).toBe('no administrations');
   });
 
   it('lists at most five administrations', () => {

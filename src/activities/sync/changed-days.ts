@@ -104,17 +104,23 @@ async function readChangedDays(
   return { days, watch };
 }
 
+/** Per administration, the booking days a run must replace (see planChangedDayLists). */
+export interface ChangedDayLists {
+  administrations: { administration: number; days: ChangedDay[] }[];
+  newWatermark: string | null;
+}
+
 /**
  * Reads the changed booking days once for every administration (from the oldest watermark) and
  * decides, per administration, which days still need replacing: changed since its own
  * watermark, and not already replaced at that stamp (a retried run skips what it did).
  */
-export async function planChangedDays(
+export async function planChangedDayLists(
   deps: Pick<ActivityDeps, 'pool' | 'state' | 'changedDays' | 'settings' | 'runs' | 'logger'>,
   afas: AfasActivity,
   definition: ChangedDaysDataset,
   input: PlanChangedDaysInput,
-): Promise<ChangedDaysPlan> {
+): Promise<ChangedDayLists> {
   const states = await deps.state.all(deps.pool, input.source, input.dataset);
   const watermarks = input.administrations.map((admin) => states.get(admin)?.watermark ?? null);
   const overlap = deps.settings.watermarkOverlapMinutes;
@@ -154,7 +160,7 @@ export async function planChangedDays(
     healed ? (watermarks.find((_, index) => frozen[index]) ?? null) : null,
     watch.future,
   );
-  const administrations: ChangedDaysPlan['administrations'] = [];
+  const administrations: ChangedDayLists['administrations'] = [];
   for (const [index, administration] of input.administrations.entries()) {
     const watermark = frozen[index] ? null : (watermarks[index] ?? null);
     const since = watermark ? wallMinus(watermark, overlap) : null;
@@ -171,15 +177,39 @@ export async function planChangedDays(
     const todo = candidates.filter(
       (entry) => isBeyondCap(entry.modified, capMs) || done.get(entry.day) !== entry.modified,
     );
-    administrations.push({
-      administration,
-      // A long list (a first sync, a big backlog) is mostly contiguous days: bigger batches,
-      // each read as one date range.
-      batches: chunk(todo, todo.length > 200 ? deps.settings.daysPerBatch * 3 : deps.settings.daysPerBatch),
-      dayCount: todo.length,
-    });
+    administrations.push({ administration, days: todo });
   }
-  return { administrations, newWatermark: decision.watermark, afasCalls: afas.session.calls };
+  return { administrations, newWatermark: decision.watermark };
+}
+
+/**
+ * An administration's days in batches, each one AFAS query and one transaction. A long list (a
+ * first sync, a big backlog) is mostly contiguous days: bigger batches, each read as one date range.
+ */
+export function dayBatches(days: readonly ChangedDay[], daysPerBatch: number): ChangedDay[][] {
+  return chunk(days, days.length > 200 ? daysPerBatch * 3 : daysPerBatch);
+}
+
+/**
+ * The plan as syncs before the `day-plans-in-postgres` patch take it: every day of every
+ * administration in the activity result (MBs for a big environment's first sync).
+ */
+export async function planChangedDays(
+  deps: Pick<ActivityDeps, 'pool' | 'state' | 'changedDays' | 'settings' | 'runs' | 'logger'>,
+  afas: AfasActivity,
+  definition: ChangedDaysDataset,
+  input: PlanChangedDaysInput,
+): Promise<ChangedDaysPlan> {
+  const lists = await planChangedDayLists(deps, afas, definition, input);
+  return {
+    administrations: lists.administrations.map(({ administration, days }) => ({
+      administration,
+      batches: dayBatches(days, deps.settings.daysPerBatch),
+      dayCount: days.length,
+    })),
+    newWatermark: lists.newWatermark,
+    afasCalls: afas.session.calls,
+  };
 }
 
 /** Re-reads booking days of one administration and replaces them (rows and deletions) in one transaction. */

@@ -57,9 +57,9 @@ export class SyncRunState {
     this.showDetails();
   }
 
-  /** One more work unit of the phase is through (succeeded or failed). */
-  stepDone(): void {
-    if (this.#step) this.#step.done += 1;
+  /** One more work unit of the phase (or `count` more) is through, succeeded or failed. */
+  stepDone(count = 1): void {
+    if (this.#step) this.#step.done += count;
     this.showDetails();
   }
 
