@@ -59,6 +59,7 @@ async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport
 
     log('comparing every table with its environment');
     const verified = await verifyFleet(stack);
+    log(`compared ${verified.length} sources; tearing the stack down`);
     const concurrency = await environmentConcurrency(stack.sources);
     const sourceNames = stack.sources.map((source) => source.name);
     const runs = await syncRuns(stack.target, sourceNames, sinceMs);
