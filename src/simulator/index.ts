@@ -8,6 +8,14 @@ import { closeServer, listen } from './server.js';
 
 export type { SimulatorOAuthClientSpec, SimulatorOptions, SimulatorTokenSpec } from './options.js';
 export { afasTokenHeader } from './auth.js';
+export {
+  MAX_FLEET_ENVIRONMENTS,
+  startSimulatorFleet,
+  type FleetEnvironment,
+  type RunningSimulatorFleet,
+  type SimulatorEnvironmentSpec,
+  type SimulatorFleetOptions,
+} from './fleet.js';
 export { parseSimulatorArgs, simulatorMain, SimulatorArgsError } from './cli.js';
 
 export interface RunningSimulator {

@@ -43,15 +43,20 @@ async function sendControlError(response: ResponseWriter, error: unknown, where:
   return response.sendJson(500, { error: error instanceof Error ? error.message : String(error) });
 }
 
+/**
+ * Answers one request for `sim`; `target` is the request target below that simulator's root (the
+ * whole `req.url` for a lone simulator, the part after `/{environment id}` in a fleet).
+ */
 async function handleRequest(
   sim: SimulatorContext,
+  target: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const startedAt = performance.now();
   const arrivedAt = new Date().toISOString();
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = parseRequestUrl(req.url ?? '/');
+  const url = parseRequestUrl(target);
   const where = `${method} ${url.path}`;
   const segments = pathSegments(url.path);
 
@@ -113,17 +118,37 @@ async function handleRequest(
   }
 }
 
-/** Starts the HTTP server; resolves once it listens. */
+/** Which simulator a request target belongs to, and the target below that simulator's root. */
+export type RequestRouter = (target: string) => { sim: SimulatorContext; target: string } | undefined;
+
+/** Starts the HTTP server of one simulator; resolves once it listens. */
 export async function listen(sim: SimulatorContext): Promise<{ server: Server; port: number }> {
+  return listenRouted((target) => ({ sim, target }), sim.options);
+}
+
+/**
+ * Starts one HTTP server for the simulators `route` picks from (a fleet of environments); a
+ * target no simulator claims gets 404.
+ */
+export async function listenRouted(
+  route: RequestRouter,
+  where: { host: string; port: number },
+): Promise<{ server: Server; port: number }> {
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handleRequest(sim, req, res).catch((error: unknown) => {
+    const routed = route(req.url ?? '/');
+    if (routed === undefined) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'no simulated environment at this path' }));
+      return;
+    }
+    handleRequest(routed.sim, routed.target, req, res).catch((error: unknown) => {
       process.stderr.write(`afas-simulator: unhandled error: ${String(error)}\n`);
       res.destroy();
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(sim.options.port, sim.options.host, () => {
+    server.listen(where.port, where.host, () => {
       server.off('error', reject);
       resolve();
     });

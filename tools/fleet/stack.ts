@@ -1,0 +1,206 @@
+// What bench:fleet stands on: one simulator process serving S environments, a Temporal dev server,
+// a fresh PostgreSQL database with S sources, W worker processes and a Temporal client.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { contextFor, type AppContext } from '../../src/app/context.js';
+import { defaultPoolSize } from '../../src/config/index.js';
+import { parseSecretKey } from '../../src/config/secret-key.js';
+import { ensureDatabase } from '../../src/db/ensure-database.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { SimulatorEnvironmentSpec } from '../../src/simulator/index.js';
+import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server.js';
+import { startNode, type ChildHandle } from '../bench/processes.js';
+import type { FleetOptions } from './options.js';
+import { BENCH_APPLICATION_NAME } from './pg-connections.js';
+import { FleetWorkers } from './workers.js';
+
+export const FLEET_TASK_QUEUE = 'afas-bench-fleet';
+export const FLEET_SCHEMA = 'afas';
+const SIMULATOR_SCRIPT = fileURLToPath(new URL('./simulator-process.js', import.meta.url));
+/** Environment ids: AFAS participant numbers are digits; these are plainly made up. */
+const FIRST_ENVIRONMENT_ID = 90_001;
+
+export interface FleetSource {
+  name: string;
+  environmentId: string;
+  /** The environment's root (its control API is under /__sim). */
+  envUrl: string;
+  baseUrl: string;
+  /** The token's data string (only the sealed sources table and the simulator know it). */
+  token: string;
+  linesPerYear: number;
+  administrations: number;
+  /** The environment's limit of concurrent calls (the source's maxConcurrency). */
+  limit: number;
+}
+
+export interface FleetStack {
+  readonly app: AppContext;
+  readonly adminUrl: string;
+  readonly temporal: RunningDevServer;
+  readonly simulator: ChildHandle;
+  readonly workers: FleetWorkers;
+  readonly target: { client: Client; taskQueue: string };
+  readonly sources: readonly FleetSource[];
+  readonly years: readonly number[];
+  /** AFAS_SYNC_DB_POOL_SIZE as the workers get it (or its default). */
+  readonly poolSize: number;
+  close(): Promise<void>;
+}
+
+function amsterdamYear(): number {
+  return Number(
+    new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
+  );
+}
+
+function databaseUrl(base: string, name: string): string {
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function freshDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl, application_name: BENCH_APPLICATION_NAME });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  const url = databaseUrl(adminUrl, name);
+  await ensureDatabase(url);
+  return url;
+}
+
+/**
+ * The pool size each worker opens: AFAS_SYNC_DB_POOL_SIZE when set (it reaches the workers), else
+ * the worker's default for its activity slots (src/config/index.ts).
+ */
+export function workerPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const given = Number(env.AFAS_SYNC_DB_POOL_SIZE);
+  if (env.AFAS_SYNC_DB_POOL_SIZE !== undefined && Number.isInteger(given)) return given;
+  const slots = Number(env.AFAS_SYNC_MAX_CONCURRENT_ACTIVITIES ?? 16);
+  return defaultPoolSize(Number.isInteger(slots) ? slots : 16);
+}
+
+/** The environments in turn through sizes, administrations and limits (different shapes side by side). */
+function planSources(options: FleetOptions, envUrl: (id: string) => string): FleetSource[] {
+  return Array.from({ length: options.sources }, (_, index) => {
+    const environmentId = String(FIRST_ENVIRONMENT_ID + index);
+    const pick = (values: readonly number[]) => values[index % values.length] as number;
+    return {
+      name: `fleet-${String(index + 1).padStart(3, '0')}`,
+      environmentId,
+      envUrl: envUrl(environmentId),
+      baseUrl: `${envUrl(environmentId)}/ProfitRestServices`,
+      token: randomBytes(32).toString('hex').toUpperCase(),
+      linesPerYear: pick(options.sizes),
+      administrations: pick(options.administrations),
+      limit: pick(options.limits),
+    };
+  });
+}
+
+async function closeAll(steps: (() => Promise<unknown>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, 'bench:fleet teardown failed');
+}
+
+/** Builds the stack; whatever was built is torn down again when a later step fails. */
+export async function buildFleetStack(
+  options: FleetOptions,
+  adminUrl: string,
+  log: (line: string) => void,
+): Promise<FleetStack> {
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    const url = await freshDatabase(adminUrl, options.database);
+    const pool = new pg.Pool({ connectionString: url, max: 4, application_name: BENCH_APPLICATION_NAME });
+    pool.on('error', () => undefined);
+    undo.unshift(() => pool.end());
+    await migrate(pool, FLEET_SCHEMA);
+    const keyHex = randomBytes(32).toString('hex');
+    const app = contextFor(pool, {
+      dbSchema: FLEET_SCHEMA,
+      secretKey: parseSecretKey(keyHex, 'bench key'),
+      previousSecretKeys: [],
+    });
+
+    const year = amsterdamYear();
+    const years = [year - 1, year];
+    // The environment URLs are known once the simulator listens; plan with a placeholder first.
+    const planned = planSources(options, (id) => id);
+    const environments: SimulatorEnvironmentSpec[] = planned.map((source, index) => ({
+      id: source.environmentId,
+      seed: 1_000 + index,
+      administrations: source.administrations,
+      years,
+      linesPerYear: source.linesPerYear,
+      tokens: [{ token: source.token, appName: `bench ${source.name}` }],
+    }));
+    log(`simulator: ${environments.length} environments in one process`);
+    const simulator = await startNode(
+      SIMULATOR_SCRIPT,
+      [JSON.stringify({ control: true, environments })],
+      {},
+      /"url"/,
+    );
+    undo.unshift(() => simulator.stop());
+    const simUrl = (JSON.parse(simulator.readyLine) as { url: string }).url;
+    const sources = planned.map((source) => ({
+      ...source,
+      envUrl: `${simUrl}/${source.environmentId}`,
+      baseUrl: `${simUrl}/${source.environmentId}/ProfitRestServices`,
+    }));
+    for (const source of sources) {
+      await app.sources.add({
+        name: source.name,
+        environmentId: source.environmentId,
+        environmentType: 'test',
+        baseUrl: source.baseUrl,
+        token: source.token,
+        maxConcurrency: source.limit,
+      });
+    }
+
+    const temporal = await startDevServer({ startTimeoutMs: 60_000 });
+    undo.unshift(() => temporal.stop());
+    log(`temporal: dev server on ${temporal.address}`);
+    const workers = new FleetWorkers(options.workers, {
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: FLEET_TASK_QUEUE,
+      DATABASE_URL: url,
+      AFAS_SYNC_SECRET_KEY: keyHex,
+    });
+    undo.unshift(() => workers.stopAll());
+    await workers.startAll();
+    log(`workers: ${options.workers} processes started`);
+    const connection = await Connection.connect({ address: temporal.address });
+    undo.unshift(() => connection.close());
+    return {
+      app,
+      adminUrl,
+      temporal,
+      simulator,
+      workers,
+      target: { client: new Client({ connection }), taskQueue: FLEET_TASK_QUEUE },
+      sources,
+      years,
+      poolSize: workerPoolSize(),
+      close: () => closeAll(undo),
+    };
+  } catch (error) {
+    await closeAll(undo).catch(() => undefined);
+    throw error;
+  }
+}
