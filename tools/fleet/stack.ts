@@ -15,6 +15,7 @@ import { startNode, type ChildHandle } from '../bench/processes.js';
 import type { FleetOptions } from './options.js';
 import { BENCH_APPLICATION_NAME } from './pg-connections.js';
 import { FleetWorkers } from './workers.js';
+import { closeAll } from '../teardown.js';
 
 export const FLEET_TASK_QUEUE = 'afas-bench-fleet';
 export const FLEET_SCHEMA = 'afas';
@@ -104,18 +105,6 @@ function planSources(options: FleetOptions, envUrl: (id: string) => string): Fle
   });
 }
 
-async function closeAll(steps: (() => Promise<unknown>)[]): Promise<void> {
-  const errors: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'bench:fleet teardown failed');
-}
-
 /** Builds the stack; whatever was built is torn down again when a later step fails. */
 export async function buildFleetStack(
   options: FleetOptions,
@@ -197,10 +186,10 @@ export async function buildFleetStack(
       sources,
       years,
       poolSize: workerPoolSize(),
-      close: () => closeAll(undo),
+      close: () => closeAll(undo, 'bench:fleet'),
     };
   } catch (error) {
-    await closeAll(undo).catch(() => undefined);
+    await closeAll(undo, 'bench:fleet').catch(() => undefined);
     throw error;
   }
 }

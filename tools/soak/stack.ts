@@ -14,6 +14,7 @@ import { createPrivateCluster, type PrivateCluster } from './postgres-cluster.js
 import { SimulatorControl } from './simulator-control.js';
 import { RestartableTemporal } from './temporal-server.js';
 import { WorkerSupervisor } from './worker-supervisor.js';
+import { closeAll } from '../teardown.js';
 
 export const SOAK_TASK_QUEUE = 'afas-soak';
 export const SOAK_SCHEMA = 'afas';
@@ -46,19 +47,6 @@ function amsterdamYear(): number {
   return Number(
     new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
   );
-}
-
-/** Runs `work` in order, collecting every failure instead of stopping at the first. */
-async function closeAll(steps: (() => Promise<unknown>)[]): Promise<void> {
-  const errors: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'soak teardown failed');
 }
 
 /** Builds the stack; whatever was built is torn down again when a later step fails. */
@@ -154,10 +142,10 @@ export async function buildStack(options: SoakOptions, log: (line: string) => vo
       sources,
       metricsPort,
       years,
-      close: () => closeAll(undo),
+      close: () => closeAll(undo, 'soak'),
     };
   } catch (error) {
-    await closeAll(undo).catch(() => undefined);
+    await closeAll(undo, 'soak').catch(() => undefined);
     throw error;
   }
 }
