@@ -10,20 +10,21 @@ import {
   type AfasCredential,
 } from '../afas/index.js';
 import { changedDaysConnectorId, connectorIdFor, DATASETS, requiredConnectorIds } from '../catalog/index.js';
-import type { EnvironmentType } from '../db/sources.js';
+import type { SourceRecord } from '../db/sources.js';
 import { CliFailure, CliUsageError } from './errors.js';
 import type { Output } from './output.js';
 
-export interface ConnectionSettings {
-  environmentId: string;
-  environmentType: EnvironmentType;
-  baseUrl: string | null;
-  /** Plain http:// to a non-loopback base URL was allowed (`--allow-insecure-http`). */
-  allowInsecureHttp: boolean;
-  integrationId: string | null;
-  connectorPrefix: string;
-  connectorMap: Record<string, string>;
-}
+/** Where and how a source reaches AFAS: the connection part of its record. */
+export type ConnectionSettings = Pick<
+  SourceRecord,
+  | 'environmentId'
+  | 'environmentType'
+  | 'baseUrl'
+  | 'allowInsecureHttp'
+  | 'integrationId'
+  | 'connectorPrefix'
+  | 'connectorMap'
+>;
 
 /** AFAS answered the check with an error; `rejected` when it refused the token or connector (401/403). */
 export class AfasCheckError extends CliFailure {
