@@ -92,22 +92,27 @@ export interface RunningDevServer {
 
 /**
  * Starts `temporal server start-dev` with the project's search attributes and waits until it serves.
- * A server that exits while starting is started again on fresh ports (twice at most): under a
- * loaded `npm test` it once died at start with a Go panic (exit code 2), and the ports it is given,
- * and those it picks itself for its internal services, can be taken between pick and bind.
+ * A server that exits while starting is started again (twice at most): under a loaded `npm test`
+ * it once died at start with a Go panic (exit code 2), and the ports picked here (HTTP API,
+ * metrics, and the gRPC port unless the caller fixed it) can be taken between pick and bind.
+ * A port the caller chose that is in use is not retried: picking again would not free it.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
-  const attempts = options.port === undefined ? 3 : 1;
+  const fixedPorts = [options.port, options.uiPort].filter((port): port is number => port !== undefined);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await startOnce(options);
     } catch (error) {
-      if (!(error instanceof EarlyExitError) || attempt >= attempts) throw error;
+      if (!(error instanceof EarlyExitError) || attempt >= 3) throw error;
+      if (error.portInUse !== undefined && fixedPorts.includes(error.portInUse)) throw error;
     }
   }
 }
 
-class EarlyExitError extends Error {
+export class EarlyExitError extends Error {
+  /** The port the server could not bind, when that is why it exited. */
+  readonly portInUse: number | undefined;
+
   constructor(code: number | null, output: string) {
     // The panic or error line says why; the tail says where.
     const reason = /^(?:panic:|Error:).*$/m.exec(output)?.[0];
@@ -115,6 +120,8 @@ class EarlyExitError extends Error {
       `temporal server start-dev exited with code ${code}${reason ? ` (${reason})` : ''}: ${output.trim().slice(-800)}`,
     );
     this.name = 'EarlyExitError';
+    const inUse = /listen tcp [^\s]*:(\d+): bind: address already in use/.exec(output)?.[1];
+    this.portInUse = inUse === undefined ? undefined : Number(inUse);
   }
 }
 

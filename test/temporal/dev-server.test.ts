@@ -1,17 +1,21 @@
 // startDevServer against a CLI that dies while starting: a fresh try on fresh ports, and a clear
-// error naming the panic once the tries are spent. Starts real dev servers, so it runs with the
+// error naming the panic once the tries are spent; a port the caller pinned is retried only when the
+// clash was on another port. Starts real dev servers, so it runs with the
 // stack's tests (the injected address is the global server's, only checked to differ).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { findTemporalCli, startDevServer } from '../../src/temporal/dev-server.js';
+import { findTemporalCli, freePort, startDevServer } from '../../src/temporal/dev-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'afas-dev-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A CLI that panics on its first `failures` calls, then is the real one; counts its calls. */
-function flakyCli(failures: number): { path: string; calls: () => number } {
+/**
+ * A CLI that fails to bind `busyPort` on its first `failures` calls, then is the real one; counts
+ * its calls.
+ */
+function flakyCli(failures: number, busyPort = 7233): { path: string; calls: () => number } {
   const counter = join(dir, `calls-${failures}-${Math.random().toString(16).slice(2)}`);
   writeFileSync(counter, '');
   const path = `${counter}.sh`;
@@ -21,7 +25,7 @@ function flakyCli(failures: number): { path: string; calls: () => number } {
       '#!/bin/sh',
       `echo x >> '${counter}'`,
       `if [ "$(wc -l < '${counter}')" -le ${failures} ]; then`,
-      '  echo "panic: listen tcp 127.0.0.1:7233: bind: address already in use" >&2',
+      `  echo "panic: listen tcp 127.0.0.1:${busyPort}: bind: address already in use" >&2`,
       '  exit 2',
       'fi',
       `exec '${findTemporalCli()}' "$@"`,
@@ -52,9 +56,24 @@ describe('startDevServer', () => {
     expect(cli.calls()).toBe(3);
   });
 
-  it('a pinned port is not changed behind the caller: one try', async () => {
-    const cli = flakyCli(1);
-    await expect(startDevServer({ cliPath: cli.path, port: 1 })).rejects.toThrow(/exited with code 2/);
+  it('a pinned port that is in use is not changed behind the caller: one try', async () => {
+    const port = await freePort();
+    const cli = flakyCli(1, port);
+    await expect(startDevServer({ cliPath: cli.path, port })).rejects.toThrow(
+      new RegExp(`127\\.0\\.0\\.1:${port}: bind: address already in use`),
+    );
     expect(cli.calls()).toBe(1);
+  });
+
+  it('with a pinned port, a clash on a port it picked itself (HTTP API, metrics) is tried again', async () => {
+    const port = await freePort();
+    const cli = flakyCli(1, port === 7233 ? 7234 : 7233);
+    const server = await startDevServer({ cliPath: cli.path, port });
+    try {
+      expect(cli.calls()).toBe(2);
+      expect(server.address).toBe(`127.0.0.1:${port}`);
+    } finally {
+      await server.stop();
+    }
   });
 });
