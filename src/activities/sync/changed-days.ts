@@ -31,22 +31,30 @@ export function dayFilterGroups(
   administration: number,
   days: readonly ChangedDay[],
 ): FilterCondition[][] {
-  const sorted = days.map((entry) => entry.day).sort();
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
-  if (first !== undefined && last !== undefined && sorted.length > 2) {
-    const span = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS + 1;
-    if (sorted.length / span >= 0.5) {
-      return [
-        [
-          where.eq(adminField, administration),
-          where.gte(entryField, `${first}T00:00:00`),
-          where.lte(entryField, `${last}T00:00:00`),
-        ],
-      ];
-    }
+  const range = denseRange(days);
+  if (range) {
+    return [
+      [
+        where.eq(adminField, administration),
+        where.gte(entryField, `${range.first}T00:00:00`),
+        where.lte(entryField, `${range.last}T00:00:00`),
+      ],
+    ];
   }
-  return sorted.map((day) => [where.eq(adminField, administration), where.eq(entryField, `${day}T00:00:00`)]);
+  return days
+    .map((entry) => entry.day)
+    .sort()
+    .map((day) => [where.eq(adminField, administration), where.eq(entryField, `${day}T00:00:00`)]);
+}
+
+/** First and last day when more than two days cover at least half the days between them. */
+function denseRange(days: readonly ChangedDay[]): { first: string; last: string } | undefined {
+  if (days.length <= 2) return undefined;
+  const sorted = days.map((entry) => entry.day).sort();
+  const first = sorted[0] as string;
+  const last = sorted[sorted.length - 1] as string;
+  const span = (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY_MS + 1;
+  return sorted.length / span >= 0.5 ? { first, last } : undefined;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -182,12 +190,26 @@ export async function planChangedDayLists(
   return { administrations, newWatermark: decision.watermark };
 }
 
+/** A list longer than this (a first sync, a big backlog) is cut into bigger batches. */
+const LONG_LIST_DAYS = 200;
 /**
- * An administration's days in batches, each one AFAS query and one transaction. A long list (a
- * first sync, a big backlog) is mostly contiguous days: bigger batches, each read as one date range.
+ * At most this many batches per administration for a long list's dense stretches. Every batch
+ * costs the same few Temporal events and a transaction whatever its size, and a dense stretch is
+ * one date range read page by page, so bigger batches are cheaper; a crash re-reads at most one
+ * twelfth of the administration's history.
+ */
+const LONG_LIST_BATCHES = 12;
+
+/**
+ * An administration's days (sorted by day) in batches, each one AFAS query and one transaction.
+ * A long list's batches are longer; a stretch of it that is sparse (one OR group per day in the
+ * filter, so the URL grows with it) is cut back to `daysPerBatch × 3` days.
  */
 export function dayBatches(days: readonly ChangedDay[], daysPerBatch: number): ChangedDay[][] {
-  return chunk(days, days.length > 200 ? daysPerBatch * 3 : daysPerBatch);
+  if (days.length <= LONG_LIST_DAYS) return chunk(days, daysPerBatch);
+  const sparseSize = daysPerBatch * 3;
+  const denseSize = Math.max(sparseSize, Math.ceil(days.length / LONG_LIST_BATCHES));
+  return chunk(days, denseSize).flatMap((batch) => (denseRange(batch) ? [batch] : chunk(batch, sparseSize)));
 }
 
 /**
