@@ -20,6 +20,7 @@ import {
 } from '../workflows/definitions.js';
 import type { syncSource } from '../workflows/index.js';
 import { syncSummary } from '../workflows/summaries.js';
+import { scheduleSpecFor } from './schedule-spec.js';
 import type { SyncOptions } from '../workflows/sync-source.js';
 
 export interface SyncTarget {
@@ -128,28 +129,17 @@ export interface ScheduleState {
   exists: boolean;
   paused: boolean;
   everySeconds: number | null;
+  /** Where in each interval the ticks fall (0 for a schedule made before offsets). */
+  offsetSeconds: number | null;
   /** Each tick starts up to this much later (Temporal schedule jitter); 0 for a schedule made before jitter. */
   jitterSeconds: number | null;
   nextRunAt: Date | null;
   note: string | null;
 }
 
-/** A tick is delayed by a random share of up to this fraction of the interval… */
-export const SCHEDULE_JITTER_SHARE = 0.1;
-/** …and by at most this long, so a long interval does not drift far from its slot. */
-export const SCHEDULE_JITTER_MAX_SECONDS = 300;
-
 /**
- * The jitter of a source's schedule: up to 10 % of its interval, at most 5 minutes (15m → 1m30s,
- * 1h → 5m). Hundreds of sources on one interval then spread over that window instead of all
- * starting in the same second, while each still syncs once per interval.
- */
-export function scheduleJitterSeconds(intervalSeconds: number): number {
-  return Math.min(Math.floor(intervalSeconds * SCHEDULE_JITTER_SHARE), SCHEDULE_JITTER_MAX_SECONDS);
-}
-
-/**
- * Creates or updates the source's Schedule to match its settings (interval, jitter; overlap SKIP).
+ * Creates or updates the source's Schedule to match its settings (interval, the source's offset
+ * into it, jitter; overlap SKIP).
  * The schedule starts `scheduledSync`, which runs the sync under the fixed id. An update rewrites
  * spec and action whole, so a schedule created before jitter (or summaries) gets them too.
  */
@@ -159,10 +149,7 @@ export async function ensureSchedule(
   options: { paused?: boolean; note?: string; syncOptions?: SyncOptions } = {},
 ): Promise<void> {
   const scheduleId = scheduleIdFor(source.name);
-  const spec = {
-    intervals: [{ every: `${source.syncIntervalSeconds} seconds` as const }],
-    jitter: `${scheduleJitterSeconds(source.syncIntervalSeconds)} seconds` as const,
-  };
+  const spec = scheduleSpecFor(source.name, source.syncIntervalSeconds);
   const action = {
     type: 'startWorkflow' as const,
     workflowType: 'scheduledSync',
@@ -231,6 +218,7 @@ export const NO_SCHEDULE: ScheduleState = {
   exists: false,
   paused: false,
   everySeconds: null,
+  offsetSeconds: null,
   jitterSeconds: null,
   nextRunAt: null,
   note: null,
@@ -238,7 +226,7 @@ export const NO_SCHEDULE: ScheduleState = {
 
 /** What describe and list report of a schedule (both give the spec in milliseconds). */
 export function scheduleStateOf(description: {
-  spec?: { intervals?: { every: unknown }[]; jitter?: unknown };
+  spec?: { intervals?: { every: unknown; offset?: unknown }[]; jitter?: unknown };
   state: { paused: boolean; note?: string };
   info: { nextActionTimes: Date[] };
 }): ScheduleState {
@@ -251,6 +239,7 @@ export function scheduleStateOf(description: {
     exists: true,
     paused: description.state.paused,
     everySeconds: interval ? seconds(interval.every) : null,
+    offsetSeconds: interval ? seconds(interval.offset ?? 0) : null,
     jitterSeconds: seconds(description.spec?.jitter ?? 0),
     nextRunAt: description.info.nextActionTimes[0] ?? null,
     note: description.state.note ?? null,

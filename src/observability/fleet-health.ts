@@ -19,6 +19,7 @@ export interface FleetScheduleInput {
   exists: boolean;
   paused: boolean;
   everySeconds: number | null;
+  offsetSeconds: number | null;
   jitterSeconds: number | null;
   nextRunAt: Date | null;
 }
@@ -117,6 +118,7 @@ export function classifySource(
       exists: input.schedule.exists,
       paused: input.schedule.paused,
       everySeconds: input.schedule.everySeconds,
+      offsetSeconds: input.schedule.offsetSeconds,
       jitterSeconds: input.schedule.jitterSeconds,
       nextRunAt: input.schedule.nextRunAt,
     },

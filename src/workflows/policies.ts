@@ -12,6 +12,13 @@ import type { ResolvedImportOptions } from './import/options.js';
 /** Short PostgreSQL steps (run log, settings, watermarks): quick retries, then give up. */
 const BOOKKEEPING_RETRY = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 };
 
+/**
+ * The heartbeat timeout of a sync's AFAS activities: how long a crashed worker's activity waits
+ * before it is retried elsewhere. Syncs started before the `sync-heartbeat-20s` patch use 60 s
+ * (the default below); the workflow sets this explicitly since.
+ */
+export const SYNC_HEARTBEAT_TIMEOUT_SECONDS = 20;
+
 export interface SyncPolicyOptions {
   heartbeatTimeoutSeconds?: number;
   retryInitialSeconds?: number;

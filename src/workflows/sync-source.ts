@@ -13,7 +13,7 @@ import type { DatasetName } from '../catalog/index.js';
 import { requestSyncSignal, syncProgressQuery } from './definitions.js';
 import { isCancellation, summarizeFailure } from './failures.js';
 import { Limiter, type Admission } from './limiter.js';
-import { syncActivities } from './policies.js';
+import { SYNC_HEARTBEAT_TIMEOUT_SECONDS, syncActivities } from './policies.js';
 import { administrationsLabel, datasetSummary, daysSummary } from './summaries.js';
 import { failDataset as fail } from './sync/dataset-failure.js';
 import { rethrowFatal } from './sync/day-batches.js';
@@ -37,7 +37,13 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   const { source } = input;
   const info = workflowInfo();
   const runId = uuid4();
-  const activities = syncActivities(options);
+  // A SIGKILLed worker's activities are retried once their heartbeat times out: 20 s instead of
+  // 60 s since this patch (activities heartbeat in the background every third of it).
+  const policies =
+    options.heartbeatTimeoutSeconds === undefined && patched('sync-heartbeat-20s')
+      ? { ...options, heartbeatTimeoutSeconds: SYNC_HEARTBEAT_TIMEOUT_SECONDS }
+      : options;
+  const activities = syncActivities(policies);
   const { bookkeeping, afas } = activities;
   const run = new SyncRunState(source, runId);
   const { progress, totals, failures } = run;
@@ -138,7 +144,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     for (const dataset of plan.changedDays) {
       run.setPhase('journal_lines');
       const limiter = new Limiter(maxConcurrency, admission);
-      if (plannedDays) await syncPlannedDays(run, activities, dataset, limiter, options);
+      if (plannedDays) await syncPlannedDays(run, activities, dataset, limiter, policies);
       else await syncChangedDays(run, activities, dataset, limiter);
     }
   } catch (error) {

@@ -95,6 +95,7 @@ describe('figures', () => {
   it('counts schedule-to-done only for ticks that ran and are done', () => {
     const tick = (outcome: string, doneAtMs: number | undefined) => ({
       source: 'a',
+      nominalAtMs: 0,
       scheduledAtMs: 0,
       doneAtMs,
       workflowStatus: 'COMPLETED',

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeSchedule, deleteSchedule, type SyncTarget } from '../../src/client/sync-control.js';
+import { scheduleOffsetSeconds } from '../../src/client/schedule-spec.js';
+import { formatDuration } from '../../src/cli/output.js';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { RunStore } from '../../src/db/runs.js';
 import { SourceStore } from '../../src/db/sources.js';
@@ -140,6 +142,7 @@ describe('afas-sync fleet commands against Temporal and PostgreSQL', () => {
     const description = await temporal.client.schedule.getHandle(scheduleIdFor(HEALTHY)).describe();
     expect(description.spec.jitter).toBe(90_000);
     expect(description.spec.intervals?.[0]?.every).toBe(900_000);
+    expect(description.spec.intervals?.[0]?.offset).toBe(scheduleOffsetSeconds(HEALTHY, 900) * 1000);
     expect((await sources.get(FAILING)).syncIntervalSeconds).toBe(900);
 
     const hourly = await cli(['schedule', HEALTHY, '--every', '2h']);
@@ -350,7 +353,7 @@ describe('afas-sync fleet commands against Temporal and PostgreSQL', () => {
     expect((await cli(['schedule', RECOVERED])).stdout).toContain('paused, no jitter');
     const refreshed = await cli(['schedule', RECOVERED, '--refresh']);
     expect(refreshed.stdout).toContain(
-      `schedule of "${RECOVERED}" updated: every 15m, paused, start jitter up to 1m30s`,
+      `schedule of "${RECOVERED}" updated: every 15m, paused, offset ${formatDuration(scheduleOffsetSeconds(RECOVERED, 900))} into each interval, start jitter up to 1m30s`,
     );
     expect(await describeSchedule(target, RECOVERED)).toMatchObject({ jitterSeconds: 90, paused: true });
 
@@ -359,7 +362,9 @@ describe('afas-sync fleet commands against Temporal and PostgreSQL', () => {
     expect(paused.code).toBe(0);
     for (const name of names) {
       expect(paused.stdout).toMatch(
-        new RegExp(`schedule of "${name}" (created|updated): every \\S+, paused, start jitter`),
+        new RegExp(
+          `schedule of "${name}" (created|updated): every \\S+, paused, offset \\S+ into each interval, start jitter`,
+        ),
       );
       expect(await describeSchedule(target, name)).toMatchObject({ exists: true, paused: true });
     }

@@ -3,7 +3,6 @@
 // fleet commands. Pure, with the clock given.
 import { describe, expect, it } from 'vitest';
 import { forEachLimited } from '../../src/client/fleet-control.js';
-import { scheduleJitterSeconds } from '../../src/client/sync-control.js';
 import {
   classifySource,
   fleetExitCode,
@@ -33,7 +32,14 @@ function source(name: string, { record, ...changes }: Changes = {}): FleetSource
     },
     lastRun: null,
     failedDatasets: [],
-    schedule: { exists: true, paused: false, everySeconds: 900, jitterSeconds: 90, nextRunAt: null },
+    schedule: {
+      exists: true,
+      paused: false,
+      everySeconds: 900,
+      offsetSeconds: 0,
+      jitterSeconds: 90,
+      nextRunAt: null,
+    },
     syncing: false,
     ...changes,
   };
@@ -138,7 +144,14 @@ describe('fleet health', () => {
   });
 
   it('says what the source is doing: syncing, scheduled, paused, unscheduled', () => {
-    const paused = { exists: true, paused: true, everySeconds: 900, jitterSeconds: 90, nextRunAt: null };
+    const paused = {
+      exists: true,
+      paused: true,
+      everySeconds: 900,
+      offsetSeconds: 0,
+      jitterSeconds: 90,
+      nextRunAt: null,
+    };
     expect(classifySource(source('a', { syncing: true }), NOW).state).toBe('syncing');
     expect(classifySource(source('a', { schedule: paused }), NOW).state).toBe('paused');
     expect(classifySource(source('a', { schedule: null }), NOW).state).toBe('unscheduled');
@@ -170,16 +183,6 @@ describe('fleet health', () => {
     });
     expect(fleetExitCode(sorted)).toBe(4);
     expect(fleetExitCode([])).toBe(0);
-  });
-});
-
-describe('schedule jitter', () => {
-  it('is 10% of the interval, at most 5 minutes', () => {
-    expect(scheduleJitterSeconds(60)).toBe(6);
-    expect(scheduleJitterSeconds(900)).toBe(90);
-    expect(scheduleJitterSeconds(3000)).toBe(300);
-    expect(scheduleJitterSeconds(3600)).toBe(300);
-    expect(scheduleJitterSeconds(86_400)).toBe(300);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleOffsetSeconds } from '../../src/client/schedule-spec.js';
 import {
   describeSchedule,
   ensureSchedule,
@@ -59,14 +60,24 @@ describe('per-source Temporal Schedule', () => {
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
     const record = await app.sources.get('sched');
     await ensureSchedule(target, record, { syncOptions: { heartbeatTimeoutSeconds: 10 } });
-    expect(await describeSchedule(target, 'sched')).toMatchObject({
+    const hourly = await describeSchedule(target, 'sched');
+    expect(hourly).toMatchObject({
       exists: true,
       paused: false,
       everySeconds: 3600,
+      offsetSeconds: scheduleOffsetSeconds('sched', 3600),
       jitterSeconds: 300,
     });
+    // The next tick falls at the source's offset into the hour, plus at most the jitter.
+    const intoHour =
+      ((hourly.nextRunAt?.getTime() ?? NaN) / 1000 - scheduleOffsetSeconds('sched', 3600)) % 3600;
+    expect(intoHour >= 0 && intoHour <= 300, `next run ${String(hourly.nextRunAt)}`).toBe(true);
     await ensureSchedule(target, { ...record, syncIntervalSeconds: 900 });
-    expect(await describeSchedule(target, 'sched')).toMatchObject({ everySeconds: 900, jitterSeconds: 90 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({
+      everySeconds: 900,
+      offsetSeconds: scheduleOffsetSeconds('sched', 900),
+      jitterSeconds: 90,
+    });
 
     // A long manual sync holds the fixed workflow id; the scheduled tick must not start a second one.
     const control = new SimControl(sim.url);
@@ -117,12 +128,13 @@ describe('per-source Temporal Schedule', () => {
     });
     const handle = temporal.client.schedule.getHandle(scheduleIdFor('sched'));
     expect((await handle.describe()).action.staticSummary).toBeUndefined();
-    expect(await describeSchedule(target, 'sched')).toMatchObject({ jitterSeconds: 0 });
+    expect(await describeSchedule(target, 'sched')).toMatchObject({ offsetSeconds: 0, jitterSeconds: 0 });
     await ensureSchedule(target, await app.sources.get('sched'));
     expect((await handle.describe()).action.staticSummary).toBe('sync sched (schedule)');
     expect(await describeSchedule(target, 'sched')).toMatchObject({
       paused: true,
       everySeconds: 3600,
+      offsetSeconds: scheduleOffsetSeconds('sched', 3600),
       jitterSeconds: 300,
     });
   });

@@ -171,6 +171,25 @@ describe('sync saga: two sources × three administrations', () => {
     expect((await control.requests({ connector: 'Profit_Fin_ChangedEntrydate' })).length).toBe(1);
   });
 
+  it("a sync without options gives its AFAS activities a 20 s heartbeat timeout, so a dead worker's are retried soon", async () => {
+    const target = { client: temporal.client, taskQueue: temporal.taskQueue };
+    const handle = await startSync(target, 'alpha');
+    expect((await handle.result()).status).toBe('succeeded');
+    const history = await temporal.client.workflow
+      .getHandle(handle.workflowId, handle.firstExecutionRunId)
+      .fetchHistory();
+    const heartbeats = (history.events ?? []).flatMap((event) => {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (!scheduled) return [];
+      return [`${scheduled.activityType?.name}: ${String(scheduled.heartbeatTimeout?.seconds ?? 'none')}`];
+    });
+    expect(heartbeats).toContain('discoverAdministrations: 20');
+    expect(heartbeats.filter((entry) => entry.endsWith(': 20')).length).toBeGreaterThan(5);
+    // The bookkeeping activities (run log, watermarks) do not heartbeat.
+    expect(heartbeats).toContain('beginRun: none');
+    expect(heartbeats.every((entry) => entry.endsWith(': 20') || entry.endsWith(': none'))).toBe(true);
+  });
+
   it('two starts of the same source run once', async () => {
     const target = { client: temporal.client, taskQueue: temporal.taskQueue };
     const before = (await app.runs.list('alpha', 100)).length;

@@ -172,8 +172,9 @@ async function settledSources(stack: FleetStack, sinceMs: number): Promise<Set<s
 
 /**
  * (f2) and (f3). Temporal fires an interval schedule at multiples of the interval since the epoch
- * (the product's jitter, once it has one, moves each tick later within the interval), so the
- * rounds start at those boundaries; the data changes half-way through each round of f2.
+ * plus the source's offset (and the product's jitter), so a round is one interval from such a
+ * boundary, within which every source ticks once; the data changes half-way through each round
+ * of f2, and f3 kills a worker while syncs of its round are running.
  */
 export async function scheduledRounds(
   stack: FleetStack,
@@ -209,7 +210,12 @@ export async function scheduledRounds(
   const median = durations[Math.floor(durations.length / 2)] ?? 1_000;
   const afterTickMs = Math.round(Math.min(intervalMs / 2, Math.max(300, median / 2)));
   await until(f3StartMs + afterTickMs);
-  const running = await syncsRunning(stack);
+  // Ticks are spread over the round: wait (within it) until at least one sync is in flight.
+  let running = await syncsRunning(stack);
+  while (running === 0 && Date.now() < f3StartMs + intervalMs) {
+    await sleep(100);
+    running = await syncsRunning(stack);
+  }
   const killedAt = Date.now();
   await stack.workers.kill(0);
   log(`f3: worker 1 SIGKILLed ${afterTickMs} ms after the tick, ${running} sync(s) running`);

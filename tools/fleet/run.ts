@@ -64,9 +64,13 @@ async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport
     const sourceNames = stack.sources.map((source) => source.name);
     const runs = await syncRuns(stack.target, sourceNames, sinceMs);
     // Read once nothing runs any more, so every tick has its end.
-    const ticks = await scheduledTicks(stack.target, sourceNames, rounds.f2StartMs - 1_000);
-    const f2Ticks = ticks.filter((tick) => tick.scheduledAtMs < rounds.f3StartMs);
-    const f3Ticks = ticks.filter((tick) => tick.scheduledAtMs >= rounds.f3StartMs);
+    // A round's ticks by their slot: a tick whose jitter carries it past the round's end still
+    // belongs to it, and one slotted before f2 (between the schedules' creation and f2) to neither.
+    const ticks = (await scheduledTicks(stack.target, sourceNames, rounds.f2StartMs - 1_000)).filter(
+      (tick) => tick.nominalAtMs >= rounds.f2StartMs,
+    );
+    const f2Ticks = ticks.filter((tick) => tick.nominalAtMs < rounds.f3StartMs);
+    const f3Ticks = ticks.filter((tick) => tick.nominalAtMs >= rounds.f3StartMs);
     const failed = [
       ...f1.problems,
       ...f0.problems,
@@ -74,7 +78,7 @@ async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport
         .filter((tick) => !['succeeded', 'skipped', 'running'].includes(tick.outcome))
         .map((tick) => ({
           source: tick.source,
-          phase: tick.scheduledAtMs < rounds.f3StartMs ? 'f2' : 'f3',
+          phase: tick.nominalAtMs < rounds.f3StartMs ? 'f2' : 'f3',
           problem: `${tick.outcome}${tick.error ? `: ${tick.error}` : ''}`,
         })),
     ];

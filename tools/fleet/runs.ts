@@ -12,6 +12,9 @@ const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', S
 
 export interface ScheduledTick {
   source: string;
+  /** The tick's slot: the interval boundary plus the source's offset, before jitter. */
+  nominalAtMs: number;
+  /** When the schedule fired it (jitter included). */
   scheduledAtMs: number;
   /** undefined while it runs. */
   doneAtMs: number | undefined;
@@ -65,6 +68,7 @@ export async function scheduledTicks(
       execution.startTime;
     const tick: ScheduledTick = {
       source: sourceOf(execution.workflowId, sources),
+      nominalAtMs: (nominalTime(execution.workflowId) ?? scheduledAt).getTime(),
       scheduledAtMs: scheduledAt.getTime(),
       doneAtMs: execution.closeTime?.getTime(),
       workflowStatus: execution.status.name,

@@ -176,8 +176,14 @@ async function scheduleAll(cli: CliRun, change: ScheduleChange): Promise<void> {
 function describe(source: string, state: ScheduleState, change: string | undefined): string {
   const every = state.everySeconds === null ? 'an unknown interval' : formatDuration(state.everySeconds);
   const next = !state.paused && state.nextRunAt ? `, next run ${formatTime(state.nextRunAt)}` : '';
-  const jitter = state.jitterSeconds
-    ? `, start jitter up to ${formatDuration(state.jitterSeconds)}`
-    : ', no jitter';
-  return `schedule of "${source}"${change ? ` ${change}` : ''}: every ${every}, ${state.paused ? 'paused' : 'active'}${next}${jitter}`;
+  const jitter = state.jitterSeconds ? '' : ', no jitter';
+  return `schedule of "${source}"${change ? ` ${change}` : ''}: every ${every}, ${state.paused ? 'paused' : 'active'}${next}${tickSpreadText(state)}${jitter}`;
+}
+
+/** Where in the interval a schedule's ticks fall: its offset and jitter, when it has them. */
+export function tickSpreadText(state: Pick<ScheduleState, 'offsetSeconds' | 'jitterSeconds'>): string {
+  return (
+    (state.offsetSeconds ? `, offset ${formatDuration(state.offsetSeconds)} into each interval` : '') +
+    (state.jitterSeconds ? `, start jitter up to ${formatDuration(state.jitterSeconds)}` : '')
+  );
 }

@@ -11,6 +11,7 @@ import type { CliRun } from '../context.js';
 import type { WorkerPresence } from '../workers.js';
 import { formatAge, formatDuration, formatTime, truncate, type Output } from '../output.js';
 import { parseDuration, parseSourceName } from '../parse.js';
+import { tickSpreadText } from './schedule.js';
 
 export interface DatasetStatus {
   dataset: string;
@@ -286,7 +287,7 @@ function printStatus(out: Output, status: SourceStatus): void {
   const scheduleText = schedule.exists
     ? `every ${formatDuration(schedule.everySeconds ?? status.syncIntervalSeconds)}, ${schedule.paused ? 'PAUSED' : 'active'}` +
       (schedule.nextRunAt && !schedule.paused ? `, next run ${formatTime(schedule.nextRunAt)}` : '') +
-      (schedule.jitterSeconds ? `, start jitter up to ${formatDuration(schedule.jitterSeconds)}` : '')
+      tickSpreadText(schedule)
     : 'none (create it with `afas-sync schedule <source> --every 15m`)';
   const syncText = sync.execution
     ? `${sync.execution.toLowerCase()}${sync.phase ? `, phase ${sync.phase}` : ''}${sync.status ? `, ${sync.status}` : ''}` +
