@@ -22,6 +22,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: unit,
+          // Pure modules without the native core bridge: one process runs every unit file, which
+          // saves a fork and a fresh module graph per file (about 35 s of a full run).
+          isolate: false,
           testTimeout: 20_000,
           env: {
             AFAS_SYNC_TEST_PG_ADMIN_URL: `postgres://${NOWHERE}:5432/postgres`,

@@ -181,7 +181,8 @@ describe('sync saga: two sources × three administrations', () => {
     const heartbeats = (history.events ?? []).flatMap((event) => {
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (!scheduled) return [];
-      return [`${scheduled.activityType?.name}: ${String(scheduled.heartbeatTimeout?.seconds ?? 'none')}`];
+      const seconds = Number(scheduled.heartbeatTimeout?.seconds ?? 0);
+      return [`${scheduled.activityType?.name}: ${seconds || 'none'}`];
     });
     expect(heartbeats).toContain('discoverAdministrations: 20');
     expect(heartbeats.filter((entry) => entry.endsWith(': 20')).length).toBeGreaterThan(5);

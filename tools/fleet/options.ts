@@ -16,7 +16,7 @@ export interface FleetOptions {
   administrations: number[];
   /** Each environment's limit of concurrent AFAS calls (the source's maxConcurrency), in turn. */
   limits: number[];
-  /** The syncs' activity heartbeat timeout; undefined = the product's default (60 s). */
+  /** The syncs' activity heartbeat timeout; undefined = the product's default (20 s). */
   heartbeatSeconds: number | undefined;
   /** How long the SIGKILLed worker stays down in f3, ms. */
   downMs: number;

@@ -2,6 +2,7 @@
 // source alone, (f2) every source on its schedule for R rounds while the simulator changes data,
 // (f3) one more round with a worker SIGKILLed in the middle of it.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { scheduleJitterSeconds } from '../../src/client/schedule-spec.js';
 import { ensureSchedule, setSchedulePaused, startSync } from '../../src/client/sync-control.js';
 import type { SyncOptions } from '../../src/workflows/sync-source.js';
 import type { FleetOptions } from './options.js';
@@ -226,11 +227,16 @@ export async function scheduledRounds(
   // Long enough for the killed worker's activities to time out and retry, and a tick to be missed.
   const heartbeatMs = (options.heartbeatSeconds ?? 60) * 1000;
   const leaseMs = Number(process.env.AFAS_SYNC_AFAS_CALL_LEASE_SECONDS ?? 30) * 1000;
-  const deadline = f3StartMs + intervalMs + heartbeatMs + leaseMs + 120_000;
+  const jitterMs = scheduleJitterSeconds(options.intervalSeconds) * 1000;
+  const deadline = f3StartMs + intervalMs + jitterMs + heartbeatMs + leaseMs + 120_000;
+  // Every source's f3 tick has fired once its slot and jitter are past; the round is over when
+  // those syncs are done and every source has synced since the last change.
+  const allFired = f3StartMs + intervalMs + jitterMs + 1_000;
   let settled = new Set<string>();
   while (Date.now() < deadline) {
     settled = await settledSources(stack, lastMutationMs);
-    if (settled.size === stack.sources.length) break;
+    if (Date.now() >= allFired && settled.size === stack.sources.length && (await syncsRunning(stack)) === 0)
+      break;
     await sleep(1_000);
   }
   const f3Seconds = (Date.now() - f3StartMs) / 1000;
