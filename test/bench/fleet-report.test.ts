@@ -7,6 +7,7 @@ import {
   judge,
   percentile,
   scheduleToDone,
+  startJitter,
   type FleetReport,
 } from '../../tools/fleet/report.js';
 
@@ -26,7 +27,13 @@ function clean(): Omit<FleetReport, 'targets'> {
       journalLinesPerSecond: 260,
       rowsPerSecond: 1_000,
     },
-    f2: { syncs: 12, skippedTicks: 0, syncsPerMinute: 30, scheduleToDone: times },
+    f2: {
+      syncs: 12,
+      skippedTicks: 0,
+      syncsPerMinute: 30,
+      scheduleToDone: times,
+      startJitter: { p50: 0.4, max: 0.8 },
+    },
     f3: { syncs: 4, seconds: 9, killAfterTickMs: 500, syncsRunningAtKill: 3, scheduleToDone: times },
     historyEvents: { perSyncMean: 100, perSyncMax: 200, runs: 21 },
     afasConcurrency: { max: 2, overLimit: [] },
@@ -92,11 +99,11 @@ describe('figures', () => {
     expect(percentile([], 0.5)).toBe(0);
   });
 
-  it('counts schedule-to-done only for ticks that ran and are done', () => {
-    const tick = (outcome: string, doneAtMs: number | undefined) => ({
+  it('counts schedule-to-done only for ticks that ran and are done, from the start after the jitter', () => {
+    const tick = (outcome: string, doneAtMs: number | undefined, jitterMs = 0) => ({
       source: 'a',
       nominalAtMs: 0,
-      scheduledAtMs: 0,
+      scheduledAtMs: jitterMs,
       doneAtMs,
       workflowStatus: 'COMPLETED',
       outcome,
@@ -105,6 +112,10 @@ describe('figures', () => {
     expect(
       scheduleToDone([tick('succeeded', 2_000), tick('skipped', 60_000), tick('running', undefined)]),
     ).toEqual({ p50: 2, p95: 2, max: 2 });
+    // 30 s of jitter, then a 1.5 s sync: 1.5 s to done, and the jitter reported apart.
+    const late = [tick('succeeded', 31_500, 30_000), tick('succeeded', 2_000, 500)];
+    expect(scheduleToDone(late)).toEqual({ p50: 1.5, p95: 1.5, max: 1.5 });
+    expect(startJitter(late)).toEqual({ p50: 0.5, max: 30 });
   });
 });
 

@@ -19,7 +19,10 @@ export interface FleetReport {
     syncs: number;
     skippedTicks: number;
     syncsPerMinute: number;
+    /** From the schedule starting the sync (its jitter past) to the sync's end. */
     scheduleToDone: { p50: number; p95: number; max: number };
+    /** How late the schedule started each tick after its slot: the deliberate jitter. */
+    startJitter: { p50: number; max: number };
   };
   f3: {
     syncs: number;
@@ -60,6 +63,12 @@ export function scheduleToDone(ticks: readonly ScheduledTick[]): { p50: number; 
     p95: round(percentile(seconds, 0.95)),
     max: round(percentile(seconds, 1)),
   };
+}
+
+/** The jitter of the ticks: slot to start, seconds. */
+export function startJitter(ticks: readonly ScheduledTick[]): { p50: number; max: number } {
+  const seconds = ticks.map((tick) => (tick.scheduledAtMs - tick.nominalAtMs) / 1000);
+  return { p50: round(percentile(seconds, 0.5)), max: round(percentile(seconds, 1)) };
 }
 
 export function historyFigures(runs: readonly SyncRunFacts[]): FleetReport['historyEvents'] {
@@ -122,7 +131,7 @@ export function formatFleetReport(report: FleetReport): string {
     '',
     `(f0) no-change sync alone       ${report.f0.seconds} s (${report.f0.source})`,
     `(f1) first sync of every source ${report.f1.seconds} s: ${report.f1.journalLines.toLocaleString('en')} journal lines (${report.f1.journalLinesPerSecond.toLocaleString('en')}/s), ${report.f1.rowsInserted.toLocaleString('en')} rows in all (${report.f1.rowsPerSecond.toLocaleString('en')}/s)`,
-    `(f2) steady state               ${report.f2.syncs} syncs, ${report.f2.syncsPerMinute} per minute, ${report.f2.skippedTicks} ticks skipped; schedule-to-done ${s(report.f2.scheduleToDone)}`,
+    `(f2) steady state               ${report.f2.syncs} syncs, ${report.f2.syncsPerMinute} per minute, ${report.f2.skippedTicks} ticks skipped; schedule-to-done ${s(report.f2.scheduleToDone)} (after a start jitter of p50 ${report.f2.startJitter.p50} s, max ${report.f2.startJitter.max} s)`,
     `(f3) worker SIGKILLed           ${report.f3.killAfterTickMs} ms after the tick with ${report.f3.syncsRunningAtKill} syncs running; round done in ${report.f3.seconds} s; schedule-to-done ${s(report.f3.scheduleToDone)}`,
     `most concurrent AFAS calls in any environment ${report.afasConcurrency.max}`,
     `PostgreSQL connections at most ${report.postgres.maxConnections} (pool ${report.postgres.poolSize} × ${report.workers} workers = ${report.postgres.bound}; max_connections ${report.postgres.serverMaxConnections})`,

@@ -11,7 +11,14 @@ import { normalizeDatabaseUrl } from '../../src/config/index.js';
 import { FleetArgsError, parseFleetArgs, type FleetOptions } from './options.js';
 import { biggestSource, firstSyncs, noChangeSync, scheduledRounds } from './phases.js';
 import { PgConnectionSampler } from './pg-connections.js';
-import { formatFleetReport, historyFigures, judge, scheduleToDone, type FleetReport } from './report.js';
+import {
+  formatFleetReport,
+  historyFigures,
+  judge,
+  scheduleToDone,
+  startJitter,
+  type FleetReport,
+} from './report.js';
 import { runningWorkflows, scheduledTicks, syncRuns } from './runs.js';
 import { buildFleetStack, type FleetStack } from './stack.js';
 import { environmentConcurrency, verifyFleet } from './verify.js';
@@ -103,6 +110,7 @@ async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport
         skippedTicks: f2Ticks.length - f2Ran.length,
         syncsPerMinute: round(f2Ran.length / f2Minutes, 1),
         scheduleToDone: scheduleToDone(f2Ticks),
+        startJitter: startJitter(f2Ticks),
       },
       f3: {
         syncs: f3Ticks.filter((tick) => tick.outcome !== 'skipped').length,

@@ -5,8 +5,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { scheduledSync } from '../../src/workflows/index.js';
 
 /**
- * Set by Temporal on every workflow a schedule starts: the time the schedule fired it (its jitter
- * included), so schedule-to-done counts the wait for a worker as well as the sync.
+ * Set by Temporal on every workflow a schedule starts: the tick's nominal time (interval boundary
+ * plus offset, before jitter), the same time the schedule appends to the workflow id.
  */
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
@@ -14,7 +14,10 @@ export interface ScheduledTick {
   source: string;
   /** The tick's slot: the interval boundary plus the source's offset, before jitter. */
   nominalAtMs: number;
-  /** When the schedule fired it (jitter included). */
+  /**
+   * When the schedule started the workflow: the slot plus its jitter, a deliberate delay. So
+   * schedule-to-done counts the wait for a worker and the sync, not the jitter.
+   */
   scheduledAtMs: number;
   /** undefined while it runs. */
   doneAtMs: number | undefined;
@@ -62,14 +65,14 @@ export async function scheduledTicks(
   );
   const ticks: ScheduledTick[] = [];
   for (const execution of executions) {
-    const scheduledAt =
+    const nominal =
       execution.typedSearchAttributes.get(SCHEDULED_START) ??
       nominalTime(execution.workflowId) ??
       execution.startTime;
     const tick: ScheduledTick = {
       source: sourceOf(execution.workflowId, sources),
-      nominalAtMs: (nominalTime(execution.workflowId) ?? scheduledAt).getTime(),
-      scheduledAtMs: scheduledAt.getTime(),
+      nominalAtMs: nominal.getTime(),
+      scheduledAtMs: execution.startTime.getTime(),
       doneAtMs: execution.closeTime?.getTime(),
       workflowStatus: execution.status.name,
       outcome: execution.status.name === 'RUNNING' ? 'running' : execution.status.name.toLowerCase(),
