@@ -17,9 +17,12 @@ afterAll(() => sim.close());
 /** A decimal as AFAS serves it, in integer cents (exact: the text is split, never scaled as a float). */
 function cents(value: unknown): number {
   if (value === null || value === undefined) return 0;
-  const [whole = '0', fraction = ''] = String(value).replace('-', '').split('.');
+  if (typeof value !== 'number' && typeof value !== 'string')
+    throw new Error(`not an amount: ${typeof value}`);
+  const text = String(value);
+  const [whole = '0', fraction = ''] = text.replace('-', '').split('.');
   const magnitude = Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
-  return String(value).startsWith('-') ? -magnitude : magnitude;
+  return text.startsWith('-') ? -magnitude : magnitude;
 }
 
 const key = (unit: unknown, year: unknown, period: unknown, account: unknown) =>
@@ -92,8 +95,20 @@ describe('Profit_Period_balance', () => {
       '/journal-lines',
       {
         lines: [
-          { UnitId: 1, JournalId: '70', AccountNo: debtor, AmtDebit: 121.5, EntryDate: '2025-03-14T00:00:00Z' },
-          { UnitId: 1, JournalId: '70', AccountNo: '8000', AmtCredit: 121.5, EntryDate: '2025-03-14T00:00:00Z' },
+          {
+            UnitId: 1,
+            JournalId: '70',
+            AccountNo: debtor,
+            AmtDebit: 121.5,
+            EntryDate: '2025-03-14T00:00:00Z',
+          },
+          {
+            UnitId: 1,
+            JournalId: '70',
+            AccountNo: '8000',
+            AmtCredit: 121.5,
+            EntryDate: '2025-03-14T00:00:00Z',
+          },
         ],
       },
     );
@@ -116,7 +131,11 @@ describe('Profit_Period_balance', () => {
     expect(row).toBeDefined();
     const skew = { UnitId: row?.['UnitId'], Year: row?.['Year'], Period: row?.['Period'], AccountNr: '1300' };
     const posted = await control(sim, 'POST', '/period-balances', {
-      skews: [{ ...skew, Debit: '10.05' }, { ...skew, Credit: 2 }, { ...skew, AccountNr: '9999', Debit: 1 }],
+      skews: [
+        { ...skew, Debit: '10.05' },
+        { ...skew, Credit: 2 },
+        { ...skew, AccountNr: '9999', Debit: 1 },
+      ],
     });
     expect(posted.status).toBe(201);
     const after = await balances();
