@@ -63,6 +63,14 @@ export function createLedgerActivities(deps: ActivityDeps) {
           await store.save(deps.pool, record);
           return { summary: summaryOf(record), repair: [] };
         }
+        if (proof.periodsChecked === 0) {
+          const record = unavailableRecord(
+            base,
+            'no journal lines or period balances to compare in this scope',
+          );
+          await store.save(deps.pool, record);
+          return { summary: summaryOf(record), repair: [] };
+        }
         const plan = planRepair(proof.differences, await store.flags(deps.pool, input.source, scope));
         const record = checkedRecord(base, proof, plan);
         await inTransaction(deps.pool, async (client) => {
@@ -120,9 +128,10 @@ export function createLedgerActivities(deps: ActivityDeps) {
           );
         // Once per run: a retried attempt finds its own result (the flags are written with it).
         if (input.repaired.length === 0 || checked.periodsRepaired > 0) return summaryOf(checked);
-        const proof = await proveLedger(deps.pool, deps.schema, input.source, { periods: input.repaired });
+        // The whole scope again: a repair can also mend an entry that did not balance.
+        const proof = await proveLedger(deps.pool, deps.schema, input.source, ledgerScopeOf(checked.scope));
         const outcome = judgeRepair(input.repaired, proof.differences);
-        const record = repairedRecord(checked, input.repaired, outcome);
+        const record = repairedRecord(checked, input.repaired, outcome, proof);
         await inTransaction(deps.pool, async (client) => {
           await store.putFlags(client, input.source, input.runId, outcome.flag);
           await store.save(client, record);

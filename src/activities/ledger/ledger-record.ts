@@ -109,11 +109,15 @@ export function checkedRecord(
   return { ...record, status: statusOf(record) };
 }
 
-/** The row once the repaired periods were checked again: healed ones say so, survivors are flagged. */
+/**
+ * The row once the scope was checked again after the repairs: healed periods say so, survivors
+ * are flagged, and the entries' balance and the lines outside are as the second check found them.
+ */
 export function repairedRecord(
   record: Reconciliation,
   repaired: readonly PeriodRef[],
   outcome: RepairOutcome,
+  entries: Pick<LedgerProof, 'unbalanced' | 'unbalancedTotal' | 'linesOutside'>,
 ): Reconciliation {
   const repairedKeys = new Set(repaired.map(periodKey));
   const healedKeys = new Set(outcome.healed.map(periodKey));
@@ -130,6 +134,9 @@ export function repairedRecord(
     periodsHealed: outcome.healed.length,
     periodsDifferent: Math.max(0, record.periodsDifferent - outcome.healed.length),
     accountPeriodsFlagged: record.accountPeriodsFlagged + outcome.flag.length,
+    unbalancedEntries: entries.unbalancedTotal,
+    unbalanced: entries.unbalanced.slice(0, DIFFERENCES_KEPT),
+    linesOutside: entries.linesOutside,
     differences: sortDifferences([...kept, ...flagged, ...healed]).slice(0, DIFFERENCES_KEPT),
   };
   return { ...next, status: statusOf(next) };

@@ -84,6 +84,10 @@ async function verify(
       );
     throw error;
   }
+  if (proof.periodsChecked === 0)
+    throw new CliFailure(
+      `nothing to verify: "${source}" has no journal lines or period balances${options.administration !== undefined || options.year !== undefined ? ' in that scope' : ''} (run \`afas-sync sync ${source}\` first)`,
+    );
   const flags = await new ReconciliationStore(app.schema).flags(app.pool, source, scope);
   const flagged = new Set(
     flags.map((flag) => `${flag.administration}/${flag.year}/${flag.period}/${flag.account}`),

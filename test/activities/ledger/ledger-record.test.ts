@@ -56,7 +56,7 @@ describe('the reconciliation row', () => {
 
     // Period 3 agrees after its re-read; period 4 still differs: flagged with the new figures.
     const survivor = figures(4, '1300', '7', '1');
-    const repaired = repairedRecord(checked, plan.repair, judgeRepair(plan.repair, [survivor]));
+    const repaired = repairedRecord(checked, plan.repair, judgeRepair(plan.repair, [survivor]), proof([]));
     expect(repaired.periodsRepaired).toBe(2);
     expect(repaired.periodsHealed).toBe(1);
     expect(repaired.periodsDifferent).toBe(1);
@@ -68,9 +68,21 @@ describe('the reconciliation row', () => {
       { ...figures(3, '8000', '5', '4'), state: 'healed' },
     ]);
 
-    const allHealed = repairedRecord(checked, plan.repair, judgeRepair(plan.repair, []));
+    const allHealed = repairedRecord(checked, plan.repair, judgeRepair(plan.repair, []), proof([]));
     expect(allHealed.status).toBe('agrees');
     expect(allHealed.periodsDifferent).toBe(0);
+  });
+
+  it('takes the entries and outside lines from the check after the repair (a repair mends an entry too)', () => {
+    const difference = figures(6, '8000', '10', '11');
+    const unbalanced = [{ administration: 1, entryNo: 7, debit: '10', credit: '11' }];
+    const plan = planRepair([difference], []);
+    const checked = checkedRecord(base, proof([difference], { unbalanced, unbalancedTotal: 1 }), plan);
+    expect(checked.unbalancedEntries).toBe(1);
+    const repaired = repairedRecord(checked, plan.repair, judgeRepair(plan.repair, []), proof([]));
+    expect(repaired.unbalancedEntries).toBe(0);
+    expect(repaired.unbalanced).toEqual([]);
+    expect(repaired.status).toBe('agrees');
   });
 
   it('marks a difference already flagged with these figures as flagged, without repairing it', () => {
