@@ -164,7 +164,7 @@ export class ReconciliationStore {
     await db.query(
       `INSERT INTO ${this.flagTable} AS f (source, administration, year, period, account, afas_debit, afas_credit,
           copy_debit, copy_credit, run_id)
-       SELECT $1, u.*, $10 FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::numeric[],
+       SELECT $1::text, u.*, $10::text FROM unnest($2::int[], $3::int[], $4::int[], $5::text[], $6::numeric[],
                                         $7::numeric[], $8::numeric[], $9::numeric[]) AS u
        ON CONFLICT (source, administration, year, period, account) DO UPDATE SET
          afas_debit = EXCLUDED.afas_debit, afas_credit = EXCLUDED.afas_credit, copy_debit = EXCLUDED.copy_debit,
