@@ -63,10 +63,12 @@ async function verify(
 ): Promise<number> {
   const app = await cli.ctx.app();
   await app.sources.get(source);
-  const [{ proveLedger, LedgerProofUnavailable }, { ReconciliationStore }] = await Promise.all([
-    import('../../db/ledger-proof.js'),
-    import('../../db/reconciliations.js'),
-  ]);
+  const [{ proveLedger, LedgerProofUnavailable }, { ReconciliationStore }, { planRepair }] =
+    await Promise.all([
+      import('../../db/ledger-proof.js'),
+      import('../../db/reconciliations.js'),
+      import('../../activities/ledger/repair-plan.js'),
+    ]);
   const scope = {
     administrations: options.administration === undefined ? null : [options.administration],
     years: options.year === undefined ? null : [options.year],
@@ -88,17 +90,12 @@ async function verify(
     throw new CliFailure(
       `nothing to verify: "${source}" has no journal lines or period balances${options.administration !== undefined || options.year !== undefined ? ' in that scope' : ''} (run \`afas-sync sync ${source}\` first)`,
     );
+  // Flagged: the same figures survived a sync's repair already (the sync's own rule decides).
   const flags = await new ReconciliationStore(app.schema).flags(app.pool, source, scope);
-  const flagged = new Set(
-    flags.map((flag) => `${flag.administration}/${flag.year}/${flag.period}/${flag.account}`),
-  );
+  const flagged = new Set(planRepair(proof.differences, flags).flagged);
   const differences = proof.differences.map((difference) => ({
     ...difference,
-    state: flagged.has(
-      `${difference.administration}/${difference.year}/${difference.period}/${difference.account}`,
-    )
-      ? 'flagged'
-      : 'differs',
+    state: flagged.has(difference) ? 'flagged' : 'differs',
   }));
   const differs = proof.differencesTotal > 0 || proof.unbalancedTotal > 0 || proof.linesOutside > 0;
   const code = differs ? DIFFERS : 0;
