@@ -3,7 +3,15 @@
 // count on (src/db/ledger-proof.ts says how), compared with the period balances in one query.
 import { LEDGER_PROOF } from '../catalog/ledger.js';
 import type { AccountPeriodFigures, LedgerProof, LedgerScope, UnresolvedFigures } from './ledger-sql.js';
-import { hasColumns, scopeSql, SqlParams, tableName, type Columns, type Db } from './ledger-sql.js';
+import {
+  hasColumns,
+  proofQuery,
+  scopeSql,
+  SqlParams,
+  tableName,
+  type Columns,
+  type Db,
+} from './ledger-sql.js';
 import { ident } from './pool.js';
 
 /** Differing account-periods read back in full; past that the count still says how many. */
@@ -138,13 +146,13 @@ export async function compareAccountPeriods(
                      afas_d::text AS afas_debit, afas_c::text AS afas_credit,
                      copy_d::text AS copy_debit, copy_c::text AS copy_credit, numbers
                 FROM differing ORDER BY adm, y, p, account LIMIT ${DIFFERENCES_LISTED}) x) AS differing`;
-  const result = await db.query<{
+  const result = await proofQuery<{
     account_periods: string;
     periods: string;
     last_period: number | null;
     differing_total: string;
     differing: DifferingRow[];
-  }>(sql, params.values);
+  }>(db, sql, params.values);
   const row = result.rows[0];
   const differing = row?.differing ?? [];
   const unresolved = differing

@@ -2,7 +2,7 @@
 // lies outside an administration the source exposes.
 import { LEDGER_PROOF } from '../catalog/ledger.js';
 import type { LedgerScope, UnbalancedEntry } from './ledger-sql.js';
-import { scopeSql, SqlParams, tableName, type Db } from './ledger-sql.js';
+import { proofQuery, scopeSql, SqlParams, tableName, type Db } from './ledger-sql.js';
 import { ident } from './pool.js';
 
 const ENTRIES_LISTED = 50;
@@ -20,10 +20,11 @@ export async function unbalancedEntries(
   const where = scopeSql(scope, { year: lines.yearField, period: lines.periodField }, params);
   const debit = `coalesce(sum(t.${ident(lines.debitField)}), 0)`;
   const credit = `coalesce(sum(t.${ident(lines.creditField)}), 0)`;
-  const result = await db.query<{
+  const result = await proofQuery<{
     total: string;
     listed: { administration: number; entry_no: number | string; debit: string; credit: string }[];
   }>(
+    db,
     `WITH entries AS (
        SELECT t._administration AS administration, t.${ident(lines.entryField)} AS entry_no,
               ${debit} AS debit, ${credit} AS credit
@@ -67,7 +68,8 @@ export async function linesOutside(
     { year: lines.yearField, period: lines.periodField },
     params,
   );
-  const result = await db.query<{ total: string; administrations: number[] | null }>(
+  const result = await proofQuery<{ total: string; administrations: number[] | null }>(
+    db,
     `SELECT count(*) AS total, array_agg(DISTINCT t._administration) AS administrations
        FROM ${tableName(schema, lines.dataset)} t
       WHERE t._source = $1 AND t._deleted_at IS NULL${years}

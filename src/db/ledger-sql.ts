@@ -1,5 +1,5 @@
 // Types and SQL helpers the ledger proof's queries share (src/db/ledger-proof.ts).
-import type pg from 'pg';
+import pg from 'pg';
 import { ident } from './pool.js';
 
 export interface PeriodRef {
@@ -64,6 +64,35 @@ export class LedgerProofUnavailable extends Error {
 }
 
 export type Db = pg.Pool | pg.ClientBase;
+
+/**
+ * work_mem of the proof's queries: their aggregates (every account number per period, every entry)
+ * hash a million lines into ~10^5 groups, which PostgreSQL's default 4 MB would spill to disk or
+ * sort instead.
+ */
+const PROOF_WORK_MEM = '64MB';
+
+/** Runs one query of the proof: on a pool in a read-only transaction of its own with PROOF_WORK_MEM. */
+export async function proofQuery<R extends pg.QueryResultRow>(
+  db: Db,
+  sql: string,
+  params: readonly unknown[],
+): Promise<pg.QueryResult<R>> {
+  if (!(db instanceof pg.Pool)) return db.query<R>(sql, [...params]);
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SET LOCAL work_mem = '${PROOF_WORK_MEM}'`);
+    const result = await client.query<R>(sql, [...params]);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
 
 /** Columns per table of the schema. */
 export type Columns = ReadonlyMap<string, ReadonlySet<string>>;
