@@ -9,9 +9,11 @@ import type { importActivities } from '../policies.js';
 import type { ImportRunState } from './run-state.js';
 
 /**
- * Reloads the period balances of the imported administrations (the sync's copy may be older than
- * the lines just imported), then proves the imported years; an administration whose reload
- * failed is left out. Undefined when the import did not load journal lines.
+ * Reloads what the proof compares the imported lines with and resolves their accounts by (the
+ * import reads journal lines only, and a sync's copy may be older or absent): the ledger accounts,
+ * debtors and creditors, and per imported administration its periods and period balances; then
+ * proves the imported years. An administration whose period balances did not reload is left out;
+ * other reloads that fail leave their accounts unresolved. Undefined when no journal lines were imported.
  */
 export async function proveImport(
   state: ImportRunState,
@@ -21,32 +23,42 @@ export async function proveImport(
   const { progress } = state;
   if (!progress.datasets.includes(LEDGER_PROOF.lines.dataset) || progress.toYear === null) return undefined;
   const { source, administrations } = progress;
+  const { accounts, debtors, creditors, periods, balances } = LEDGER_PROOF;
+  const reloads = [
+    ...[accounts, debtors, creditors].map(({ dataset }) => ({ dataset, administration: 0 })),
+    ...administrations.flatMap((administration) => [
+      { dataset: periods.dataset, administration },
+      { dataset: balances.dataset, administration },
+    ]),
+  ];
   const limiter = new Limiter(Math.max(1, progress.concurrency), 'strict');
-  const reloads = await limiter.allSettled(
-    administrations.map(
-      (administration) => () =>
+  const outcomes = await limiter.allSettled(
+    reloads.map(
+      (task) => () =>
         activities.afas.syncDataset.executeWithOptions(
-          { summary: `${LEDGER_PROOF.balances.dataset} · administration ${administration}` },
-          [{ source, runId, dataset: LEDGER_PROOF.balances.dataset, administration }],
+          {
+            summary: `${task.dataset} · ${task.administration === 0 ? 'all administrations' : `admin ${task.administration}`}`,
+          },
+          [{ source, runId, ...task }],
         ),
     ),
   );
-  const reloaded: number[] = [];
-  for (const [index, outcome] of reloads.entries()) {
-    const administration = administrations[index];
-    if (administration === undefined) continue;
-    if (outcome.status === 'fulfilled') reloaded.push(administration);
-    else if (isCancellation(outcome.reason)) throw outcome.reason;
-    else
-      log.warn('period balances not reloaded: administration left out of the ledger proof', {
-        source,
-        administration,
-        error: summarizeFailure(outcome.reason).message,
-      });
+  const withoutBalances = new Set<number>();
+  for (const [index, outcome] of outcomes.entries()) {
+    const task = reloads[index];
+    if (task === undefined || outcome.status === 'fulfilled') continue;
+    if (isCancellation(outcome.reason)) throw outcome.reason;
+    if (task.dataset === balances.dataset) withoutBalances.add(task.administration);
+    log.warn('reload for the ledger proof failed', {
+      source,
+      ...task,
+      error: summarizeFailure(outcome.reason).message,
+    });
   }
   const years = Array.from(
     { length: progress.toYear - progress.fromYear + 1 },
     (_, i) => progress.fromYear + i,
   );
-  return proveCopy(activities, { source, runId, administrations: reloaded, years }, limiter);
+  const proved = administrations.filter((administration) => !withoutBalances.has(administration));
+  return proveCopy(activities, { source, runId, administrations: proved, years }, limiter);
 }
