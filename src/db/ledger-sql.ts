@@ -82,7 +82,8 @@ export async function proofQuery<R extends pg.QueryResultRow>(
   const client = await db.connect();
   try {
     await client.query('BEGIN READ ONLY');
-    await client.query(`SET LOCAL work_mem = '${PROOF_WORK_MEM}'`);
+    // JIT compiling costs more than it saves on these short aggregates (measured on 1M lines).
+    await client.query(`SET LOCAL work_mem = '${PROOF_WORK_MEM}'; SET LOCAL jit = off`);
     const result = await client.query<R>(sql, [...params]);
     await client.query('COMMIT');
     return result;
