@@ -119,6 +119,8 @@ export interface ReplaceOptions {
   finishEntry?: boolean;
   /** COPY bytes held in memory before the scope spills to a stage table (see ScopeStage). */
   heldBytes?: number;
+  /** Rewrite rows whose stored columns differ from AFAS's even when `_raw` is the same (a ledger repair). */
+  rewrite?: boolean;
 }
 
 /** The guard for a whole read: the context's, or the default one when the context says nothing. */
@@ -195,7 +197,9 @@ export async function replaceScope(
       });
     }
     return await inTransaction(ctx.pool, async (client) => {
-      const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext);
+      const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext, {
+        rewrite: options.rewrite === true,
+      });
       const scopeFilter = {
         administrations: [scope.administration],
         ...(options.markDeleted !== false && options.markDeleted?.entryDays

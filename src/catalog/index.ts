@@ -1,2 +1,3 @@
 export * from './types.js';
 export * from './datasets.js';
+export * from './ledger.js';

@@ -9,6 +9,7 @@ import { registerSimulator } from './commands/simulator.js';
 import { registerSource } from './commands/source.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
+import { registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
 import type { CliRun } from './context.js';
 
@@ -27,7 +28,8 @@ Environment:
 Exit codes:
   0 success · 1 failure (unknown source, unreachable service, failed sync, import or check)
   2 bad arguments or configuration · 3 sync or import finished partially (--wait)
-  4 \`status\` without a source: a source needs attention, is failing or stale
+  4 \`status\` without a source: a source needs attention, is failing or stale;
+    \`verify\`: the copy differs from AFAS's period balances
 
 Examples:
   $ afas-sync dev --demo
@@ -35,6 +37,7 @@ Examples:
   $ afas-sync sync acme --wait
   $ afas-sync import acme --from-year 2019 --wait
   $ afas-sync status acme --json
+  $ afas-sync verify acme
   $ afas-sync status`;
 
 export function buildProgram(cli: CliRun, version: string): Command {
@@ -65,6 +68,7 @@ export function buildProgram(cli: CliRun, version: string): Command {
     registerImport,
     registerStatus,
     registerRuns,
+    registerVerify,
     registerSchedule,
     registerSimulator,
   ]) {

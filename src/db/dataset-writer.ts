@@ -42,6 +42,8 @@ export class DatasetWriter {
     schema: string,
     private readonly dataset: ResolvedDataset,
     private readonly context: { source: string; runId: string },
+    /** `rewrite`: a row is rewritten when any stored column differs from the stage, not only `_raw` (a repair). */
+    private readonly options: { rewrite?: boolean } = {},
   ) {
     this.target = `${ident(schema)}.${ident(dataset.table)}`;
   }
@@ -171,7 +173,7 @@ export class DatasetWriter {
     const upsert = (from: string) => `INSERT INTO ${this.target} AS t (${insertColumns.join(', ')})
          ${from}
          ON CONFLICT (${keyList}) DO UPDATE SET ${updates.join(', ')}
-         WHERE t._raw IS DISTINCT FROM EXCLUDED._raw OR t._deleted_at IS NOT NULL
+         WHERE ${this.changed(insertColumns)} OR t._deleted_at IS NOT NULL
          RETURNING (xmax = 0) AS inserted`;
     const counted = `SELECT count(*) FILTER (WHERE inserted) AS inserted,
               count(*) FILTER (WHERE NOT inserted) AS updated FROM merged`;
@@ -193,6 +195,13 @@ export class DatasetWriter {
     const row = result.rows[0];
     if (row?.duplicate) throw this.duplicateKeyError(row.duplicate);
     return { inserted: Number(row?.inserted ?? 0), updated: Number(row?.updated ?? 0) };
+  }
+
+  /** When a conflicting row counts as changed: its `_raw` differs, or with `rewrite` any column written. */
+  private changed(columns: readonly string[]): string {
+    if (!this.options.rewrite) return 't._raw IS DISTINCT FROM EXCLUDED._raw';
+    const compared = columns.filter((column) => !['_synced_at', '_run_id', '_deleted_at'].includes(column));
+    return `ROW(${compared.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM ROW(${compared.map((c) => `EXCLUDED.${c}`).join(', ')})`;
   }
 
   private duplicateKeyError(values: unknown[]): DuplicateKeyError {

@@ -22,6 +22,9 @@ export interface SourceFreshnessRow extends FreshnessInput, CredentialExpiryInpu
 /** Reads the sources for the freshness gauges (the DB is read once per scrape, at most once a second). */
 export type SourceLister = () => Promise<SourceFreshnessRow[]>;
 
+/** Each source's latest ledger proof (issue 18): how many periods differ from AFAS's period balances. */
+export type LedgerLister = () => Promise<{ source: string; periodsDifferent: number }[]>;
+
 const PAGE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
@@ -36,6 +39,7 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
   readonly #runs: Counter<'source' | 'status'>;
   readonly #scrapeErrors: Counter;
   #lister: SourceLister | undefined;
+  #ledger: LedgerLister | undefined;
   #snapshot: { at: number; rows: Promise<SourceFreshnessRow[] | undefined> } | undefined;
 
   constructor(private readonly options: { logger?: Logger; defaultMetrics?: boolean } = {}) {
@@ -100,12 +104,18 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
       },
     });
     this.freshnessGauges(registers);
+    this.ledgerGauge(registers);
   }
 
   /** Where the freshness gauges read sources from; without it they stay empty. */
   watchSources(lister: SourceLister): void {
     this.#lister = lister;
     this.#snapshot = undefined;
+  }
+
+  /** Where the ledger gauge reads each source's latest proof from; without it the gauge stays empty. */
+  watchLedger(lister: LedgerLister): void {
+    this.#ledger = lister;
   }
 
   /** Wraps an AFAS client so its requests are counted and timed. */
@@ -190,6 +200,27 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
         for (const row of (await sources()) ?? []) {
           const seconds = credentialExpirySeconds(row);
           if (seconds !== undefined) this.set({ source: row.name }, seconds);
+        }
+      },
+    });
+  }
+
+  private ledgerGauge(registers: Registry[]): void {
+    const read = () => this.#ledger?.();
+    const { logger } = this.options;
+    new Gauge({
+      name: 'afas_sync_source_ledger_differing_periods',
+      help:
+        "Periods whose journal lines differ from AFAS's own period balances in the source's latest ledger " +
+        'proof, after its repair (flagged differences included); no sample before the first proof',
+      labelNames: ['source'],
+      registers,
+      async collect() {
+        this.reset();
+        try {
+          for (const row of (await read()) ?? []) this.set({ source: row.source }, row.periodsDifferent);
+        } catch (error) {
+          logger?.warn({ error: (error as Error).message }, 'metrics: reading the ledger proofs failed');
         }
       },
     });

@@ -1,6 +1,7 @@
 // The worker's metrics endpoint, wired up: our metrics, Temporal's exporter, readiness checks.
 import type { Worker } from '@temporalio/worker';
 import type { AppContext } from '../app/context.js';
+import { ReconciliationStore } from '../db/reconciliations.js';
 import { startMetricsServer, type Readiness } from './http-server.js';
 import type { Logger } from './logger.js';
 import { SyncMetrics } from './metrics.js';
@@ -68,6 +69,8 @@ export async function startWorkerObservability(options: {
     attach(next) {
       parts = next;
       metrics.watchSources(() => next.app.sources.list());
+      const proofs = new ReconciliationStore(next.app.schema);
+      metrics.watchLedger(() => proofs.latestPerSource(next.app.pool));
     },
     close: () => server.close(),
   };

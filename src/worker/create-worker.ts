@@ -12,6 +12,7 @@ import {
   type ActivitySettings,
 } from '../activities/deps.js';
 import { createImportActivities } from '../activities/import-activities.js';
+import { createLedgerActivities } from '../activities/ledger-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
 import { createSyncPlanActivities } from '../activities/sync-plan.js';
 import type { AppContext } from '../app/context.js';
@@ -120,6 +121,7 @@ export async function createSyncWorker(
   const activities = {
     ...createSyncActivities(deps),
     ...createImportActivities(deps),
+    ...createLedgerActivities(deps),
     ...createSyncPlanActivities(),
   };
   const worker = await Worker.create({

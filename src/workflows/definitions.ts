@@ -6,7 +6,14 @@ export const scheduleIdFor = (source: string) => `afas-sync-schedule/${source}`;
 export const importWorkflowId = (source: string) => `afas-import/${source}`;
 
 export type SyncPhase =
-  'starting' | 'check' | 'administrations' | 'master_data' | 'journal_lines' | 'finishing' | 'done';
+  | 'starting'
+  | 'check'
+  | 'administrations'
+  | 'master_data'
+  | 'journal_lines'
+  | 'ledger'
+  | 'finishing'
+  | 'done';
 
 export interface DatasetProgress {
   dataset: string;

@@ -5,14 +5,17 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PartitionRef } from '../activities/import-activities.js';
+import type { LedgerSummary } from '../activities/ledger-activities.js';
 import { FailureType, IMPORT_FATAL_FAILURES } from '../temporal/failure-types.js';
 import { MAX_IMPORT_CONCURRENCY } from './definitions.js';
 import { failureTypeOf, isAuthFailure, isCancellation, summarizeFailure } from './failures.js';
 import { handleOperators } from './import/operator-api.js';
+import { proveImport } from './import/prove-import.js';
 import {
   importOptionsProblem,
   partitionRunOptions,
@@ -255,6 +258,18 @@ async function completed(run: ImportRun): Promise<ImportResult> {
   const { state } = run;
   const { progress } = state;
   state.setPhase('finishing');
+  let ledger: LedgerSummary | undefined;
+  // Prove the imported years against AFAS's period balances (issue 18); histories from before
+  // this patch closed the import right away.
+  if (patched('prove-ledger')) {
+    try {
+      ledger = await proveImport(run.state, run.activities, runIdOf(run.state));
+    } catch (error) {
+      // proveCopy and the reloads rethrow only a cancellation.
+      await CancellationScope.nonCancellable(() => cancelled(run));
+      throw error;
+    }
+  }
   const closed = await finish(run, 'completed', null);
   state.merge(closed.totals);
   progress.status = closed.runStatus === 'cancelled' ? 'failed' : closed.runStatus;
@@ -272,6 +287,7 @@ async function completed(run: ImportRun): Promise<ImportResult> {
     ...(closed.status === 'succeeded'
       ? {}
       : { error: `${closed.totals.failed} partition(s) failed; start the import again to retry them` }),
+    ...(ledger ? { ledger } : {}),
   };
 }
 

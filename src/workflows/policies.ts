@@ -3,6 +3,7 @@
 // retry cannot fix (the failure types of src/temporal/failure-types.ts).
 import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { ImportActivities } from '../activities/import-activities.js';
+import type { LedgerActivities } from '../activities/ledger-activities.js';
 import type { SyncActivities } from '../activities/sync-activities.js';
 import type { SyncPlanActivities } from '../activities/sync-plan.js';
 import { NON_RETRYABLE_FAILURES } from '../temporal/failure-types.js';
@@ -29,8 +30,8 @@ export interface SyncPolicyOptions {
 
 export function syncActivities(options: SyncPolicyOptions) {
   return {
-    /** Run log, settings, watermarks, the sync plan. */
-    bookkeeping: proxyActivities<SyncActivities & SyncPlanActivities>({
+    /** Run log, settings, watermarks, the sync plan, the ledger proof (PostgreSQL only). */
+    bookkeeping: proxyActivities<SyncActivities & SyncPlanActivities & LedgerActivities>({
       startToCloseTimeout: '2 minutes',
       retry: BOOKKEEPING_RETRY,
     }),
@@ -40,7 +41,7 @@ export function syncActivities(options: SyncPolicyOptions) {
       retry: BOOKKEEPING_RETRY,
     }),
     /** Everything that talks to AFAS: heartbeats, long backoff, Retry-After honoured by the activity. */
-    afas: proxyActivities<SyncActivities>({
+    afas: proxyActivities<SyncActivities & LedgerActivities>({
       startToCloseTimeout: '2 hours',
       scheduleToCloseTimeout: `${options.retryGiveUpSeconds ?? DEFAULT_RETRY_GIVE_UP_SECONDS} seconds`,
       heartbeatTimeout: `${options.heartbeatTimeoutSeconds ?? 60} seconds`,
@@ -70,13 +71,15 @@ export function importActivities(options: ResolvedImportOptions) {
   };
   return {
     /** The imports row, partition batches and failures: short, and a cancelled workflow waits for them to land. */
-    bookkeeping: proxyActivities<ImportActivities>({
+    bookkeeping: proxyActivities<ImportActivities & LedgerActivities>({
       startToCloseTimeout: '2 minutes',
       retry: { ...BOOKKEEPING_RETRY, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES] },
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
     /** Planning and partition chunks: AFAS calls that heartbeat. */
-    afas: proxyActivities<ImportActivities & Pick<SyncActivities, 'discoverAdministrations'>>(afasPolicy),
+    afas: proxyActivities<
+      ImportActivities & LedgerActivities & Pick<SyncActivities, 'discoverAdministrations' | 'syncDataset'>
+    >(afasPolicy),
     /** Waits for a sync already running to finish before the import takes the source. */
     syncWait: proxyActivities<Pick<ImportActivities, 'importAwaitSyncs'>>({
       ...afasPolicy,

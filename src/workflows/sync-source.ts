@@ -9,9 +9,10 @@ import {
 } from '@temporalio/workflow';
 import type { SyncPlan } from '../activities/sync-plan.js';
 import type { DatasetTask, MasterDataTask, RunRequest, SourceSettings } from '../activities/types.js';
-import type { DatasetName } from '../catalog/index.js';
+import { LEDGER_PROOF, type DatasetName } from '../catalog/index.js';
 import { requestSyncSignal, syncProgressQuery } from './definitions.js';
 import { isCancellation, summarizeFailure } from './failures.js';
+import { provableAdministrations, proveCopy } from './ledger.js';
 import { Limiter, type Admission } from './limiter.js';
 import { SYNC_HEARTBEAT_TIMEOUT_SECONDS, syncActivities } from './policies.js';
 import { administrationsLabel, datasetSummary, daysSummary } from './summaries.js';
@@ -106,6 +107,10 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   ]);
   let finalStatus: Exclude<SyncResult['status'], 'running' | 'skipped'> = 'succeeded';
   let finalError: string | null = null;
+  /** Whether this run read both sides of the ledger proof (a `--datasets` subset may not). */
+  let ledgerRead = false;
+  let ledger: SyncResult['ledger'];
+  let limit = 1;
   try {
     run.setPhase('check');
     settings ??= await bookkeeping.sourceSettings.executeWithOptions({ summary: 'source settings' }, [
@@ -116,6 +121,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     ]);
     if (!check.ok) throw new SyncAbort(check.message ?? 'source check failed');
     const maxConcurrency = settings.maxConcurrency;
+    limit = maxConcurrency;
 
     run.setPhase('administrations');
     const discovered = await afas.discoverAdministrations.executeWithOptions({ summary: 'administrations' }, [
@@ -137,6 +143,9 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     // Before this patch the first wave of tasks could exceed the limit (see Limiter's Admission).
     const admission: Admission = patched('strict-concurrency') ? 'strict' : 'burst';
     await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission), request);
+    ledgerRead =
+      plan.masterData.some((task) => task.dataset === LEDGER_PROOF.balances.dataset) &&
+      plan.changedDays.includes(LEDGER_PROOF.lines.dataset);
 
     // The changed-days plan stays in PostgreSQL and a big one is replaced by child workflows
     // (issue 17.4); histories from before carried every planned day in the plan's result.
@@ -158,6 +167,28 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   }
   if (finalStatus === 'succeeded' && failures.length > 0) finalStatus = 'partial';
 
+  // Prove the copy: the journal lines against AFAS's own period balances, repairing what differs
+  // (issue 18). Histories from before this patch finished right away.
+  if ((finalStatus === 'succeeded' || finalStatus === 'partial') && ledgerRead && patched('prove-ledger')) {
+    run.setPhase('ledger');
+    const administrations = provableAdministrations(progress.administrations, failures, {
+      lines: LEDGER_PROOF.lines.dataset,
+      balances: LEDGER_PROOF.balances.dataset,
+    });
+    try {
+      ledger = await proveCopy(
+        activities,
+        { source, runId, administrations, years: null },
+        new Limiter(limit, 'strict'),
+      );
+    } catch (error) {
+      // proveCopy rethrows only a cancellation.
+      finalStatus = 'cancelled';
+      finalError = 'cancelled by request';
+      log.info('sync cancelled while proving the ledger', { source, error: summarizeFailure(error).message });
+    }
+  }
+
   // Compensation and bookkeeping run even when the workflow is being cancelled.
   const status = finalStatus;
   await CancellationScope.nonCancellable(async () => {
@@ -178,7 +209,14 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   await runQueued(finalStatus);
   if (finalStatus === 'cancelled' && queued.pending)
     finalError = `${finalError ?? 'cancelled'}; the sync queued after it (${JSON.stringify(queued.pending)}) was not started`;
-  return { runId, status: finalStatus, totals, failures, ...(finalError ? { error: finalError } : {}) };
+  return {
+    runId,
+    status: finalStatus,
+    totals,
+    failures,
+    ...(finalError ? { error: finalError } : {}),
+    ...(ledger ? { ledger } : {}),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type AfasClientProvider,
 } from '../../src/activities/deps.js';
 import { createImportActivities } from '../../src/activities/import-activities.js';
+import { createLedgerActivities } from '../../src/activities/ledger-activities.js';
 import { AfasClient } from '../../src/afas/client.js';
 import { createSyncActivities } from '../../src/activities/sync-activities.js';
 import { contextFor } from '../../src/app/context.js';
@@ -80,7 +81,11 @@ describe('the activity scope shared by sync and import activities', () => {
   });
 
   describe('a source whose credential cannot be opened needs attention, and AFAS is not called', () => {
-    const activities = () => ({ ...createSyncActivities(deps), ...createImportActivities(deps) });
+    const activities = () => ({
+      ...createSyncActivities(deps),
+      ...createImportActivities(deps),
+      ...createLedgerActivities(deps),
+    });
     const runRef = { runId: 'run-1' };
     const cases = {
       planImport: (source: string) =>
@@ -105,6 +110,8 @@ describe('the activity scope shared by sync and import activities', () => {
           },
         }),
       checkSource: (source: string) => activities().checkSource({ ...runRef, source }),
+      repairLedgerPeriod: (source: string) =>
+        activities().repairLedgerPeriod({ ...runRef, source, administration: 1, year: 2025, period: 1 }),
       replaceDays: (source: string) =>
         activities().replaceDays({
           ...runRef,

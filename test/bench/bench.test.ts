@@ -58,8 +58,15 @@ describe('npm run bench', () => {
       'firstSyncRowsPerSecond',
       'firstSyncRatio',
       'firstSyncHistoryEvents',
+      'reconcileWallSeconds',
     ])
       expect(figures[figure], figure).toBeGreaterThan(0);
+    // (r) the imported copy proves exact against the simulator's period balances.
+    expect(figures.reconcileProblems).toBe(0);
+    expect(figures.reconcileRatio).toBeLessThan(1);
+    expect(stdout).toContain('(r) ledger proof of (b)');
+    expect(stdout).toContain('n/a    (r) ≤ 0.1 × (b) wall time (judged at 1M rows)');
+    expect(stdout).toMatch(/met {4}\(r\) the imported copy proves exact/);
     // A worker process with Temporal's native core is never this small; 0 would mean no reading.
     expect(figures.workerPeakRssMb).toBeGreaterThan(50);
     expect(figures.importCpu.worker).toBeGreaterThan(0);

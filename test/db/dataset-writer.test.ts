@@ -62,7 +62,7 @@ async function replaceScope(
   schema: string,
   resolved: ReturnType<typeof resolveDataset>,
   pages: RawRow[][],
-  options: { days?: string[]; runId?: string } = {},
+  options: { days?: string[]; runId?: string; rewrite?: boolean } = {},
 ) {
   const context = { source: 'src', runId: options.runId ?? 'run-1' };
   const stage = await ScopeStage.create(
@@ -81,7 +81,9 @@ async function replaceScope(
     for (const rows of pages)
       await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
     return await inTransaction(pool, async (client) => {
-      const writer = new DatasetWriter(client, schema, resolved, context);
+      const writer = new DatasetWriter(client, schema, resolved, context, {
+        rewrite: options.rewrite === true,
+      });
       const deleted = options.days
         ? await writer.markMissingDeleted(stageTable(stage), {
             administrations: [1],
@@ -105,7 +107,7 @@ function stageTable(stage: ScopeStage): string {
 describe('dataset writer (COPY → stage → merge)', () => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
-  const write = (rows: RawRow[], options: { days?: string[]; runId?: string } = {}) =>
+  const write = (rows: RawRow[], options: { days?: string[]; runId?: string; rewrite?: boolean } = {}) =>
     replaceScope(db.pool, db.schema, resolved, [rows], options);
 
   beforeAll(async () => {
@@ -145,6 +147,22 @@ describe('dataset writer (COPY → stage → merge)', () => {
       `SELECT "AmtDebit"::text AS amt FROM afas.journal_lines WHERE "SeqNo" = 2`,
     );
     expect(amt.rows[0]?.amt).toBe('12345678901234567890.123456789');
+  });
+
+  it('rewrites a row altered behind its back only when asked to (a ledger repair): its _raw is unchanged', async () => {
+    const amount = () =>
+      db.pool
+        .query<{ amt: string }>(
+          `SELECT "AmtDebit"::text AS amt FROM afas.journal_lines WHERE "EntryNo" = 1 AND "SeqNo" = 1`,
+        )
+        .then((result) => result.rows[0]?.amt);
+    await db.pool.query(`UPDATE afas.journal_lines SET "AmtDebit" = 99 WHERE "EntryNo" = 1 AND "SeqNo" = 1`);
+    const rows = [line(1, 1), line(1, 2, { AmtDebit: '12345678901234567890.123456789' })];
+    expect(await write(rows)).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+    expect(await amount()).toBe('99');
+    expect(await write(rows, { rewrite: true })).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    expect(await amount()).toBe('10.5');
+    expect(await write(rows, { rewrite: true })).toEqual({ inserted: 0, updated: 0, deleted: 0 });
   });
 
   it('replaces a day: rows missing from the stage are marked deleted, and come back when AFAS has them again', async () => {

@@ -191,6 +191,25 @@ describe('SyncMetrics', () => {
     expect(text).not.toContain('afas_sync_credential_expiry_seconds{source="undated"}');
   });
 
+  it("exports each source's differing ledger periods from its latest proof, read at scrape time", async () => {
+    const metrics = new SyncMetrics({ defaultMetrics: false });
+    let proofs = [
+      { source: 'acme', periodsDifferent: 2 },
+      { source: 'clean', periodsDifferent: 0 },
+    ];
+    metrics.watchLedger(() => Promise.resolve(proofs));
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'afas_sync_source_ledger_differing_periods{source="acme"}')).toBe(2);
+    expect(sample(text, 'afas_sync_source_ledger_differing_periods{source="clean"}')).toBe(0);
+    proofs = [{ source: 'clean', periodsDifferent: 0 }];
+    const later = await metrics.registry.metrics();
+    expect(sample(later, 'afas_sync_source_ledger_differing_periods{source="acme"}')).toBeUndefined();
+    metrics.watchLedger(() => Promise.reject(new Error('database down')));
+    const failing = await metrics.registry.metrics();
+    expect(failing).toContain('# TYPE afas_sync_source_ledger_differing_periods gauge');
+    expect(sample(failing, 'afas_sync_source_ledger_differing_periods{source="clean"}')).toBeUndefined();
+  });
+
   it('applies the stale rule: 3 intervals by default, or an explicit threshold', () => {
     const now = new Date('2025-06-01T12:00:00Z');
     const source = {

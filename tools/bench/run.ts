@@ -27,6 +27,7 @@ import {
   type ImportTimeline,
 } from './history-profile.js';
 import { formatGcTimes, gcBetween, gcTimes, type GcTimes } from './gc-metrics.js';
+import { timeLedgerProof } from './ledger-proof.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
 import { SIMULATOR_SCRIPT, startNode, WORKER_SCRIPT } from './processes.js';
 import { firstSync } from './first-sync.js';
@@ -168,6 +169,11 @@ interface RunFigures {
   importTimeline: ImportTimeline | null;
   /** The worker's garbage collection during the import, by kind. */
   importGc: GcTimes;
+  /** (r) the ledger proof of the imported lines on its own, and its share of the import's wall time. */
+  reconcileWallSeconds: number;
+  reconcileRatio: number;
+  /** What the proof found wrong: 0 for an exact copy. */
+  reconcileProblems: number;
 }
 
 type HistoryEvents = NonNullable<
@@ -332,6 +338,8 @@ async function oneRun(run: number): Promise<RunFigures> {
       log(`worker memory at its peak during the import: ${formatMemory(importMemory.atPeakRss)}`);
       if (imported.status !== 'succeeded')
         throw new Error(`import ended ${imported.status}: ${imported.error ?? ''}`);
+      log(`the import's own ledger proof: ${JSON.stringify(imported.ledger ?? null)}`);
+      const reconcile = await timeLedgerProof(pool, 'bench', log);
       const importWindow = await simWindow(url, before);
       const importRequests = importWindow.requests;
       // Every run of the continue-as-new chain counts. Visibility can lag behind the last run, so
@@ -458,6 +466,9 @@ async function oneRun(run: number): Promise<RunFigures> {
         firstSyncCpu: first.cpu,
         importTimeline: timeline,
         importGc,
+        reconcileWallSeconds: round(reconcile.wallSeconds),
+        reconcileRatio: round(reconcile.wallSeconds / (importMs / 1000), 3),
+        reconcileProblems: reconcile.problems,
       };
     } finally {
       await connection.close();
@@ -548,6 +559,8 @@ const targets: [string, boolean | null, string][] = [
   ['(e) worker peak RSS ≤ 300 MB', medians.firstSyncPeakRssMb <= 300, ''],
   ['≤ 2,000 history events per 1M rows', atScale ? medians.historyEventsPer1M <= 2_000 : null, NOT_AT_SCALE],
   ['(d) ≤ 2 s', medians.noChangeWallSeconds <= 2, ''],
+  ['(r) ≤ 0.1 × (b) wall time', atScale ? medians.reconcileRatio <= 0.1 : null, NOT_AT_SCALE],
+  ['(r) the imported copy proves exact', medians.reconcileProblems === 0, ''],
 ];
 
 const table = [
@@ -562,6 +575,7 @@ const table = [
   `    worker GC: ${formatGcTimes(medians.importGc)}`,
   ...(skipRaw ? [] : [`    CPU seconds (a): ${formatCpu(medians.rawCpu)}`]),
   `    CPU seconds (b): ${formatCpu(medians.importCpu)}`,
+  `(r) ledger proof of (b)          ${medians.reconcileWallSeconds} s   ratio r/b ${medians.reconcileRatio}   (${medians.reconcileProblems} problems)`,
   `(c) incremental, 1% of days      ${medians.incrementalWallSeconds} s   (${medians.changedDays} days changed, ${medians.incrementalRequests} AFAS requests)`,
   `(d) no-change sync               ${medians.noChangeWallSeconds} s   (${medians.noChangeRequests} AFAS requests)`,
   `(e) first sync (syncSource)      ${medians.firstSyncRowsPerSecond.toLocaleString('en')} rows/s   ${medians.firstSyncWallSeconds} s   ratio e/b ${medians.firstSyncRatio}`,

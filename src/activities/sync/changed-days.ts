@@ -234,27 +234,37 @@ export async function planChangedDays(
   };
 }
 
-/** Re-reads booking days of one administration and replaces them (rows and deletions) in one transaction. */
+/**
+ * Re-reads booking days of one administration and replaces them (rows and deletions) in one
+ * transaction. A `repair` (a period the ledger proof found different) rewrites every row whose
+ * stored columns differ from AFAS's, and leaves the changed-days bookkeeping alone: it was not
+ * asked for by a changed-days stamp, and the run's entry is closed as it ends.
+ */
 export async function replaceChangedDays(
   deps: Pick<ActivityDeps, 'changedDays'>,
   ctx: DatasetSyncContext,
   scope: DatasetScope,
   resolved: Extract<ResolvedDataset, { strategy: 'changed-days' }>,
   days: readonly ChangedDay[],
+  options: { repair?: boolean } = {},
 ): Promise<DatasetCounts> {
   const entryField = resolved.entryDateField;
   const outcome = await replaceScope(ctx, scope, resolved, {
     groups: dayFilterGroups(resolved.administrationField, entryField, scope.administration, days),
     orderBy: [entryField, ...orderFor(resolved)],
     markDeleted: { entryDays: days.map((day) => day.day) },
-    // The administration's entry stays open until its watermark moves (advanceWatermark).
-    finishEntry: false,
-    onCommit: (client) =>
-      deps.changedDays.record(
-        client,
-        { source: ctx.source, dataset: resolved.definition.name, administration: scope.administration },
-        days,
-      ),
+    ...(options.repair
+      ? { rewrite: true }
+      : {
+          // The administration's entry stays open until its watermark moves (advanceWatermark).
+          finishEntry: false,
+          onCommit: (client) =>
+            deps.changedDays.record(
+              client,
+              { source: ctx.source, dataset: resolved.definition.name, administration: scope.administration },
+              days,
+            ),
+        }),
   });
   return outcome.counts;
 }

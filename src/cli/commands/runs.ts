@@ -5,6 +5,7 @@ import type { CliRun } from '../context.js';
 import { CliFailure, CliUsageError } from '../errors.js';
 import { formatDuration, formatTime, truncate } from '../output.js';
 import { parseDuration, parseInteger, parseSourceName } from '../parse.js';
+import { printReconciliation } from '../ledger-output.js';
 import { describeRunTotals, printDatasetRows, printRunWarnings, runDurationSeconds } from '../run-summary.js';
 
 export function registerRuns(program: Command, cli: CliRun): void {
@@ -143,9 +144,14 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
       `no run ${JSON.stringify(runId.slice(0, 80))} of source "${source}" (list them with \`afas-sync runs ${source}\`)`,
     );
   }
-  const [datasets, warnings] = await Promise.all([app.runs.datasetsOf(runId), app.runs.warningsOf(runId)]);
+  const { ReconciliationStore } = await import('../../db/reconciliations.js');
+  const [datasets, warnings, reconciliation] = await Promise.all([
+    app.runs.datasetsOf(runId),
+    app.runs.warningsOf(runId),
+    new ReconciliationStore(app.schema).get(app.pool, runId),
+  ]);
   if (json) {
-    cli.out.json({ ...run, datasets, warnings });
+    cli.out.json({ ...run, datasets, warnings, reconciliation: reconciliation ?? null });
     return;
   }
   cli.out.fields([
@@ -165,4 +171,5 @@ async function showRun(cli: CliRun, source: string, runId: string, json: boolean
   cli.out.line();
   printDatasetRows(cli.out, datasets);
   printRunWarnings(cli.out, warnings);
+  if (reconciliation) printReconciliation(cli.out, reconciliation);
 }

@@ -1,6 +1,7 @@
 // `afas-sync status <source>`: live progress, source health, freshness and schedule in one view.
 import type { Command } from 'commander';
 import type { ScheduleState } from '../../client/sync-control.js';
+import type { ReconciliationRecord } from '../../db/reconciliations.js';
 import type { DatasetRunRecord, RunRecord } from '../../db/runs.js';
 import type { SourceRecord } from '../../db/sources.js';
 import type { DeleteCheck } from '../../db/sync-state.js';
@@ -58,6 +59,8 @@ export interface SourceStatus {
   };
   lastError: { message: string; profitLogReference: string | null; runId: string | null } | null;
   lastRun: RunRecord | null;
+  /** The latest ledger proof (issue 18) and its one line ("reconciled through 2026-11"); null before the first. */
+  ledger: (ReconciliationRecord & { text: string }) | null;
 }
 
 export function registerStatus(program: Command, cli: CliRun): void {
@@ -125,6 +128,8 @@ async function collectStatus(
     { queryProgress },
     { workerPresence },
     { DATASETS },
+    { ReconciliationStore },
+    { ledgerLine },
   ] = await Promise.all([
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
@@ -133,15 +138,18 @@ async function collectStatus(
     import('../progress.js'),
     import('../workers.js'),
     import('../../catalog/index.js'),
+    import('../../db/reconciliations.js'),
+    import('../ledger-output.js'),
   ]);
   const workflowId = syncWorkflowId(source);
-  const [schedule, workers, execution, answer, lastRuns, checks] = await Promise.all([
+  const [schedule, workers, execution, answer, lastRuns, checks, reconciliation] = await Promise.all([
     describeSchedule(target, source),
     workerPresence(target),
     workflowStatus(target, workflowId),
     queryProgress(target, source),
     app.runs.list(source, 10),
     app.state.deleteChecks(app.pool, source),
+    new ReconciliationStore(app.schema).latest(app.pool, source),
   ]);
   const lastSync = lastRuns.find((run) => run.kind === 'sync') ?? null;
   const progress = answer.progress;
@@ -179,6 +187,7 @@ async function collectStatus(
     },
     lastError: lastError(record, progress, datasets, lastRuns),
     lastRun: lastRuns[0] ?? null,
+    ledger: reconciliation ? { ...reconciliation, text: ledgerLine(reconciliation) } : null,
   };
 }
 
@@ -308,6 +317,12 @@ function printStatus(out: Output, status: SourceStatus): void {
     ['schedule', scheduleText],
     ['workers', workersText(status.workers)],
     ['sync', syncText],
+    [
+      'ledger',
+      status.ledger
+        ? `${status.ledger.text} (checked ${formatAge(status.ledger.checkedAt)})`
+        : 'not proved yet',
+    ],
     ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
     ...(status.lastError
       ? [

@@ -8,6 +8,7 @@ import { handleJournalLines } from './journal-lines.js';
 import { handleFinstackAdministrations, handleMaster } from './master.js';
 import { handleMutateRandom } from './mutate-random.js';
 import { handleOAuth } from './oauth.js';
+import { handlePeriodBalances } from './period-balances.js';
 import { handleRequests } from './requests.js';
 import { handleTokens } from './tokens.js';
 
@@ -30,6 +31,7 @@ const HANDLERS: Readonly<Record<string, (call: ControlCall) => Promise<void>>> =
   faults: handleFaults,
   'journal-lines': handleJournalLines,
   'mutate-random': handleMutateRandom,
+  'period-balances': handlePeriodBalances,
   master: handleMaster,
   'finstack-administrations': handleFinstackAdministrations,
   tokens: handleTokens,

@@ -8,6 +8,51 @@ export interface PeriodBalanceSources {
   readonly journal: JournalLineStore;
   readonly accounts: RowTable;
   readonly debtors: RowTable;
+  /** Amounts (cents) added to AFAS's own figures on purpose: an AFAS-side inconsistency for tests. */
+  readonly skews?: BalanceSkews;
+}
+
+export interface BalanceSkew {
+  readonly unit: number;
+  readonly year: number;
+  readonly period: number;
+  readonly account: string;
+  /** Cents added to Debit and to Credit. */
+  readonly debit: number;
+  readonly credit: number;
+}
+
+/**
+ * Period balances that disagree with the journal lines on purpose (`/__sim/period-balances`):
+ * AFAS's two views of the ledger out of step, as the ledger proof must flag rather than repair.
+ */
+export class BalanceSkews {
+  private readonly skews = new Map<string, BalanceSkew>();
+  private versionCounter = 0;
+
+  add(skew: BalanceSkew): void {
+    const key = `${skew.unit}/${skew.year}/${skew.period}/${skew.account}`;
+    const before = this.skews.get(key);
+    this.skews.set(key, {
+      ...skew,
+      debit: skew.debit + (before?.debit ?? 0),
+      credit: skew.credit + (before?.credit ?? 0),
+    });
+    this.versionCounter++;
+  }
+
+  clear(): void {
+    this.skews.clear();
+    this.versionCounter++;
+  }
+
+  all(): BalanceSkew[] {
+    return [...this.skews.values()];
+  }
+
+  version(): number {
+    return this.versionCounter;
+  }
 }
 
 /**
@@ -106,6 +151,7 @@ export function buildPeriodBalances(sources: PeriodBalanceSources): Row[] {
       Budget: budgetFor(sources.seed, unit, year, period, account, info?.['Type']),
     });
   }
+  applySkews(rows, sources.skews?.all() ?? [], accountInfo);
   return rows.sort(
     (a, b) =>
       (a['UnitId'] as number) - (b['UnitId'] as number) ||
@@ -113,4 +159,36 @@ export function buildPeriodBalances(sources: PeriodBalanceSources): Row[] {
       (a['Period'] as number) - (b['Period'] as number) ||
       ((a['AccountNr'] as string) < (b['AccountNr'] as string) ? -1 : 1),
   );
+}
+
+/** Adds each skew to its row's Debit/Credit (and Balance), making the row when the lines made none. */
+function applySkews(
+  rows: Row[],
+  skews: readonly BalanceSkew[],
+  accountInfo: ReadonlyMap<unknown, Row>,
+): void {
+  if (skews.length === 0) return;
+  const keyOf = (unit: unknown, year: unknown, period: unknown, account: unknown) =>
+    `${String(unit)}/${String(year)}/${String(period)}/${String(account)}`;
+  const indexByKey = new Map(
+    rows.map((row, index) => [keyOf(row['UnitId'], row['Year'], row['Period'], row['AccountNr']), index]),
+  );
+  for (const skew of skews) {
+    const index = indexByKey.get(keyOf(skew.unit, skew.year, skew.period, skew.account));
+    const row: Row = (index === undefined ? undefined : rows[index]) ?? {
+      UnitId: skew.unit,
+      Year: skew.year,
+      Period: skew.period,
+      AccountNr: skew.account,
+      AccountDesc: accountInfo.get(skew.account)?.['Description'] ?? null,
+      Credit: 0,
+      Debit: 0,
+      Budget: null,
+    };
+    const debit = (row['Debit'] as number) + skew.debit;
+    const credit = (row['Credit'] as number) + skew.credit;
+    const skewed = { ...row, Debit: debit, Credit: credit, Balance: debit - credit };
+    if (index === undefined) rows.push(skewed);
+    else rows[index] = skewed;
+  }
 }

@@ -16,7 +16,7 @@ import { DerivedTable } from '../store/derived-table.js';
 import { JournalLineStore } from '../store/journal-lines.js';
 import { RowTable, type Row } from '../store/row-table.js';
 import type { Table } from '../store/table.js';
-import { buildPeriodBalances } from './period-balances.js';
+import { BalanceSkews, buildPeriodBalances } from './period-balances.js';
 
 export interface DataOptions {
   readonly seed: number;
@@ -61,6 +61,8 @@ export function isMasterSource(source: SourceName): source is MasterSource {
 export class SimulatorData {
   readonly journal: JournalLineStore;
   readonly changedDays = new ChangedDays();
+  /** Period balances out of step with the journal lines on purpose (tests of the ledger proof). */
+  readonly balanceSkews = new BalanceSkews();
   readonly master: Readonly<Record<MasterSource, RowTable>>;
   private finstackIds: readonly number[] | undefined;
   private finstackVersion = 0;
@@ -120,13 +122,15 @@ export class SimulatorData {
       periodBalances: new DerivedTable(
         'periodBalances',
         SOURCE_SCHEMAS.periodBalances,
-        () => `${this.journal.version()}/${this.master.accounts.version()}/${this.master.debtors.version()}`,
+        () =>
+          `${this.journal.version()}/${this.master.accounts.version()}/${this.master.debtors.version()}/${this.balanceSkews.version()}`,
         () =>
           buildPeriodBalances({
             seed: options.seed,
             journal: this.journal,
             accounts: this.master.accounts,
             debtors: this.master.debtors,
+            skews: this.balanceSkews,
           }),
       ),
       changedEntryDates: new DerivedTable(

@@ -1,4 +1,5 @@
 import type { ImportTotals } from '../../activities/import-activities.js';
+import type { LedgerSummary } from '../../activities/ledger-activities.js';
 import type { ImportProgress } from '../definitions.js';
 import type { ImportOptions } from './options.js';
 
@@ -34,4 +35,6 @@ export interface ImportResult {
   watermark: string | null;
   workflowRuns: number;
   error?: string;
+  /** The ledger proof of the imported years (issue 18); absent when it did not run or failed. */
+  ledger?: LedgerSummary;
 }

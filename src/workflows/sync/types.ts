@@ -1,3 +1,4 @@
+import type { LedgerSummary } from '../../activities/ledger-activities.js';
 import type { DatasetCounts } from '../../activities/types.js';
 import type { DatasetName } from '../../catalog/index.js';
 import type { SyncProgress, SyncRequest } from '../definitions.js';
@@ -22,4 +23,6 @@ export interface SyncResult {
   error?: string;
   /** Why the sync did not run (status `skipped`). */
   reason?: string;
+  /** The ledger proof at the end of the run (issue 18); absent when it did not run or failed. */
+  ledger?: LedgerSummary;
 }

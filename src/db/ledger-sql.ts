@@ -1,0 +1,136 @@
+// Types and SQL helpers the ledger proof's queries share (src/db/ledger-proof.ts).
+import pg from 'pg';
+import { ident } from './pool.js';
+
+export interface PeriodRef {
+  administration: number;
+  year: number;
+  period: number;
+}
+
+export interface Amounts {
+  debit: string;
+  credit: string;
+}
+
+/** One account-period whose figures differ: AFAS's period balance against the copy's lines. */
+export interface AccountPeriodFigures extends PeriodRef {
+  account: string;
+  afas: Amounts;
+  copy: Amounts;
+}
+
+/** A differing account-period in a period with lines whose account could not be resolved. */
+export interface UnresolvedFigures extends AccountPeriodFigures {
+  /** The account numbers of that period no rule resolved (the first few). */
+  numbers: string[];
+}
+
+export interface UnbalancedEntry extends Amounts {
+  administration: number;
+  entryNo: number;
+}
+
+export interface LedgerScope {
+  administrations?: readonly number[];
+  years?: readonly number[];
+  /** Only these periods (a re-check after a repair); entries and outside lines are not checked then. */
+  periods?: readonly PeriodRef[];
+}
+
+export interface LedgerProof {
+  accountPeriodsChecked: number;
+  periodsChecked: number;
+  /** The latest (year, period) checked, e.g. `2026-11`; null when nothing was. */
+  lastPeriod: string | null;
+  /** Differing account-periods (at most `DIFFERENCES_LISTED`), in order. */
+  differences: AccountPeriodFigures[];
+  differencesTotal: number;
+  unresolved: UnresolvedFigures[];
+  unresolvedTotal: number;
+  unbalanced: UnbalancedEntry[];
+  unbalancedTotal: number;
+  /** Live lines of an administration the source does not expose (or whose UnitId is not their administration). */
+  linesOutside: number;
+  outsideAdministrations: number[];
+}
+
+/** The check cannot run (a table or column it needs is missing): nothing to compare yet. */
+export class LedgerProofUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LedgerProofUnavailable';
+  }
+}
+
+export type Db = pg.Pool | pg.ClientBase;
+
+/**
+ * work_mem of the proof's queries: their aggregates (every account number per period, every entry)
+ * hash a million lines into ~10^5 groups, which PostgreSQL's default 4 MB would spill to disk or
+ * sort instead.
+ */
+const PROOF_WORK_MEM = '64MB';
+
+/** Runs one query of the proof: on a pool in a read-only transaction of its own with PROOF_WORK_MEM. */
+export async function proofQuery<R extends pg.QueryResultRow>(
+  db: Db,
+  sql: string,
+  params: readonly unknown[],
+): Promise<pg.QueryResult<R>> {
+  if (!(db instanceof pg.Pool)) return db.query<R>(sql, [...params]);
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    // JIT compiling costs more than it saves on these short aggregates (measured on 1M lines).
+    await client.query(`SET LOCAL work_mem = '${PROOF_WORK_MEM}'; SET LOCAL jit = off`);
+    const result = await client.query<R>(sql, [...params]);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Columns per table of the schema. */
+export type Columns = ReadonlyMap<string, ReadonlySet<string>>;
+
+export function hasColumns(tables: Columns, table: string, columns: readonly string[]): boolean {
+  const have = tables.get(table);
+  return have !== undefined && columns.every((column) => have.has(column));
+}
+
+/** Numbered SQL parameters: `add` returns the placeholder of a value. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** SQL conditions (each starting with AND) on a table aliased `t` for the scope. */
+export function scopeSql(
+  scope: LedgerScope,
+  fields: { year: string; period: string },
+  params: SqlParams,
+): string {
+  const parts: string[] = [];
+  if (scope.administrations)
+    parts.push(`t._administration = ANY(${params.add(scope.administrations)}::int[])`);
+  if (scope.years) parts.push(`t.${ident(fields.year)} = ANY(${params.add(scope.years)}::int[])`);
+  if (scope.periods) {
+    const periods = scope.periods;
+    parts.push(
+      `(t._administration, t.${ident(fields.year)}, t.${ident(fields.period)}) IN (SELECT * FROM unnest(` +
+        `${params.add(periods.map((p) => p.administration))}::int[], ${params.add(periods.map((p) => p.year))}::int[], ` +
+        `${params.add(periods.map((p) => p.period))}::int[]))`,
+    );
+  }
+  return parts.map((part) => ` AND ${part}`).join('');
+}
+
+export const tableName = (schema: string, name: string) => `${ident(schema)}.${ident(name)}`;
