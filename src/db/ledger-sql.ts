@@ -1,6 +1,6 @@
 // Types and SQL helpers the ledger proof's queries share (src/db/ledger-proof.ts).
 import pg from 'pg';
-import { ident } from './pool.js';
+import { ident, inTransaction } from './pool.js';
 
 export interface PeriodRef {
   administration: number;
@@ -79,20 +79,13 @@ export async function proofQuery<R extends pg.QueryResultRow>(
   params: readonly unknown[],
 ): Promise<pg.QueryResult<R>> {
   if (!(db instanceof pg.Pool)) return db.query<R>(sql, [...params]);
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
+  return inTransaction(db, async (client) => {
     // JIT compiling costs more than it saves on these short aggregates (measured on 1M lines).
-    await client.query(`SET LOCAL work_mem = '${PROOF_WORK_MEM}'; SET LOCAL jit = off`);
-    const result = await client.query<R>(sql, [...params]);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    await client.query(
+      `SET TRANSACTION READ ONLY; SET LOCAL work_mem = '${PROOF_WORK_MEM}'; SET LOCAL jit = off`,
+    );
+    return client.query<R>(sql, [...params]);
+  });
 }
 
 /** Columns per table of the schema. */

@@ -46,7 +46,9 @@ describe('npm run bench:fleet', () => {
           AFAS_SYNC_AFAS_CALL_LEASE_SECONDS: '3',
           AFAS_SYNC_DB_POOL_SIZE: '6',
         },
-        timeout: 115_000,
+        // ~70 s on a quiet machine; once, under a loaded full run, f3 took 60 s longer (not yet
+        // explained; the figures of that run are not judged here), so the bench gets room for it.
+        timeout: 175_000,
       },
     );
     const report = JSON.parse(await readFile(out, 'utf8')) as FleetReport;
@@ -86,7 +88,7 @@ describe('npm run bench:fleet', () => {
     expect(stdout).toContain('met    no environment above its max concurrent calls');
     expect(stdout).toContain('met    f3 loses and duplicates nothing');
     expect(stdout).toMatch(/(met|MISSED) +f2 p95 schedule-to-done ≤ 4 × f0/);
-  });
+  }, 180_000);
 
   it('refuses bad arguments with one line naming the option', async () => {
     const failure = await run(process.execPath, [`${inject('toolsDir')}fleet/run.js`, '--sources', '0']).then(
