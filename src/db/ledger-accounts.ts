@@ -2,13 +2,15 @@
 // (administration, year, period, account number), those numbers resolved to the ledger account they
 // count on (src/db/ledger-proof.ts says how), compared with the period balances in one query.
 import { LEDGER_PROOF } from '../catalog/ledger.js';
-import type { AccountPeriodFigures, LedgerProof, LedgerScope, UnresolvedFigures } from './ledger-sql.js';
+import type { LedgerProof, LedgerScope, UnresolvedFigures } from './ledger-sql.js';
 import {
+  accountPeriodFigures,
   hasColumns,
   proofQuery,
   scopeSql,
   SqlParams,
   tableName,
+  type AccountPeriodRow,
   type Columns,
   type Db,
 } from './ledger-sql.js';
@@ -79,15 +81,7 @@ function resolution(
   };
 }
 
-interface DifferingRow {
-  administration: number;
-  year: number;
-  period: number;
-  account: string;
-  afas_debit: string;
-  afas_credit: string;
-  copy_debit: string;
-  copy_credit: string;
+interface DifferingRow extends AccountPeriodRow {
   numbers: string[] | null;
 }
 
@@ -157,7 +151,7 @@ export async function compareAccountPeriods(
   const differing = row?.differing ?? [];
   const unresolved = differing
     .filter((x) => x.numbers !== null)
-    .map((x): UnresolvedFigures => ({ ...figuresOf(x), numbers: x.numbers ?? [] }));
+    .map((x): UnresolvedFigures => ({ ...accountPeriodFigures(x), numbers: x.numbers ?? [] }));
   const lastPeriod = row?.last_period ?? null;
   return {
     accountPeriodsChecked: Number(row?.account_periods ?? 0),
@@ -166,21 +160,10 @@ export async function compareAccountPeriods(
       lastPeriod === null
         ? null
         : `${Math.floor(lastPeriod / 100)}-${String(lastPeriod % 100).padStart(2, '0')}`,
-    differences: differing.filter((x) => x.numbers === null).map(figuresOf),
+    differences: differing.filter((x) => x.numbers === null).map(accountPeriodFigures),
     // Past the listed rows the split is unknown: those count as differences.
     differencesTotal: Number(row?.differing_total ?? 0) - unresolved.length,
     unresolved,
     unresolvedTotal: unresolved.length,
-  };
-}
-
-function figuresOf(x: DifferingRow): AccountPeriodFigures {
-  return {
-    administration: x.administration,
-    year: x.year,
-    period: x.period,
-    account: x.account,
-    afas: { debit: x.afas_debit, credit: x.afas_credit },
-    copy: { debit: x.copy_debit, credit: x.copy_credit },
   };
 }

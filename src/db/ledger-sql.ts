@@ -20,6 +20,29 @@ export interface AccountPeriodFigures extends PeriodRef {
   copy: Amounts;
 }
 
+/** An account-period as the proof's queries and the flags table return it (amounts as text). */
+export interface AccountPeriodRow {
+  administration: number;
+  year: number;
+  period: number;
+  account: string;
+  afas_debit: string;
+  afas_credit: string;
+  copy_debit: string;
+  copy_credit: string;
+}
+
+export function accountPeriodFigures(row: AccountPeriodRow): AccountPeriodFigures {
+  return {
+    administration: row.administration,
+    year: row.year,
+    period: row.period,
+    account: row.account,
+    afas: { debit: row.afas_debit, credit: row.afas_credit },
+    copy: { debit: row.copy_debit, credit: row.copy_credit },
+  };
+}
+
 /** A differing account-period in a period with lines whose account could not be resolved. */
 export interface UnresolvedFigures extends AccountPeriodFigures {
   /** The account numbers of that period no rule resolved (the first few). */

@@ -1,7 +1,13 @@
 // The ledger proof's results (issue 18.2): one `reconciliations` row per run, and the flags of
 // differences that survived a repair (`reconciliation_flags`). Writes are idempotent: activities retry.
 import type pg from 'pg';
-import type { AccountPeriodFigures, PeriodRef, UnbalancedEntry } from './ledger-sql.js';
+import {
+  accountPeriodFigures,
+  type AccountPeriodFigures,
+  type AccountPeriodRow,
+  type PeriodRef,
+  type UnbalancedEntry,
+} from './ledger-sql.js';
 import { ident } from './pool.js';
 
 export type ReconciliationStatus = 'agrees' | 'differs' | 'unresolved' | 'unavailable';
@@ -127,16 +133,7 @@ export class ReconciliationStore {
 
   /** The source's flags inside a scope (null: everything). */
   async flags(db: Db, source: string, scope: ReconciliationScope): Promise<AccountPeriodFigures[]> {
-    const result = await db.query<{
-      administration: number;
-      year: number;
-      period: number;
-      account: string;
-      afas_debit: string;
-      afas_credit: string;
-      copy_debit: string;
-      copy_credit: string;
-    }>(
+    const result = await db.query<AccountPeriodRow>(
       `SELECT administration, year, period, account, afas_debit::text, afas_credit::text,
               copy_debit::text, copy_credit::text
          FROM ${this.flagTable}
@@ -144,14 +141,7 @@ export class ReconciliationStore {
         ORDER BY administration, year, period, account`,
       [source, scope.administrations, scope.years],
     );
-    return result.rows.map((row) => ({
-      administration: row.administration,
-      year: row.year,
-      period: row.period,
-      account: row.account,
-      afas: { debit: row.afas_debit, credit: row.afas_credit },
-      copy: { debit: row.copy_debit, credit: row.copy_credit },
-    }));
+    return result.rows.map(accountPeriodFigures);
   }
 
   async putFlags(

@@ -12,21 +12,20 @@ import { periodKey, type RepairOutcome, type RepairPlan } from './repair-plan.js
 /** Differences kept in the row (the verify command lists them all). */
 export const DIFFERENCES_KEPT = 50;
 
-/** What a workflow learns of the proof: counts, never rows. */
-export interface LedgerSummary {
-  status: ReconciliationStatus;
-  reason?: string;
-  periodsChecked: number;
-  periodsDifferent: number;
-  periodsRepaired: number;
-  periodsHealed: number;
-  accountPeriodsFlagged: number;
-  accountPeriodsUnresolved: number;
-  unbalancedEntries: number;
-  linesOutside: number;
-  /** The latest period checked, `YYYY-MM`. */
-  lastPeriod: string | null;
-}
+/** What a workflow learns of the proof: the record's figures, never its lists of rows. */
+export type LedgerSummary = Pick<
+  Reconciliation,
+  | 'status'
+  | 'periodsChecked'
+  | 'periodsDifferent'
+  | 'periodsRepaired'
+  | 'periodsHealed'
+  | 'accountPeriodsFlagged'
+  | 'accountPeriodsUnresolved'
+  | 'unbalancedEntries'
+  | 'linesOutside'
+  | 'lastPeriod'
+> & { reason?: string };
 
 export function ledgerScopeOf(scope: ReconciliationScope): LedgerScope {
   return {
