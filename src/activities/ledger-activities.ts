@@ -3,11 +3,18 @@
 // periods again. Results go to `reconciliations`; the workflow gets counts and period refs only.
 import { ApplicationFailure } from '@temporalio/common';
 import { connectorIdFor, dataset as datasetByName, LEDGER_PROOF } from '../catalog/index.js';
-import { LedgerProofUnavailable, periodDays, proveLedger, type PeriodRef } from '../db/ledger-proof.js';
+import {
+  LedgerProofUnavailable,
+  periodDays,
+  proveLedger,
+  type ChangedLines,
+  type PeriodRef,
+} from '../db/ledger-proof.js';
 import { inTransaction } from '../db/pool.js';
 import { ReconciliationStore, type ReconciliationScope } from '../db/reconciliations.js';
 import { FailureType } from '../temporal/failure-types.js';
 import { createActivityScope } from './activity-scope.js';
+import { changedLinesSince } from './ledger/changed-lines.js';
 import { prepareDataset } from './dataset-sync.js';
 import type { ActivityDeps } from './deps.js';
 import {
@@ -20,6 +27,7 @@ import {
 } from './ledger/ledger-record.js';
 import { judgeRepair, planRepair } from './ledger/repair-plan.js';
 import { replaceChangedDays } from './sync/changed-days.js';
+import { refreshDatasetStatistics } from './table-statistics.js';
 import type { DayBatchCounts, RunRef } from './types.js';
 
 export type { LedgerSummary } from './ledger/ledger-record.js';
@@ -29,6 +37,11 @@ export interface CheckLedgerInput extends RunRef {
   /** What to check; null: every administration, every year. */
   administrations: number[] | null;
   years: number[] | null;
+  /**
+   * 'changed' (a sync): entries only where lines may have changed since the last whole check
+   * (see changed-lines.ts); account-periods are checked whole either way. Absent: every entry.
+   */
+  entries?: 'changed';
 }
 
 export interface CheckLedgerResult {
@@ -44,16 +57,48 @@ export interface RecheckLedgerInput extends RunRef {
 
 export interface RepairLedgerPeriodInput extends RunRef, PeriodRef {}
 
+/**
+ * Booking days a narrowed entry check looks up at most. Measured at 1M lines over 3 years (~300
+ * lines a day): about 0.25 s per 100 days, against 1–2 s for hashing every entry.
+ */
+const CHANGED_DAYS_CHECKED = 200;
+
 export function createLedgerActivities(deps: ActivityDeps) {
   const { withAfas, withDatabase, datasetContext } = createActivityScope(deps);
   const store = new ReconciliationStore(deps.schema);
+
+  /** What a sync's entry check narrows to (undefined: every entry), from the last whole check. */
+  async function changedLines(input: CheckLedgerInput): Promise<ChangedLines | undefined> {
+    const run = await deps.runs.get(input.runId);
+    if (!run) return undefined;
+    const previous = await store.lastWholeCheck(deps.pool, input.source, input.runId);
+    const changed = changedLinesSince(previous, {
+      runStartedAt: run.startedAt,
+      administrations: input.administrations,
+    });
+    if (!changed) return undefined;
+    // Past this many days, looking the entries up day by day costs more than hashing them all.
+    const days = await deps.changedDays.countReplacedSince(
+      deps.pool,
+      input.source,
+      LEDGER_PROOF.lines.dataset,
+      changed.replacedSince,
+    );
+    return days > CHANGED_DAYS_CHECKED ? undefined : changed;
+  }
 
   return {
     /** Compares the copy with AFAS's period balances, records the result, says which periods to repair. */
     async checkLedger(input: CheckLedgerInput): Promise<CheckLedgerResult> {
       return withDatabase(async () => {
-        const scope: ReconciliationScope = { administrations: input.administrations, years: input.years };
+        const changed = input.entries === 'changed' ? await changedLines(input) : undefined;
+        const scope: ReconciliationScope = {
+          administrations: input.administrations,
+          years: input.years,
+          ...(changed ? { changed } : {}),
+        };
         const base = { runId: input.runId, source: input.source, scope };
+        await refreshDatasetStatistics(deps, [LEDGER_PROOF.lines.dataset, LEDGER_PROOF.balances.dataset]);
         let proof;
         try {
           proof = await proveLedger(deps.pool, deps.schema, input.source, ledgerScopeOf(scope));
@@ -128,8 +173,21 @@ export function createLedgerActivities(deps: ActivityDeps) {
           );
         // Once per run: a retried attempt finds its own result (the flags are written with it).
         if (input.repaired.length === 0 || checked.periodsRepaired > 0) return summaryOf(checked);
-        // The whole scope again: a repair can also mend an entry that did not balance.
-        const proof = await proveLedger(deps.pool, deps.schema, input.source, ledgerScopeOf(checked.scope));
+        // The whole scope again: a repair can also mend an entry that did not balance. A repair
+        // does not record the days it re-read as changed: a narrowed entry check adds them here.
+        const scope = ledgerScopeOf(checked.scope);
+        if (scope.changed) {
+          const days = await Promise.all(
+            input.repaired.map(async (period) =>
+              (await periodDays(deps.pool, deps.schema, input.source, period)).map((day) => ({
+                administration: period.administration,
+                day,
+              })),
+            ),
+          );
+          scope.changed = { ...scope.changed, days: [...(scope.changed.days ?? []), ...days.flat()] };
+        }
+        const proof = await proveLedger(deps.pool, deps.schema, input.source, scope);
         const outcome = judgeRepair(input.repaired, proof.differences);
         const record = repairedRecord(checked, input.repaired, outcome, proof);
         await inTransaction(deps.pool, async (client) => {

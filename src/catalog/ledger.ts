@@ -86,3 +86,13 @@ export const LEDGER_PROOF: LedgerProofCatalog = {
     toField: 'DateTo',
   },
 };
+
+/** The columns of a dataset's table the ledger proof groups, joins or sums by (none: not in it). */
+export function proofColumns(dataset: string): string[] {
+  const columns = new Set<string>();
+  for (const part of Object.values(LEDGER_PROOF) as Record<string, string>[]) {
+    if (part.dataset !== dataset) continue;
+    for (const [key, value] of Object.entries(part)) if (key.endsWith('Field')) columns.add(value);
+  }
+  return [...columns];
+}

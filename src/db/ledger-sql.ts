@@ -49,9 +49,27 @@ export interface UnresolvedFigures extends AccountPeriodFigures {
   numbers: string[];
 }
 
-export interface UnbalancedEntry extends Amounts {
+export interface UnbalancedEntry extends Amounts, EntryRef {}
+
+/** An entry of an administration (EntryNo). */
+export interface EntryRef {
   administration: number;
   entryNo: number;
+}
+
+/**
+ * What may have changed since the source's last complete check (a sync's proof): the entries'
+ * balance and the lines' UnitId are then checked only among the lines of these booking days and
+ * these entries. The account-periods are always checked whole: that is what finds a line changed
+ * behind afas-sync's back.
+ */
+export interface ChangedLines {
+  /** Booking days of the journal lines replaced at or after this time (ISO 8601; changed_days_done). */
+  replacedSince: string;
+  /** Further booking days read again (a repair does not record its days in changed_days_done). */
+  days?: readonly { administration: number; day: string }[];
+  /** Entries an earlier check found unbalanced: checked again whether or not their days changed. */
+  entries: readonly EntryRef[];
 }
 
 export interface LedgerScope {
@@ -59,6 +77,8 @@ export interface LedgerScope {
   years?: readonly number[];
   /** Only these periods (a re-check after a repair); entries and outside lines are not checked then. */
   periods?: readonly PeriodRef[];
+  /** Entries and UnitIds only where lines may have changed (see ChangedLines); absent: all of them. */
+  changed?: ChangedLines;
 }
 
 export interface LedgerProof {

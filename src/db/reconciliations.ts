@@ -5,6 +5,7 @@ import {
   accountPeriodFigures,
   type AccountPeriodFigures,
   type AccountPeriodRow,
+  type ChangedLines,
   type PeriodRef,
   type UnbalancedEntry,
 } from './ledger-sql.js';
@@ -20,6 +21,8 @@ export interface ListedDifference extends AccountPeriodFigures {
 export interface ReconciliationScope {
   administrations: number[] | null;
   years: number[] | null;
+  /** A sync's check: entries and UnitIds only where lines may have changed (absent: all). */
+  changed?: ChangedLines;
 }
 
 export interface Reconciliation {
@@ -74,9 +77,11 @@ const JSON_FIELDS = new Set<keyof Reconciliation>(['scope', 'differences', 'unba
 export class ReconciliationStore {
   private readonly table: string;
   private readonly flagTable: string;
+  private readonly runTable: string;
 
   constructor(schema: string) {
     this.table = `${ident(schema)}.reconciliations`;
+    this.runTable = `${ident(schema)}.sync_runs`;
     this.flagTable = `${ident(schema)}.reconciliation_flags`;
   }
 
@@ -110,6 +115,27 @@ export class ReconciliationStore {
       [source],
     );
     return result.rows[0] ? toRecord(result.rows[0]) : undefined;
+  }
+
+  /**
+   * The source's latest check of every year (a sync's or verify's, not an import's) other than
+   * `exceptRun`'s, and when its run started: where a sync's check of what changed since begins.
+   */
+  async lastWholeCheck(
+    db: Db,
+    source: string,
+    exceptRun: string,
+  ): Promise<(ReconciliationRecord & { runStartedAt: Date }) | undefined> {
+    const result = await db.query<Record<string, unknown>>(
+      `SELECT r.*, s.started_at AS run_started_at
+         FROM ${this.table} r JOIN ${this.runTable} s USING (run_id)
+        WHERE r.source = $1 AND r.run_id <> $2 AND r.status <> 'unavailable'
+          AND coalesce(r.scope -> 'years', 'null') = 'null'
+        ORDER BY r.checked_at DESC LIMIT 1`,
+      [source, exceptRun],
+    );
+    const row = result.rows[0];
+    return row ? { ...toRecord(row), runStartedAt: row.run_started_at as Date } : undefined;
   }
 
   /** Each source's latest result: what the metric exports. */

@@ -267,6 +267,20 @@ export class ChangedDaysStore {
     return new Map(result.rows.map((row) => [row.day, row.modified]));
   }
 
+  /** How many booking days of a dataset were replaced at or after `since` (ISO 8601). */
+  async countReplacedSince(
+    db: pg.ClientBase | pg.Pool,
+    source: string,
+    dataset: string,
+    since: string,
+  ): Promise<number> {
+    const result = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.table} WHERE source = $1 AND dataset = $2 AND replaced_at >= $3`,
+      [source, dataset, since],
+    );
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
   async record(
     db: pg.ClientBase,
     key: { source: string; dataset: string; administration: number },

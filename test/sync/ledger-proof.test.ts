@@ -230,12 +230,68 @@ describe('proving the copy against AFAS period balances', () => {
       periodsDifferent: 0,
       periodsRepaired: 0,
     });
+    // The next sync re-reads none of its days, yet still reports it: carried from the last check.
+    const again = await sync();
+    expect(again.ledger).toMatchObject({ status: 'differs', unbalancedEntries: 1 });
+    expect((await proofs.get(fixture.db.pool, again.runId))?.scope.changed?.entries).toEqual([
+      { administration: 1, entryNo },
+    ]);
     const named = await verifyJson();
     expect(named.code).toBe(4);
     expect(named.report.unbalanced).toEqual([{ administration: 1, entryNo, debit: '0', credit: '12.34' }]);
     const table = await cli('verify', SOURCE);
     expect(table.stdout).toContain('1 journal entr(y/ies) do not balance');
     await fixture.control.call('DELETE', 'journal-lines', { entries: [{ UnitId: 1, EntryNo: entryNo }] });
+    expect((await sync()).ledger?.status).toBe('agrees');
+  });
+
+  it('a sync checks entries only where lines changed, each of them with all its lines', async () => {
+    const added = await fixture.control.call<{ keys: { UnitId: number; EntryNo: number; SeqNo: number }[] }>(
+      'POST',
+      'journal-lines',
+      {
+        lines: [
+          {
+            UnitId: 2,
+            JournalId: '90',
+            AccountNo: '8000',
+            AmtCredit: 25,
+            EntryDate: `${YEAR}-03-03T00:00:00Z`,
+          },
+          {
+            UnitId: 2,
+            JournalId: '90',
+            AccountNo: '8000',
+            AmtDebit: 25,
+            EntryDate: `${YEAR}-03-04T00:00:00Z`,
+          },
+        ],
+      },
+    );
+    expect(new Set(added.keys.map((key) => key.EntryNo)).size).toBe(1);
+    expect((await sync()).ledger).toMatchObject({ status: 'agrees', unbalancedEntries: 0 });
+    // A sync's narrowed check also covers the days the run before it replaced: one more run first.
+    expect((await sync()).ledger).toMatchObject({ status: 'agrees', unbalancedEntries: 0 });
+    // Only the first line's day changes: the entry's other line, on a day not re-read, still counts.
+    await fixture.control.call('PATCH', 'journal-lines', {
+      changes: [{ key: added.keys[0], set: { Description: 'only this day changes' } }],
+    });
+    const narrowed = await sync();
+    expect(narrowed.ledger).toMatchObject({ status: 'agrees', unbalancedEntries: 0, linesOutside: 0 });
+    const record = await proofs.get(fixture.db.pool, narrowed.runId);
+    expect(record?.scope).toMatchObject({ administrations: [1, 2], years: null, changed: { entries: [] } });
+    // The days it narrowed to are those this sync replaced, and later: the day just changed is one.
+    const since = record?.scope.changed?.replacedSince ?? '';
+    const days = await fixture.db.pool.query<{ day: string }>(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day FROM afas.changed_days_done
+        WHERE source = $1 AND administration = 2 AND replaced_at >= $2`,
+      [SOURCE, since],
+    );
+    expect(days.rows.map((row) => row.day)).toContain(`${YEAR}-03-03`);
+    expect(days.rows.map((row) => row.day)).not.toContain(`${YEAR}-03-04`);
+    await fixture.control.call('DELETE', 'journal-lines', {
+      entries: [{ UnitId: 2, EntryNo: added.keys[0]?.EntryNo }],
+    });
     expect((await sync()).ledger?.status).toBe('agrees');
   });
 

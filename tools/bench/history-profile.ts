@@ -54,6 +54,19 @@ export function activityTimes(events: readonly HistoryEvent[]): ActivityTypeTime
   return [...byType.values()].sort((a, b) => b.totalMs - a.totalMs);
 }
 
+/** Several runs' activity times as one (event ids are per run: each run is read on its own). */
+export function mergeActivityTimes(runs: readonly (readonly ActivityTypeTime[])[]): ActivityTypeTime[] {
+  const byType = new Map<string, ActivityTypeTime>();
+  for (const times of runs.flat()) {
+    const entry = byType.get(times.type) ?? { type: times.type, count: 0, totalMs: 0, maxMs: 0 };
+    entry.count += times.count;
+    entry.totalMs += times.totalMs;
+    entry.maxMs = Math.max(entry.maxMs, times.maxMs);
+    byType.set(times.type, entry);
+  }
+  return [...byType.values()].sort((a, b) => b.totalMs - a.totalMs);
+}
+
 export function formatActivityTimes(times: readonly ActivityTypeTime[]): string {
   return times.map((t) => `${t.type} ×${t.count} Σ${t.totalMs} ms max ${t.maxMs} ms`).join('; ');
 }

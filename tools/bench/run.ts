@@ -21,6 +21,7 @@ import { importWorkflowId } from '../../src/workflows/definitions.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
 import {
   activityTimes,
+  mergeActivityTimes,
   formatActivityTimes,
   formatImportTimeline,
   importTimeline,
@@ -370,6 +371,11 @@ async function oneRun(run: number): Promise<RunFigures> {
         concurrency,
       );
       log(`import timeline: ${formatImportTimeline(timeline)}`);
+      // Planning and finishing: every activity but the pages, over the whole chain.
+      const bookkeeping = mergeActivityTimes(runHistories.map((run) => activityTimes(run.events))).filter(
+        (times) => times.type !== 'importPartition',
+      );
+      log(`import activities besides pages: ${formatActivityTimes(bookkeeping)}`);
       if (executions < imported.workflowRuns)
         log(`warning: visibility lists ${executions} of ${imported.workflowRuns} import runs`);
       const liveRows = Number(

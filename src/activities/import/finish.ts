@@ -2,8 +2,9 @@
 // row, and fresh planner statistics for the tables it filled.
 import { connectorIdFor, storedDataset } from '../../catalog/index.js';
 import type { AdministrationOutcome, ImportStore } from '../../db/import-state.js';
-import { ident, inTransaction } from '../../db/pool.js';
+import { inTransaction } from '../../db/pool.js';
 import type { ActivityDeps } from '../deps.js';
+import { refreshDatasetStatistics } from '../table-statistics.js';
 import type { FinishImportInput, FinishImportResult } from './types.js';
 
 type FinishDeps = Pick<ActivityDeps, 'pool' | 'schema' | 'sources' | 'runs' | 'state' | 'logger'>;
@@ -80,8 +81,10 @@ export async function finishImport(
     },
   });
   await store.finish(importId, { status, error: status === 'succeeded' ? null : error });
+  // Until autovacuum gets there the planner sees a near-empty table, and the next syncs' plans can
+  // be badly wrong; the import's ledger proof usually refreshed them already.
   if (totals.rows > 0)
-    await analyzeImported(
+    await refreshDatasetStatistics(
       deps,
       outcomes.map((outcome) => outcome.dataset),
     );
@@ -115,36 +118,6 @@ async function moveWatermarks(
     watermarkAdministrations.push(outcome.administration);
   }
   return { watermark, watermarkAdministrations };
-}
-
-/**
- * Refreshes the planner's statistics of the tables an import filled. Autovacuum gets there
- * eventually, but until it does the planner sees a near-empty table and the next syncs' plans
- * can be badly wrong. Only the columns the syncs' own statements select on: a third of the time
- * of a full ANALYZE at 1M journal lines (0.2 against 0.63 s; the raw jsonb is the costly part),
- * and a column list leaves the table's change counter alone, so autovacuum still analyses all
- * of it for reporting queries. Best effort: the data is committed either way.
- */
-async function analyzeImported(deps: FinishDeps, datasets: readonly string[]): Promise<void> {
-  for (const dataset of new Set(datasets)) {
-    const columns = [
-      '_source',
-      '_administration',
-      '_entry_day',
-      '_deleted_at',
-      ...storedDataset(dataset).keyFields,
-    ];
-    try {
-      await deps.pool.query(
-        `ANALYZE ${ident(deps.schema)}.${ident(dataset)} (${columns.map(ident).join(', ')})`,
-      );
-    } catch (error) {
-      deps.logger.warn(
-        { dataset, error: error instanceof Error ? error.message : String(error) },
-        'ANALYZE after the historical import failed; autovacuum will refresh the statistics later',
-      );
-    }
-  }
 }
 
 async function findByRun(store: ImportStore, source: string, runId: string): Promise<string | null> {

@@ -31,6 +31,7 @@ export function ledgerScopeOf(scope: ReconciliationScope): LedgerScope {
   return {
     ...(scope.administrations ? { administrations: scope.administrations } : {}),
     ...(scope.years ? { years: scope.years } : {}),
+    ...(scope.changed ? { changed: scope.changed } : {}),
   };
 }
 

@@ -1,0 +1,38 @@
+// Where a sync's ledger proof checks entries: among the lines that may have changed since the
+// source's last check of every year, or everywhere when that check does not cover this one. Pure.
+import type { ChangedLines } from '../../db/ledger-sql.js';
+import type { Reconciliation } from '../../db/reconciliations.js';
+
+/** The last check of every year, as the store returns it (see ReconciliationStore.lastWholeCheck). */
+export type PreviousCheck = Pick<
+  Reconciliation,
+  'scope' | 'unbalancedEntries' | 'unbalanced' | 'linesOutside'
+> & { runStartedAt: Date };
+
+/**
+ * What a sync's check of `administrations` (null: all) may narrow its entry check to, or
+ * undefined to check every entry: when there was no earlier check, it left out one of these
+ * administrations or some years, it found more unbalanced entries than it listed (they could not
+ * be carried), or it found lines outside (those are looked for everywhere again until gone).
+ *
+ * Every booking day replaced since the earlier run started is included, and since this run
+ * started: this run's own days even when a `verify` checked in between, unseen by it.
+ */
+export function changedLinesSince(
+  previous: PreviousCheck | undefined,
+  current: { runStartedAt: Date; administrations: readonly number[] | null },
+): ChangedLines | undefined {
+  if (!previous || previous.scope.years !== null) return undefined;
+  const covered = previous.scope.administrations;
+  if (covered !== null) {
+    if (current.administrations === null) return undefined;
+    const had = new Set(covered);
+    if (!current.administrations.every((administration) => had.has(administration))) return undefined;
+  }
+  if (previous.unbalancedEntries > previous.unbalanced.length || previous.linesOutside > 0) return undefined;
+  const since = Math.min(previous.runStartedAt.getTime(), current.runStartedAt.getTime());
+  return {
+    replacedSince: new Date(since).toISOString(),
+    entries: previous.unbalanced.map(({ administration, entryNo }) => ({ administration, entryNo })),
+  };
+}
