@@ -152,6 +152,7 @@ describe('deploy/grafana', () => {
       'afas_sync_afas_page_duration_seconds_bucket',
       'afas_sync_runs_finished_total',
       'afas_sync_credential_expiry_seconds',
+      'afas_sync_source_ledger_differing_periods',
       'process_resident_memory_bytes',
       'nodejs_heap_size_used_bytes',
     ].filter((metric) => !text.includes(metric));
