@@ -10,9 +10,8 @@ import type { Freshness } from '../../observability/freshness.js';
 import type { SyncProgress, SyncRequest } from '../../workflows/definitions.js';
 import type { CliRun } from '../context.js';
 import type { WorkerPresence } from '../workers.js';
-import { formatAge, formatDuration, formatTime, truncate, type Output } from '../output.js';
 import { parseDuration, parseSourceName } from '../parse.js';
-import { tickSpreadText } from './schedule.js';
+import { printStatus } from './status-text.js';
 
 export interface DatasetStatus {
   dataset: string;
@@ -271,87 +270,4 @@ function lastError(
   if (run?.error) return { message: run.error, profitLogReference: run.profitLogReference, runId: run.runId };
   if (record.statusReason) return { message: record.statusReason, profitLogReference: null, runId: null };
   return null;
-}
-
-function requestText(request: SyncRequest): string {
-  return (
-    [request.full ? 'full' : '', request.allowMassDelete ? 'mass delete allowed' : '']
-      .filter(Boolean)
-      .join(', ') || 'plain'
-  );
-}
-
-function workersText(workers: WorkerPresence): string {
-  if (workers.pollers === null) return `unknown (task queue ${workers.taskQueue})`;
-  if (workers.pollers === 0)
-    return `NONE polling task queue ${workers.taskQueue} (start one with \`afas-sync worker\`)`;
-  return `${workers.pollers} polling task queue ${workers.taskQueue}`;
-}
-
-function printStatus(out: Output, status: SourceStatus): void {
-  const { freshness, schedule, sync } = status;
-  const fresh = freshness.neverSucceeded
-    ? `never synced successfully (registered ${formatDuration(freshness.ageSeconds)} ago)`
-    : `last success ${formatTime(status.lastSuccessAt)} (${formatAge(status.lastSuccessAt)})`;
-  const scheduleText = schedule.exists
-    ? `every ${formatDuration(schedule.everySeconds ?? status.syncIntervalSeconds)}, ${schedule.paused ? 'PAUSED' : 'active'}` +
-      (schedule.nextRunAt && !schedule.paused ? `, next run ${formatTime(schedule.nextRunAt)}` : '') +
-      tickSpreadText(schedule)
-    : 'none (create it with `afas-sync schedule <source> --every 15m`)';
-  const syncText = sync.execution
-    ? `${sync.execution.toLowerCase()}${sync.phase ? `, phase ${sync.phase}` : ''}${sync.status ? `, ${sync.status}` : ''}` +
-      (sync.request ? ` [${requestText(sync.request)}]` : '') +
-      (sync.startedAt ? ` (started ${formatTime(new Date(sync.startedAt))})` : '') +
-      (sync.queued ? `; queued after it: ${requestText(sync.queued)} sync` : '')
-    : 'no sync has run yet';
-  out.fields([
-    [
-      'source',
-      `${status.source} (${status.status}${status.statusReason ? `: ${truncate(status.statusReason, 160)}` : ''})`,
-    ],
-    [
-      'freshness',
-      `${fresh}: ${freshness.stale ? 'STALE' : 'fresh'} (stale after ${formatDuration(freshness.staleAfterSeconds)})`,
-    ],
-    ['credential', status.credential.text],
-    ['schedule', scheduleText],
-    ['workers', workersText(status.workers)],
-    ['sync', syncText],
-    [
-      'ledger',
-      status.ledger
-        ? `${status.ledger.text} (checked ${formatAge(status.ledger.checkedAt)})`
-        : 'not proved yet',
-    ],
-    ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
-    ...(status.lastError
-      ? [
-          [
-            'last error',
-            `${truncate(status.lastError.message, 300)}${status.lastError.profitLogReference ? ` [AFAS log reference ${status.lastError.profitLogReference}]` : ''}`,
-          ] as const,
-        ]
-      : []),
-  ]);
-  if (sync.datasets.length === 0) return;
-  out.line();
-  out.table(
-    [
-      { header: 'dataset', value: (row: DatasetStatus) => row.dataset },
-      {
-        header: 'admin',
-        value: (row) => (row.administration === 0 ? '-' : String(row.administration)),
-        align: 'right',
-      },
-      { header: 'status', value: (row) => row.status },
-      { header: 'rows', value: (row) => row.inserted + row.updated + row.deleted },
-      { header: 'inserted', value: (row) => row.inserted },
-      { header: 'updated', value: (row) => row.updated },
-      { header: 'deleted', value: (row) => row.deleted },
-      { header: 'retries', value: (row) => row.retries },
-      { header: 'deletes checked', value: (row) => formatAge(row.deletesCheckedAt) },
-      { header: 'error', value: (row) => truncate(row.error, 80) },
-    ],
-    sync.datasets,
-  );
 }
