@@ -60,6 +60,7 @@ describe('the activity scope shared by sync and import activities', () => {
     });
     await elsewhere.sources.add({ ...source, name: 'sealed-elsewhere', token: TOKEN });
     await app.sources.add({ ...source, name: 'oauth-refused', token: TOKEN });
+    await app.sources.add({ ...source, name: 'oauth-refused-encoded', token: TOKEN });
     clients = new CachedAfasClients(afasConnector(app.sources, { requestTimeoutMs: 10_000, connections: 1 }));
     deps = {
       pool: db.pool,
@@ -199,47 +200,62 @@ describe('the activity scope shared by sync and import activities', () => {
     expect(held).toBe(0);
   });
 
-  it('an OAuth client AFAS refuses marks the source with its description, after one token request', async () => {
-    const secret = 'wrong-secret-5e6f7a8b9c';
-    await control.call('POST', 'oauth/clients', { clientId: 'refused-app', clientSecret: 'the-right-one' });
-    // The store of this branch seals classic tokens only: the lease hands out an OAuth client directly.
-    const oauth = new AfasClient({
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      oauthClient: { clientId: 'refused-app', clientSecret: secret },
-    });
-    const provider: AfasClientProvider = {
-      open: () => Promise.resolve({ api: oauth, release: () => Promise.resolve() }),
-      close: () => oauth.close(),
-    };
-    const { withAfas } = createActivityScope({ ...deps, clients: provider });
-    await control.clearRequests();
-    const failure: unknown = await new MockActivityEnvironment()
-      .run(() => withAfas('oauth-refused', ({ session }) => session.metainfo()))
-      .catch((error: unknown) => error);
-    await oauth.close();
-    expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
-    const message = (failure as ApplicationFailure).message;
-    // AFAS's error_description is what the operator reads.
-    expect(message).toMatch(/invalid_client\): Client authentication failed$/);
-    expect(message).not.toContain(secret);
-    const record = await deps.sources.get('oauth-refused');
-    expect({ status: record.status, reason: record.statusReason }).toEqual({
-      status: 'needs_attention',
-      reason: message,
-    });
-    const { clients: simClients } = await control.call<{
-      clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];
-    }>('GET', 'oauth');
-    expect(simClients.find((c) => c.clientId === 'refused-app')?.tokenRequests).toEqual({
-      issued: 0,
-      refused: 1,
-    });
-    const logged = await control.requests();
-    expect(logged.map((entry) => entry.path)).toEqual([expect.stringMatching(/\/oauth\/token$/)]);
-  });
+  // A secret that url-encoding changes is sent both ways (RFC 6749's form, then AFAS's raw form)
+  // before the client counts as refused; a plain one has one form and one request.
+  it.each([
+    { secret: 'wrong-secret-5e6f7a8b9c', clientId: 'refused-app', name: 'oauth-refused', requests: 1 },
+    { secret: 'wrong+secret/5e6f=', clientId: 'refused-encoded', name: 'oauth-refused-encoded', requests: 2 },
+  ])(
+    'an OAuth client AFAS refuses marks the source with its description, after $requests token request(s)',
+    async ({ secret, clientId, name, requests }) => {
+      await control.call('POST', 'oauth/clients', { clientId, clientSecret: 'the-right-one' });
+      // The store of this branch seals classic tokens only: the lease hands out an OAuth client directly.
+      const oauth = new AfasClient({
+        environmentId: '1',
+        environmentType: 'test',
+        baseUrl: sim.baseUrl,
+        oauthClient: { clientId, clientSecret: secret },
+      });
+      const provider: AfasClientProvider = {
+        open: () => Promise.resolve({ api: oauth, release: () => Promise.resolve() }),
+        close: () => oauth.close(),
+      };
+      const { withAfas } = createActivityScope({ ...deps, clients: provider });
+      await control.clearRequests();
+      const failure: unknown = await new MockActivityEnvironment()
+        .run(() => withAfas(name, ({ session }) => session.metainfo()))
+        .catch((error: unknown) => error);
+      await oauth.close();
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
+      const message = (failure as ApplicationFailure).message;
+      // AFAS's error_description is what the operator reads.
+      expect(message).toMatch(/invalid_client\): Client authentication failed$/);
+      for (const form of [
+        secret,
+        encodeURIComponent(secret),
+        Buffer.from(`${clientId}:${secret}`).toString('base64'),
+      ]) {
+        expect(message).not.toContain(form);
+      }
+      const record = await deps.sources.get(name);
+      expect({ status: record.status, reason: record.statusReason }).toEqual({
+        status: 'needs_attention',
+        reason: message,
+      });
+      const { clients: simClients } = await control.call<{
+        clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];
+      }>('GET', 'oauth');
+      expect(simClients.find((c) => c.clientId === clientId)?.tokenRequests).toEqual({
+        issued: 0,
+        refused: requests,
+      });
+      const logged = await control.requests();
+      // Token requests only: no connector call went out without a token.
+      expect(logged).toHaveLength(requests);
+      for (const entry of logged) expect(entry.path).toMatch(/\/oauth\/token$/);
+    },
+  );
 
   describe('a client refused while its source changed (issue 15 point 7): re-read once before marking', () => {
     const clientId = 'rotated-app';
