@@ -71,9 +71,33 @@ export function createActivityScope(deps: ActivityDeps) {
   }
 
   /**
+   * Whether the source was changed since `read` (the row this activity's client was built from)
+   * and not by a refusal: a `source update` gave it a new secret, token or connection, so AFAS
+   * refusing the old one says nothing about the source any more. A row marked meanwhile (another
+   * activity met the same refusal) or gone counts as unchanged.
+   */
+  async function changedSince(read: SourceRecord): Promise<boolean> {
+    try {
+      const now = await deps.sources.find(read.name);
+      return (
+        now !== undefined &&
+        now.status !== 'needs_attention' &&
+        now.updatedAt.getTime() !== read.updatedAt.getTime()
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Runs an AFAS activity body. A credential no configured key opens, a token of the wrong shape
    * or a base URL the client refuses means the operator must fix the source: it is marked, and
-   * no AFAS call is made. AFAS refusing the token (401/403) marks it too.
+   * no AFAS call is made. AFAS refusing the token (401/403) or the OAuth client (invalid_client,
+   * …) marks it too, unless the source was changed since this activity read it: a secret rotated
+   * in AFAS and then with `source update` leaves running activities with the old one, whose next
+   * token request is refused. The source is re-read once, and then the activity is retried: the
+   * retry opens the source as it is now. When its new credential is refused as well, the
+   * re-read finds the source unchanged and marks it.
    */
   async function withAfas<T>(sourceName: string, work: (afas: AfasActivity) => Promise<T>): Promise<T> {
     const context = Context.current();
@@ -87,8 +111,9 @@ export function createActivityScope(deps: ActivityDeps) {
     timer.unref();
     let session: AfasSession | undefined;
     let lease: AfasLease | undefined;
+    let source: SourceRecord | undefined;
     try {
-      const source = await deps.sources.get(sourceName);
+      source = await deps.sources.get(sourceName);
       try {
         lease = await deps.clients.open(source);
       } catch (error) {
@@ -101,11 +126,21 @@ export function createActivityScope(deps: ActivityDeps) {
       );
       return await work({ session, source, heartbeat, signal: context.cancellationSignal });
     } catch (error) {
-      if (!context.cancellationSignal.aborted && classifyAfasError(error).class === 'auth')
-        await markNeedsAttention(
-          sourceName,
-          error instanceof Error ? error.message : 'AFAS refused the token',
-        );
+      if (!context.cancellationSignal.aborted && classifyAfasError(error).class === 'auth') {
+        const message = error instanceof Error ? error.message : 'AFAS refused the token';
+        if (source !== undefined && (await changedSince(source))) {
+          throw failureOf(
+            ApplicationFailure.create({
+              message: `${message} (the source was changed since this activity read it: retrying with its current settings)`,
+              type: FailureType.SourceChanged,
+              nonRetryable: false,
+              details: [{ errorClass: 'auth', status: null, profitLogReference: null }],
+            }),
+            context,
+          );
+        }
+        await markNeedsAttention(sourceName, message);
+      }
       throw failureOf(error, context);
     } finally {
       clearInterval(timer);

@@ -4,6 +4,12 @@
 // worker shares one client per source), asked for once however many calls need it, and renewed
 // shortly before it expires. No `scope` is sent: §2.2 names none and AFAS grants the App
 // connector's rights.
+//
+// The Basic credentials: RFC 6749 §2.3.1 url-encodes id and secret before base64, AFAS documents
+// plain `base64(id:secret)`, and whether AFAS url-decodes is unknown. So the RFC form goes first;
+// when AFAS answers `invalid_client` and the raw form differs (a secret with `+ / = %` or spaces),
+// the same token request is sent once more with the raw form. Whichever form AFAS accepted is
+// used from then on, so later tokens cost one request.
 
 import type { AfasAuth } from './auth.js';
 import type { OAuthClientCredentials } from './credentials.js';
@@ -33,11 +39,17 @@ const REDACTED = '[REDACTED]';
 const INFO: AfasRequestInfo = { method: 'POST', path: '/oauth/token' };
 const GRANT = 'grant_type=client_credentials';
 
+const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+const basic = (pair: string) => `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
 export function basicCredentials(client: OAuthClientCredentials): string {
-  const encode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
-  const pair = `${encode(client.clientId)}:${encode(client.clientSecret)}`;
-  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+  return basic(`${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`);
+}
+
+/** AFAS's documented `base64(id:secret)`, without the url-encoding (the fallback form). */
+export function rawBasicCredentials(client: OAuthClientCredentials): string {
+  return basic(`${client.clientId}:${client.clientSecret}`);
 }
 
 /** A 401 that says the access token (not the client) is at fault: `Bearer error="invalid_token"`. */
@@ -73,7 +85,10 @@ async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined
 
 export class OAuthClientAuth implements AfasAuth {
   readonly #clientId: string;
-  readonly #basic: string;
+  /** The Basic values to try, RFC form first; one entry when both forms are the same. */
+  readonly #basicForms: readonly [string] | readonly [string, string];
+  /** The Basic value AFAS accepted; null until a token request succeeded. */
+  #acceptedBasic: string | null = null;
   readonly #endpoint: TokenEndpoint;
   readonly #now: () => number;
   /** The secret in every form it is sent in, longest first (so a form containing another goes whole). */
@@ -85,15 +100,17 @@ export class OAuthClientAuth implements AfasAuth {
 
   constructor(client: OAuthClientCredentials, endpoint: TokenEndpoint) {
     this.#clientId = client.clientId;
-    this.#basic = basicCredentials(client);
+    const rfc = basicCredentials(client);
+    const raw = rawBasicCredentials(client);
+    this.#basicForms = rfc === raw ? [rfc] : [rfc, raw];
     this.#endpoint = endpoint;
     this.#now = endpoint.now ?? (() => performance.now());
-    const encodedSecret = new URLSearchParams([['', client.clientSecret]]).toString().slice(1);
     const forms = new Set([
       client.clientSecret,
-      encodedSecret,
+      formEncode(client.clientSecret),
       `${client.clientId}:${client.clientSecret}`,
-      this.#basic.slice('Basic '.length),
+      `${formEncode(client.clientId)}:${formEncode(client.clientSecret)}`,
+      ...this.#basicForms.map((header) => header.slice('Basic '.length)),
     ]);
     forms.delete('');
     this.#secrets = [...forms].sort((a, b) => b.length - a.length);
@@ -135,7 +152,29 @@ export class OAuthClientAuth implements AfasAuth {
     return this.#pending;
   }
 
+  /**
+   * One token: with the Basic form AFAS accepted before, else the RFC form and, only after an
+   * `invalid_client`, the raw one. Both refused is the client's refusal (the last answer).
+   */
   async #request(): Promise<CachedToken> {
+    const [first, fallback] =
+      this.#acceptedBasic === null ? this.#basicForms : ([this.#acceptedBasic] as const);
+    try {
+      return await this.#accepted(first);
+    } catch (error) {
+      const refusedClient = error instanceof AfasOAuthError && error.oauthError === 'invalid_client';
+      if (fallback === undefined || !refusedClient) throw error;
+    }
+    return this.#accepted(fallback);
+  }
+
+  async #accepted(basic: string): Promise<CachedToken> {
+    const token = await this.#send(basic);
+    this.#acceptedBasic = basic;
+    return token;
+  }
+
+  async #send(basic: string): Promise<CachedToken> {
     this.#requests += 1;
     const sentAt = this.#now();
     const redact = (text: string) => this.redact(text);
@@ -145,7 +184,7 @@ export class OAuthClientAuth implements AfasAuth {
       path: this.#endpoint.path,
       headers: {
         ...this.#endpoint.headers,
-        authorization: this.#basic,
+        authorization: basic,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: GRANT,

@@ -4,6 +4,7 @@ import {
   checkTokenTtl,
   type SimulatorOAuthClientSpec,
 } from './oauth/clients.js';
+import { BASIC_ENCODINGS } from './oauth/token-request.js';
 import type { SimulatorOptions } from './options.js';
 import { DEFAULT_TOKEN } from './options.js';
 
@@ -28,6 +29,7 @@ export const SIMULATOR_USAGE = `Usage: afas-sync simulator [options]
   --token T                accepted token data string, repeatable (default 'demo')
   --oauth-client ID:SECRET OAuth 2 client (client credentials grant), repeatable; test secrets only
   --oauth-token-ttl T      access-token lifetime: 300, 300s, 5m or 1h (default 3600 s)
+  --oauth-basic-encoding E HTTP Basic credentials the token endpoint takes: both, raw or urlencoded (default both)
   --language nl-nl|en-us   environment base language (default nl-nl)
   --control                enable the /__sim control API
   --help                   show this help`;
@@ -65,6 +67,7 @@ const VALUE_FLAGS = new Set([
   '--token',
   '--oauth-client',
   '--oauth-token-ttl',
+  '--oauth-basic-encoding',
   '--language',
 ]);
 
@@ -180,6 +183,16 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | 
       case '--oauth-token-ttl':
         options.oauthTokenTtlSeconds = parseTokenTtl(value);
         break;
+      case '--oauth-basic-encoding': {
+        const encoding = BASIC_ENCODINGS.find((name) => name === value);
+        if (encoding === undefined) {
+          throw new SimulatorArgsError(
+            `--oauth-basic-encoding: expected ${BASIC_ENCODINGS.join(', ')}, got '${value}'`,
+          );
+        }
+        options.oauthBasicEncoding = encoding;
+        break;
+      }
       case '--language':
         if (value !== 'nl-nl' && value !== 'en-us') {
           throw new SimulatorArgsError(`--language: expected nl-nl or en-us, got '${value}'`);

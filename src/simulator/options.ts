@@ -7,6 +7,7 @@ import {
   DEFAULT_TOKEN_TTL_SECONDS,
   type SimulatorOAuthClientSpec,
 } from './oauth/clients.js';
+import { checkBasicEncoding, type BasicEncoding } from './oauth/token-request.js';
 
 export type { SimulatorTokenSpec } from './auth.js';
 export type { SimulatorOAuthClientSpec } from './oauth/clients.js';
@@ -32,6 +33,11 @@ export interface SimulatorOptions {
   oauthClients?: SimulatorOAuthClientSpec[];
   /** Lifetime of the access tokens the token endpoint issues (default 3600, like AFAS). */
   oauthTokenTtlSeconds?: number;
+  /**
+   * Which HTTP Basic credentials the token endpoint accepts: `both` (default), only `raw`
+   * `base64(id:secret)` as AFAS documents it, or only RFC 6749's `urlencoded` pair.
+   */
+  oauthBasicEncoding?: BasicEncoding;
   /** What Finstack_Administrations exposes (default: all). */
   finstackAdministrationIds?: number[];
   /** Enable the control API under /__sim (default false). */
@@ -57,6 +63,7 @@ export interface ResolvedOptions {
   readonly tokens: readonly SimulatorTokenSpec[];
   readonly oauthClients: readonly SimulatorOAuthClientSpec[];
   readonly oauthTokenTtlSeconds: number;
+  readonly oauthBasicEncoding: BasicEncoding;
   readonly finstackAdministrationIds: readonly number[] | undefined;
   readonly control: boolean;
   readonly language: Language;
@@ -128,6 +135,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   checkOAuthClients(oauthClients);
   const oauthTokenTtlSeconds = options.oauthTokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
   prefixed('oauthTokenTtlSeconds', () => checkTokenTtl(oauthTokenTtlSeconds));
+  const oauthBasicEncoding = options.oauthBasicEncoding ?? 'both';
+  prefixed('oauthBasicEncoding', () => checkBasicEncoding(oauthBasicEncoding));
   const finstack = options.finstackAdministrationIds;
   finstack?.forEach((id) => integerIn('finstackAdministrationIds', id, 1, 999));
   const language = options.language ?? 'nl-nl';
@@ -143,6 +152,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     tokens: options.tokens ?? [{ token: DEFAULT_TOKEN }],
     oauthClients: oauthClients.map((client) => ({ ...client })),
     oauthTokenTtlSeconds,
+    oauthBasicEncoding,
     finstackAdministrationIds: finstack === undefined ? undefined : [...finstack],
     control: options.control ?? false,
     language,

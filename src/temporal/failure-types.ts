@@ -9,6 +9,11 @@ export const FailureType = {
   AfasTransient: 'AfasTransient',
   /** 401/403: the token is refused; the source needs attention. */
   AfasAuth: 'AfasAuth',
+  /**
+   * AFAS refused the credential an activity held, but the source was changed since the activity
+   * read it (a `source update` with a new secret): retried, and the retry uses the source as it is now.
+   */
+  SourceChanged: 'SourceChanged',
   /** The environment or App connector is blocked (IP restriction, licence). */
   AfasBlocked: 'AfasBlocked',
   /** A functional 500 that fails the same way again. */

@@ -60,6 +60,7 @@ describe('the activity scope shared by sync and import activities', () => {
     });
     await elsewhere.sources.add({ ...source, name: 'sealed-elsewhere', token: TOKEN });
     await app.sources.add({ ...source, name: 'oauth-refused', token: TOKEN });
+    await app.sources.add({ ...source, name: 'oauth-refused-encoded', token: TOKEN });
     clients = new CachedAfasClients(afasConnector(app.sources, { requestTimeoutMs: 10_000, connections: 1 }));
     deps = {
       pool: db.pool,
@@ -199,46 +200,147 @@ describe('the activity scope shared by sync and import activities', () => {
     expect(held).toBe(0);
   });
 
-  it('an OAuth client AFAS refuses marks the source with its description, after one token request', async () => {
-    const secret = 'wrong-secret-5e6f7a8b9c';
-    await control.call('POST', 'oauth/clients', { clientId: 'refused-app', clientSecret: 'the-right-one' });
-    // The store of this branch seals classic tokens only: the lease hands out an OAuth client directly.
-    const oauth = new AfasClient({
-      environmentId: '1',
-      environmentType: 'test',
-      baseUrl: sim.baseUrl,
-      oauthClient: { clientId: 'refused-app', clientSecret: secret },
+  // A secret that url-encoding changes is sent both ways (RFC 6749's form, then AFAS's raw form)
+  // before the client counts as refused; a plain one has one form and one request.
+  it.each([
+    { secret: 'wrong-secret-5e6f7a8b9c', clientId: 'refused-app', name: 'oauth-refused', requests: 1 },
+    { secret: 'wrong+secret/5e6f=', clientId: 'refused-encoded', name: 'oauth-refused-encoded', requests: 2 },
+  ])(
+    'an OAuth client AFAS refuses marks the source with its description, after $requests token request(s)',
+    async ({ secret, clientId, name, requests }) => {
+      await control.call('POST', 'oauth/clients', { clientId, clientSecret: 'the-right-one' });
+      // The store of this branch seals classic tokens only: the lease hands out an OAuth client directly.
+      const oauth = new AfasClient({
+        environmentId: '1',
+        environmentType: 'test',
+        baseUrl: sim.baseUrl,
+        oauthClient: { clientId, clientSecret: secret },
+      });
+      const provider: AfasClientProvider = {
+        open: () => Promise.resolve({ api: oauth, release: () => Promise.resolve() }),
+        close: () => oauth.close(),
+      };
+      const { withAfas } = createActivityScope({ ...deps, clients: provider });
+      await control.clearRequests();
+      const failure: unknown = await new MockActivityEnvironment()
+        .run(() => withAfas(name, ({ session }) => session.metainfo()))
+        .catch((error: unknown) => error);
+      await oauth.close();
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
+      const message = (failure as ApplicationFailure).message;
+      // AFAS's error_description is what the operator reads.
+      expect(message).toMatch(/invalid_client\): Client authentication failed$/);
+      for (const form of [
+        secret,
+        encodeURIComponent(secret),
+        Buffer.from(`${clientId}:${secret}`).toString('base64'),
+      ]) {
+        expect(message).not.toContain(form);
+      }
+      const record = await deps.sources.get(name);
+      expect({ status: record.status, reason: record.statusReason }).toEqual({
+        status: 'needs_attention',
+        reason: message,
+      });
+      const { clients: simClients } = await control.call<{
+        clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];
+      }>('GET', 'oauth');
+      expect(simClients.find((c) => c.clientId === clientId)?.tokenRequests).toEqual({
+        issued: 0,
+        refused: requests,
+      });
+      const logged = await control.requests();
+      // Token requests only: no connector call went out without a token.
+      expect(logged).toHaveLength(requests);
+      for (const entry of logged) expect(entry.path).toMatch(/\/oauth\/token$/);
+    },
+  );
+
+  describe('a client refused while its source changed (issue 15 point 7): re-read once before marking', () => {
+    const clientId = 'rotated-app';
+    const oldSecret = 'old-secret-1a2b3c4d5e';
+    const newSecret = 'new-secret-6f7a8b9c0d';
+    type Counters = { issued: number; refused: number };
+    async function counters(): Promise<Counters | undefined> {
+      const overview = await control.call<{ clients: { clientId: string; tokenRequests: Counters }[] }>(
+        'GET',
+        'oauth',
+      );
+      return overview.clients.find((entry) => entry.clientId === clientId)?.tokenRequests;
+    }
+
+    beforeAll(async () => {
+      await control.call('POST', 'oauth/clients', { clientId, clientSecret: oldSecret });
+      const oauth = { kind: 'oauth' as const, clientId, clientSecret: oldSecret };
+      const settings = { environmentId: '1', environmentType: 'test' as const, baseUrl: sim.baseUrl };
+      await deps.sources.add({ ...settings, name: 'oauth-rotated', credential: oauth });
+      await deps.sources.add({ ...settings, name: 'oauth-marked-meanwhile', credential: oauth });
     });
-    const provider: AfasClientProvider = {
-      open: () => Promise.resolve({ api: oauth, release: () => Promise.resolve() }),
-      close: () => oauth.close(),
-    };
-    const { withAfas } = createActivityScope({ ...deps, clients: provider });
-    await control.clearRequests();
-    const failure: unknown = await new MockActivityEnvironment()
-      .run(() => withAfas('oauth-refused', ({ session }) => session.metainfo()))
-      .catch((error: unknown) => error);
-    await oauth.close();
-    expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
-    const message = (failure as ApplicationFailure).message;
-    // AFAS's error_description is what the operator reads.
-    expect(message).toMatch(/invalid_client\): Client authentication failed$/);
-    expect(message).not.toContain(secret);
-    const record = await deps.sources.get('oauth-refused');
-    expect({ status: record.status, reason: record.statusReason }).toEqual({
-      status: 'needs_attention',
-      reason: message,
+
+    it('a secret rotated in AFAS and then by `source update`: retried with the new secret, not marked', async () => {
+      const { withAfas } = createActivityScope(deps);
+      const before = await counters();
+      // A first attempt with its total-time budget ahead of it (the mock's default is spent).
+      const attempt = { scheduledTimestampMs: Date.now(), scheduleToCloseTimeoutMs: 3_600_000 };
+      const failure: unknown = await new MockActivityEnvironment(attempt)
+        .run(() =>
+          withAfas('oauth-rotated', async ({ session }) => {
+            await session.metainfo();
+            // The operator rotates the secret in AFAS (its tokens die with it), then in afas-sync.
+            await control.call('POST', `oauth/clients/${clientId}/secret`, {
+              clientSecret: newSecret,
+              invalidateTokens: true,
+            });
+            await deps.sources.update('oauth-rotated', {
+              credential: { kind: 'oauth', clientId, clientSecret: newSecret },
+            });
+            // This activity's client still holds the old secret: its renewal is refused.
+            await session.metainfo();
+          }),
+        )
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: FailureType.SourceChanged, nonRetryable: false });
+      const message = (failure as ApplicationFailure).message;
+      expect(message).toMatch(/invalid_client\): Client authentication failed \(the source was changed/);
+      expect(message).not.toContain(oldSecret);
+      expect((await deps.sources.get('oauth-rotated')).status).toBe('active');
+
+      // The retry opens the source as it is now, and AFAS takes its secret.
+      await new MockActivityEnvironment().run(() =>
+        withAfas('oauth-rotated', ({ session }) => session.metainfo()),
+      );
+      expect((await deps.sources.get('oauth-rotated')).status).toBe('active');
+      const after = await counters();
+      // One token for each secret, and the one refusal of the old secret.
+      expect({
+        issued: (after?.issued ?? 0) - (before?.issued ?? 0),
+        refused: (after?.refused ?? 0) - (before?.refused ?? 0),
+      }).toEqual({ issued: 2, refused: 1 });
     });
-    const { clients: simClients } = await control.call<{
-      clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];
-    }>('GET', 'oauth');
-    expect(simClients.find((c) => c.clientId === 'refused-app')?.tokenRequests).toEqual({
-      issued: 0,
-      refused: 1,
+
+    it('a source marked meanwhile (another activity met the refusal) is not retried: marked, final', async () => {
+      const { withAfas } = createActivityScope(deps);
+      await control.call('POST', `oauth/clients/${clientId}/secret`, {
+        clientSecret: 'yet-another-secret-24680',
+        invalidateTokens: true,
+      });
+      const failure: unknown = await new MockActivityEnvironment()
+        .run(() =>
+          withAfas('oauth-marked-meanwhile', async ({ session }) => {
+            await deps.sources.markNeedsAttention('oauth-marked-meanwhile', 'refused elsewhere');
+            await session.metainfo();
+          }),
+        )
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ type: FailureType.AfasAuth, nonRetryable: true });
+      const record = await deps.sources.get('oauth-marked-meanwhile');
+      expect({ status: record.status, reason: record.statusReason }).toEqual({
+        status: 'needs_attention',
+        reason: (failure as ApplicationFailure).message,
+      });
     });
-    const logged = await control.requests();
-    expect(logged.map((entry) => entry.path)).toEqual([expect.stringMatching(/\/oauth\/token$/)]);
   });
 
   it('a cancelled activity reports as cancelled, not as an AFAS failure', async () => {

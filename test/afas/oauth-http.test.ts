@@ -19,6 +19,8 @@ import { json, startTestServer, type Handler, type TestServer } from './helpers/
 const ID = 'sync client';
 const SECRET = 'Sup3r/Secret+Value=42';
 const BASIC = `Basic ${Buffer.from('sync+client:Sup3r%2FSecret%2BValue%3D42').toString('base64')}`;
+/** AFAS's documented form, without the url-encoding: the fallback after invalid_client. */
+const RAW_BASIC = `Basic ${Buffer.from(`${ID}:${SECRET}`).toString('base64')}`;
 
 let server: TestServer;
 let handler: Handler;
@@ -79,7 +81,13 @@ async function caught(promise: Promise<unknown>): Promise<AfasError> {
 function expectNoSecret(err: AfasError, tokens: readonly string[]): void {
   const texts = [err.message, JSON.stringify(err), inspect(err, { depth: 5 }), String(err.stack)];
   for (const text of texts) {
-    for (const secret of [SECRET, encodeURIComponent(SECRET), BASIC.slice(6), ...tokens]) {
+    for (const secret of [
+      SECRET,
+      encodeURIComponent(SECRET),
+      BASIC.slice(6),
+      RAW_BASIC.slice(6),
+      ...tokens,
+    ]) {
       expect(text).not.toContain(secret);
     }
   }
@@ -133,6 +141,56 @@ describe('the token request', () => {
     expect(err).toBeInstanceOf(AfasBadResponseError);
     expect(err.message).toMatch(/token_type is "mac"/);
     expectNoSecret(err, ['secret-access-0001']);
+  });
+});
+
+describe('the Basic form AFAS accepts', () => {
+  /** A token endpoint taking only `accepted`; any other Basic value is an invalid client. */
+  const acceptingOnly = (accepted: string): Handler => {
+    const issue = issuing();
+    return (req, res) =>
+      req.headers.authorization === accepted
+        ? issue(req, res)
+        : json(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+  };
+  const sentBasics = () => tokenRequests().map((r) => r.headers.authorization);
+
+  it('after invalid_client, the same request once more with the raw base64(id:secret); later tokens use that form only', async () => {
+    handler = acceptingOnly(RAW_BASIC);
+    let now = 0;
+    const a = auth(() => now);
+    expect(await a.authorization(undefined)).toBe(`Bearer ${issued[0]}`);
+    expect(sentBasics()).toEqual([BASIC, RAW_BASIC]);
+    expect(tokenRequests().map((r) => r.body)).toEqual([
+      'grant_type=client_credentials',
+      'grant_type=client_credentials',
+    ]);
+    for (const [renewal, at] of [3_600_000, 7_200_000].entries()) {
+      now = at;
+      expect(await a.authorization(undefined)).toBe(`Bearer ${issued[renewal + 1]}`);
+    }
+    expect(a.tokenRequests).toBe(4);
+    expect(sentBasics()).toEqual([BASIC, RAW_BASIC, RAW_BASIC, RAW_BASIC]);
+  });
+
+  it('the url-encoded form accepted: one request per token, the raw form never sent', async () => {
+    handler = acceptingOnly(BASIC);
+    let now = 0;
+    const a = auth(() => now);
+    await a.authorization(undefined);
+    now = 3_600_000;
+    await a.authorization(undefined);
+    expect(sentBasics()).toEqual([BASIC, BASIC]);
+  });
+
+  it('only invalid_client tries the other form: invalid_grant and a 503 are answered as they are', async () => {
+    handler = (_req, res) => json(res, 400, { error: 'invalid_grant', error_description: 'Grant expired' });
+    expect(await caught(auth(() => 0).authorization(undefined))).toBeInstanceOf(AfasOAuthError);
+    expect(sentBasics()).toEqual([BASIC]);
+    server.requests.length = 0;
+    handler = (_req, res) => json(res, 503, { error: 'temporarily_unavailable' });
+    expect(await caught(auth(() => 0).authorization(undefined))).toBeInstanceOf(AfasHttpError);
+    expect(sentBasics()).toEqual([BASIC]);
   });
 });
 

@@ -11,6 +11,9 @@ import { SimControl } from '../helpers/simulator.js';
 
 const SECRET = 'worker-secret-7f3a9c0d1e2b4a5c';
 const WRONG = 'not-the-secret-1b2c3d4e5f';
+/** A secret RFC 6749's url-encoding changes: its Basic credentials have two forms. */
+const ENCODED = 'worker+secret/7f3a=9c0d';
+const WRONG_ENCODED = 'not+the/secret=1b2c';
 const APP = 'afas-sync OAuth';
 
 let sim: RunningSimulator;
@@ -43,10 +46,10 @@ function client(clientId: string, clientSecret = SECRET): AfasClient {
 
 /** A fresh OAuth client in the simulator, so each test counts its own token requests. */
 let serial = 0;
-async function freshClientId(): Promise<string> {
+async function freshClientId(clientSecret = SECRET): Promise<string> {
   serial += 1;
   const clientId = `worker-${serial}`;
-  await control.call('POST', 'oauth/clients', { clientId, clientSecret: SECRET, appName: APP });
+  await control.call('POST', 'oauth/clients', { clientId, clientSecret, appName: APP });
   return clientId;
 }
 
@@ -90,6 +93,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await control.clearFaults();
   await control.call('POST', 'oauth/token-ttl', { seconds: 60 });
+  await control.call('POST', 'oauth/basic-encoding', { accepts: 'both' });
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 afterAll(async () => {
@@ -247,14 +251,82 @@ describe('AfasClient with an OAuth client against the simulator', () => {
     expect(refused.retries).toBe(0);
     expect(await tokenRequests(refusedId)).toEqual({ issued: 0, refused: 1 });
   });
+});
 
+// AFAS documents `Basic base64(id:secret)`, RFC 6749 url-encodes id and secret first; whether AFAS
+// decodes is unknown. The simulator plays each server; the client must get its token from both.
+describe('Basic credentials with a secret url-encoding changes', () => {
+  /** The token requests the simulator logged for a client, as `status` numbers in order. */
+  async function tokenStatuses(clientId: string): Promise<number[]> {
+    return (await log(clientId)).filter((e) => e.path.endsWith('/oauth/token')).map((e) => e.status);
+  }
+
+  /** Ends the client's token so its next call needs a new one; returns the call's token statuses. */
+  async function renewedTokenStatuses(c: AfasClient, clientId: string): Promise<number[]> {
+    await control.call('POST', `oauth/clients/${clientId}/expire-tokens`);
+    await control.clearRequests();
+    await c.profitVersion();
+    return tokenStatuses(clientId);
+  }
+
+  it('AFAS taking only the raw form: refused url-encoded once, then raw, which every later token uses', async () => {
+    await control.call('POST', 'oauth/basic-encoding', { accepts: 'raw' });
+    const id = await freshClientId(ENCODED);
+    const c = client(id, ENCODED);
+    await control.clearRequests();
+    expect((await c.metainfo()).info?.appName).toBe(APP);
+    expect(await tokenStatuses(id)).toEqual([401, 200]);
+    expect(await tokenRequests(id)).toEqual({ issued: 1, refused: 1 });
+    for (let renewal = 0; renewal < 3; renewal++) {
+      expect(await renewedTokenStatuses(c, id)).toEqual([200]);
+    }
+    expect(await tokenRequests(id)).toEqual({ issued: 4, refused: 1 });
+  });
+
+  it('AFAS taking only the url-encoded form: one request per token', async () => {
+    await control.call('POST', 'oauth/basic-encoding', { accepts: 'urlencoded' });
+    const id = await freshClientId(ENCODED);
+    const c = client(id, ENCODED);
+    await control.clearRequests();
+    await c.metainfo();
+    expect(await tokenStatuses(id)).toEqual([200]);
+    expect(await renewedTokenStatuses(c, id)).toEqual([200]);
+    expect(await tokenRequests(id)).toEqual({ issued: 2, refused: 0 });
+  });
+
+  it('a wrong secret is refused in both forms: invalid_client after exactly two requests, never retried', async () => {
+    for (const accepts of ['raw', 'urlencoded', 'both'] as const) {
+      await control.call('POST', 'oauth/basic-encoding', { accepts });
+      const id = await freshClientId(ENCODED);
+      await control.clearRequests();
+      const session = new AfasSession(
+        client(id, WRONG_ENCODED),
+        { attempts: 4, baseDelayMs: 10, maxInlineWaitMs: 1_000 },
+        new AbortController().signal,
+      );
+      const err = await caught(session.metainfo());
+      expect(err, accepts).toBeInstanceOf(AfasOAuthError);
+      expect(err).toMatchObject({ status: 401, oauthError: 'invalid_client' });
+      expect(classifyAfasError(err)).toMatchObject({ class: 'auth', retryable: false });
+      expect(session.retries).toBe(0);
+      expect(await tokenStatuses(id), accepts).toEqual([401, 401]);
+      expect((await log(id)).length).toBe(2);
+    }
+  });
+});
+
+describe('errors of every test above', () => {
   it('no error holds the client secret or its Basic form, in any shape', () => {
-    expect(errors.length).toBeGreaterThanOrEqual(4);
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    const secrets = [SECRET, WRONG, ENCODED, WRONG_ENCODED];
     const forbidden = [
-      SECRET,
-      WRONG,
-      ...[SECRET, WRONG].flatMap((s) =>
-        [1, 2, 3, 4].map((n) => Buffer.from(`worker-${n}:${s}`).toString('base64')),
+      ...secrets,
+      ...secrets.map((s) => encodeURIComponent(s)),
+      ...secrets.flatMap((s) =>
+        Array.from({ length: serial }, (_, n) => `worker-${n + 1}`).flatMap((id) => [
+          Buffer.from(`${id}:${s}`).toString('base64'),
+          Buffer.from(`${id}:${encodeURIComponent(s)}`).toString('base64'),
+        ]),
       ),
     ];
     for (const err of errors) {

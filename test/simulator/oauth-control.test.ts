@@ -28,6 +28,7 @@ afterAll(async () => {
 
 interface Overview {
   tokenTtlSeconds: number;
+  basicEncoding: string;
   unknownClientRequests: number;
   clients: OAuthClientSummary[];
 }
@@ -57,6 +58,7 @@ describe('OAuth control API', () => {
     expect(after?.liveTokens).toBe((before?.liveTokens ?? 0) + 2);
     expect(overview.body.unknownClientRequests).toBeGreaterThanOrEqual(1);
     expect(overview.body.tokenTtlSeconds).toBe(3600);
+    expect(overview.body.basicEncoding).toBe('both');
     expect(JSON.stringify(overview.body)).not.toContain(SECRET);
   });
 
@@ -94,6 +96,7 @@ describe('OAuth control API', () => {
       ],
       ['/oauth/clients', { clientId: 'c' }, 400, 'clientSecret'],
       ['/oauth/token-ttl', { seconds: 0 }, 400, 'whole seconds'],
+      ['/oauth/basic-encoding', { accepts: 'latin1' }, 400, 'accepts'],
       ['/oauth/clients/ghost/revoke', undefined, 404, "no OAuth client 'ghost'"],
       ['/oauth/clients/ghost/secret', { clientSecret: 'y' }, 404, "no OAuth client 'ghost'"],
       ['/oauth/clients/counted/frobnicate', undefined, 404, 'unknown OAuth client action'],

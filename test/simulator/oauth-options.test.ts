@@ -21,6 +21,11 @@ describe('OAuth command-line flags', () => {
       ],
       oauthTokenTtlSeconds: 5,
     });
+    for (const encoding of ['both', 'raw', 'urlencoded'] as const) {
+      expect(parseSimulatorArgs([`--oauth-basic-encoding=${encoding}`])).toEqual({
+        oauthBasicEncoding: encoding,
+      });
+    }
     for (const [text, seconds] of [
       ['300', 300],
       ['2m', 120],
@@ -49,6 +54,10 @@ describe('OAuth command-line flags', () => {
         "--oauth-token-ttl: expected a lifetime like 300, 300s, 5m or 1h (1 s to 366 days), got '5d'",
       ],
       [['--oauth-token-ttl'], '--oauth-token-ttl: missing value'],
+      [
+        ['--oauth-basic-encoding', 'latin1'],
+        "--oauth-basic-encoding: expected both, raw, urlencoded, got 'latin1'",
+      ],
     ];
     for (const [argv, message] of cases) {
       expect(() => parseSimulatorArgs(argv), argv.join(' ')).toThrow(new SimulatorArgsError(message));
@@ -58,10 +67,29 @@ describe('OAuth command-line flags', () => {
 });
 
 describe('OAuth options', () => {
-  it('defaults to no clients and a 3600 s lifetime', () => {
+  it('defaults to no clients, a 3600 s lifetime and either Basic form', () => {
     const resolved = resolveOptions({});
     expect(resolved.oauthClients).toEqual([]);
     expect(resolved.oauthTokenTtlSeconds).toBe(3600);
+    expect(resolved.oauthBasicEncoding).toBe('both');
+  });
+
+  it('oauthBasicEncoding raw: a simulator taking only base64(id:secret), as AFAS documents it', async () => {
+    expect(() => resolveOptions({ oauthBasicEncoding: 'latin1' as 'raw' })).toThrow(
+      'simulator options: oauthBasicEncoding: the Basic encoding must be both, raw, urlencoded, got "latin1"',
+    );
+    const secret = 'a+b/c=d';
+    const sim = await startSimulator({
+      linesPerYear: 0,
+      oauthClients: [{ clientId: 'raw-client', clientSecret: secret }],
+      oauthBasicEncoding: 'raw',
+    });
+    try {
+      // fetchToken sends RFC 6749's url-encoded form.
+      await expect(fetchToken(sim, 'raw-client', secret)).rejects.toThrow(/→ 401/);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('rejects malformed clients and lifetimes with a message naming the option', () => {

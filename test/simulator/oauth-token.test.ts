@@ -196,6 +196,50 @@ describe('token endpoint: client authentication', () => {
   });
 });
 
+describe('token endpoint: which Basic form it accepts (control API basic-encoding)', () => {
+  // SECRET holds `:`, `%`, `+`, a space and `é`: its url-encoded and raw Basic forms differ.
+  const encoded = basicAuth('sync-client', SECRET);
+  const raw = basicAuth('sync-client', SECRET, false);
+  async function statuses(accepts: string): Promise<Record<string, number>> {
+    const set = await control<{ basicEncoding: string }>(sim, 'POST', '/oauth/basic-encoding', { accepts });
+    expect(set).toEqual({ status: 200, body: { basicEncoding: accepts } });
+    expect((await control<{ basicEncoding: string }>(sim, 'GET', '/oauth')).body.basicEncoding).toBe(accepts);
+    return {
+      encoded: (await postToken(sim, GRANT, { authorization: encoded })).status,
+      raw: (await postToken(sim, GRANT, { authorization: raw })).status,
+      body: (
+        await postToken(
+          sim,
+          form({ grant_type: 'client_credentials', client_id: 'sync-client', client_secret: SECRET }),
+        )
+      ).status,
+      plain: (await postToken(sim, GRANT, { authorization: basicAuth('to-plain', 'plain-secret', false) }))
+        .status,
+    };
+  }
+
+  it('raw takes only base64(id:secret) as sent, urlencoded only the decoded pair, both (the default) either', async () => {
+    await control(sim, 'POST', '/oauth/clients', { clientId: 'to-plain', clientSecret: 'plain-secret' });
+    try {
+      expect(await statuses('raw')).toEqual({ encoded: 401, raw: 200, body: 200, plain: 200 });
+      expect(await statuses('urlencoded')).toEqual({ encoded: 200, raw: 401, body: 200, plain: 200 });
+      // A pair that is not valid url-encoding cannot be decoded: refused like a malformed Basic.
+      const undecodable = `Basic ${Buffer.from('sync-client:100%').toString('base64')}`;
+      expect((await postToken(sim, GRANT, { authorization: undecodable })).status).toBe(401);
+    } finally {
+      expect(await statuses('both')).toEqual({ encoded: 200, raw: 200, body: 200, plain: 200 });
+    }
+  });
+
+  it('refuses an unknown setting with a 400 naming the choices', async () => {
+    const result = await control<{ error: string }>(sim, 'POST', '/oauth/basic-encoding', {
+      accepts: 'latin1',
+    });
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatch(/both.*raw.*urlencoded/);
+  });
+});
+
 describe('token endpoint: grants', () => {
   it('another grant type → unsupported_grant_type', async () => {
     const result = await postToken(sim, 'grant_type=password', {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { ControlError } from '../errors.js';
 import type { OAuthRegistry } from '../oauth/clients.js';
+import { BASIC_ENCODINGS } from '../oauth/token-request.js';
 import { readControlBody, type ControlCall } from './control-call.js';
 
 const AddClient = z
@@ -19,6 +20,8 @@ const RotateSecret = z
   .strict();
 
 const TokenTtl = z.object({ seconds: z.number().int() }).strict();
+
+const BasicEncodingBody = z.object({ accepts: z.enum(BASIC_ENCODINGS) }).strict();
 
 /** Runs a registry change; its RangeError (bad id, secret, connector, lifetime) becomes a 400. */
 function validated<T>(change: () => T): T {
@@ -38,6 +41,7 @@ function known<T>(clientId: string, result: T | undefined): T {
 function overview(oauth: OAuthRegistry): unknown {
   return {
     tokenTtlSeconds: oauth.tokenTtlSeconds,
+    basicEncoding: oauth.basicEncoding,
     unknownClientRequests: oauth.unknownClientRequests,
     clients: oauth.list(),
   };
@@ -76,14 +80,15 @@ async function handleClientAction(call: ControlCall, clientId: string, action: s
 /**
  * The OAuth side of the simulated environment. Answers never carry a secret, and an access token
  * only where asked for by name: `issued-tokens`, which leak-scanning tests need.
- * - `GET /__sim/oauth` → `{tokenTtlSeconds, unknownClientRequests, clients: [{clientId, appName,
+ * - `GET /__sim/oauth` → `{tokenTtlSeconds, basicEncoding, unknownClientRequests, clients: [{clientId, appName,
  *   connectors, grantTypes, revoked, liveTokens, tokenRequests: {issued, refused}}]}`
  * - `POST /__sim/oauth/clients` `{clientId, clientSecret, appName?, connectors?, grantTypes?}` adds
  *   or replaces a client (201)
  * - `POST /__sim/oauth/clients/{id}/revoke` · `/secret` `{clientSecret, invalidateTokens?}` ·
  *   `/expire-tokens`
  * - `POST /__sim/oauth/token-ttl` `{seconds}` (tokens issued from now on) · `POST
- *   /__sim/oauth/expire-tokens` (every live token)
+ *   /__sim/oauth/expire-tokens` (every live token) · `POST /__sim/oauth/basic-encoding`
+ *   `{accepts: both|raw|urlencoded}` (the Basic credentials the token endpoint accepts)
  */
 export async function handleOAuth(call: ControlCall): Promise<void> {
   const { oauth } = call.sim;
@@ -117,6 +122,12 @@ export async function handleOAuth(call: ControlCall): Promise<void> {
     const { seconds } = await readControlBody(call, TokenTtl);
     validated(() => (oauth.tokenTtlSeconds = seconds));
     await call.response.sendJson(200, { tokenTtlSeconds: oauth.tokenTtlSeconds });
+    return;
+  }
+  if (resource === 'basic-encoding' && clientId === undefined) {
+    const { accepts } = await readControlBody(call, BasicEncodingBody);
+    oauth.basicEncoding = accepts;
+    await call.response.sendJson(200, { basicEncoding: oauth.basicEncoding });
     return;
   }
   if (resource === 'expire-tokens' && clientId === undefined) {

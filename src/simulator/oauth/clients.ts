@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { checkConnectorIds, DEFAULT_APP_NAME, type AppPrincipal } from '../auth.js';
 import type { Clock } from '../clock.js';
+import { checkBasicEncoding, type BasicEncoding } from './token-request.js';
 
 export interface SimulatorOAuthClientSpec {
   clientId: string;
@@ -128,6 +129,7 @@ export class OAuthRegistry {
   /** Every token issued (the latest ISSUED_MEMORY), kept after expiry, revocation or rotation. */
   private readonly issued: IssuedToken[] = [];
   private ttlSeconds: number;
+  private acceptedBasic: BasicEncoding;
   /** Token requests naming a client id the environment does not know. */
   unknownClientRequests = 0;
 
@@ -136,8 +138,10 @@ export class OAuthRegistry {
     tokenTtlSeconds: number,
     private readonly knownConnectorIds: ReadonlySet<string>,
     private readonly clock: Clock,
+    basicEncoding: BasicEncoding = 'both',
   ) {
     this.ttlSeconds = checkTokenTtl(tokenTtlSeconds);
+    this.acceptedBasic = checkBasicEncoding(basicEncoding);
     for (const spec of specs) this.addClient(spec);
   }
 
@@ -148,6 +152,15 @@ export class OAuthRegistry {
   /** Applies to tokens issued from now on; live tokens keep their expiry. */
   set tokenTtlSeconds(seconds: number) {
     this.ttlSeconds = checkTokenTtl(seconds);
+  }
+
+  /** Which HTTP Basic credentials the token endpoint accepts (see {@link BasicEncoding}). */
+  get basicEncoding(): BasicEncoding {
+    return this.acceptedBasic;
+  }
+
+  set basicEncoding(encoding: BasicEncoding) {
+    this.acceptedBasic = checkBasicEncoding(encoding);
   }
 
   /**

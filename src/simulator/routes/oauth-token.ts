@@ -62,7 +62,7 @@ export async function handleTokenEndpoint(call: AfasCall): Promise<void> {
     throw new OAuthError(400, 'invalid_request', 'Client credentials must not be sent in the query string');
   }
   const form = await readForm(call);
-  const request = readTokenRequest(call.req.headers.authorization, form);
+  const request = readTokenRequest(call.req.headers.authorization, form, call.sim.oauth.basicEncoding);
   const client = authenticateClient(call, request);
   call.log.clientId = client.clientId;
   if (request.grantType !== CLIENT_CREDENTIALS) {
