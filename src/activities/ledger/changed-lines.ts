@@ -15,8 +15,9 @@ export type PreviousCheck = Pick<
  * administrations or some years, it found more unbalanced entries than it listed (they could not
  * be carried), or it found lines outside (those are looked for everywhere again until gone).
  *
- * Every booking day replaced since the earlier run started is included, and since this run
- * started: this run's own days even when a `verify` checked in between, unseen by it.
+ * Every booking day replaced since the earlier run started is included (its own days, replaced
+ * before its check, too), and always this run's own: a source's syncs never overlap, so the
+ * earlier run started first unless a run's row was rewritten; then this run's start bounds it.
  */
 export function changedLinesSince(
   previous: PreviousCheck | undefined,

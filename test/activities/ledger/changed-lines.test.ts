@@ -55,7 +55,7 @@ describe('changedLinesSince: where a sync checks entries', () => {
     ).toEqual({ replacedSince: EARLIER.toISOString(), entries: [{ administration: 1, entryNo: 7 }] });
   });
 
-  it("from this run's start when the earlier check began later (a verify while this sync wrote)", () => {
+  it("never later than this run's own start", () => {
     const later = new Date('2026-12-01T10:20:00Z');
     expect(
       changedLinesSince(previous({ runStartedAt: later }), { runStartedAt: NOW, administrations: null }),
