@@ -7,6 +7,7 @@ import {
 import { BASIC_ENCODINGS } from './oauth/token-request.js';
 import type { SimulatorOptions } from './options.js';
 import { DEFAULT_TOKEN } from './options.js';
+import { checkUpdateLatency } from './write-conditions.js';
 
 /** A bad command-line value; the message is one line naming the flag. */
 export class SimulatorArgsError extends Error {
@@ -31,6 +32,8 @@ export const SIMULATOR_USAGE = `Usage: afas-sync simulator [options]
   --oauth-token-ttl T      access-token lifetime: 300, 300s, 5m or 1h (default 3600 s)
   --oauth-basic-encoding E HTTP Basic credentials the token endpoint takes: both, raw or urlencoded (default both)
   --language nl-nl|en-us   environment base language (default nl-nl)
+  --update-latency T       every UpdateConnector write answers no sooner than T after it arrived:
+                           200, 200ms or 0.2s (default 0)
   --control                enable the /__sim control API
   --help                   show this help`;
 
@@ -69,6 +72,7 @@ const VALUE_FLAGS = new Set([
   '--oauth-token-ttl',
   '--oauth-basic-encoding',
   '--language',
+  '--update-latency',
 ]);
 
 /** `ID:SECRET` (split at the first `:`; the secret may hold more). Errors never quote the secret. */
@@ -100,6 +104,19 @@ export function parseTokenTtl(text: string): number {
   } catch {
     throw new SimulatorArgsError(
       `--oauth-token-ttl: expected a lifetime like 300, 300s, 5m or 1h (1 s to 366 days), got '${text}'`,
+    );
+  }
+}
+
+/** `200`, `200ms`, `0.2s` → whole milliseconds. */
+export function parseUpdateLatency(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/i.exec(text.trim());
+  const ms = match === null ? NaN : Number(match[1]) * ((match[2] ?? 'ms').toLowerCase() === 's' ? 1000 : 1);
+  try {
+    return checkUpdateLatency(Math.round(ms * 1000) / 1000);
+  } catch {
+    throw new SimulatorArgsError(
+      `--update-latency: expected a whole number of ms like 200, 200ms or 0.2s (at most 600s), got '${text}'`,
     );
   }
 }
@@ -198,6 +215,9 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions | 
           throw new SimulatorArgsError(`--language: expected nl-nl or en-us, got '${value}'`);
         }
         options.language = value;
+        break;
+      case '--update-latency':
+        options.updateLatencyMs = parseUpdateLatency(value);
         break;
     }
   }

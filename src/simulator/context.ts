@@ -12,6 +12,7 @@ import type { ResolvedOptions } from './options.js';
 import { ResultCache } from './query/result-cache.js';
 import { OrderScrambler } from './query/scrambler.js';
 import { RequestLog } from './request-log.js';
+import { WriteConditions } from './write-conditions.js';
 
 /** Everything one running simulator consists of. */
 export interface SimulatorContext {
@@ -23,6 +24,8 @@ export interface SimulatorContext {
   /** OAuth 2 clients and their access tokens (beside the classic tokens). */
   readonly oauth: OAuthRegistry;
   readonly faults: FaultRegistry;
+  /** A timed booking-layout lock and the answer latency of UpdateConnector writes. */
+  readonly writes: WriteConditions;
   /** GetConnectors registered through `/__sim/custom-connectors` (hostile-input tests). */
   readonly customConnectors: CustomConnectorRegistry;
   readonly requestLog: RequestLog;
@@ -70,6 +73,7 @@ export function createSimulatorContext(options: ResolvedOptions): SimulatorConte
       options.oauthBasicEncoding,
     ),
     faults: new FaultRegistry(options.seed),
+    writes: new WriteConditions(options.updateLatencyMs),
     customConnectors: new CustomConnectorRegistry(),
     requestLog: new RequestLog(),
     concurrency: new CallConcurrency(),

@@ -10,6 +10,8 @@ export const FAULT_KINDS = [
   'timeout-message',
   'out-of-memory',
   'unexpected',
+  'ambiguous-reset',
+  'ambiguous-timeout',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -34,7 +36,11 @@ export interface FaultRuleInput {
   readonly fraction?: number | undefined;
   /** For `unavailable`: the Retry-After / retry_after value (default 120; null = send neither). */
   readonly retryAfterSeconds?: number | null | undefined;
-  /** For `slow`: the delay before answering (default 2000). */
+  /**
+   * For `slow`: the delay before handling the call (default 2000). For `ambiguous-timeout`: how
+   * long after its arrival the (already applied) call answers (default 2000; set it above the
+   * client's time-out).
+   */
   readonly delayMs?: number | undefined;
 }
 

@@ -8,6 +8,7 @@ import {
   type SimulatorOAuthClientSpec,
 } from './oauth/clients.js';
 import { checkBasicEncoding, type BasicEncoding } from './oauth/token-request.js';
+import { checkUpdateLatency } from './write-conditions.js';
 
 export type { SimulatorTokenSpec } from './auth.js';
 export type { SimulatorOAuthClientSpec } from './oauth/clients.js';
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Simulator extension: the environment id shown in metainfo (default O12345AA). */
   environmentId?: string;
+  /**
+   * Every UpdateConnector write (FiEntries POST, PUT, DELETE) answers no sooner than this many ms
+   * after it arrived, concurrent calls overlapping (default 0; at most 600,000).
+   */
+  updateLatencyMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -69,6 +75,7 @@ export interface ResolvedOptions {
   readonly language: Language;
   readonly now: () => Date;
   readonly environmentId: string;
+  readonly updateLatencyMs: number;
 }
 
 export const DEFAULT_TOKEN = 'demo';
@@ -139,6 +146,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   prefixed('oauthBasicEncoding', () => checkBasicEncoding(oauthBasicEncoding));
   const finstack = options.finstackAdministrationIds;
   finstack?.forEach((id) => integerIn('finstackAdministrationIds', id, 1, 999));
+  const updateLatencyMs = options.updateLatencyMs ?? 0;
+  prefixed('updateLatencyMs', () => checkUpdateLatency(updateLatencyMs));
   const language = options.language ?? 'nl-nl';
   if (language !== 'nl-nl' && language !== 'en-us')
     fail(`language must be nl-nl or en-us, got ${String(language)}`);
@@ -158,5 +167,6 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     language,
     now,
     environmentId: options.environmentId ?? 'O12345AA',
+    updateLatencyMs,
   };
 }

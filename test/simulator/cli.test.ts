@@ -70,6 +70,20 @@ describe('simulator command-line flags', () => {
     }
   });
 
+  it('takes --update-latency as ms or s, and refuses fractions of a ms and more than 600 s', () => {
+    expect(parseSimulatorArgs(['--update-latency', '200ms'])).toEqual({ updateLatencyMs: 200 });
+    expect(parseSimulatorArgs(['--update-latency=0.2s'])).toEqual({ updateLatencyMs: 200 });
+    expect(parseSimulatorArgs(['--update-latency', '1.1s'])).toEqual({ updateLatencyMs: 1_100 });
+    expect(parseSimulatorArgs(['--update-latency', '250'])).toEqual({ updateLatencyMs: 250 });
+    for (const bad of ['fast', '-5', '0.5ms', '601s', '']) {
+      expect(() => parseSimulatorArgs([`--update-latency=${bad}`]), bad).toThrow(
+        new SimulatorArgsError(
+          `--update-latency: expected a whole number of ms like 200, 200ms or 0.2s (at most 600s), got '${bad}'`,
+        ),
+      );
+    }
+  });
+
   it('prints one error line and sets exit code 2 for bad flags', async () => {
     const writes: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -11,6 +11,7 @@ import { handleOAuth } from './oauth.js';
 import { handlePeriodBalances } from './period-balances.js';
 import { handleRequests } from './requests.js';
 import { handleTokens } from './tokens.js';
+import { handleBlockedPeriods, handleBookingLock, handleUpdateLatency } from './write-conditions.js';
 
 async function handleHealth(call: ControlCall): Promise<void> {
   if (call.method !== 'GET') throw new ControlError(405, 'use GET /__sim/health');
@@ -40,6 +41,9 @@ const HANDLERS: Readonly<Record<string, (call: ControlCall) => Promise<void>>> =
   concurrency: handleConcurrency,
   export: handleExport,
   'custom-connectors': handleCustomConnectors,
+  'booking-lock': handleBookingLock,
+  'update-latency': handleUpdateLatency,
+  'blocked-periods': handleBlockedPeriods,
 };
 
 /** Dispatches `/__sim/{resource}/…` to its handler. */

@@ -12,6 +12,7 @@ import { ALLOCATION_AXES } from '../generator/chart.js';
 import { profitErrors } from '../messages.js';
 import type { AccountKind } from '../store/journal-lines.js';
 import type { Row } from '../store/row-table.js';
+import { periodContaining, refuseChangeInBlockedPeriod } from './blocked-periods.js';
 import type { Ledger, NewJournalLine } from './ledger.js';
 import type { SimulatorData } from './simulator-data.js';
 import { parseUpdateBody, type UpdateElement } from './update-envelope.js';
@@ -53,14 +54,6 @@ const label = (object: UpdateObjectSpec, fieldId: string): LocalizedText => upda
 
 function periodRow(data: SimulatorData, unit: number, year: number, period: number): Row | undefined {
   return data.master.periods.get([unit, year, period]);
-}
-
-function periodContaining(data: SimulatorData, unit: number, day: number): Row | undefined {
-  return data.master.periods
-    .all()
-    .find(
-      (row) => row['Unit'] === unit && (row['DateFrom'] as number) <= day && day <= (row['DateTo'] as number),
-    );
 }
 
 function validateAllocation(data: SimulatorData, unit: number, account: Row, element: UpdateElement): void {
@@ -151,6 +144,7 @@ function existingEntry(
   if (rows.length === 0 || data.journal.line(rows[0]!).journalId !== journal) {
     throw profitErrors.valueDoesNotExist(entryLabel);
   }
+  refuseChangeInBlockedPeriod(data, unit, entryNo);
   return entryNo;
 }
 
@@ -275,5 +269,7 @@ export function deleteFiEntries(data: SimulatorData, ledger: Ledger, key: FiEntr
     entryNumbers = [...new Set(rows.map((row) => data.journal.entryNoOf(row)))];
     if (entryNumbers.length === 0) throw profitErrors.valueDoesNotExist(label(FI_ENTRY_LINES, 'InId'));
   }
+  // All or nothing, like Profit's transaction: one entry in a blocked period refuses the delete.
+  for (const entryNo of entryNumbers) refuseChangeInBlockedPeriod(data, unit, entryNo);
   return entryNumbers.reduce((removed, entryNo) => removed + ledger.removeEntry(unit, entryNo), 0);
 }

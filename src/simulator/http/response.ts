@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
@@ -25,10 +26,14 @@ const AFAS_HEADERS: Readonly<Record<string, string>> = {
 const MAINTENANCE_MESSAGE =
   'Service temporarily unavailable due to scheduled maintenance. Please check afasstatus.nl for details.';
 
-/** Response-level faults: cut the JSON short, or drop the connection halfway through the body. */
+/**
+ * Response-level faults: cut the JSON short, drop the connection halfway through the body, or
+ * drop it without answering at all (the call's work is done: an ambiguous outcome for the client).
+ */
 export interface ResponseFaults {
   malformed: boolean;
   reset: boolean;
+  drop: boolean;
 }
 
 /**
@@ -37,7 +42,10 @@ export interface ResponseFaults {
  * and applies the injected response faults.
  */
 export class ResponseWriter {
-  readonly faults: ResponseFaults = { malformed: false, reset: false };
+  readonly faults: ResponseFaults = { malformed: false, reset: false, drop: false };
+  /** When the request arrived (the writer is made as it arrives); latencies count from here. */
+  private readonly arrivedAtMs = performance.now();
+  private holdUntilMs = 0;
 
   /**
    * `afasClock`: an AFAS answer, with AFAS's headers and a `Date` from the simulator's clock (IIS
@@ -54,8 +62,26 @@ export class ResponseWriter {
     return this.res.headersSent;
   }
 
+  /**
+   * The answer, whatever it is (errors too), leaves no sooner than `ms` after the request arrived.
+   * Each call waits on its own timer, so concurrent calls overlap instead of queueing.
+   */
+  answerNotBefore(ms: number): void {
+    this.holdUntilMs = Math.max(this.holdUntilMs, this.arrivedAtMs + ms);
+  }
+
+  /** Waits out the answer's hold; false when the answer is dropped instead (the socket is gone). */
+  private async mayAnswer(): Promise<boolean> {
+    const wait = this.holdUntilMs - performance.now();
+    if (wait > 0) await delay(wait);
+    if (!this.faults.drop) return true;
+    this.destroySocket();
+    return false;
+  }
+
   /** Status code and optional headers, no body. */
   async sendEmpty(status: number, headers: Record<string, string> = {}): Promise<void> {
+    if (!(await this.mayAnswer())) return;
     this.writeHead(status, { ...headers, 'Content-Length': '0' });
     if (this.faults.reset) {
       this.res.flushHeaders();
@@ -114,6 +140,7 @@ export class ResponseWriter {
     contentType: string,
     headers: Record<string, string> = {},
   ): Promise<void> {
+    if (!(await this.mayAnswer())) return;
     const iterator = chunks[Symbol.iterator]();
     if (this.faults.malformed || this.faults.reset) {
       await this.sendBrokenBody(status, iterator, contentType, headers);

@@ -33,6 +33,8 @@ export interface AfasCall {
 /** A resolved AFAS route: which connector it concerns, who may call it, and what it does. */
 export interface AfasRoute {
   readonly connector: string | undefined;
+  /** An UpdateConnector write (POST, PUT, DELETE): subject to the layout lock and the answer latency. */
+  readonly write?: boolean;
   /** Throws the 401 Profit error when the caller's App connector lacks the connector. */
   authorize(token: AppPrincipal): void;
   handle(call: AfasCall, token: AppPrincipal): Promise<void>;

@@ -32,9 +32,10 @@ function getConnectorRoute(id: string, handle: AfasRoute['handle']): AfasRoute {
   };
 }
 
-function updateConnectorRoute(id: string, handle: AfasRoute['handle']): AfasRoute {
+function updateConnectorRoute(id: string, handle: AfasRoute['handle'], write = false): AfasRoute {
   return {
     connector: id,
+    write,
     authorize: (token) => {
       if (findUpdateConnector(id) === undefined || !tokenAllows(token, id)) {
         throw profitErrors.updateConnectorNotAuthorized();
@@ -82,15 +83,17 @@ function resolveRoute(method: string, segments: readonly string[]): AfasRoute | 
       if (method === 'DELETE') {
         return keyPath.length === 0
           ? 'not-found'
-          : updateConnectorRoute(second, (call) => sendUpdateConnectorDelete(call, keyPath));
+          : updateConnectorRoute(second, (call) => sendUpdateConnectorDelete(call, keyPath), true);
       }
       if (keyPath.length > 0) return 'not-found';
       if (method === 'GET')
         return getConnectorRoute(second, (call) => sendGetConnector(call, requireGet(second)));
       if (method === 'POST' || method === 'PUT') {
         const mode = method === 'POST' ? 'insert' : 'replace';
-        return updateConnectorRoute(second, (call) =>
-          sendUpdateConnectorWrite(call, requireUpdate(second), mode),
+        return updateConnectorRoute(
+          second,
+          (call) => sendUpdateConnectorWrite(call, requireUpdate(second), mode),
+          true,
         );
       }
       return 'method';
@@ -121,6 +124,13 @@ function applyProfitFault(call: AfasCall, fault: FaultRule): void {
     case 'malformed-json':
       call.response.faults.malformed = true;
       return;
+    // Ambiguous outcomes: the call is carried out (an entry is booked), then its answer is lost.
+    case 'ambiguous-reset':
+      call.response.faults.drop = true;
+      return;
+    case 'ambiguous-timeout':
+      call.response.answerNotBefore(fault.delayMs ?? 2_000);
+      return;
     default:
       return;
   }
@@ -134,8 +144,8 @@ export function isTokenEndpoint(segments: readonly string[]): boolean {
 
 /**
  * Handles one call under /ProfitRestServices: length limit, the OAuth token endpoint, routing,
- * edge faults, classic or Bearer token, App connector authorization, Profit faults, then the route itself. Errors are thrown and turned
- * into responses by the server.
+ * edge faults, classic or Bearer token, App connector authorization, the timed layout lock (writes),
+ * Profit faults, then the route itself. Errors are thrown and turned into responses by the server.
  */
 export async function handleAfasCall(call: AfasCall, segments: readonly string[]): Promise<void> {
   if (call.url.rawQuery.length > MAX_QUERY_LENGTH) throw new EmptyStatusError(404);
@@ -151,11 +161,16 @@ export async function handleAfasCall(call: AfasCall, segments: readonly string[]
   if (route === 'not-found') throw new EmptyStatusError(404);
   if (route === 'method') throw new EmptyStatusError(405);
   call.log.connector = route.connector ?? null;
+  if (route.write === true) call.response.answerNotBefore(call.sim.writes.latencyMs());
 
   const edgeFault = call.sim.faults.pick('edge', route.connector);
   if (edgeFault !== undefined) await applyEdgeFault(call, edgeFault);
   const token = authenticate(call);
   route.authorize(token);
+  if (route.write === true && call.sim.writes.refuseWrite()) {
+    call.log.faults.push('layout-lock');
+    throw profitErrors.bookingLayoutLocked();
+  }
   const profitFault = call.sim.faults.pick('profit', route.connector);
   if (profitFault !== undefined) applyProfitFault(call, profitFault);
   await route.handle(call, token);
