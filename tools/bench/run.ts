@@ -416,7 +416,8 @@ async function oneRun(run: number): Promise<RunFigures> {
       // (d) nothing changed
       const beforeNoChange = await simRequests(url);
       const noChangeStarted = performance.now();
-      const noChange = await (await startSync(target, 'bench')).result();
+      const noChangeHandle = await startSync(target, 'bench');
+      const noChange = await noChangeHandle.result();
       const noChangeMs = performance.now() - noChangeStarted;
       if (noChange.status !== 'succeeded') throw new Error(`no-change sync ended ${noChange.status}`);
       const noChangeWindow = await simWindow(url, beforeNoChange);
@@ -425,6 +426,8 @@ async function oneRun(run: number): Promise<RunFigures> {
         `no-change: ${(noChangeMs / 1000).toFixed(2)} s, ${noChangeRequests} AFAS requests, ` +
           `simulator busy ${noChangeWindow.simulatorMs} ms`,
       );
+      const noChangeHistory = await noChangeHandle.fetchHistory();
+      log(`no-change activities: ${formatActivityTimes(activityTimes(noChangeHistory.events ?? []))}`);
 
       const peakRss = await worker.peakRss();
       await worker.stop();
