@@ -117,7 +117,14 @@ export function createLedgerActivities(deps: ActivityDeps) {
           return { summary: summaryOf(record), repair: [] };
         }
         const plan = planRepair(proof.differences, await store.flags(deps.pool, input.source, scope));
-        const record = checkedRecord(base, proof, plan);
+        const narrowed = input.administrations !== null || input.years !== null;
+        const record = checkedRecord(
+          narrowed && proof.linesElsewhere === 0
+            ? { ...base, scope: { ...scope, coversEveryLine: true } }
+            : base,
+          proof,
+          plan,
+        );
         await inTransaction(deps.pool, async (client) => {
           await store.clearFlags(client, input.source, plan.clear);
           await store.save(client, record);

@@ -99,19 +99,17 @@ export async function linesOutside(
   schema: string,
   source: string,
   scope: LedgerScope,
-): Promise<{ total: number; administrations: number[] }> {
+): Promise<{ total: number; administrations: number[]; elsewhere: number | null }> {
   const { lines } = LEDGER_PROOF;
   const params = new SqlParams();
   params.add(source);
+  const fields = { year: lines.yearField, period: lines.periodField };
   // Lines outside are outside any administration asked for: only the years narrow the check.
-  const years = scopeSql(
-    scope.years ? { years: scope.years } : {},
-    { year: lines.yearField, period: lines.periodField },
-    params,
-  );
+  const years = scopeSql(scope.years ? { years: scope.years } : {}, fields, params);
   const table = tableName(schema, lines.dataset);
   const exposed = `ARRAY(SELECT a.administration FROM ${ident(schema)}.source_administrations a WHERE a.source = $1)`;
   const unitId = `t.${ident(lines.administrationField)} IS DISTINCT FROM t._administration`;
+  const outsideAll = `true${years} AND (t._administration <> ALL (${exposed}) OR ${unitId})`;
   const sql = scope.changed
     ? `WITH RECURSIVE ${touchedSql(schema, scope.changed, params)},
        stored (administration) AS (
@@ -131,15 +129,22 @@ export async function linesOutside(
           WHERE t._deleted_at IS NULL${years} AND ${unitId}
             AND t._administration = ANY (${exposed}))
        SELECT count(*) AS total, array_agg(DISTINCT _administration) AS administrations FROM outside`
-    : `SELECT count(*) AS total, array_agg(DISTINCT t._administration) AS administrations
+    : // The same scan also counts the lines the scope leaves out (there is no index on the years):
+      // none, and the scope's entry check was a check of every entry.
+      `SELECT count(*) FILTER (WHERE ${outsideAll}) AS total,
+              array_agg(DISTINCT t._administration) FILTER (WHERE ${outsideAll}) AS administrations,
+              count(*) FILTER (WHERE (true${scopeSql(scope, fields, params)}) IS NOT TRUE) AS elsewhere
          FROM ${table} t
-        WHERE t._source = $1 AND t._deleted_at IS NULL${years}
-          AND (t._administration <> ALL (${exposed}) OR ${unitId})`;
-  const result = await proofQuery<{ total: string; administrations: number[] | null }>(
-    db,
-    sql,
-    params.values,
-  );
+        WHERE t._source = $1 AND t._deleted_at IS NULL`;
+  const result = await proofQuery<{
+    total: string;
+    administrations: number[] | null;
+    elsewhere: string | null;
+  }>(db, sql, params.values);
   const row = result.rows[0];
-  return { total: Number(row?.total ?? 0), administrations: row?.administrations ?? [] };
+  return {
+    total: Number(row?.total ?? 0),
+    administrations: row?.administrations ?? [],
+    elsewhere: row?.elsewhere === null || row?.elsewhere === undefined ? null : Number(row.elsewhere),
+  };
 }

@@ -64,6 +64,7 @@ export async function proveLedger(
     unbalancedTotal: entries?.total ?? 0,
     linesOutside: outside?.total ?? 0,
     outsideAdministrations: outside?.administrations ?? [],
+    linesElsewhere: outside?.elsewhere ?? null,
   };
 }
 

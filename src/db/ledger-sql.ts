@@ -96,6 +96,11 @@ export interface LedgerProof {
   /** Live lines of an administration the source does not expose (or whose UnitId is not their administration). */
   linesOutside: number;
   outsideAdministrations: number[];
+  /**
+   * Live lines outside the scope's administrations and years; 0 when the scope covers every line
+   * (then its entry check was a check of every entry). Null when not counted (a narrowed check).
+   */
+  linesElsewhere: number | null;
 }
 
 /** The check cannot run (a table or column it needs is missing): nothing to compare yet. */

@@ -23,6 +23,8 @@ export interface ReconciliationScope {
   years: number[] | null;
   /** A sync's check: entries and UnitIds only where lines may have changed (absent: all). */
   changed?: ChangedLines;
+  /** The administrations and years asked for held every live line: every entry was checked. */
+  coversEveryLine?: true;
 }
 
 export interface Reconciliation {
@@ -130,7 +132,7 @@ export class ReconciliationStore {
       `SELECT r.*, s.started_at AS run_started_at
          FROM ${this.table} r JOIN ${this.runTable} s USING (run_id)
         WHERE r.source = $1 AND r.run_id <> $2 AND r.status <> 'unavailable'
-          AND coalesce(r.scope -> 'years', 'null') = 'null'
+          AND (coalesce(r.scope -> 'years', 'null') = 'null' OR r.scope -> 'coversEveryLine' = 'true')
         ORDER BY r.checked_at DESC LIMIT 1`,
       [source, exceptRun],
     );

@@ -343,12 +343,45 @@ describe('proving the copy against AFAS period balances', () => {
     expect(imported.status).toBe('succeeded');
     expect(imported.ledger).toMatchObject({ status: 'agrees', periodsChecked: 24, periodsDifferent: 0 });
     const stored = await proofs.get(fixture.db.pool, imported.runId);
-    expect(stored?.scope).toEqual({ administrations: [1, 2], years: [YEAR] });
+    // The simulator's journal is all of YEAR: the imported years hold every line, so the import
+    // checked every entry, and the next sync checks only what changed since.
+    expect(stored?.scope).toEqual({ administrations: [1, 2], years: [YEAR], coversEveryLine: true });
     const balances = await fixture.db.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM afas.period_balances WHERE _source = $1 AND _deleted_at IS NULL`,
       [IMPORTED],
     );
     expect(Number(balances.rows[0]?.n)).toBeGreaterThan(0);
+    const next = await (await startSync(fixture.target, IMPORTED, SYNC_OPTIONS)).result();
+    expect(next.ledger).toMatchObject({ status: 'agrees', unbalancedEntries: 0 });
+    const synced = await proofs.get(fixture.db.pool, next.runId);
+    expect(synced?.scope.changed?.replacedSince).toBe(
+      (
+        await fixture.db.pool.query<{ started_at: Date }>(
+          `SELECT started_at FROM afas.sync_runs WHERE run_id = $1`,
+          [imported.runId],
+        )
+      ).rows[0]?.started_at.toISOString(),
+    );
+
+    // A line of another year makes the imported years no longer every line: the next check is whole.
+    await fixture.db.pool.query(
+      `UPDATE afas.journal_lines SET "Year" = "Year" - 1
+        WHERE (_source, _administration, "EntryNo", "SeqNo") = (
+          SELECT _source, _administration, "EntryNo", "SeqNo" FROM afas.journal_lines
+           WHERE _source = $1 AND _deleted_at IS NULL ORDER BY 1, 2, 3, 4 LIMIT 1)`,
+      [IMPORTED],
+    );
+    const again = await startImport(fixture.target, IMPORTED, {
+      fromYear: YEAR,
+      toYear: YEAR,
+      heartbeatTimeoutSeconds: 10,
+      retryInitialSeconds: 1,
+    });
+    const reimported = await again.result();
+    expect((await proofs.get(fixture.db.pool, reimported.runId))?.scope).toEqual({
+      administrations: [1, 2],
+      years: [YEAR],
+    });
   });
 });
 

@@ -12,7 +12,8 @@ export type PreviousCheck = Pick<
 /**
  * What a sync's check of `administrations` (null: all) may narrow its entry check to, or
  * undefined to check every entry: when there was no earlier check, it left out one of these
- * administrations or some years, it found more unbalanced entries than it listed (they could not
+ * administrations or some years holding lines (an import's check of the years it imported
+ * covers every line when the copy has no others), it found more unbalanced entries than it listed (they could not
  * be carried), or it found lines outside (those are looked for everywhere again until gone).
  *
  * Every booking day replaced since the earlier run started is included (its own days, replaced
@@ -23,8 +24,10 @@ export function changedLinesSince(
   previous: PreviousCheck | undefined,
   current: { runStartedAt: Date; administrations: readonly number[] | null },
 ): ChangedLines | undefined {
-  if (!previous || previous.scope.years !== null) return undefined;
-  const covered = previous.scope.administrations;
+  if (!previous) return undefined;
+  const everyLine = previous.scope.coversEveryLine === true;
+  if (previous.scope.years !== null && !everyLine) return undefined;
+  const covered = everyLine ? null : previous.scope.administrations;
   if (covered !== null) {
     if (current.administrations === null) return undefined;
     const had = new Set(covered);

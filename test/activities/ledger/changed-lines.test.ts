@@ -32,6 +32,14 @@ describe('changedLinesSince: where a sync checks entries', () => {
     ).toBeUndefined();
   });
 
+  it("an import's check of the years that hold every line counts as a check of every entry", () => {
+    const imported = previous({ scope: { administrations: [1], years: [2025], coversEveryLine: true } });
+    expect(changedLinesSince(imported, { runStartedAt: NOW, administrations: [1, 2] })).toEqual({
+      replacedSince: EARLIER.toISOString(),
+      entries: [],
+    });
+  });
+
   it('every entry when the earlier check could not carry what it found', () => {
     const current = { runStartedAt: NOW, administrations: null };
     const listed = [{ administration: 1, entryNo: 7, debit: '1', credit: '0' }];

@@ -30,6 +30,7 @@ function proof(differences: AccountPeriodFigures[], extra: Partial<LedgerProof> 
     unbalancedTotal: 0,
     linesOutside: 0,
     outsideAdministrations: [],
+    linesElsewhere: 0,
     ...extra,
   };
 }
