@@ -16,7 +16,11 @@ export function sortProblems(
   problems: readonly BatchProblem[],
   entryOrder: readonly string[],
 ): BatchProblem[] {
-  const rank = new Map(entryOrder.map((key, index) => [key, index]));
+  // A repeated key ranks where it is first listed.
+  const rank = new Map<string, number>();
+  entryOrder.forEach((key, index) => {
+    if (!rank.has(key)) rank.set(key, index);
+  });
   const entryRank = (problem: BatchProblem) =>
     problem.entry === null ? -1 : (rank.get(problem.entry) ?? entryOrder.length);
   return problems
