@@ -83,9 +83,33 @@ export const journalKey = (administration: number, journal: string) => `${admini
 export const assignmentKey = (administration: number, account: string, axis: string, code: string) =>
   JSON.stringify([administration, account, axis, code]);
 
-/** Reads what `entries` are checked against; datasets they do not need are not read (null). */
+/**
+ * Reads what `entries` are checked against; datasets they do not need are not read (null). One
+ * read-only snapshot: a sync committing meanwhile cannot mix old and new master data into one
+ * check, and the check cannot write.
+ */
 export async function loadWriteBackReference(
-  db: pg.Pool | pg.ClientBase,
+  pool: pg.Pool,
+  schema: string,
+  source: string,
+  entries: readonly BatchEntry[],
+): Promise<WriteBackReference> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const reference = await readReference(client, schema, source, entries);
+    await client.query('COMMIT');
+    return reference;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function readReference(
+  db: pg.ClientBase,
   schema: string,
   source: string,
   entries: readonly BatchEntry[],
@@ -249,7 +273,7 @@ export async function loadWriteBackReference(
 }
 
 /** Which dataset tables exist with which columns, and which datasets a sync of the source completed. */
-async function availableDatasets(db: pg.Pool | pg.ClientBase, schema: string, source: string) {
+async function availableDatasets(db: pg.ClientBase, schema: string, source: string) {
   const [columns, synced] = await Promise.all([
     db.query<{ table_name: string; column_name: string }>(
       'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1',

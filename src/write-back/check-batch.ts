@@ -19,7 +19,7 @@ export interface BatchCheckReport {
 }
 
 export async function checkBatch(
-  db: pg.Pool | pg.ClientBase,
+  pool: pg.Pool,
   schema: string,
   source: string,
   text: string,
@@ -28,7 +28,7 @@ export async function checkBatch(
   const problems = batchProblems(parsed);
   // Entries that parsed are checked against the data even when others did not: one report lists all.
   if (parsed.entries.length > 0) {
-    const reference = await loadWriteBackReference(db, schema, source, parsed.entries);
+    const reference = await loadWriteBackReference(pool, schema, source, parsed.entries);
     problems.push(...referenceProblems(source, parsed.entries, reference));
   }
   return {
