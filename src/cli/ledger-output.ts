@@ -1,5 +1,6 @@
 // How the ledger proof reads for an operator (issue 18): the differences as a table of AFAS's
 // figure, PostgreSQL's and the difference per side, unbalanced entries, one-line summaries.
+import { formatDecimal, parseDecimal, subtract } from '../decimal/decimal.js';
 import type { AccountPeriodFigures, UnbalancedEntry } from '../db/ledger-sql.js';
 import type { ReconciliationRecord } from '../db/reconciliations.js';
 import type { Output } from './output.js';
@@ -21,26 +22,7 @@ export interface DifferenceRow {
 
 /** `a − b` of two decimal strings, exactly (scaled BigInts, never floats). */
 export function subtractDecimals(a: string, b: string): string {
-  const parse = (text: string) => {
-    const match = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(text);
-    if (!match) throw new RangeError(`not a decimal: ${JSON.stringify(text)}`);
-    const fraction = match[3] ?? '';
-    return {
-      sign: match[1] === '-' ? -1n : 1n,
-      digits: `${match[2] || '0'}${fraction}`,
-      scale: fraction.length,
-    };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  const scale = Math.max(x.scale, y.scale);
-  const scaled = (value: typeof x) => value.sign * BigInt(value.digits) * 10n ** BigInt(scale - value.scale);
-  const result = scaled(x) - scaled(y);
-  const negative = result < 0n;
-  const digits = (negative ? -result : result).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+  return formatDecimal(subtract(parseDecimal(a), parseDecimal(b)));
 }
 
 /** The sides of each account-period that differ, one row each. */

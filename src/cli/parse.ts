@@ -21,21 +21,27 @@ export function parseSourceName(value: string, what = 'source name'): string {
   return value;
 }
 
-/** Words `afas-sync import` reads as subcommands; a source can't be named like one. */
-export const RESERVED_SOURCE_NAMES: readonly string[] = [
-  'status',
-  'pause',
-  'resume',
-  'cancel',
-  'concurrency',
-];
+/** Words a command reads as a subcommand where `<source>` could stand, and that command. */
+const SUBCOMMAND_WORDS: ReadonlyMap<string, string> = new Map([
+  ['status', 'import'],
+  ['pause', 'import'],
+  ['resume', 'import'],
+  ['cancel', 'import'],
+  ['concurrency', 'import'],
+  // `post <source>` (posting, issue 19) will stand beside `post check <source>`.
+  ['check', 'post'],
+]);
+
+/** Names a new source can't take: `afas-sync import status` must never mean a source "status". */
+export const RESERVED_SOURCE_NAMES: readonly string[] = [...SUBCOMMAND_WORDS.keys()];
 
 /** The name of a new source: a valid name that no command would read as a subcommand. */
 export function parseNewSourceName(value: string): string {
   const name = parseSourceName(value);
-  if (RESERVED_SOURCE_NAMES.includes(name)) {
+  const command = SUBCOMMAND_WORDS.get(name);
+  if (command !== undefined) {
     throw new CliUsageError(
-      `source name "${name}" is reserved: \`afas-sync import ${name} <source>\` is a command (reserved: ${RESERVED_SOURCE_NAMES.join(', ')})`,
+      `source name "${name}" is reserved: \`afas-sync ${command} ${name} <source>\` is a command (reserved: ${RESERVED_SOURCE_NAMES.join(', ')})`,
     );
   }
   return name;

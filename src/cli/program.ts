@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerDev } from './commands/dev.js';
 import { registerImport } from './commands/import.js';
+import { registerPost } from './commands/post.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerSimulator } from './commands/simulator.js';
@@ -38,6 +39,7 @@ Examples:
   $ afas-sync import acme --from-year 2019 --wait
   $ afas-sync status acme --json
   $ afas-sync verify acme
+  $ afas-sync post check acme --file batch.json
   $ afas-sync status`;
 
 export function buildProgram(cli: CliRun, version: string): Command {
@@ -70,6 +72,7 @@ export function buildProgram(cli: CliRun, version: string): Command {
     registerRuns,
     registerVerify,
     registerSchedule,
+    registerPost,
     registerSimulator,
   ]) {
     register(program, cli);

@@ -77,7 +77,7 @@ describe('import arguments', () => {
     for (const bad of ['0', '6', '2.5', 'x'])
       expect(() => parseImportConcurrency(bad)).toThrow(/--concurrency/);
     expect(parseNewSourceName('acme')).toBe('acme');
-    expect(RESERVED_SOURCE_NAMES).toEqual(['status', 'pause', 'resume', 'cancel', 'concurrency']);
+    expect(RESERVED_SOURCE_NAMES).toEqual(['status', 'pause', 'resume', 'cancel', 'concurrency', 'check']);
     for (const name of RESERVED_SOURCE_NAMES)
       expect(() => parseNewSourceName(name)).toThrow(new RegExp(`source name "${name}" is reserved`));
     expect(() => parseNewSourceName('Acme')).toThrow(/source name must be/);
