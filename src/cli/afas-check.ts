@@ -13,6 +13,7 @@ import { changedDaysConnectorId, connectorIdFor, DATASETS, requiredConnectorIds 
 import type { SourceRecord } from '../db/sources.js';
 import { CliFailure, CliUsageError } from './errors.js';
 import type { Output } from './output.js';
+import { WRITE_BACK_CONNECTOR, writeBackHowTo } from './write-back.js';
 
 /** Where and how a source reaches AFAS: the connection part of its record. */
 export type ConnectionSettings = Pick<
@@ -44,6 +45,8 @@ export interface ConnectorCheck {
   required: string[];
   present: string[];
   missing: string[];
+  /** The App connector offers FiEntries among its UpdateConnectors (what write-back posts through). */
+  writeBackOffered: boolean;
 }
 
 /** Calls AFAS metainfo and compares it with the catalog. AFAS errors become one-line failures. */
@@ -80,6 +83,7 @@ export async function checkConnectors(
       required,
       present: required.filter((id) => present.has(id)),
       missing: required.filter((id) => !present.has(id)),
+      writeBackOffered: meta.updateConnectors.some((connector) => connector.id === WRITE_BACK_CONNECTOR),
     };
   } catch (error) {
     // AfasError messages are built redacted: they never hold the token, client secret or access token.
@@ -106,13 +110,28 @@ function datasetsByConnector(settings: ConnectionSettings): Map<string, string> 
   return byConnector;
 }
 
-export function printCheck(out: Output, check: ConnectorCheck, settings: ConnectionSettings): void {
+/** Prints the check; with `writeBack` (the source writes back) also whether FiEntries is offered. */
+export function printCheck(
+  out: Output,
+  check: ConnectorCheck,
+  settings: ConnectionSettings,
+  writeBack = false,
+): void {
   out.fields([
     ['AFAS', check.baseUrl],
     ['environment', check.environment ?? '-'],
     ['App connector', check.appName ?? '-'],
     ['connectors', `${check.present.length} of ${check.required.length} required GetConnectors present`],
+    ...(writeBack
+      ? [
+          [
+            'write-back',
+            `UpdateConnector ${WRITE_BACK_CONNECTOR} ${check.writeBackOffered ? 'offered' : 'NOT offered'}`,
+          ] as const,
+        ]
+      : []),
   ]);
+  if (writeBack && !check.writeBackOffered) out.line(writeBackHowTo(check.appName));
   if (check.ok) return;
   const datasets = datasetsByConnector(settings);
   out.line('missing GetConnectors:');

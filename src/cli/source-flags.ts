@@ -36,6 +36,8 @@ export interface SourceFlags extends CredentialFlags {
   integrationId?: string | false;
   skipCheck?: boolean;
   paused?: boolean;
+  /** true with --write-back, false with --no-write-back (update only). */
+  writeBack?: boolean;
 }
 
 /** The settings the flags change; the credential flags are read apart (credential-input.ts). */
@@ -121,6 +123,11 @@ export function addSourceFlags(command: Command, forUpdate: boolean): Command {
       'the day the OAuth client secret expires, as AFAS shows it: list, show, status and metrics warn 30 days ahead',
     );
   if (forUpdate) command.option('--no-secret-expires', 'forget the expiry date of the client secret');
+  command.option(
+    '--write-back',
+    'allow posting journal entries to AFAS (`afas-sync post`), after checking that the App connector offers the UpdateConnector FiEntries',
+  );
+  if (forUpdate) command.option('--no-write-back', 'stop write-back: the source only reads (no AFAS call)');
   return command.option(
     '--skip-check',
     'store even when the AFAS check fails (missing connectors, AFAS unreachable)',
@@ -145,6 +152,7 @@ export function changesFromFlags(flags: SourceFlags): SourceChanges {
     changes.reconcileIntervalSeconds = parseReconcileInterval(flags.reconcileEvery);
   if (flags.massDeletePercent !== undefined)
     changes.massDeletePercent = parseMassDeletePercent(flags.massDeletePercent);
+  if (flags.writeBack !== undefined) changes.writeBack = flags.writeBack;
   if (flags.integrationId !== undefined) {
     changes.integrationId = flags.integrationId === false ? null : parseIntegrationId(flags.integrationId);
   }

@@ -44,6 +44,8 @@ export interface SourceRecord {
   oauthClientId: string | null;
   /** When the OAuth client secret expires (YYYY-MM-DD, as AFAS shows it), if the operator said. */
   secretExpiresOn: string | null;
+  /** Journal entries may be posted to AFAS (FiEntries); set only after AFAS showed the connector. */
+  writeBack: boolean;
 }
 
 /** Everything of a new source but its credential. */
@@ -65,6 +67,8 @@ export interface SourceSettings {
   fullReloadMaxRows?: number;
   reconcileIntervalSeconds?: number;
   massDeletePercent?: number;
+  /** Enable write-back (default off); the caller checks FiEntries with AFAS first. */
+  writeBack?: boolean;
   /** When the OAuth client secret expires (YYYY-MM-DD); only for an OAuth credential. */
   secretExpiresOn?: string | null;
 }
@@ -126,12 +130,13 @@ export interface SourceRow {
   credential_kind: CredentialKind;
   oauth_client_id: string | null;
   secret_expires_on: string | null;
+  write_back: boolean;
 }
 
 export const COLUMNS = `name, environment_id, environment_type, base_url, allow_insecure_http, integration_id, connector_prefix, connector_map,
   sync_interval_seconds, max_concurrency, full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent,
   status, status_reason, last_checked_at, last_success_at, created_at, updated_at, token_key_id,
-  credential_kind, oauth_client_id, secret_expires_on::text AS secret_expires_on`;
+  credential_kind, oauth_client_id, secret_expires_on::text AS secret_expires_on, write_back`;
 
 export function toRecord(row: SourceRow): SourceRecord {
   return {
@@ -158,6 +163,7 @@ export function toRecord(row: SourceRow): SourceRecord {
     credentialKind: row.credential_kind,
     oauthClientId: row.oauth_client_id,
     secretExpiresOn: row.secret_expires_on,
+    writeBack: row.write_back,
   };
 }
 

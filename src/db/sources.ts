@@ -79,8 +79,8 @@ export class SourceStore {
       `INSERT INTO ${this.table} (name, environment_id, environment_type, base_url, allow_insecure_http,
          integration_id, connector_prefix, connector_map, sync_interval_seconds, max_concurrency,
          full_reload_max_rows, reconcile_interval_seconds, mass_delete_percent, token_sealed, token_key_id,
-         credential_kind, oauth_client_id, secret_expires_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         credential_kind, oauth_client_id, secret_expires_on, write_back)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        RETURNING ${COLUMNS}`,
       [
         source.name,
@@ -101,6 +101,7 @@ export class SourceStore {
         credential.kind,
         oauthClientId,
         secretExpiresOn,
+        source.writeBack ?? false,
       ],
     );
     return toRecord(result.rows[0] as SourceRow);
@@ -182,6 +183,7 @@ export class SourceStore {
       if (changes.reconcileIntervalSeconds !== undefined)
         set('reconcile_interval_seconds', changes.reconcileIntervalSeconds);
       if (changes.massDeletePercent !== undefined) set('mass_delete_percent', changes.massDeletePercent);
+      if (changes.writeBack !== undefined) set('write_back', changes.writeBack);
       const secret = credential
         ? secretOf(credential)
         : sameBinding(stored.binding, binding)

@@ -52,6 +52,7 @@ function sourceAt(updatedMs: number, tokenKeyId = 'key-1'): SourceRecord {
     credentialKind: 'token',
     oauthClientId: null,
     secretExpiresOn: null,
+    writeBack: false,
   };
 }
 

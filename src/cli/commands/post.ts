@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CliRun } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { parseSourceName } from '../parse.js';
+import { refuseReadOnlySource } from '../write-back.js';
 
 interface CheckFlags {
   file?: string;
@@ -32,8 +33,12 @@ what the last syncs of the source loaded: the administration and journal exist, 
 falls in an existing, unblocked period, accounts, debtors, creditors and VAT codes exist and are
 not blocked, allocations are given where an account requires them and are assigned to it.
 
-Exit codes: 0 valid · 1 problems (each names entry key, line and field), unknown source or
-PostgreSQL unavailable · 2 bad arguments or an unreadable file.
+The source must have write-back enabled (\`afas-sync source update <source> --write-back\`, which
+checks that the App connector offers the UpdateConnector FiEntries); a source that only reads is
+refused (exit 1) before the batch is checked.
+
+Exit codes: 0 valid · 1 problems (each names entry key, line and field), write-back not enabled,
+unknown source or PostgreSQL unavailable · 2 bad arguments or an unreadable file.
 
 Examples:
   $ afas-sync post check acme --file accruals-2025-03.json
@@ -67,7 +72,9 @@ async function readBatchFile(path: string): Promise<string> {
 
 async function check(cli: CliRun, source: string, text: string, json: boolean): Promise<number> {
   const app = await cli.ctx.app();
-  await app.sources.get(source);
+  // A source posts only once write-back is enabled for it; checking a batch for one that cannot post
+  // would pass batches that could never land.
+  refuseReadOnlySource(await app.sources.get(source));
   const [{ checkBatch }, { printBatchCheck }] = await Promise.all([
     import('../../write-back/check-batch.js'),
     import('../post-report.js'),

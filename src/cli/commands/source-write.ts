@@ -16,6 +16,7 @@ import {
   type SourceFlags,
 } from '../source-flags.js';
 import { checkCredentialFlags, type CredentialPlan } from '../credential-input.js';
+import { refuseUncheckedWriteBack, WRITE_BACK_CONNECTOR, writeBackNotOffered } from '../write-back.js';
 
 const FLAG_OF: Record<string, string> = {
   environmentId: 'env-id',
@@ -32,24 +33,38 @@ const FLAG_OF: Record<string, string> = {
   massDeletePercent: 'mass-delete-percent',
 };
 
-/** Runs the connector check and prints it; a failed check stops the command (unless --skip-check). */
+/** What the source will hold after the command: write-back on, and whether this command turns it on. */
+interface WriteBackPlan {
+  on: boolean;
+  enabling: boolean;
+}
+
+/**
+ * Runs the connector check and prints it; a failed check stops the command (unless --skip-check).
+ * With write-back on, the App connector must also offer FiEntries.
+ */
 async function confirm(
   cli: CliRun,
   name: string,
   settings: ConnectionSettings,
   credential: AfasCredential,
   verb: string,
+  writeBack: WriteBackPlan,
 ): Promise<void> {
   const { checkConnectors, printCheck } = await import('../afas-check.js');
   const check = await checkConnectors(settings, credential, `source "${name}"`);
-  printCheck(cli.out, check, settings);
+  printCheck(cli.out, check, settings, writeBack.on);
   if (!check.ok) {
     throw new CliFailure(
       `source "${name}" not ${verb}: the App connector lacks ${check.missing.length} required GetConnector(s) ` +
         '(add them in AFAS, or pass --skip-check to store it anyway)',
     );
   }
+  if (writeBack.on && !check.writeBackOffered) throw writeBackNotOffered(name, verb, writeBack.enabling);
 }
+
+const writeBackNote = (record: SourceRecord) =>
+  record.writeBack ? `; write-back enabled (${WRITE_BACK_CONNECTOR})` : '';
 
 function scheduleText(record: SourceRecord, paused: boolean): string {
   return `syncs every ${formatDuration(record.syncIntervalSeconds)}${paused ? ' (schedule paused)' : ''}`;
@@ -72,6 +87,7 @@ function credentialChange(current: SourceRecord, next: AfasCredential): string {
 
 export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
   const plan = checkCredentialFlags(flags, true);
+  refuseUncheckedWriteBack(flags);
   const name = parseNewSourceName(rawName);
   const changes = changesFromFlags(flags);
   const settings: ConnectionSettings = {
@@ -94,7 +110,10 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     );
   }
   if (flags.skipCheck) cli.out.note('note: --skip-check: storing the source without asking AFAS');
-  else await confirm(cli, name, settings, credential, 'stored');
+  else {
+    const writeBack = changes.writeBack === true;
+    await confirm(cli, name, settings, credential, 'stored', { on: writeBack, enabling: writeBack });
+  }
   const target = await cli.ctx.temporal();
   const { ensureSchedule } = await import('../../client/sync-control.js');
   let record: SourceRecord;
@@ -119,13 +138,15 @@ export async function addSource(cli: CliRun, rawName: string, flags: SourceFlags
     throw error;
   }
   cli.out.line(
-    `source "${name}" added (${sealedText(record)}); ${scheduleText(record, flags.paused === true)}`,
+    `source "${name}" added (${sealedText(record)}); ${scheduleText(record, flags.paused === true)}` +
+      writeBackNote(record),
   );
   cli.out.line(`start a sync now with \`afas-sync sync ${name} --wait\``);
 }
 
 export async function updateSource(cli: CliRun, rawName: string, flags: SourceFlags): Promise<void> {
   const plan = checkCredentialFlags(flags, false);
+  refuseUncheckedWriteBack(flags);
   const name = parseSourceName(rawName);
   if (flags.paused !== undefined)
     throw new CliUsageError('use `afas-sync schedule <source> --pause|--resume` to pause or resume');
@@ -157,7 +178,10 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
     connectorMap: changes.connectorMap ?? current.connectorMap,
   };
   checkTransport(settings);
-  const recheck = rotating || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
+  // Turning write-back on asks AFAS even when nothing else changes; turning it off never does.
+  const writeBack = { on: changes.writeBack ?? current.writeBack, enabling: changes.writeBack === true };
+  const recheck =
+    rotating || writeBack.enabling || CONNECTION_FIELDS.some((field) => changes[field] !== undefined);
   if (recheck && !flags.skipCheck) {
     if (!credential) cli.ctx.requireSecretKey();
     await confirm(
@@ -166,6 +190,7 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
       settings,
       credential ?? (await app.sources.credential(name)).credential,
       'updated',
+      writeBack,
     );
   }
   const target = await cli.ctx.temporal();
@@ -178,7 +203,11 @@ export async function updateSource(cli: CliRun, rawName: string, flags: SourceFl
   });
   await ensureSchedule(target, updated);
   const changed = [
-    ...Object.keys(changes).map((field) => FLAG_OF[field] ?? field),
+    ...Object.keys(changes).map((field) =>
+      field === 'writeBack'
+        ? `write-back ${updated.writeBack ? 'enabled' : 'disabled'}`
+        : (FLAG_OF[field] ?? field),
+    ),
     ...(credential ? [credentialChange(current, credential)] : []),
     ...(plan.secretExpiresOn === undefined ? [] : ['secret-expires']),
   ];

@@ -7,7 +7,9 @@ import { CliFailure } from '../errors.js';
 import { formatAge, formatDuration, formatTime } from '../output.js';
 import { parseSourceName } from '../parse.js';
 import { addSourceFlags, type SourceFlags } from '../source-flags.js';
+import { writeBackText } from '../write-back.js';
 import { addSource, updateSource } from './source-write.js';
+import { testSource } from './source-test.js';
 
 const TOKEN_HELP = `
 The credential is an OAuth client (--client-id with --client-secret-file or --client-secret-stdin;
@@ -49,7 +51,9 @@ Examples:
       `${TOKEN_HELP}
 Before storing, the source is checked like the "Confirm" step of the AFAS setup: the credential
 must be accepted and the App connector must hold every GetConnector afas-sync reads. Missing
-connectors are listed and nothing is stored (exit 1) unless --skip-check is given.
+connectors are listed and nothing is stored (exit 1) unless --skip-check is given. --write-back
+(off by default: a source only reads) also needs the UpdateConnector FiEntries in the App
+connector, and cannot go with --skip-check.
 
 Examples:
   $ afas-sync source add acme --env-id 12345 --env-type production \\
@@ -79,6 +83,9 @@ AFAS); other changes (interval, concurrency) leave it. Switching a classic-token
 changes only its credential: watermarks, tables, import state, schedule and run history stay, and
 the next sync is incremental. --client-secret-file alone rotates the secret of the source's OAuth
 client (a new secret forgets the old one's expiry date unless --secret-expires is given again).
+--write-back checks first that the App connector offers the UpdateConnector FiEntries (nothing is
+stored when not); --no-write-back needs no AFAS call. While write-back is on, a new credential or
+connection must offer FiEntries too.
 
 Examples:
   $ afas-sync source update acme --client-id ACME-SYNC --client-secret-file ./acme.secret
@@ -86,7 +93,9 @@ Examples:
   $ afas-sync source update legacy --token-file ./legacy-new.token
   $ afas-sync source update acme --interval 30m --max-concurrency 2
   $ afas-sync source update acme --full-reload-max-rows 50000 --reconcile-every 6h --mass-delete-percent 30
-  $ afas-sync source update acme --connector-map journal_lines=Profit_Transactions_2`,
+  $ afas-sync source update acme --connector-map journal_lines=Profit_Transactions_2
+  $ afas-sync source update acme --write-back
+  $ afas-sync source update acme --no-write-back`,
     )
     .action(async (name: string, flags: SourceFlags) => updateSource(cli, name, flags));
 
@@ -137,7 +146,9 @@ Examples:
 Calls AFAS metainfo with the stored token and compares the App connector's GetConnectors with
 what afas-sync needs. Records the outcome on the source: a passing test clears "needs
 attention" (its syncs run again); AFAS refusing the token or missing connectors set it; an
-unreachable AFAS changes nothing. Exit code 1 when the check fails.
+unreachable AFAS changes nothing. It also reports write-back: enabled with the UpdateConnector
+FiEntries offered, enabled but FiEntries no longer offered (a failure; syncs go on), or not
+enabled. Exit code 1 when the check fails.
 
 Examples:
   $ afas-sync source test acme`,
@@ -192,6 +203,7 @@ function printSourceTable(cli: CliRun, sources: readonly ListedSource[]): void {
       { header: 'url', value: (row) => row.baseUrl ?? 'AFAS Online' },
       { header: 'every', value: (row) => formatDuration(row.syncIntervalSeconds), align: 'right' },
       { header: 'status', value: (row) => row.status },
+      { header: 'write-back', value: (row) => (row.writeBack ? 'on' : 'off') },
       { header: 'last success', value: (row) => formatAge(row.lastSuccessAt) },
       { header: 'credential', value: (row) => row.credential.text },
     ],
@@ -225,6 +237,7 @@ function printSource(
         `${formatDuration(record.reconcileIntervalSeconds)}; a sync marks at most ${record.massDeletePercent}% ` +
         'of a dataset deleted without --allow-mass-delete',
     ],
+    ['write-back', writeBackText(record)],
     ['status', `${record.status}${record.statusReason ? `: ${record.statusReason}` : ''}`],
     ['last checked', `${formatTime(record.lastCheckedAt)} (${formatAge(record.lastCheckedAt)})`],
     ['last success', `${formatTime(record.lastSuccessAt)} (${formatAge(record.lastSuccessAt)})`],
@@ -233,34 +246,6 @@ function printSource(
     ['created', formatTime(record.createdAt)],
     ['updated', formatTime(record.updatedAt)],
   ]);
-}
-
-async function testSource(cli: CliRun, name: string): Promise<void> {
-  const app = await cli.ctx.app();
-  const record = await app.sources.get(name);
-  cli.ctx.requireSecretKey();
-  // The check talks to the environment and URL the credential was sealed for, read with it.
-  const { credential, environmentId, environmentType, baseUrl, allowInsecureHttp } =
-    await app.sources.credential(name);
-  const { AfasCheckError, checkConnectors, printCheck } = await import('../afas-check.js');
-  let check;
-  try {
-    const settings = { ...record, environmentId, environmentType, baseUrl, allowInsecureHttp };
-    check = await checkConnectors(settings, credential, `source "${name}"`);
-  } catch (error) {
-    // Only AFAS's own refusal marks the source; an outage says nothing about its setup.
-    if (error instanceof AfasCheckError && error.rejected)
-      await app.sources.markChecked(name, { ok: false, reason: error.message });
-    throw error;
-  }
-  printCheck(cli.out, check, record);
-  const reason = `the App connector lacks GetConnector(s) ${check.missing.join(', ')}`;
-  await app.sources.markChecked(name, check.ok ? { ok: true } : { ok: false, reason });
-  if (!check.ok) throw new CliFailure(`source "${name}" is not ready: ${reason}`);
-  cli.out.line(
-    `source "${name}" is ready: ${credential.kind === 'token' ? 'token' : 'OAuth client'} accepted, all ` +
-      `${check.required.length} GetConnectors present`,
-  );
 }
 
 async function removeSource(cli: CliRun, name: string): Promise<void> {
