@@ -44,8 +44,8 @@ export function writeBackLost(name: string): string {
 export function refuseReadOnlySource(source: { name: string; writeBack: boolean }): void {
   if (source.writeBack) return;
   throw new CliFailure(
-    `source "${source.name}" does not write back: write-back is off for it (sources only read unless enabled). ` +
-      `Enable it with \`afas-sync source update ${source.name} --write-back\`, which first checks that the App ` +
+    `source "${source.name}" has write-back off (a source only reads until write-back is enabled): ` +
+      `enable it with \`afas-sync source update ${source.name} --write-back\`, which first checks that the App ` +
       `connector offers the UpdateConnector ${WRITE_BACK_CONNECTOR}`,
   );
 }

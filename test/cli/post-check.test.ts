@@ -1,6 +1,7 @@
 // Issue 19, first slice: `afas-sync post check <source> --file F` validates a batch of journal
 // entries against what a real sync loaded from the simulator, names every problem by entry key,
-// line and field, and never calls AFAS (no UpdateConnector, no call at all) while it checks.
+// line and field, and never calls AFAS (no UpdateConnector, no call at all) while it checks. A
+// source checks batches only with write-back enabled (item 7); one that only reads is refused.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ const TOKEN_DATA = '19E6E40123456789ABCDEF0123456789ABCDEF0123456789ABCDEF012345
 const TOKEN = `<token><version>1</version><data>${TOKEN_DATA}</data></token>`;
 const SOURCE = 'writer';
 const UNSYNCED = 'writer-unsynced';
+const READ_ONLY = 'reader';
 /** The simulator blocks every period older than the year before its newest. */
 const [BLOCKED_YEAR, YEAR] = [2023, 2025];
 
@@ -62,9 +64,11 @@ describe('post check: a batch against the synced data, without AFAS', () => {
           linesPerYear: 100,
           tokens: [{ token: TOKEN_DATA }],
         },
+        // Write-back enabled as `source add --write-back` stores it once AFAS offered FiEntries (below).
         sources: [
-          { name: SOURCE, token: TOKEN },
-          { name: UNSYNCED, token: TOKEN },
+          { name: SOURCE, token: TOKEN, writeBack: true },
+          { name: UNSYNCED, token: TOKEN, writeBack: true },
+          { name: READ_ONLY, token: TOKEN },
         ],
       }),
       ensureBuilt(),
@@ -83,6 +87,8 @@ describe('post check: a batch against the synced data, without AFAS', () => {
       [SOURCE],
     );
     creditor = creditors.rows[0]?.id ?? '';
+    const offered = (await fixture.afas.metainfo()).updateConnectors.map((connector) => connector.id);
+    expect(offered, "the simulator's App connector offers FiEntries").toContain('FiEntries');
     dir = mkdtempSync(join(tmpdir(), 'post-check-'));
     await fixture.control.clearRequests();
   });
@@ -237,6 +243,27 @@ describe('post check: a batch against the synced data, without AFAS', () => {
     );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/nobody/);
+  });
+
+  it('refuses a source without write-back, saying how to enable it, before checking the batch', async () => {
+    const result = await cli('post', 'check', READ_ONLY, '--file', file('read-only.json', validBatch()));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(errorLines(result)).toEqual([
+      `afas-sync: source "${READ_ONLY}" has write-back off (a source only reads until write-back is ` +
+        `enabled): enable it with \`afas-sync source update ${READ_ONLY} --write-back\`, which first ` +
+        'checks that the App connector offers the UpdateConnector FiEntries',
+    ]);
+    const json = await cli(
+      'post',
+      'check',
+      READ_ONLY,
+      '--file',
+      file('read-only.json', validBatch()),
+      '--json',
+    );
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe('');
   });
 
   it('called AFAS not once while checking', async () => {
