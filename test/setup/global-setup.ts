@@ -129,9 +129,26 @@ async function startStack(): Promise<Stack> {
   };
 }
 
+/**
+ * Both integration projects (the one that runs files two at a time and the one that runs its
+ * files alone) name this setup, and vitest runs it once per project, each time in a module
+ * runner of its own. The stack lives on vitest's globalThis so that both share one: the first
+ * call starts it, the last teardown stops it.
+ */
+const SHARED = Symbol.for('afas-sync.integration-stack');
+type Shared = { stack: Promise<Stack>; users: number };
+const holder = globalThis as typeof globalThis & { [SHARED]?: Shared };
+
 export default async function setup(project: TestProject) {
-  const stack = await startStack();
+  const shared = (holder[SHARED] ??= { stack: startStack(), users: 0 });
+  shared.users += 1;
+  const stack = await shared.stack;
   for (const key of Object.keys(stack.values) as (keyof ProvidedContext)[])
     project.provide(key, stack.values[key]);
-  return () => stack.stop();
+  return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    delete holder[SHARED];
+    await stack.stop();
+  };
 }
