@@ -1,7 +1,7 @@
 // Reads an AFAS token (or, through readSecret, an OAuth client secret) from a file or stdin. Secrets
 // never come from argv: command lines end up in shell history and in every user's `ps` output.
 import { readFile } from 'node:fs/promises';
-import { AfasToken } from '../afas/index.js';
+import { AfasToken } from '../afas/token.js';
 import { CliUsageError } from './errors.js';
 
 export interface TokenFlags {

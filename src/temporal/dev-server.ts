@@ -184,12 +184,14 @@ async function startOnce(options: DevServerOptions): Promise<RunningDevServer> {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      // Unref'd bounds: a server that stopped at once must not keep this process alive for the
+      // rest of them (they held the end of every `npm test` and bench:fleet open for 10 s).
+      const stopped = await Promise.race([exited.then(() => true), bound(10_000).then(() => false)]);
       if (!stopped) {
         child.kill('SIGKILL');
         // Wait until the process is really gone: a new server on the same port or database file
         // (the dev command restarting, the soak) must not find them still held.
-        await Promise.race([exited, sleep(5_000)]);
+        await Promise.race([exited, bound(5_000)]);
       }
     },
   };
@@ -211,4 +213,9 @@ async function canConnect(address: string): Promise<boolean> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A wait that does not keep the process alive: the upper bound of a wait for something else. */
+function bound(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -21,7 +21,7 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
-async function sourcesNewest(): Promise<number> {
+export async function sourcesNewest(): Promise<number> {
   return Math.max(...(await Promise.all(INPUTS.map((input) => newestMtime(join(ROOT, input))))));
 }
 
@@ -59,6 +59,16 @@ function npmBuild(): Promise<void> {
   });
 }
 
+/**
+ * Records that dist/ was built from the sources as of `newest` (taken before building: a file
+ * saved during the build makes the next run build again). The integration tests' global setup
+ * stamps the dist/ it builds, so no test file builds it a second time.
+ */
+export async function stampBuilt(newest: number): Promise<void> {
+  await writeFile(STAMP, `${new Date(newest).toISOString()}\n`);
+  await utimes(STAMP, newest / 1000, newest / 1000);
+}
+
 /** Makes sure dist/ matches src/: builds when missing or older than any source file. */
 export async function ensureBuilt(): Promise<void> {
   if (await isFresh(await sourcesNewest())) return;
@@ -67,10 +77,7 @@ export async function ensureBuilt(): Promise<void> {
     const newest = await sourcesNewest();
     if (await isFresh(newest)) return;
     await npmBuild();
-    // The stamp carries the newest source time seen before building: a file saved during the
-    // build makes the next run build again.
-    await writeFile(STAMP, `${new Date(newest).toISOString()}\n`);
-    await utimes(STAMP, newest / 1000, newest / 1000);
+    await stampBuilt(newest);
   } finally {
     await rm(LOCK, { recursive: true, force: true });
   }

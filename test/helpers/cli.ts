@@ -79,7 +79,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string | u
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const code = await Promise.race([
         exited,
-        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000).unref()),
       ]);
       if (code === 'timeout') {
         child.kill('SIGKILL');

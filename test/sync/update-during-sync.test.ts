@@ -9,7 +9,8 @@ import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
 
 const TOKEN = 'C1DE0123456789ABCDEFC1DE0123456789ABCDEFC1DE0123456789ABCDEF0123';
 const NEW_TOKEN = 'D2EF0123456789ABCDEFD2EF0123456789ABCDEFD2EF0123456789ABCDEF0123';
-const SOURCE = 'rotating';
+/** Unique among the test files: workflow ids are per source, and files run side by side on one server. */
+const SOURCE = 'updated-mid-sync';
 const OPTIONS = { heartbeatTimeoutSeconds: 10, retryInitialSeconds: 1, retryMaximumSeconds: 2 };
 
 describe('a source update during a sync', () => {

@@ -57,7 +57,8 @@ export async function startNode(
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      // Unref'd: once the process is gone, the bound must not hold this one open for 15 s more.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };

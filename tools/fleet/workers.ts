@@ -78,7 +78,7 @@ export class FleetWorkers {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
-    await Promise.race([exited, sleep(10_000)]);
+    await Promise.race([exited, sleep(10_000, undefined, { ref: false })]);
   }
 
   /** Each worker's peak RSS in MB (the highest of its incarnations). */

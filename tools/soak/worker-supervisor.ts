@@ -114,7 +114,7 @@ export class WorkerSupervisor {
     }
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
-    await Promise.race([exited, sleep(waitMs)]);
+    await Promise.race([exited, sleep(waitMs, undefined, { ref: false })]);
     if (child.exitCode !== null || child.signalCode !== null) this.child = undefined;
   }
 }
