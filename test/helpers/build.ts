@@ -66,7 +66,11 @@ function npmBuild(): Promise<void> {
  */
 export async function stampBuilt(newest: number): Promise<void> {
   await writeFile(STAMP, `${new Date(newest).toISOString()}\n`);
-  await utimes(STAMP, newest / 1000, newest / 1000);
+  // A whole millisecond past the newest source: utimes keeps fewer digits than mtimeMs carries
+  // (a stamp set to exactly `newest` read back as older than it), and a stamp that looks stale
+  // rebuilds dist/ in place while other test files run the CLI from it.
+  const at = (Math.floor(newest) + 1) / 1000;
+  await utimes(STAMP, at, at);
 }
 
 /** Makes sure dist/ matches src/: builds when missing or older than any source file. */
