@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { DatasetName } from '../catalog/index.js';
 import type { BatchEntry } from '../write-back/batch-format.js';
 import { tableName } from './ledger-sql.js';
-import { ident } from './pool.js';
+import { ident, inTransaction } from './pool.js';
 
 /** The tables and AFAS fields the validation reads. */
 export const WRITE_BACK_REFERENCE = {
@@ -94,18 +94,11 @@ export async function loadWriteBackReference(
   source: string,
   entries: readonly BatchEntry[],
 ): Promise<WriteBackReference> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    const reference = await readReference(client, schema, source, entries);
-    await client.query('COMMIT');
-    return reference;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    (client) => readReference(client, schema, source, entries),
+    'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY',
+  );
 }
 
 async function readReference(

@@ -52,6 +52,13 @@ describe('proving the copy against AFAS period balances', () => {
     expect(result.status).toBe('succeeded');
     return result;
   };
+  const importYear = () =>
+    startImport(fixture.target, IMPORTED, {
+      fromYear: YEAR,
+      toYear: YEAR,
+      heartbeatTimeoutSeconds: 10,
+      retryInitialSeconds: 1,
+    });
   const cli = (...args: string[]) => runCli(args, { env: { DATABASE_URL: fixture.db.url } });
   const verifyJson = async (...args: string[]) => {
     const result = await cli('verify', SOURCE, '--json', ...args);
@@ -333,12 +340,7 @@ describe('proving the copy against AFAS period balances', () => {
   });
 
   it('proves a historical import of the imported years, after reloading their period balances', async () => {
-    const handle = await startImport(fixture.target, IMPORTED, {
-      fromYear: YEAR,
-      toYear: YEAR,
-      heartbeatTimeoutSeconds: 10,
-      retryInitialSeconds: 1,
-    });
+    const handle = await importYear();
     const imported = await handle.result();
     expect(imported.status).toBe('succeeded');
     expect(imported.ledger).toMatchObject({ status: 'agrees', periodsChecked: 24, periodsDifferent: 0 });
@@ -371,12 +373,7 @@ describe('proving the copy against AFAS period balances', () => {
            WHERE _source = $1 AND _deleted_at IS NULL ORDER BY 1, 2, 3, 4 LIMIT 1)`,
       [IMPORTED],
     );
-    const again = await startImport(fixture.target, IMPORTED, {
-      fromYear: YEAR,
-      toYear: YEAR,
-      heartbeatTimeoutSeconds: 10,
-      retryInitialSeconds: 1,
-    });
+    const again = await importYear();
     const reimported = await again.result();
     expect((await proofs.get(fixture.db.pool, reimported.runId))?.scope).toEqual({
       administrations: [1, 2],
