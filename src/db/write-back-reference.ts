@@ -3,7 +3,7 @@
 // id, live rows only). Only the rows the batch names are read. A dataset the batch needs that the
 // source has never synced comes back as missing, so the check can say what to sync first.
 import type pg from 'pg';
-import type { DatasetName } from '../catalog/index.js';
+import { LEDGER_PROOF, type DatasetName } from '../catalog/index.js';
 import type { BatchEntry } from '../write-back/batch-format.js';
 import { tableName } from './ledger-sql.js';
 import { ident, inTransaction } from './pool.js';
@@ -23,14 +23,8 @@ export const WRITE_BACK_REFERENCE = {
   debtors: { dataset: 'debtors', idField: 'DebtorId', blockedField: 'Blocked' },
   creditors: { dataset: 'creditors', idField: 'CreditorId', blockedField: 'Blocked' },
   vatCodes: { dataset: 'vat_codes', idField: 'VatCode', blockedField: 'Blocked' },
-  periods: {
-    dataset: 'periods',
-    yearField: 'Year',
-    periodField: 'Period',
-    fromField: 'DateFrom',
-    toField: 'DateTo',
-    blockedField: 'Blocked',
-  },
+  // The same periods the ledger proof dates a repair by, and whether each is blocked.
+  periods: { ...LEDGER_PROOF.periods, blockedField: 'Blocked' },
   assignments: {
     dataset: 'allocation_assignments',
     accountField: 'Account',

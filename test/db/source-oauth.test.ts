@@ -1,17 +1,13 @@
 // Issue 16 at the store: a source's credential is a classic token or an OAuth client. Migration
 // 0008 on a database with classic rows, sealing both kinds (the client id bound into an OAuth
 // secret's seal), key rotation, and switching a source to OAuth in place. Real PostgreSQL.
-import { copyFile, mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { migrate } from '../../src/db/migrate.js';
 import { SourceStore } from '../../src/db/sources.js';
 import { SourceValidationError } from '../../src/db/source-validation.js';
 import { sealToken, TokenCryptoError } from '../../src/db/token-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, migrateBefore, type TestDatabase } from '../helpers/database.js';
 import { sealV1 } from '../helpers/legacy-token.js';
 
 const TOKEN = '0AUTH0123456789ABCDEF0AUTH0123456789ABCDEF0AUTH0123456789ABCD01';
@@ -19,7 +15,6 @@ const SECRET = 'cl1ent-s3cret-7f3a9c2e41b8d6';
 const NEW_SECRET = 'r0tated-s3cret-0b1c2d3e4f5a6b';
 const keyA = parseSecretKey('d1'.repeat(32), 'k');
 const keyB = parseSecretKey('e2'.repeat(32), 'k');
-const MIGRATIONS = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
 const oauth = (clientSecret = SECRET, clientId = 'sync-client') =>
   ({ kind: 'oauth', clientId, clientSecret }) as const;
 
@@ -48,10 +43,7 @@ describe('sources: a classic token or an OAuth client', () => {
 
   it('migration 0008 keeps classic rows classic and readable without a reseal, and checks the new columns', async () => {
     // The schema as of 0007, holding a classic source sealed then.
-    const before = await mkdtemp(join(tmpdir(), 'afas-mig-'));
-    for (const file of (await readdir(MIGRATIONS)).filter((name) => name < '0008'))
-      await copyFile(join(MIGRATIONS, file), join(before, file));
-    await migrate(db.pool, db.schema, { dir: `${before}/` });
+    await migrateBefore(db, '0008');
     const binding = {
       source: 'legacy',
       ...base,

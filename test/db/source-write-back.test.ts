@@ -1,20 +1,15 @@
 // Issue 19, item 7 at the store: write-back is a per-source setting (migration 0012). Sources stored
 // before it only read; add and update store it; no other change of a source touches it. Real
 // PostgreSQL. (Whether AFAS offers FiEntries is the CLI's check: test/cli/source-write-back.test.ts.)
-import { copyFile, mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { migrate } from '../../src/db/migrate.js';
 import { SourceStore } from '../../src/db/sources.js';
 import { sealToken } from '../../src/db/token-crypto.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, migrateBefore, type TestDatabase } from '../helpers/database.js';
 
 const TOKEN = 'WR1TEBACK0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF012345';
 const key = parseSecretKey('c3'.repeat(32), 'k');
-const MIGRATIONS = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
 
 describe('sources: write-back per source', () => {
   let db: TestDatabase;
@@ -29,10 +24,7 @@ describe('sources: write-back per source', () => {
 
   it('migration 0012 leaves every source stored before it reading only', async () => {
     // The schema as of 0011, holding a source stored then.
-    const before = await mkdtemp(join(tmpdir(), 'afas-mig-'));
-    for (const file of (await readdir(MIGRATIONS)).filter((name) => name < '0012'))
-      await copyFile(join(MIGRATIONS, file), join(before, file));
-    await migrate(db.pool, db.schema, { dir: `${before}/` });
+    await migrateBefore(db, '0012');
     const binding = {
       source: 'legacy',
       ...base,

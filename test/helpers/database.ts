@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { copyFile, mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createPool } from '../../src/db/pool.js';
@@ -49,4 +53,17 @@ export async function createTestDatabase(
       }
     },
   };
+}
+
+const MIGRATIONS = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+
+/**
+ * Migrates `db` to the schema as it stood before migration `first` (e.g. '0012'), so a test can
+ * store rows the way an older release did and then run the newer migrations over them.
+ */
+export async function migrateBefore(db: TestDatabase, first: string): Promise<void> {
+  const before = await mkdtemp(join(tmpdir(), 'afas-mig-'));
+  for (const file of (await readdir(MIGRATIONS)).filter((name) => name < first))
+    await copyFile(join(MIGRATIONS, file), join(before, file));
+  await migrate(db.pool, db.schema, { dir: `${before}/` });
 }
