@@ -1,5 +1,6 @@
 // Names operators and the CLI use to talk to running workflows. Safe to import from clients.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PostProgress } from '../write-back/post-types.js';
 
 export const syncWorkflowId = (source: string) => `afas-sync/${source}`;
 export const scheduleIdFor = (source: string) => `afas-sync-schedule/${source}`;
@@ -112,3 +113,14 @@ export const MAX_IMPORT_CONCURRENCY = 5;
  * a source's sync running, and so blocking the next ones, for good.
  */
 export const DEFAULT_RETRY_GIVE_UP_SECONDS = 3 * 3600;
+
+// ---- write-back (issue 19) ---------------------------------------------------------------------
+
+/** One workflow per batch: starting a batch id again attaches to it instead of posting twice. */
+export const postWorkflowId = (source: string, batch: string) => `afas-post/${source}/${batch}`;
+export const postProgressQuery = defineQuery<PostProgress>('postProgress');
+/**
+ * `afas-sync post cancel`: stops posting (entries in flight finish and are recorded), then takes
+ * every entry of the batch back out of AFAS. Ignored once every entry is posted.
+ */
+export const cancelPostSignal = defineSignal('cancelPost');
