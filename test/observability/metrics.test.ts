@@ -50,6 +50,8 @@ function fakeApi(): AfasApi & { describes: number } {
       yield page(0, { part: 0, skip: 1 });
       yield page(1, null);
     },
+    insert: () => Promise.resolve({ status: 201, results: { FiEntryPar: { EnNo: '1' } } }),
+    delete: () => Promise.reject(locked()),
   };
 }
 
@@ -83,6 +85,10 @@ describe('SyncMetrics', () => {
     const pages: AfasPage[] = [];
     for await (const page of api.pages('Profit_X', { orderBy: ['A'] })) pages.push(page);
     expect(pages).toHaveLength(2);
+    await api.insert('FiEntries', { FiEntryPar: { Element: {} } });
+    await expect(
+      api.delete('FiEntries', [{ object: 'FiEntryPar', keys: { UnId: 1 } }]),
+    ).rejects.toBeInstanceOf(AfasHttpError);
 
     const text = await metrics.registry.metrics();
     expect(sample(text, 'afas_sync_rows_written_total{dataset="journal_lines",operation="inserted"}')).toBe(
@@ -101,7 +107,13 @@ describe('SyncMetrics', () => {
     expect(
       sample(text, 'afas_sync_afas_requests_total{source="acme",request="page",status_class="2xx"}'),
     ).toBe(2);
-    expect(sample(text, 'afas_sync_afas_retries_total{source="acme",error_class="locked"}')).toBe(1);
+    expect(
+      sample(text, 'afas_sync_afas_requests_total{source="acme",request="insert",status_class="2xx"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'afas_sync_afas_requests_total{source="acme",request="delete",status_class="5xx"}'),
+    ).toBe(1);
+    expect(sample(text, 'afas_sync_afas_retries_total{source="acme",error_class="locked"}')).toBe(2);
     expect(sample(text, 'afas_sync_afas_page_duration_seconds_count{source="acme"}')).toBe(2);
     expect(sample(text, 'afas_sync_afas_inline_retries_total{source="acme"}')).toBe(1);
     expect(sample(text, 'afas_sync_runs_finished_total{source="acme",status="partial"}')).toBe(1);
