@@ -11,7 +11,7 @@ import { FI_ENTRIES_CONNECTOR, FI_ENTRIES_ROOT, reversalEnvelope } from '../../w
 import { reversalMarker } from '../../write-back/marker.js';
 import type { CompensateEntryResult } from '../../write-back/post-types.js';
 import { registered, type EntryContext } from './entry-context.js';
-import { reversalPeriod } from './open-period.js';
+import { reversalTarget } from './open-period.js';
 import { postOnce, settle } from './post-once.js';
 import { answerOf, writeOutcome } from './write-outcome.js';
 
@@ -99,7 +99,7 @@ async function reverse(
       return result('reversed', entryNo, found, why);
     }
   }
-  const target = await reversalPeriod(afas.session, afas.source, row);
+  const target = await reversalTarget(afas.session, afas.source, row);
   if (target === null) {
     const answer = {
       message: `${why ?? 'AFAS refused the delete'}; no open period from ${row.year}-${row.period} on to book a reversing entry in`,
@@ -108,7 +108,7 @@ async function reverse(
     await store.recordCompensationFailed(ref, answer);
     return result('failed', entryNo, null, answer.message);
   }
-  const booking = { year: target.year, period: target.period, date: target.from ?? row.entryDate, marker };
+  const booking = { ...target, marker };
   const posted = await postOnce(context, {
     action: 'reverse',
     marker,

@@ -8,11 +8,20 @@ import type { SourceRecord } from '../../db/sources.js';
 import { WRITE_BACK_REFERENCE } from '../../db/write-back-reference.js';
 import type { AfasSession } from '../afas-session.js';
 
-export interface OpenPeriod {
+interface PeriodState {
   year: number;
   period: number;
-  /** YYYY-MM-DD: the period's first day. */
+  /** YYYY-MM-DD: the period's first and last day. */
   from: string;
+  to: string;
+  blocked: boolean;
+}
+
+/** Where the reversing entry books: its year, period and date (YYYY-MM-DD). */
+export interface ReversalTarget {
+  year: number;
+  period: number;
+  date: string;
 }
 
 const FIELDS = WRITE_BACK_REFERENCE.periods;
@@ -23,9 +32,9 @@ async function periodsFrom(
   source: SourceRecord,
   administration: number,
   year: number,
-): Promise<(OpenPeriod & { blocked: boolean })[]> {
+): Promise<PeriodState[]> {
   const definition = periodsDataset();
-  const periods: (OpenPeriod & { blocked: boolean })[] = [];
+  const periods: PeriodState[] = [];
   for await (const page of session.pages(connectorIdFor(definition, source), {
     orderBy: [FIELDS.yearField, FIELDS.periodField],
     filter: where.and(
@@ -35,12 +44,11 @@ async function periodsFrom(
     columns: 10,
   })) {
     for (const row of page.parse()) {
-      const from = row[FIELDS.fromField];
       periods.push({
         year: Number(row[FIELDS.yearField]),
         period: Number(row[FIELDS.periodField]),
-        // AFAS dates are `YYYY-MM-DDT00:00:00Z` Amsterdam wall time: the day is the first ten characters.
-        from: typeof from === 'string' ? from.slice(0, 10) : '',
+        from: day(row[FIELDS.fromField]),
+        to: day(row[FIELDS.toField]),
         blocked: row[FIELDS.blockedField] === true,
       });
     }
@@ -48,20 +56,28 @@ async function periodsFrom(
   return periods;
 }
 
+/** AFAS dates are `YYYY-MM-DDT00:00:00Z` Amsterdam wall time: the day is the first ten characters. */
+const day = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : '');
+
 /**
- * The entry's own period when it is open (null `from`: book on the original's date), else the
- * first open period after it; null when AFAS has none.
+ * The entry's own period when it is open, on the entry's date (or, when that date lies in a
+ * blocked period — AFAS refuses a line dated there — on the period's first day); else the first
+ * open period after it, on its first day. Null when AFAS has no open period from the entry's on.
  */
-export async function reversalPeriod(
+export async function reversalTarget(
   session: AfasSession,
   source: SourceRecord,
-  entry: { administration: number; year: number; period: number },
-): Promise<{ year: number; period: number; from: string | null } | null> {
+  entry: { administration: number; year: number; period: number; entryDate: string },
+): Promise<ReversalTarget | null> {
   const periods = await periodsFrom(session, source, entry.administration, entry.year);
-  const later = (row: OpenPeriod) =>
+  const fromEntryOn = (row: PeriodState) =>
     row.year > entry.year || (row.year === entry.year && row.period >= entry.period);
-  const open = periods.find((row) => later(row) && !row.blocked && row.from !== '');
+  const open = periods.find((row) => fromEntryOn(row) && !row.blocked && row.from !== '');
   if (open === undefined) return null;
   const own = open.year === entry.year && open.period === entry.period;
-  return { year: open.year, period: open.period, from: own ? null : open.from };
+  const dateBlocked = periods.some(
+    (row) => row.blocked && row.from <= entry.entryDate && entry.entryDate <= row.to,
+  );
+  const date = own && !dateBlocked ? entry.entryDate : open.from;
+  return { year: open.year, period: open.period, date };
 }
