@@ -45,6 +45,8 @@ export const FailureType = {
   InvalidImportInput: 'InvalidImportInput',
   /** Two executions of one partition chunk raced; the loser retries from the committed cursor. */
   ImportPartitionConflict: 'ImportPartitionConflict',
+  /** A write-back batch the saga was started for is not registered in post_batches. */
+  PostBatchNotFound: 'PostBatchNotFound',
   Unexpected: 'Unexpected',
 } as const;
 
@@ -67,6 +69,7 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureType.PostEntryInvalid,
   FailureType.ImportNotFound,
   FailureType.InvalidImportInput,
+  FailureType.PostBatchNotFound,
 ];
 
 /** Failures that stop a whole historical import rather than one partition: every partition would hit them. */

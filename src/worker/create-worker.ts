@@ -13,6 +13,7 @@ import {
 } from '../activities/deps.js';
 import { createImportActivities } from '../activities/import-activities.js';
 import { createLedgerActivities } from '../activities/ledger-activities.js';
+import { createPostBatchActivities } from '../activities/post/batch-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
 import { createSyncPlanActivities } from '../activities/sync-plan.js';
 import type { AppContext } from '../app/context.js';
@@ -123,6 +124,7 @@ export async function createSyncWorker(
     ...createImportActivities(deps),
     ...createLedgerActivities(deps),
     ...createSyncPlanActivities(),
+    ...createPostBatchActivities(deps),
   };
   const worker = await Worker.create({
     connection: options.connection,

@@ -3,3 +3,4 @@ export { historicalImport } from './historical-import.js';
 export { scheduledSync } from './scheduled-sync.js';
 export { syncDayBatches } from './sync-day-batches.js';
 export { syncSource } from './sync-source.js';
+export { postEntries } from './post-entries.js';

@@ -7,6 +7,7 @@ import type { LedgerActivities } from '../activities/ledger-activities.js';
 import type { SyncActivities } from '../activities/sync-activities.js';
 import type { SyncPlanActivities } from '../activities/sync-plan.js';
 import { NON_RETRYABLE_FAILURES } from '../temporal/failure-types.js';
+import type { PostActivities } from '../write-back/post-types.js';
 import { DEFAULT_RETRY_GIVE_UP_SECONDS } from './definitions.js';
 import type { ResolvedImportOptions } from './import/options.js';
 
@@ -32,6 +33,11 @@ export function syncActivities(options: SyncPolicyOptions) {
   return {
     /** Run log, settings, watermarks, the sync plan, the ledger proof (PostgreSQL only). */
     bookkeeping: proxyActivities<SyncActivities & SyncPlanActivities & LedgerActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: BOOKKEEPING_RETRY,
+    }),
+    /** Batches posted to AFAS, checked against this run's journal lines (PostgreSQL only). */
+    posting: proxyActivities<Pick<PostActivities, 'confirmPostedBatches'>>({
       startToCloseTimeout: '2 minutes',
       retry: BOOKKEEPING_RETRY,
     }),
@@ -84,6 +90,39 @@ export function importActivities(options: ResolvedImportOptions) {
     syncWait: proxyActivities<Pick<ImportActivities, 'importAwaitSyncs'>>({
       ...afasPolicy,
       startToCloseTimeout: `${options.syncWaitSeconds + 300} seconds`,
+    }),
+  };
+}
+
+export interface PostPolicyOptions {
+  retryInitialSeconds?: number;
+  retryMaximumSeconds?: number;
+}
+
+/**
+ * The posting saga's proxies. AFAS calls heartbeat (a SIGKILLed worker's entry is retried within
+ * 20 s, and the retry looks its marker up before posting again); a locked booking layout is
+ * retried until the worker's lock wait runs out (the activity then fails non-retryably), so the
+ * total bound here only catches what nothing else ends. Compensation must not be cut short by
+ * the workflow's own cancellation: its proxies wait for the activity to finish.
+ */
+export function postActivities(options: PostPolicyOptions = {}) {
+  return {
+    bookkeeping: proxyActivities<PostActivities>({
+      startToCloseTimeout: '2 minutes',
+      retry: { ...BOOKKEEPING_RETRY, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES] },
+    }),
+    afas: proxyActivities<Pick<PostActivities, 'postEntry' | 'compensateEntry'>>({
+      startToCloseTimeout: '10 minutes',
+      scheduleToCloseTimeout: `${DEFAULT_RETRY_GIVE_UP_SECONDS} seconds`,
+      heartbeatTimeout: `${SYNC_HEARTBEAT_TIMEOUT_SECONDS} seconds`,
+      retry: {
+        initialInterval: `${options.retryInitialSeconds ?? 2} seconds`,
+        backoffCoefficient: 2,
+        maximumInterval: `${options.retryMaximumSeconds ?? 120} seconds`,
+        nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURES],
+      },
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     }),
   };
 }

@@ -109,6 +109,8 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
   let finalError: string | null = null;
   /** Whether this run read both sides of the ledger proof (a `--datasets` subset may not). */
   let ledgerRead = false;
+  /** Whether this run read journal lines (batches posted to AFAS wait for that to be confirmed). */
+  let linesRead = false;
   let ledger: SyncResult['ledger'];
   let limit = 1;
   try {
@@ -146,6 +148,7 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     ledgerRead =
       plan.masterData.some((task) => task.dataset === LEDGER_PROOF.balances.dataset) &&
       plan.changedDays.includes(LEDGER_PROOF.lines.dataset);
+    linesRead = plan.changedDays.includes(LEDGER_PROOF.lines.dataset);
 
     // The changed-days plan stays in PostgreSQL and a big one is replaced by child workflows
     // (issue 17.4); histories from before carried every planned day in the plan's result.
@@ -187,6 +190,28 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
       finalStatus = 'cancelled';
       finalError = 'cancelled by request';
       log.info('sync cancelled while proving the ledger', { source, error: summarizeFailure(error).message });
+    }
+  }
+
+  // Batches posted to AFAS that journal_lines did not show yet (issue 19): this run's lines may
+  // hold them now. A failure here is the batches' business, not the sync's: it is only logged.
+  if (
+    (finalStatus === 'succeeded' || finalStatus === 'partial') &&
+    linesRead &&
+    patched('confirm-posted-batches')
+  ) {
+    try {
+      const confirmed = await activities.posting.confirmPostedBatches.executeWithOptions(
+        { summary: 'confirm posted batches' },
+        [{ source }],
+      );
+      if (confirmed.confirmed.length + confirmed.unconfirmed.length > 0)
+        log.info('posted batches checked', { source, ...confirmed });
+    } catch (error) {
+      if (isCancellation(error)) {
+        finalStatus = 'cancelled';
+        finalError = 'cancelled by request';
+      } else log.warn('confirming posted batches failed', { source, error: summarizeFailure(error).message });
     }
   }
 

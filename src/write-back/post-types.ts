@@ -40,6 +40,8 @@ export interface BeginPostResult {
   keys: string[];
   /** Keys AFAS already holds (entry number recorded): a resumed batch does not post them again. */
   posted: string[];
+  /** Keys sent to AFAS before without an entry number recorded: they may be in AFAS. */
+  attempted: string[];
   /** Entries posted at once: the source's max_concurrency (AFAS's per-environment budget still applies). */
   concurrency: number;
   /** `post cancel` ran before the workflow started (or before it last began). */
@@ -72,6 +74,11 @@ export interface CompensateEntryResult {
 export interface EndBatchInput extends BatchRef {
   status: BatchStatus;
   reason: string | null;
+}
+
+export interface ConfirmBatchInput extends BatchRef {
+  /** Why the sync before this check may not have loaded the entries (it failed, was skipped). */
+  syncNote: string | null;
 }
 
 export interface ConfirmBatchResult {
@@ -130,10 +137,13 @@ export interface PostActivities {
   postEntry(input: EntryRef): Promise<PostEntryResult>;
   /** Takes one entry of the batch out of AFAS: delete by entry number, else a reversing entry. */
   compensateEntry(input: EntryRef): Promise<CompensateEntryResult>;
-  /** Records the batch's status (and reason) with a step; final statuses also set ended_at. */
-  endPostBatch(input: EndBatchInput): Promise<void>;
+  /**
+   * Records the batch's status (and reason) with a step; final statuses also set ended_at. Returns
+   * the batch as it stands, counted from its entries.
+   */
+  endPostBatch(input: EndBatchInput): Promise<PostBatchResult>;
   /** Compares the posted entries with journal_lines: confirmed, or posted_unconfirmed with the reason. */
-  confirmPostBatch(input: BatchRef): Promise<ConfirmBatchResult>;
+  confirmPostBatch(input: ConfirmBatchInput): Promise<ConfirmBatchResult>;
   /** The sync's last step: checks every posted_unconfirmed batch of the source again. */
   confirmPostedBatches(input: { source: string }): Promise<ConfirmPostedResult>;
 }
