@@ -233,6 +233,16 @@ export class PostSagaStore {
     );
   }
 
+  /** Batches that are not confirmed and not taken back whole, per source and status (the metrics gauge). */
+  async openPerSource(): Promise<{ source: string; status: BatchStatus; batches: number }[]> {
+    const found = await this.pool.query<{ source: string; status: BatchStatus; batches: number }>(
+      `SELECT source, status, count(*)::int AS batches FROM ${this.table('post_batches')}
+        WHERE status IN ('posting', 'compensating', 'posted_unconfirmed', 'compensation_incomplete')
+        GROUP BY source, status ORDER BY source, status`,
+    );
+    return found.rows;
+  }
+
   /** Batches of the source every entry of which is in AFAS, not yet seen in journal_lines. */
   async unconfirmed(source: string): Promise<string[]> {
     const found = await this.pool.query<{ batch_id: string }>(

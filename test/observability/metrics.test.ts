@@ -222,6 +222,28 @@ describe('SyncMetrics', () => {
     expect(sample(failing, 'afas_sync_source_ledger_differing_periods{source="clean"}')).toBeUndefined();
   });
 
+  it('counts the write-back batches that are not confirmed, per source and status, from each scrape', async () => {
+    const metrics = new SyncMetrics();
+    const gauge = 'afas_sync_post_batches';
+    expect(await metrics.registry.metrics()).not.toContain(`${gauge}{`);
+    let open = [
+      { source: 'acme', status: 'compensation_incomplete', batches: 1 },
+      { source: 'acme', status: 'posted_unconfirmed', batches: 2 },
+    ];
+    metrics.watchPostBatches(() => Promise.resolve(open));
+    const text = await metrics.registry.metrics();
+    expect(sample(text, `${gauge}{source="acme",status="compensation_incomplete"}`)).toBe(1);
+    expect(sample(text, `${gauge}{source="acme",status="posted_unconfirmed"}`)).toBe(2);
+    // A batch confirmed since is gone from the next scrape, not left at its last value.
+    open = [{ source: 'acme', status: 'compensation_incomplete', batches: 1 }];
+    const later = await metrics.registry.metrics();
+    expect(sample(later, `${gauge}{source="acme",status="posted_unconfirmed"}`)).toBeUndefined();
+    metrics.watchPostBatches(() => Promise.reject(new Error('database down')));
+    const failing = await metrics.registry.metrics();
+    expect(failing).toContain(`# TYPE ${gauge} gauge`);
+    expect(sample(failing, `${gauge}{source="acme",status="compensation_incomplete"}`)).toBeUndefined();
+  });
+
   it('applies the stale rule: 3 intervals by default, or an explicit threshold', () => {
     const now = new Date('2025-06-01T12:00:00Z');
     const source = {
