@@ -1,0 +1,160 @@
+// `afas-sync post <source> --file F | --outbox ID [--wait] [--json]`: check the batch, register it,
+// start (or attach to) its workflow, and with --wait exit by how it ended. Nothing is stored and
+// no workflow starts unless the batch passes every check `post check` makes.
+import type { AppContext } from '../../app/context.js';
+import { postExitCode, type PostBatchResult } from '../../write-back/post-types.js';
+import type { CliRun } from '../context.js';
+import { CliFailure, CliUsageError } from '../errors.js';
+import { parseBatchId, parseSourceName } from '../parse.js';
+import { refuseReadOnlySource } from '../write-back.js';
+import type { Output } from '../output.js';
+import { printPostResult, resultFromReport } from '../post-result.js';
+import { readBatchFile } from './post-check.js';
+
+export interface PostFlags {
+  file?: string;
+  outbox?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+type BatchInput = { origin: 'file'; path: string } | { origin: 'outbox'; batch: string };
+
+function batchInput(flags: PostFlags): BatchInput {
+  if ((flags.file === undefined) === (flags.outbox === undefined))
+    throw new CliUsageError(
+      flags.file === undefined
+        ? 'give the batch to post: --file <path> (a batch file) or --outbox <batch> (rows in the outbox tables)'
+        : '--file and --outbox cannot go together: a batch comes from a file or from the outbox, not both',
+    );
+  return flags.file !== undefined
+    ? { origin: 'file', path: flags.file }
+    : { origin: 'outbox', batch: parseBatchId(flags.outbox ?? '', '--outbox') };
+}
+
+interface PostOutcome {
+  source: string;
+  batch: string;
+  workflowId: string;
+  /** `attached`: the same content was registered before (nothing written now). */
+  registration: 'registered' | 'attached';
+  /** `attached`: the batch's workflow ran or runs already; `ended`: the batch ended, none is started. */
+  workflow: 'started' | 'attached' | 'ended';
+  entries: number;
+  lines: number;
+  result?: PostBatchResult;
+}
+
+export async function postCommand(cli: CliRun, name: string, flags: PostFlags): Promise<number> {
+  const source = parseSourceName(name);
+  const input = batchInput(flags);
+  const fileText = input.origin === 'file' ? await readBatchFile(input.path) : undefined;
+  const app = await cli.ctx.app();
+  refuseReadOnlySource(await app.sources.get(source));
+  const [{ checkBatchToPost }, { readOutboxBatch, OutboxEmptyError }] = await Promise.all([
+    import('../../write-back/check-batch.js'),
+    import('../../write-back/outbox.js'),
+  ]);
+  let text = fileText;
+  if (input.origin === 'outbox') {
+    text = await readOutboxBatch(app.pool, app.schema, source, input.batch).catch((error: unknown) => {
+      if (error instanceof OutboxEmptyError) throw new CliFailure(error.message);
+      throw error;
+    });
+  }
+  const { report, postable } = await checkBatchToPost(app.pool, app.schema, source, text ?? '');
+  if (!postable) {
+    if (flags.json === true) cli.out.json(report);
+    else (await import('../post-report.js')).printBatchCheck(cli.out, report);
+    return 1;
+  }
+  // Temporal before anything is written: an unreachable server leaves no batch behind.
+  const target = await cli.ctx.temporal();
+  const [{ PostBatchStore, batchFinal, conflictMessage }, { startPost, postResult }, { postWorkflowId }] =
+    await Promise.all([
+      import('../../db/post-batches.js'),
+      import('../../client/post-control.js'),
+      import('../../workflows/definitions.js'),
+    ]);
+  const store = new PostBatchStore(app.schema);
+  const workflowId = postWorkflowId(source, postable.batch);
+  const registration = await store.register(app.pool, {
+    source,
+    batch: postable.batch,
+    origin: input.origin,
+    entries: postable.entries,
+    lines: postable.lines,
+    workflowId,
+  });
+  if (registration.outcome === 'conflict') throw new CliFailure(conflictMessage(registration.record));
+  const outcome: PostOutcome = {
+    source,
+    batch: postable.batch,
+    workflowId,
+    registration: registration.outcome,
+    workflow: 'ended',
+    entries: postable.entries.length,
+    lines: postable.lines,
+  };
+  // An ended batch is never started again, even when Temporal no longer keeps its workflow.
+  const started = batchFinal(registration.record)
+    ? undefined
+    : await startPost(target, source, postable.batch);
+  if (started) outcome.workflow = started.started ? 'started' : 'attached';
+  if (flags.wait === true) {
+    const fromWorkflow = started
+      ? await postResult(started.handle).catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          throw new CliFailure(
+            `the workflow ${workflowId} ended without a result (${reason}): what is in AFAS is in ` +
+              `\`afas-sync post status ${source} --batch ${postable.batch}\`; posting the batch again resumes it`,
+            3,
+          );
+        })
+      : undefined;
+    outcome.result = fromWorkflow ?? (await storedResult(cli, app, source, postable.batch));
+  }
+  if (flags.json === true) cli.out.json(outcome);
+  else printOutcome(cli.out, outcome, registration.record.createdAt, input.origin);
+  return outcome.result ? postExitCode(outcome.result.status) : 0;
+}
+
+async function storedResult(
+  cli: CliRun,
+  app: AppContext,
+  source: string,
+  batch: string,
+): Promise<PostBatchResult> {
+  const { PostBatchStore } = await import('../../db/post-batches.js');
+  const report = await new PostBatchStore(app.schema).report(app.pool, source, batch);
+  if (!report) throw new CliFailure(`batch ${batch} of "${source}" vanished from post_batches`);
+  cli.out.note(`note: no workflow of batch ${batch} to wait for; its end as PostgreSQL records it`);
+  return resultFromReport(report);
+}
+
+function printOutcome(out: Output, outcome: PostOutcome, registeredAt: Date, origin: string): void {
+  const size = `${outcome.entries} entr${outcome.entries === 1 ? 'y' : 'ies'}, ${outcome.lines} line(s)`;
+  const when = registeredAt.toISOString().replace('T', ' ').slice(0, 19);
+  out.line(
+    outcome.registration === 'registered'
+      ? `registered batch ${outcome.batch} for "${outcome.source}" from the ${origin}: ${size}`
+      : `batch ${outcome.batch} for "${outcome.source}" was registered on ${when} UTC with the same content ` +
+          `(${size}): attached to it; nothing is registered or posted twice`,
+  );
+  out.line(
+    {
+      started: `started workflow ${outcome.workflowId}`,
+      attached: `attached to workflow ${outcome.workflowId} (it already runs, or ran to its end)`,
+      ended: `the batch already ended: no workflow is started (workflow id ${outcome.workflowId})`,
+    }[outcome.workflow],
+  );
+  if (outcome.result) {
+    out.line();
+    printPostResult(out, outcome.result);
+  } else {
+    out.line(
+      `follow it with \`afas-sync post status ${outcome.source} --batch ${outcome.batch}\`` +
+        (outcome.workflow === 'ended' ? '' : ' (a worker, `afas-sync worker`, posts it)'),
+    );
+  }
+}
