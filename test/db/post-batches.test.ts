@@ -2,11 +2,7 @@
 // same content attaches without writing, other content under the same id is refused, two racing
 // registrations of one id leave one batch, and cancel and report read what the rows say.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  PostBatchStore,
-  conflictMessage,
-  type NewPostBatch,
-} from '../../src/db/post-batches.js';
+import { PostBatchStore, conflictMessage, type NewPostBatch } from '../../src/db/post-batches.js';
 import { parseBatch } from '../../src/write-back/batch-format.js';
 import { batchContentHash } from '../../src/write-back/content-hash.js';
 import { entryMarker } from '../../src/write-back/marker.js';
@@ -84,7 +80,9 @@ describe('PostBatchStore', () => {
       `SELECT entry FROM afas.post_entries WHERE source = $1 AND batch_id = 'store-a' AND key = 'e2'`,
       [SOURCE],
     );
-    expect(stored.rows[0]?.entry).toEqual(parseBatch(JSON.stringify({ batch: 'x', entries: [entry('e2', '5')] })).entries[0]);
+    expect(stored.rows[0]?.entry).toEqual(
+      parseBatch(JSON.stringify({ batch: 'x', entries: [entry('e2', '5')] })).entries[0],
+    );
   });
 
   it('attaches to the same content without writing, and refuses other content naming date and size', async () => {
