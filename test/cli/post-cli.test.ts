@@ -171,7 +171,10 @@ describe('post: register a checked batch and start its workflow', () => {
   it('registers a valid batch with markers and periods, and starts workflow afas-post/<source>/<batch>', async () => {
     started.add(workflowId('post-cli-accruals'));
     const result = await cli('post', SOURCE, '--file', file('valid.json', valid()));
-    expect(result.stderr).toBe('');
+    expect(errorLines(result)).toEqual([
+      `note: no worker is polling task queue "${env.TEMPORAL_TASK_QUEUE}": the batch waits until one runs ` +
+        '(start it with `afas-sync worker`)',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout.split('\n')).toEqual([
       `registered batch post-cli-accruals for "${SOURCE}" from the file: 2 entries, 4 line(s)`,

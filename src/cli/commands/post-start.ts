@@ -100,7 +100,12 @@ export async function postCommand(cli: CliRun, name: string, flags: PostFlags): 
   const started = batchFinal(registration.record)
     ? undefined
     : await startPost(target, source, postable.batch);
-  if (started) outcome.workflow = started.started ? 'started' : 'attached';
+  if (started) {
+    outcome.workflow = started.started ? 'started' : 'attached';
+    const { workerPresence, noWorkerHint } = await import('../workers.js');
+    const hint = noWorkerHint(await workerPresence(target), 'the batch');
+    if (hint) cli.out.note(`note: ${hint}`);
+  }
   if (flags.wait === true) {
     const fromWorkflow = started
       ? await postResult(started.handle).catch((error: unknown) => {
