@@ -359,6 +359,21 @@ describe('post: register a checked batch and start its workflow', () => {
     ]);
   });
 
+  it('posting an ended batch again starts nothing; --wait exits by its recorded end', async () => {
+    // post-cli-outbox was marked compensated above: its recorded end is the whole answer.
+    const result = await cli('post', SOURCE, '--outbox', 'post-cli-outbox', '--wait');
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      `the batch already ended: no workflow is started (workflow id ${workflowId('post-cli-outbox')})`,
+      '',
+      `batch post-cli-outbox of "${SOURCE}": compensated (cancelled): 1 entry, 0 posted, 0 deleted, 0 reversed`,
+      '',
+    ]);
+    expect(errorLines(result)).toEqual([
+      'note: no workflow of batch post-cli-outbox to wait for; its end as recorded:',
+    ]);
+  });
+
   it('documents every form and the exit codes in `post --help`, and `post check` still checks', async () => {
     const help = await cli('post', '--help');
     expect(help.code).toBe(0);

@@ -2,6 +2,7 @@
 // start (or attach to) its workflow, and with --wait exit by how it ended. Nothing is stored and
 // no workflow starts unless the batch passes every check `post check` makes.
 import type { AppContext } from '../../app/context.js';
+import type { StartedPost } from '../../client/post-control.js';
 import { postExitCode, type PostBatchResult } from '../../write-back/post-types.js';
 import type { CliRun } from '../context.js';
 import { CliFailure, CliUsageError } from '../errors.js';
@@ -18,9 +19,10 @@ export interface PostFlags {
   json?: boolean;
 }
 
-type BatchInput = { origin: 'file'; path: string } | { origin: 'outbox'; batch: string };
+/** Where the batch comes from: a file (read at once, so an unreadable one is exit 2) or the outbox. */
+type BatchInput = { origin: 'file'; text: string } | { origin: 'outbox'; batch: string };
 
-function batchInput(flags: PostFlags): BatchInput {
+async function batchInput(flags: PostFlags): Promise<BatchInput> {
   if ((flags.file === undefined) === (flags.outbox === undefined))
     throw new CliUsageError(
       flags.file === undefined
@@ -28,8 +30,18 @@ function batchInput(flags: PostFlags): BatchInput {
         : '--file and --outbox cannot go together: a batch comes from a file or from the outbox, not both',
     );
   return flags.file !== undefined
-    ? { origin: 'file', path: flags.file }
+    ? { origin: 'file', text: await readBatchFile(flags.file) }
     : { origin: 'outbox', batch: parseBatchId(flags.outbox ?? '', '--outbox') };
+}
+
+/** The batch's text; the outbox's rows read as a batch file's. */
+async function batchText(app: AppContext, source: string, input: BatchInput): Promise<string> {
+  if (input.origin === 'file') return input.text;
+  const { readOutboxBatch, OutboxEmptyError } = await import('../../write-back/outbox.js');
+  return readOutboxBatch(app.pool, app.schema, source, input.batch).catch((error: unknown) => {
+    if (error instanceof OutboxEmptyError) throw new CliFailure(error.message);
+    throw error;
+  });
 }
 
 interface PostOutcome {
@@ -47,22 +59,12 @@ interface PostOutcome {
 
 export async function postCommand(cli: CliRun, name: string, flags: PostFlags): Promise<number> {
   const source = parseSourceName(name);
-  const input = batchInput(flags);
-  const fileText = input.origin === 'file' ? await readBatchFile(input.path) : undefined;
+  const input = await batchInput(flags);
   const app = await cli.ctx.app();
   refuseReadOnlySource(await app.sources.get(source));
-  const [{ checkBatchToPost }, { readOutboxBatch, OutboxEmptyError }] = await Promise.all([
-    import('../../write-back/check-batch.js'),
-    import('../../write-back/outbox.js'),
-  ]);
-  let text = fileText;
-  if (input.origin === 'outbox') {
-    text = await readOutboxBatch(app.pool, app.schema, source, input.batch).catch((error: unknown) => {
-      if (error instanceof OutboxEmptyError) throw new CliFailure(error.message);
-      throw error;
-    });
-  }
-  const { report, postable } = await checkBatchToPost(app.pool, app.schema, source, text ?? '');
+  const text = await batchText(app, source, input);
+  const { checkBatchToPost } = await import('../../write-back/check-batch.js');
+  const { report, postable } = await checkBatchToPost(app.pool, app.schema, source, text);
   if (!postable) {
     if (flags.json === true) cli.out.json(report);
     else (await import('../post-report.js')).printBatchCheck(cli.out, report);
@@ -70,7 +72,7 @@ export async function postCommand(cli: CliRun, name: string, flags: PostFlags): 
   }
   // Temporal before anything is written: an unreachable server leaves no batch behind.
   const target = await cli.ctx.temporal();
-  const [{ PostBatchStore, batchFinal, conflictMessage }, { startPost, postResult }, { postWorkflowId }] =
+  const [{ PostBatchStore, batchFinal, conflictMessage }, { startPost }, { postWorkflowId }] =
     await Promise.all([
       import('../../db/post-batches.js'),
       import('../../client/post-control.js'),
@@ -106,34 +108,45 @@ export async function postCommand(cli: CliRun, name: string, flags: PostFlags): 
     const hint = noWorkerHint(await workerPresence(target), 'the batch');
     if (hint) cli.out.note(`note: ${hint}`);
   }
-  if (flags.wait === true) {
-    const fromWorkflow = started
-      ? await postResult(started.handle).catch((error: unknown) => {
-          const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-          throw new CliFailure(
-            `the workflow ${workflowId} ended without a result (${reason}): what is in AFAS is in ` +
-              `\`afas-sync post status ${source} --batch ${postable.batch}\`; posting the batch again resumes it`,
-            3,
-          );
-        })
-      : undefined;
-    outcome.result = fromWorkflow ?? (await storedResult(cli, app, source, postable.batch));
-  }
+  if (flags.wait === true) outcome.result = await waitForEnd(cli, app, outcome, started?.handle);
   if (flags.json === true) cli.out.json(outcome);
   else printOutcome(cli.out, outcome, registration.record.createdAt, input.origin);
   return outcome.result ? postExitCode(outcome.result.status) : 0;
 }
 
-async function storedResult(
+/**
+ * The batch's end: the workflow's result, or PostgreSQL's record when there is no workflow to wait
+ * for. A batch the workflow left posted_unconfirmed may have been confirmed by a sync since: the
+ * record then says so.
+ */
+async function waitForEnd(
   cli: CliRun,
   app: AppContext,
-  source: string,
-  batch: string,
+  outcome: PostOutcome,
+  handle: StartedPost['handle'] | undefined,
 ): Promise<PostBatchResult> {
-  const { PostBatchStore } = await import('../../db/post-batches.js');
+  const { source, batch, workflowId } = outcome;
+  const [{ PostBatchStore }, { postResult }] = await Promise.all([
+    import('../../db/post-batches.js'),
+    import('../../client/post-control.js'),
+  ]);
+  // On stderr: --json output stays parseable.
+  if (handle) cli.out.note(`waiting for batch ${batch} (Ctrl-C stops waiting; the batch goes on)`);
+  const fromWorkflow = handle
+    ? await postResult(handle).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new CliFailure(
+          `the workflow ${workflowId} ended without a result (${reason}): what is in AFAS is in ` +
+            `\`afas-sync post status ${source} --batch ${batch}\`; posting the batch again resumes it`,
+          3,
+        );
+      })
+    : undefined;
+  if (fromWorkflow && fromWorkflow.status !== 'posted_unconfirmed') return fromWorkflow;
   const report = await new PostBatchStore(app.schema).report(app.pool, source, batch);
   if (!report) throw new CliFailure(`batch ${batch} of "${source}" vanished from post_batches`);
-  cli.out.note(`note: no workflow of batch ${batch} to wait for; its end as PostgreSQL records it`);
+  if (fromWorkflow && report.batch.status !== 'confirmed') return fromWorkflow;
+  if (!fromWorkflow) cli.out.note(`note: no workflow of batch ${batch} to wait for; its end as recorded:`);
   return resultFromReport(report);
 }
 
