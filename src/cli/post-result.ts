@@ -8,10 +8,8 @@ import type { Output } from './output.js';
 export function resultFromReport(report: PostBatchReport): PostBatchResult {
   const { batch, entries } = report;
   const withStatus = (status: string) => entries.filter((entry) => entry.status === status);
-  // After a compensation, an entry still `posted` was never taken out: it is in AFAS as well.
-  const compensatedBatch = ['compensating', 'compensated', 'reversed', 'compensation_incomplete'].includes(
-    batch.status,
-  );
+  // An entry still `posted` when the compensation gave up was never taken out: it is in AFAS.
+  const incomplete = batch.status === 'compensation_incomplete';
   return {
     source: batch.source,
     batch: batch.batch,
@@ -22,9 +20,7 @@ export function resultFromReport(report: PostBatchReport): PostBatchResult {
     deleted: withStatus('deleted').length,
     reversed: withStatus('reversed').length,
     remaining: entries
-      .filter(
-        (entry) => entry.status === 'compensation_failed' || (compensatedBatch && entry.status === 'posted'),
-      )
+      .filter((entry) => entry.status === 'compensation_failed' || (incomplete && entry.status === 'posted'))
       .map((entry) => entry.key),
   };
 }
