@@ -370,7 +370,7 @@ describe('post: register a checked batch and start its workflow', () => {
       '',
     ]);
     expect(errorLines(result)).toEqual([
-      'note: no workflow of batch post-cli-outbox to wait for; its end as recorded:',
+      'note: batch post-cli-outbox already ended; its end as PostgreSQL records it:',
     ]);
   });
 

@@ -1,6 +1,7 @@
 // `afas-sync post cancel <source> --batch ID`: the request goes to PostgreSQL first, so it stands
 // even when the workflow is not running now (it takes the request when it next begins); then the
 // running workflow is signalled, to stop posting and take the batch back out of AFAS.
+import { FINAL_BATCH_STATUSES } from '../../write-back/post-types.js';
 import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 
@@ -14,13 +15,13 @@ export async function cancelCommand(cli: CliRun, source: string, batch: string):
       `no batch "${batch}" for source "${source}" (\`afas-sync post status ${source}\` lists its batches)`,
     );
   if (request.outcome === 'ended') {
-    const { status, reason } = request.record;
+    const { status, reason, endedAt } = request.record;
     throw new CliFailure(
-      status === 'posted_unconfirmed' || request.record.postedAt !== null
-        ? `batch ${batch} of "${source}" is posted whole (${status}): a cancel no longer applies; every entry ` +
-            'stays in AFAS (reverse them with a new batch if they must go)'
-        : `batch ${batch} of "${source}" already ended as ${status}${reason === null ? '' : ` (${reason})`}: ` +
-            'nothing to cancel',
+      endedAt !== null || FINAL_BATCH_STATUSES.includes(status)
+        ? `batch ${batch} of "${source}" already ended as ${status}${reason === null ? '' : ` (${reason})`}: ` +
+            'nothing to cancel'
+        : `batch ${batch} of "${source}" is posted whole (${status}): a cancel no longer applies; every entry ` +
+            'stays in AFAS (reverse them with a new batch if they must go)',
     );
   }
   const target = await cli.ctx.temporal().catch((error: unknown) => {

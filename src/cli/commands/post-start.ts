@@ -146,7 +146,12 @@ async function waitForEnd(
   const report = await new PostBatchStore(app.schema).report(app.pool, source, batch);
   if (!report) throw new CliFailure(`batch ${batch} of "${source}" vanished from post_batches`);
   if (fromWorkflow && report.batch.status !== 'confirmed') return fromWorkflow;
-  if (!fromWorkflow) cli.out.note(`note: no workflow of batch ${batch} to wait for; its end as recorded:`);
+  if (!fromWorkflow)
+    cli.out.note(
+      handle
+        ? `note: Temporal no longer keeps the workflow of batch ${batch}; the batch as PostgreSQL records it:`
+        : `note: batch ${batch} already ended; its end as PostgreSQL records it:`,
+    );
   return resultFromReport(report);
 }
 
