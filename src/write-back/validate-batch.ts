@@ -15,7 +15,7 @@ const periodName = (row: Pick<PeriodRow, 'year' | 'period'>) => `${row.year}-${p
  * The period an entry books into: its own year/period when given, else the first period (in year,
  * period order) whose dates contain the booking date.
  */
-function bookingPeriod(
+export function bookingPeriod(
   entry: Pick<BatchEntry, 'date' | 'year' | 'period'>,
   periods: readonly PeriodRow[],
 ): PeriodRow | undefined {
