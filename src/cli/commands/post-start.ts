@@ -9,7 +9,7 @@ import { CliFailure, CliUsageError } from '../errors.js';
 import { parseBatchId, parseSourceName } from '../parse.js';
 import { refuseReadOnlySource } from '../write-back.js';
 import type { Output } from '../output.js';
-import { printPostResult, resultFromReport } from '../post-result.js';
+import { printPostResult } from '../post-result.js';
 import { readBatchFile } from './post-check.js';
 
 export interface PostFlags {
@@ -126,8 +126,8 @@ async function waitForEnd(
   handle: StartedPost['handle'] | undefined,
 ): Promise<PostBatchResult> {
   const { source, batch, workflowId } = outcome;
-  const [{ PostBatchStore }, { postResult }] = await Promise.all([
-    import('../../db/post-batches.js'),
+  const [{ PostSagaStore }, { postResult }] = await Promise.all([
+    import('../../db/post-saga.js'),
     import('../../client/post-control.js'),
   ]);
   // On stderr: --json output stays parseable.
@@ -143,16 +143,16 @@ async function waitForEnd(
       })
     : undefined;
   if (fromWorkflow && fromWorkflow.status !== 'posted_unconfirmed') return fromWorkflow;
-  const report = await new PostBatchStore(app.schema).report(app.pool, source, batch);
-  if (!report) throw new CliFailure(`batch ${batch} of "${source}" vanished from post_batches`);
-  if (fromWorkflow && report.batch.status !== 'confirmed') return fromWorkflow;
+  // The same count of the entries the workflow's last step returns.
+  const recorded = await new PostSagaStore(app.pool, app.schema).result({ source, batch });
+  if (fromWorkflow && recorded.status !== 'confirmed') return fromWorkflow;
   if (!fromWorkflow)
     cli.out.note(
       handle
         ? `note: Temporal no longer keeps the workflow of batch ${batch}; the batch as PostgreSQL records it:`
         : `note: batch ${batch} already ended; its end as PostgreSQL records it:`,
     );
-  return resultFromReport(report);
+  return recorded;
 }
 
 function printOutcome(out: Output, outcome: PostOutcome, registeredAt: Date, origin: string): void {
