@@ -3,6 +3,7 @@
 // operator's cancel request, and the report of what each entry and step did. The saga's own writes
 // (statuses, entry numbers, AFAS's answers) are the activities'.
 import type pg from 'pg';
+import type { PostEntryRecord } from './post-entries.js';
 import type { ResolvedEntry } from '../write-back/check-batch.js';
 import { batchContentHash } from '../write-back/content-hash.js';
 import { entryMarker } from '../write-back/marker.js';
@@ -31,21 +32,23 @@ export interface PostBatchRecord {
   endedAt: Date | null;
 }
 
-export interface PostEntryRecord {
+/** One entry of a batch as `post status` shows it: where it books, and what AFAS holds of it. */
+export interface PostEntryReport extends Pick<
+  PostEntryRecord,
+  | 'administration'
+  | 'journal'
+  | 'year'
+  | 'period'
+  | 'entryDate'
+  | 'marker'
+  | 'status'
+  | 'entryNo'
+  | 'reversalEntryNo'
+  | 'message'
+  | 'profitLogReference'
+> {
   key: string;
   position: number;
-  administration: number;
-  journal: string;
-  year: number;
-  period: number;
-  /** YYYY-MM-DD. */
-  entryDate: string;
-  marker: string;
-  status: EntryStatus;
-  entryNo: number | null;
-  reversalEntryNo: number | null;
-  message: string | null;
-  profitLogReference: string | null;
   confirmedAt: Date | null;
 }
 
@@ -65,7 +68,7 @@ export interface PostStepRecord {
 export interface PostBatchReport {
   batch: PostBatchRecord;
   /** In batch order. */
-  entries: PostEntryRecord[];
+  entries: PostEntryReport[];
   /** In the order they happened. */
   steps: PostStepRecord[];
 }
@@ -288,7 +291,7 @@ function toBatch(row: Record<string, unknown>): PostBatchRecord {
   };
 }
 
-function toEntry(row: Record<string, unknown>): PostEntryRecord {
+function toEntry(row: Record<string, unknown>): PostEntryReport {
   return {
     key: String(row.key),
     position: Number(row.position),

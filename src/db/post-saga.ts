@@ -116,15 +116,7 @@ export class PostSagaStore {
   }
 
   async result(ref: BatchRef): Promise<PostBatchResult> {
-    const found = await this.pool.query<{
-      status: BatchStatus;
-      reason: string | null;
-      entries: number;
-      posted: number;
-      deleted: number;
-      reversed: number;
-      remaining: string[];
-    }>(
+    const found = await this.pool.query<Omit<PostBatchResult, keyof BatchRef>>(
       `SELECT b.status, b.reason, b.entries,
               count(e.entry_no)::int AS posted,
               count(*) FILTER (WHERE e.status = 'deleted')::int AS deleted,

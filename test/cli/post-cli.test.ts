@@ -12,6 +12,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSync } from '../../src/client/sync-control.js';
 import { entryMarker } from '../../src/write-back/marker.js';
+import { batchEntry, batchLine } from '../helpers/batch-builders.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { errorLines, runCli } from '../helpers/cli.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -22,24 +23,8 @@ const SOURCE = 'post-cli-writer';
 const READ_ONLY = 'post-cli-reader';
 const YEAR = 2025;
 
-const line = (account: string, debit: string, credit: string, extra: Record<string, unknown> = {}) => ({
-  account,
-  debit,
-  credit,
-  ...extra,
-});
-const entry = (key: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  administration: 1,
-  journal: '90',
-  date: `${YEAR}-03-31`,
-  description: 'Accrual wages March',
-  lines: [
-    line('4000', '1250.00', '0', { allocations: [{ axis: '1', code: '100' }] }),
-    line('1700', '0', '1250.00', { description: 'to pay' }),
-  ],
-  ...extra,
-});
+const line = batchLine;
+const entry = (key: string, extra: Record<string, unknown> = {}) => batchEntry(key, YEAR, extra);
 
 describe('post: register a checked batch and start its workflow', () => {
   let fixture: SyncFixture;

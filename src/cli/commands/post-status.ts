@@ -4,7 +4,7 @@
 import type {
   PostBatchRecord,
   PostBatchReport,
-  PostEntryRecord,
+  PostEntryReport,
   PostStepRecord,
 } from '../../db/post-batches.js';
 import type { PostProgress } from '../../write-back/post-types.js';
@@ -113,7 +113,7 @@ function printBatch(out: Output, report: PostStatusReport): void {
   out.line();
   out.table(
     [
-      { header: 'entry', value: (row: PostEntryRecord) => row.key },
+      { header: 'entry', value: (row: PostEntryReport) => row.key },
       { header: 'period', value: (row) => `${row.year}-${String(row.period).padStart(2, '0')}` },
       { header: 'status', value: (row) => row.status },
       {
