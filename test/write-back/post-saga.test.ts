@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSync } from '../../src/client/sync-control.js';
+import type { PostBatchResult } from '../../src/write-back/post-types.js';
 import { entryMarker } from '../../src/write-back/marker.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
@@ -20,16 +21,6 @@ const TOKEN = `<token><version>1</version><data>${TOKEN_DATA}</data></token>`;
 const SOURCE = 'post-saga';
 /** The simulator's newest year; periods 3 to 12 are open. */
 const YEAR = 2025;
-
-interface BatchResult {
-  status: string;
-  reason: string | null;
-  entries: number;
-  posted: number;
-  deleted: number;
-  reversed: number;
-  remaining: string[];
-}
 
 const entry = (key: string, period: number, amount: string) => ({
   key,
@@ -89,7 +80,9 @@ describe('post: the write-back saga on the real stack', () => {
     const path = join(dir, `${batch.batch}.json`);
     writeFileSync(path, JSON.stringify(batch));
     const result = await cli('post', SOURCE, '--file', path, ...flags);
-    const outcome = flags.includes('--json') ? (JSON.parse(result.stdout) as { result?: BatchResult }) : null;
+    const outcome = flags.includes('--json')
+      ? (JSON.parse(result.stdout) as { result?: PostBatchResult })
+      : null;
     return { ...result, json: outcome?.result ?? null };
   };
   /** The lines AFAS holds for an entry of a batch, found by its marker. */
@@ -227,7 +220,7 @@ describe('post: the write-back saga on the real stack', () => {
       const cancelled = await cli('post', 'cancel', SOURCE, '--batch', 'saga-cancel');
       expect(cancelled.code, cancelled.stderr).toBe(0);
       const handle = fixture.temporal.client.workflow.getHandle(`afas-post/${SOURCE}/saga-cancel`);
-      const result = (await handle.result()) as BatchResult;
+      const result = (await handle.result()) as PostBatchResult;
       expect(result.status).toBe('compensated');
       expect(result.posted).toBeGreaterThanOrEqual(3);
       expect(result.posted).toBeLessThan(12);
