@@ -225,12 +225,17 @@ export class PostSagaStore {
     );
   }
 
-  /** Batches that are not confirmed and not taken back whole, per source and status (the metrics gauge). */
-  async openPerSource(): Promise<{ source: string; status: BatchStatus; batches: number }[]> {
+  /**
+   * Batches that are not confirmed and not taken back whole, per source and status (the metrics
+   * gauge; `afas-sync status` for one source).
+   */
+  async openPerSource(source?: string): Promise<{ source: string; status: BatchStatus; batches: number }[]> {
     const found = await this.pool.query<{ source: string; status: BatchStatus; batches: number }>(
       `SELECT source, status, count(*)::int AS batches FROM ${this.table('post_batches')}
         WHERE status IN ('posting', 'compensating', 'posted_unconfirmed', 'compensation_incomplete')
+          AND ($1::text IS NULL OR source = $1)
         GROUP BY source, status ORDER BY source, status`,
+      [source ?? null],
     );
     return found.rows;
   }

@@ -246,8 +246,17 @@ describe('post: the write-back saga on the real stack', () => {
     expect(result.json?.reason).toMatch(
       /entry saga-unconfirmed-1 \(AFAS entry \d+\) is not in journal_lines yet/,
     );
+    // The operator sees it in the source's status until a sync confirms it.
+    const shown = await cli('status', SOURCE);
+    expect(shown.stdout).toMatch(
+      new RegExp(`write-back +on: 1 posted_unconfirmed \\(afas-sync post status ${SOURCE}\\)`),
+    );
     const sync = await startSync(fixture.target, SOURCE, {});
     expect((await sync.result()).status).toBe('succeeded');
+    const after = JSON.parse((await cli('status', SOURCE, '--json')).stdout) as {
+      writeBack: { enabled: boolean; open: unknown[] };
+    };
+    expect(after.writeBack).toEqual({ enabled: true, open: [] });
     const status = await fixture.db.pool.query<{ status: string; reason: string | null }>(
       `SELECT status, reason FROM afas.post_batches WHERE source = $1 AND batch_id = 'saga-unconfirmed'`,
       [SOURCE],

@@ -55,6 +55,7 @@ export function printStatus(out: Output, status: SourceStatus): void {
         ? `${status.ledger.text} (checked ${formatAge(status.ledger.checkedAt)})`
         : 'not proved yet',
     ],
+    ['write-back', writeBackText(status)],
     ...(sync.progressUnavailable && sync.execution ? [['progress', sync.progressUnavailable] as const] : []),
     ...(status.lastError
       ? [
@@ -86,4 +87,11 @@ export function printStatus(out: Output, status: SourceStatus): void {
     ],
     sync.datasets,
   );
+}
+
+/** `off`, `on`, or `on: 1 posted_unconfirmed, 1 compensation_incomplete (afas-sync post status acme)`. */
+function writeBackText({ source, writeBack }: SourceStatus): string {
+  if (writeBack.open.length === 0) return writeBack.enabled ? 'on' : 'off';
+  const open = writeBack.open.map((entry) => `${entry.batches} ${entry.status}`).join(', ');
+  return `${writeBack.enabled ? 'on' : 'off'}: ${open} (afas-sync post status ${source})`;
 }

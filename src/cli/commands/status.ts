@@ -60,6 +60,8 @@ export interface SourceStatus {
   lastRun: RunRecord | null;
   /** The latest ledger proof (issue 18) and its one line ("reconciled through 2026-11"); null before the first. */
   ledger: (ReconciliationRecord & { text: string }) | null;
+  /** Write-back (issue 19): whether it is on, and its batches not confirmed, per status. */
+  writeBack: { enabled: boolean; open: { status: string; batches: number }[] };
 }
 
 export function registerStatus(program: Command, cli: CliRun): void {
@@ -129,6 +131,7 @@ async function collectStatus(
     { DATASETS },
     { ReconciliationStore },
     { ledgerLine },
+    { PostSagaStore },
   ] = await Promise.all([
     import('../../client/sync-control.js'),
     import('../../workflows/definitions.js'),
@@ -139,17 +142,20 @@ async function collectStatus(
     import('../../catalog/index.js'),
     import('../../db/reconciliations.js'),
     import('../ledger-output.js'),
+    import('../../db/post-saga.js'),
   ]);
   const workflowId = syncWorkflowId(source);
-  const [schedule, workers, execution, answer, lastRuns, checks, reconciliation] = await Promise.all([
-    describeSchedule(target, source),
-    workerPresence(target),
-    workflowStatus(target, workflowId),
-    queryProgress(target, source),
-    app.runs.list(source, 10),
-    app.state.deleteChecks(app.pool, source),
-    new ReconciliationStore(app.schema).latest(app.pool, source),
-  ]);
+  const [schedule, workers, execution, answer, lastRuns, checks, reconciliation, openBatches] =
+    await Promise.all([
+      describeSchedule(target, source),
+      workerPresence(target),
+      workflowStatus(target, workflowId),
+      queryProgress(target, source),
+      app.runs.list(source, 10),
+      app.state.deleteChecks(app.pool, source),
+      new ReconciliationStore(app.schema).latest(app.pool, source),
+      new PostSagaStore(app.pool, app.schema).openPerSource(source),
+    ]);
   const lastSync = lastRuns.find((run) => run.kind === 'sync') ?? null;
   const progress = answer.progress;
   const runId = progress?.runId ?? lastSync?.runId ?? null;
@@ -187,6 +193,10 @@ async function collectStatus(
     lastError: lastError(record, progress, datasets, lastRuns),
     lastRun: lastRuns[0] ?? null,
     ledger: reconciliation ? { ...reconciliation, text: ledgerLine(reconciliation) } : null,
+    writeBack: {
+      enabled: record.writeBack,
+      open: openBatches.map(({ status, batches }) => ({ status, batches })),
+    },
   };
 }
 
