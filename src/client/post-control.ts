@@ -11,7 +11,7 @@ import { cancelPostSignal, postProgressQuery, postWorkflowId } from '../workflow
 import type { PostBatchInput, PostBatchResult, PostProgress } from '../write-back/post-types.js';
 import type { SyncTarget } from './sync-control.js';
 
-/** The workflow type the worker registers (the lead's src/workflows/post-entries.ts). */
+/** The workflow type the worker registers (src/workflows/post-entries.ts). */
 export const POST_WORKFLOW_TYPE = 'postEntries';
 
 type PostWorkflow = (input: PostBatchInput) => Promise<PostBatchResult>;
