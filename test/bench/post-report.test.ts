@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBatch } from '../../src/write-back/batch-format.js';
 import { batchProblems } from '../../src/write-back/batch-rules.js';
 import { ToolArgsError } from '../../tools/args.js';
+import { workflowTaskTimes } from '../../tools/bench/history-profile.js';
 import { generateBatch, type AdministrationChoices } from '../../tools/post/batch.js';
 import { fiEntriesFigures, maxOverlap, otherCallsWhilePosting } from '../../tools/post/measure.js';
 import { parsePostBenchArgs } from '../../tools/post/options.js';
@@ -142,6 +143,27 @@ describe('bench:post calls', () => {
   });
 });
 
+describe('bench:post workflow tasks', () => {
+  type Events = Parameters<typeof workflowTaskTimes>[0];
+  const at = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 });
+
+  it('means how long each workflow task waited for a worker and ran on it', () => {
+    const events = [
+      { eventId: 1, eventTime: at(1_000), workflowExecutionStartedEventAttributes: {} },
+      { eventId: 2, eventTime: at(1_000), workflowTaskScheduledEventAttributes: {} },
+      { eventId: 3, eventTime: at(1_004), workflowTaskStartedEventAttributes: { scheduledEventId: 2 } },
+      { eventId: 4, eventTime: at(1_034), workflowTaskCompletedEventAttributes: { startedEventId: 3 } },
+      { eventId: 5, eventTime: at(1_500), workflowTaskScheduledEventAttributes: {} },
+      { eventId: 6, eventTime: at(1_502), workflowTaskStartedEventAttributes: { scheduledEventId: 5 } },
+      { eventId: 7, eventTime: at(1_512), workflowTaskCompletedEventAttributes: { startedEventId: 6 } },
+      // Scheduled and started but never completed (the worker died): not counted.
+      { eventId: 8, eventTime: at(2_000), workflowTaskScheduledEventAttributes: {} },
+      { eventId: 9, eventTime: at(2_100), workflowTaskStartedEventAttributes: { scheduledEventId: 8 } },
+    ] as unknown as Events;
+    expect(workflowTaskTimes(events)).toEqual({ count: 2, waitMs: 3, runMs: 20 });
+  });
+});
+
 function clean(): Omit<PostBenchReport, 'targets'> {
   return {
     batch: 'bench-19-1000',
@@ -169,7 +191,9 @@ function clean(): Omit<PostBenchReport, 'targets'> {
     confirming: { seconds: 8, syncSeconds: 7, syncStatus: 'succeeded' },
     journalLines: { expected: 3000, found: 3000 },
     steps: { 'post ok': 1000 },
+    perEntry: { slotMs: 225, afasMs: 201, postEntryActivityMs: 215 },
     workflowHistoryEvents: 6000,
+    workflowTasks: { count: 900, waitMs: 5, runMs: 20 },
     problems: [],
     at: '2026-12-06T16:00:00.000Z',
   };

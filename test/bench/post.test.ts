@@ -71,6 +71,11 @@ describe('npm run bench:post', () => {
     expect(report.confirming.syncStatus).toBe('succeeded');
     expect(report.firstSyncSeconds).toBeGreaterThan(0);
     expect(report.workflowHistoryEvents).toBeGreaterThan(20 * 3);
+    // Every entry's activity holds a call slot at least as long as AFAS held the answer.
+    expect(report.perEntry.afasMs).toBe(report.fiEntries.durationMs.p50);
+    expect(report.perEntry.postEntryActivityMs).toBeGreaterThanOrEqual(50);
+    expect(report.perEntry.slotMs).toBeGreaterThanOrEqual(50);
+    expect(report.workflowTasks?.count).toBeGreaterThan(1);
     expect(report.steps['post ok'] ?? 0).toBeGreaterThanOrEqual(20);
     expect(report.targets.map((target) => target.met).slice(1)).toEqual([true, true, true]);
     expect(stdout).toContain('journal lines of the batch          59 of 59');

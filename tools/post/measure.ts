@@ -112,6 +112,8 @@ export interface FiEntriesFigures {
   spanSeconds: number;
 }
 
+const round = (value: number) => Math.round(value * 100) / 100;
+
 /** Arrival and answer of a logged call, in ms since the epoch. */
 const interval = (call: LoggedCall) => {
   const start = Date.parse(call.timestamp);
@@ -149,8 +151,8 @@ export function fiEntriesFigures(calls: readonly LoggedCall[]): FiEntriesFigures
     byMethod,
     refused: calls.filter((call) => call.status >= 400 || call.fault !== null).length,
     maxInFlight: maxOverlap(intervals),
-    durationMs: { p50: percentile(durations, 0.5), max: percentile(durations, 1) },
-    spanSeconds: calls.length === 0 ? 0 : (last - first) / 1000,
+    durationMs: { p50: round(percentile(durations, 0.5)), max: round(percentile(durations, 1)) },
+    spanSeconds: calls.length === 0 ? 0 : round((last - first) / 1000),
   };
 }
 

@@ -1,4 +1,5 @@
 // bench:post's figures, its targets (issue 19 point 10) and the table it prints.
+import type { WorkflowTaskTimes } from '../bench/history-profile.js';
 import type { FiEntriesFigures } from './measure.js';
 
 /** Issue 19 point 10: entries/s ≥ this share of what the allowed calls at the latency can carry. */
@@ -29,6 +30,8 @@ export interface PostBenchReport {
     targetEntriesPerSecond: number | null;
   };
   fiEntries: FiEntriesFigures & { callsPerEntry: number };
+  /** Where an entry's time went, ms: a call slot's time per entry, AFAS's answer (p50), the activity. */
+  perEntry: { slotMs: number | null; afasMs: number; postEntryActivityMs: number | null };
   /** Other AFAS calls between registration and posted_at, by method and connector. */
   otherCallsWhilePosting: Record<string, number>;
   confirming: {
@@ -41,6 +44,8 @@ export interface PostBenchReport {
   /** post_steps by action and outcome. */
   steps: Record<string, number>;
   workflowHistoryEvents: number | null;
+  /** The batch workflow's own turns (its workflow tasks): how many, mean wait and run. */
+  workflowTasks: WorkflowTaskTimes | null;
   problems: string[];
   targets: { name: string; met: boolean | null; why: string }[];
   at: string;
@@ -106,13 +111,14 @@ export function formatPostReport(report: PostBenchReport): string {
     `first sync (master data)            ${report.firstSyncSeconds} s`,
     `posting (registered → all in AFAS)  ${figure(posting.seconds, 's')}: ${figure(posting.entriesPerSecond, 'entries/s')} (target ≥ ${figure(posting.targetEntriesPerSecond, 'entries/s')}); AFAS saw ${fiEntries.spanSeconds} s from the first call to the last answer`,
     `FiEntries calls                     ${fiEntries.calls} (${methods || 'none'}), ${fiEntries.callsPerEntry} per entry, ${fiEntries.refused} refused, at most ${fiEntries.maxInFlight} in flight, each p50 ${fiEntries.durationMs.p50} ms, max ${fiEntries.durationMs.max} ms`,
+    `per entry, per call slot            ${figure(report.perEntry.slotMs, 'ms')}: AFAS answered in ${report.perEntry.afasMs} ms (p50), the postEntry activity took ${figure(report.perEntry.postEntryActivityMs, 'ms')} (mean, schedule to close)`,
     `other AFAS calls while posting      ${others || 'none'}`,
     `confirming (posted → confirmed)     ${figure(confirming.seconds, 's')} (its sync ${figure(confirming.syncSeconds, 's')}, ${confirming.syncStatus ?? 'not found'})`,
     `journal lines of the batch          ${report.journalLines.found} of ${report.journalLines.expected}`,
     `batch                               ${report.status ?? 'not registered'}${report.reason ? `: ${report.reason.slice(0, 300)}` : ''} (${report.entriesPosted} entries with an entry number)`,
     `post steps                          ${steps || 'none'}`,
     `\`afas-sync post --wait\`             ${report.cli.seconds} s, exit ${report.cli.exitCode ?? 'killed'}`,
-    `workflow history                    ${figure(report.workflowHistoryEvents, 'events')}`,
+    `workflow history                    ${figure(report.workflowHistoryEvents, 'events')}${report.workflowTasks ? `; ${report.workflowTasks.count} workflow tasks, each waited ${report.workflowTasks.waitMs} ms and ran ${report.workflowTasks.runMs} ms (mean)` : ''}`,
     report.problems.length === 0 ? 'problems: none' : `problems (${report.problems.length}):`,
     ...report.problems.map((problem) => `  ${problem.slice(0, 400)}`),
     '',

@@ -13,6 +13,7 @@ import { startSync } from '../../src/client/sync-control.js';
 import { normalizeDatabaseUrl } from '../../src/config/index.js';
 import { postWorkflowId } from '../../src/workflows/definitions.js';
 import { ToolArgsError } from '../args.js';
+import { activityTimes, workflowTaskTimes, type WorkflowTaskTimes } from '../bench/history-profile.js';
 import { generateBatch, readPostingChoices } from './batch.js';
 import { batchFacts, fiEntriesFigures, otherCallsWhilePosting, syncAfter } from './measure.js';
 import { AFAS_CALLS_PER_ENVIRONMENT, parsePostBenchArgs, type PostBenchOptions } from './options.js';
@@ -40,14 +41,24 @@ async function firstSync(stack: PostStack): Promise<number> {
   return round((performance.now() - started) / 1000);
 }
 
-async function historyEvents(stack: PostStack, batch: string): Promise<number | null> {
+/** The batch workflow's history: its length, and the postEntry activities' mean schedule-to-close. */
+async function workflowFigures(
+  stack: PostStack,
+  batch: string,
+): Promise<{ events: number | null; postEntryMs: number | null; tasks: WorkflowTaskTimes | null }> {
   try {
-    const description = await stack.target.client.workflow
+    const history = await stack.target.client.workflow
       .getHandle(postWorkflowId(POST_SOURCE, batch))
-      .describe();
-    return description.historyLength;
+      .fetchHistory();
+    const events = history.events ?? [];
+    const posts = activityTimes(events).find((times) => times.type === 'postEntry');
+    return {
+      events: events.length,
+      postEntryMs: posts ? round(posts.totalMs / posts.count, 1) : null,
+      tasks: workflowTaskTimes(events),
+    };
   } catch {
-    return null;
+    return { events: null, postEntryMs: null, tasks: null };
   }
 }
 
@@ -90,6 +101,7 @@ async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBen
     const postingSeconds = facts ? secondsBetween(facts.createdAt, facts.postedAt) : null;
     const figures = fiEntriesFigures(fiEntriesCalls);
     const problems = cliProblems(cli);
+    const workflow = await workflowFigures(stack, batch.batch);
     if (!facts) problems.push(`batch ${batch.batch} was never registered`);
     const partial: Omit<PostBenchReport, 'targets'> = {
       batch: batch.batch,
@@ -117,7 +129,15 @@ async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBen
       },
       journalLines: { expected: lines, found: facts?.journalLines ?? 0 },
       steps: facts?.steps ?? {},
-      workflowHistoryEvents: await historyEvents(stack, batch.batch),
+      perEntry: {
+        // Each allowed call is a slot: what an entry cost one slot, of which AFAS's answer and the
+        // postEntry activity (schedule to close) were how much; the rest is the workflow's turn.
+        slotMs: postingSeconds ? round((postingSeconds * callsAllowed * 1000) / options.entries, 1) : null,
+        afasMs: figures.durationMs.p50,
+        postEntryActivityMs: workflow.postEntryMs,
+      },
+      workflowHistoryEvents: workflow.events,
+      workflowTasks: workflow.tasks,
       problems,
       at: new Date().toISOString(),
     };
