@@ -1,9 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyAfasError } from '../afas/classify.js';
 import type { AfasClient, AfasPage, AfasPageCursor, PagesOptions } from '../afas/index.js';
+import type { AfasUpdateResult, DeleteKeySegment, UpdateEnvelope } from '../afas/update.js';
 
-/** What the activities need from the AFAS client (kept narrow so the seam stays obvious). */
-export type AfasApi = Pick<AfasClient, 'metainfo' | 'describeGetConnector' | 'pages'>;
+/**
+ * What the activities need from the AFAS client (kept narrow so the seam stays obvious): reads,
+ * and the write-back saga's inserts and deletes (FiEntries).
+ */
+export type AfasApi = Pick<AfasClient, 'metainfo' | 'describeGetConnector' | 'pages' | 'insert' | 'delete'>;
 
 export interface InlineRetryPolicy {
   /** Tries per call before the error goes to Temporal's retry policy. */
@@ -30,6 +34,16 @@ export class AfasSession {
     private readonly onWait: () => void = () => undefined,
   ) {}
 
+  /**
+   * Waits before trying a call again, when the error is one worth retrying in place and the try
+   * count and wait allow it; false: leave the error to Temporal. A write's caller decides first
+   * whether its outcome is known: only an error that proves AFAS did nothing may be retried
+   * (see once()).
+   */
+  async waitToRetry(error: unknown, attempt: number): Promise<boolean> {
+    return this.pause(error, attempt);
+  }
+
   private async pause(error: unknown, attempt: number): Promise<boolean> {
     const classification = classifyAfasError(error);
     if (!classification.retryable || attempt >= this.policy.attempts) return false;
@@ -54,6 +68,23 @@ export class AfasSession {
         if (!(await this.pause(error, attempt))) throw error;
       }
     }
+  }
+
+  /**
+   * One POST (insert), counted, never retried here: a reset or time-out after the request was
+   * sent leaves it unknown whether AFAS executed it, and call()'s inline retry of such errors
+   * would book an entry twice. The caller retries with waitToRetry() only what AFAS refused
+   * without executing (a locked layout, 503), and looks the entry up after anything else.
+   */
+  insertOnce(connectorId: string, envelope: UpdateEnvelope): Promise<AfasUpdateResult> {
+    this.calls += 1;
+    return this.api.insert(connectorId, envelope, { signal: this.signal });
+  }
+
+  /** One DELETE by key path, counted, never retried here (the caller decides, as for insertOnce). */
+  deleteOnce(connectorId: string, keyPath: readonly DeleteKeySegment[]): Promise<AfasUpdateResult> {
+    this.calls += 1;
+    return this.api.delete(connectorId, keyPath, { signal: this.signal });
   }
 
   metainfo() {

@@ -1,6 +1,7 @@
 // Shape checks for every command-line value. Each failure is a CliUsageError (exit 2) whose
 // message names the argument; values are echoed only where they cannot be secret.
 import { DATASET_NAMES } from '../catalog/index.js';
+import { IDENTIFIER_RULE, isBatchIdentifier } from '../write-back/identifier.js';
 import type { EnvironmentType } from '../db/sources.js';
 import { CliUsageError } from './errors.js';
 
@@ -28,7 +29,8 @@ const SUBCOMMAND_WORDS: ReadonlyMap<string, string> = new Map([
   ['resume', 'import'],
   ['cancel', 'import'],
   ['concurrency', 'import'],
-  // `post <source>` (posting, issue 19) will stand beside `post check <source>`.
+  // `post <source>` (posting, issue 19) stands beside `post check|status|cancel <source>`
+  // (status and cancel are reserved above already).
   ['check', 'post'],
 ]);
 
@@ -45,6 +47,13 @@ export function parseNewSourceName(value: string): string {
     );
   }
   return name;
+}
+
+/** A write-back batch id (`--batch`, `--outbox`): the batch format's own rule for it. */
+export function parseBatchId(value: string, flag: string): string {
+  if (!isBatchIdentifier(value))
+    throw new CliUsageError(`${flag} must be a batch id: ${IDENTIFIER_RULE} (got ${show(value)})`);
+  return value;
 }
 
 export function parseEnvironmentId(value: string): string {

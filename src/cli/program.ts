@@ -27,8 +27,10 @@ Environment:
   LOG_LEVEL, LOG_FORMAT   worker logs: info/debug/…, json (default) or pretty
 
 Exit codes:
-  0 success · 1 failure (unknown source, unreachable service, failed sync, import or check)
-  2 bad arguments or configuration · 3 sync or import finished partially (--wait)
+  0 success · 1 failure (unknown source, unreachable service, failed sync, import or check;
+    a write-back batch with problems, compensated or reversed)
+  2 bad arguments or configuration · 3 sync or import finished partially (--wait); a write-back
+    batch posted but not yet confirmed, or its compensation incomplete (post --wait)
   4 \`status\` without a source: a source needs attention, is failing or stale;
     \`verify\`: the copy differs from AFAS's period balances
 
@@ -40,6 +42,7 @@ Examples:
   $ afas-sync status acme --json
   $ afas-sync verify acme
   $ afas-sync post check acme --file batch.json
+  $ afas-sync post acme --file batch.json --wait
   $ afas-sync status`;
 
 export function buildProgram(cli: CliRun, version: string): Command {

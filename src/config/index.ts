@@ -46,6 +46,11 @@ export interface AppConfig {
    * renewing it (crashed): the other workers wait at most this long for it (default 30).
    */
   afasCallLeaseSeconds: number;
+  /**
+   * How long an activity retries an AFAS layout locked by another user (FiEntries' booking
+   * layout, issue 19) before it gives up (default 60).
+   */
+  lockWaitMinutes: number;
 }
 
 export const DEFAULTS = {
@@ -152,6 +157,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dbPoolSize:
       integer(env, 'AFAS_SYNC_DB_POOL_SIZE', undefined, 2, 1000) ?? defaultPoolSize(maxConcurrentActivities),
     afasCallLeaseSeconds: integer(env, 'AFAS_SYNC_AFAS_CALL_LEASE_SECONDS', 30, 2, 3600) ?? 30,
+    lockWaitMinutes: integer(env, 'AFAS_SYNC_LOCK_WAIT_MINUTES', 60, 1, 1440) ?? 60,
     heapGrowingPercent:
       integer(env, 'AFAS_SYNC_HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 300) ??
       DEFAULT_HEAP_GROWING_PERCENT,

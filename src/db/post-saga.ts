@@ -116,15 +116,7 @@ export class PostSagaStore {
   }
 
   async result(ref: BatchRef): Promise<PostBatchResult> {
-    const found = await this.pool.query<{
-      status: BatchStatus;
-      reason: string | null;
-      entries: number;
-      posted: number;
-      deleted: number;
-      reversed: number;
-      remaining: string[];
-    }>(
+    const found = await this.pool.query<Omit<PostBatchResult, keyof BatchRef>>(
       `SELECT b.status, b.reason, b.entries,
               count(e.entry_no)::int AS posted,
               count(*) FILTER (WHERE e.status = 'deleted')::int AS deleted,
@@ -231,6 +223,16 @@ export class PostSagaStore {
         WHERE source = $1 AND batch_id = $2 AND key = ANY($3::text[])`,
       [ref.source, ref.batch, keys],
     );
+  }
+
+  /** Batches that are not confirmed and not taken back whole, per source and status (the metrics gauge). */
+  async openPerSource(): Promise<{ source: string; status: BatchStatus; batches: number }[]> {
+    const found = await this.pool.query<{ source: string; status: BatchStatus; batches: number }>(
+      `SELECT source, status, count(*)::int AS batches FROM ${this.table('post_batches')}
+        WHERE status IN ('posting', 'compensating', 'posted_unconfirmed', 'compensation_incomplete')
+        GROUP BY source, status ORDER BY source, status`,
+    );
+    return found.rows;
   }
 
   /** Batches of the source every entry of which is in AFAS, not yet seen in journal_lines. */

@@ -1,4 +1,5 @@
-// Wraps a worker's AFAS client so every metainfo call and GetConnector page is measured: status
+// Wraps a worker's AFAS client so every metainfo call, GetConnector page and UpdateConnector write
+// (the write-back saga's inserts and deletes) is measured: status
 // class, latency, and the class of retryable errors. The client itself stays metrics-free.
 import type { AfasApi } from '../activities/afas-session.js';
 import {
@@ -12,7 +13,7 @@ import {
   type PagesOptions,
 } from '../afas/index.js';
 
-export type AfasRequestKind = 'metainfo' | 'describe' | 'page';
+export type AfasRequestKind = 'metainfo' | 'describe' | 'page' | 'insert' | 'delete';
 
 export interface AfasRequestOutcome {
   /** `2xx`, `4xx`, `5xx`, `network`, `timeout`, `aborted`, `bad_response` or `error`. */
@@ -87,6 +88,10 @@ export function instrumentAfasApi(api: AfasApi, source: string, observer: AfasRe
     },
     pages: (connectorId: string, options: PagesOptions) =>
       measuredPages(api, connectorId, options, source, observer),
+    insert: (connectorId, envelope, options) =>
+      measured(observer, source, 'insert', () => api.insert(connectorId, envelope, options)),
+    delete: (connectorId, keyPath, options) =>
+      measured(observer, source, 'delete', () => api.delete(connectorId, keyPath, options)),
   };
 }
 

@@ -24,6 +24,8 @@ export type SourceLister = () => Promise<SourceFreshnessRow[]>;
 
 /** Each source's latest ledger proof (issue 18): how many periods differ from AFAS's period balances. */
 export type LedgerLister = () => Promise<{ source: string; periodsDifferent: number }[]>;
+/** Write-back batches not (yet) confirmed, counted per source and status. */
+export type PostBatchLister = () => Promise<{ source: string; status: string; batches: number }[]>;
 
 const PAGE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
@@ -40,6 +42,7 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
   readonly #scrapeErrors: Counter;
   #lister: SourceLister | undefined;
   #ledger: LedgerLister | undefined;
+  #postBatches: PostBatchLister | undefined;
   #snapshot: { at: number; rows: Promise<SourceFreshnessRow[] | undefined> } | undefined;
 
   constructor(private readonly options: { logger?: Logger; defaultMetrics?: boolean } = {}) {
@@ -105,6 +108,7 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
     });
     this.freshnessGauges(registers);
     this.ledgerGauge(registers);
+    this.postBatchGauge(registers);
   }
 
   /** Where the freshness gauges read sources from; without it they stay empty. */
@@ -116,6 +120,11 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
   /** Where the ledger gauge reads each source's latest proof from; without it the gauge stays empty. */
   watchLedger(lister: LedgerLister): void {
     this.#ledger = lister;
+  }
+
+  /** Where the write-back gauge reads open batches from; without it the gauge stays empty. */
+  watchPostBatches(lister: PostBatchLister): void {
+    this.#postBatches = lister;
   }
 
   /** Wraps an AFAS client so its requests are counted and timed. */
@@ -221,6 +230,29 @@ export class SyncMetrics implements ActivityMetrics, AfasRequestObserver {
           for (const row of (await read()) ?? []) this.set({ source: row.source }, row.periodsDifferent);
         } catch (error) {
           logger?.warn({ error: (error as Error).message }, 'metrics: reading the ledger proofs failed');
+        }
+      },
+    });
+  }
+
+  private postBatchGauge(registers: Registry[]): void {
+    const read = () => this.#postBatches?.();
+    const { logger } = this.options;
+    new Gauge({
+      name: 'afas_sync_post_batches',
+      help:
+        'Write-back batches that are not confirmed, per source and status: posting, compensating, ' +
+        'posted_unconfirmed (in AFAS, not yet in journal_lines) and compensation_incomplete (entries ' +
+        'left in AFAS: an operator must look)',
+      labelNames: ['source', 'status'],
+      registers,
+      async collect() {
+        this.reset();
+        try {
+          for (const row of (await read()) ?? [])
+            this.set({ source: row.source, status: row.status }, row.batches);
+        } catch (error) {
+          logger?.warn({ error: (error as Error).message }, 'metrics: reading the write-back batches failed');
         }
       },
     });

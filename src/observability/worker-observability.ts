@@ -2,6 +2,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { AppContext } from '../app/context.js';
 import { ReconciliationStore } from '../db/reconciliations.js';
+import { PostSagaStore } from '../db/post-saga.js';
 import { startMetricsServer, type Readiness } from './http-server.js';
 import type { Logger } from './logger.js';
 import { SyncMetrics } from './metrics.js';
@@ -71,6 +72,8 @@ export async function startWorkerObservability(options: {
       metrics.watchSources(() => next.app.sources.list());
       const proofs = new ReconciliationStore(next.app.schema);
       metrics.watchLedger(() => proofs.latestPerSource(next.app.pool));
+      const batches = new PostSagaStore(next.app.pool, next.app.schema);
+      metrics.watchPostBatches(() => batches.openPerSource());
     },
     close: () => server.close(),
   };

@@ -34,6 +34,13 @@ export const FailureType = {
   SourceToken: 'SourceToken',
   /** PostgreSQL refused the write for a reason retrying does not change. */
   DatabaseRejected: 'DatabaseRejected',
+  /**
+   * More than one entry in AFAS carries the marker of one entry of a batch (issue 19): which is
+   * afas-sync's cannot be told, so the entry is neither recorded nor posted until an operator looked.
+   */
+  PostEntryDuplicated: 'PostEntryDuplicated',
+  /** An entry of a batch the posting activities cannot act on (not registered, or already taken out of AFAS). */
+  PostEntryInvalid: 'PostEntryInvalid',
   ImportNotFound: 'ImportNotFound',
   InvalidImportInput: 'InvalidImportInput',
   /** Two executions of one partition chunk raced; the loser retries from the committed cursor. */
@@ -58,6 +65,8 @@ export const NON_RETRYABLE_FAILURES: readonly FailureType[] = [
   FailureType.SourceNotFound,
   FailureType.SourceToken,
   FailureType.DatabaseRejected,
+  FailureType.PostEntryDuplicated,
+  FailureType.PostEntryInvalid,
   FailureType.ImportNotFound,
   FailureType.InvalidImportInput,
   FailureType.PostBatchNotFound,

@@ -14,6 +14,7 @@ import {
 import { createImportActivities } from '../activities/import-activities.js';
 import { createLedgerActivities } from '../activities/ledger-activities.js';
 import { createPostBatchActivities } from '../activities/post/batch-activities.js';
+import { createPostEntryActivities } from '../activities/post/post-entry-activities.js';
 import { createSyncActivities } from '../activities/sync-activities.js';
 import { createSyncPlanActivities } from '../activities/sync-plan.js';
 import type { AppContext } from '../app/context.js';
@@ -125,6 +126,7 @@ export async function createSyncWorker(
     ...createLedgerActivities(deps),
     ...createSyncPlanActivities(),
     ...createPostBatchActivities(deps),
+    ...createPostEntryActivities(deps),
   };
   const worker = await Worker.create({
     connection: options.connection,

@@ -1,3 +1,4 @@
+import { DEFAULT_ACTIVITY_SETTINGS } from '../activities/deps.js';
 import { loadConfig, requireSecretKey, type AppConfig } from '../config/index.js';
 import { openAppContext } from '../app/context.js';
 import type { ResealOutcome } from '../db/source-tokens.js';
@@ -52,6 +53,12 @@ export async function runWorker(
     maxConcurrentActivities: config.maxConcurrentActivities,
     shutdownGraceSeconds: config.shutdownGraceSeconds,
     afasCallLeaseMs: config.afasCallLeaseSeconds * 1000,
+    settings: {
+      retrySchedule: {
+        ...DEFAULT_ACTIVITY_SETTINGS.retrySchedule,
+        lockedGiveUpMs: config.lockWaitMinutes * 60_000,
+      },
+    },
     ...(observability
       ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
       : {}),

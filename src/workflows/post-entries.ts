@@ -86,14 +86,16 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
           : `AFAS refused entry ${key}: ${summarizeFailure(error).message}`;
       }
     };
-    try {
-      await CancellationScope.cancellable(() =>
-        Promise.all(
-          begin.keys.filter((key) => !posted.has(key)).map((key) => limiter.run(() => postOne(key))),
-        ),
-      );
-    } catch (error) {
-      if (!isCancellation(error)) throw error;
+    // allSettled, not all: when the workflow is cancelled, entries still waiting for a slot fail
+    // at once, but compensation must not start before every POST in flight has settled.
+    const settled = await CancellationScope.cancellable(() =>
+      Promise.allSettled(
+        begin.keys.filter((key) => !posted.has(key)).map((key) => limiter.run(() => postOne(key))),
+      ),
+    );
+    for (const outcome of settled) {
+      if (outcome.status === 'fulfilled') continue;
+      if (!isCancellation(outcome.reason)) throw outcome.reason;
       stop ??= 'the workflow was cancelled';
     }
     if (stop === null && progress.cancelRequested) stop = 'post cancel asked for it';

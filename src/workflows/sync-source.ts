@@ -20,6 +20,7 @@ import { failDataset as fail } from './sync/dataset-failure.js';
 import { rethrowFatal } from './sync/day-batches.js';
 import { followUpOptions, QueuedRequests, runRequest } from './sync/follow-up.js';
 import { legacySyncPlan } from './sync/legacy-plan.js';
+import { confirmPostedBatches } from './sync/posted-batches.js';
 import { syncPlannedDays } from './sync/planned-days.js';
 import { SyncRunState } from './sync/run-state.js';
 import type { SyncResult, SyncSourceInput } from './sync/types.js';
@@ -193,25 +194,15 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     }
   }
 
-  // Batches posted to AFAS that journal_lines did not show yet (issue 19): this run's lines may
-  // hold them now. A failure here is the batches' business, not the sync's: it is only logged.
+  // Batches posted to AFAS that journal_lines did not show yet (issue 19): this run's lines may hold them.
   if (
     (finalStatus === 'succeeded' || finalStatus === 'partial') &&
     linesRead &&
     patched('confirm-posted-batches')
   ) {
-    try {
-      const confirmed = await activities.posting.confirmPostedBatches.executeWithOptions(
-        { summary: 'confirm posted batches' },
-        [{ source }],
-      );
-      if (confirmed.confirmed.length + confirmed.unconfirmed.length > 0)
-        log.info('posted batches checked', { source, ...confirmed });
-    } catch (error) {
-      if (isCancellation(error)) {
-        finalStatus = 'cancelled';
-        finalError = 'cancelled by request';
-      } else log.warn('confirming posted batches failed', { source, error: summarizeFailure(error).message });
+    if (await confirmPostedBatches(activities, source)) {
+      finalStatus = 'cancelled';
+      finalError = 'cancelled by request';
     }
   }
 

@@ -1,9 +1,12 @@
 // The batch file of journal entries to post to AFAS (issue 19): its shape, parsed strictly. Each
 // entry is parsed on its own, so one malformed entry does not hide the problems of the others, and
 // every problem names the entry's key, the line and the field. Limits are AFAS's FiEntries field
-// lengths (§6.3): account 16, voucher number 20, description 255, VAT code 3, allocation code 16.
+// lengths (§6.3): account 16, voucher number 20, VAT code 3, allocation code 16; descriptions 255
+// less the marker afas-sync appends (marker.ts).
 import { z } from 'zod';
 import { isZero, parseDecimal } from '../decimal/decimal.js';
+import { IDENTIFIER_RULE, isBatchIdentifier } from './identifier.js';
+import { CALLER_DESCRIPTION_LENGTH, DESCRIPTION_LENGTH, MARKER_LENGTH } from './marker.js';
 import type { BatchProblem } from './problems.js';
 
 /**
@@ -12,8 +15,13 @@ import type { BatchProblem } from './problems.js';
  * (debit or credit) carries the sign. JSON numbers are refused: a float may already have lost a cent.
  */
 const AMOUNT = /^(0|[1-9]\d{0,15})(\.\d{1,2})?$/;
-/** Batch ids and entry keys: they name workflows and markers later, so no spaces or slashes. */
-const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Entries per batch. One batch is one workflow, whose history holds about 4 events per entry
+ * (activity scheduled, started, completed, plus the workflow tasks between): 2,000 entries stay
+ * far below Temporal's 51,200-event limit, retries and compensation included.
+ */
+export const MAX_BATCH_ENTRIES = 2000;
 
 const amount = z
   .string({
@@ -38,6 +46,16 @@ const text = (max: number) =>
     .string({ error: 'must be a text value' })
     .min(1, { error: 'must not be empty (leave the field out instead)' })
     .max(max, { error: `must be at most ${max} characters (AFAS's field length)` });
+
+/** A description afas-sync posts with its marker appended, so it must leave room for it. */
+const description = z
+  .string({ error: 'must be a text value' })
+  .min(1, { error: 'must not be empty (leave the field out instead)' })
+  .max(CALLER_DESCRIPTION_LENGTH, {
+    error:
+      `must be at most ${CALLER_DESCRIPTION_LENGTH} characters: AFAS's field holds ${DESCRIPTION_LENGTH} and ` +
+      `afas-sync appends its ${MARKER_LENGTH}-character marker to find the entry again`,
+  });
 
 const date = z
   .string({ error: 'is required: a date as YYYY-MM-DD' })
@@ -65,20 +83,20 @@ const lineSchema = z.strictObject({
     .default('ledger'),
   debit: amount,
   credit: amount,
-  description: text(255).optional(),
+  description: description.optional(),
   vatCode: code(3).optional(),
   allocations: z.array(allocationSchema, { error: 'must be a list of { "axis", "code" }' }).optional(),
 });
 
 const entrySchema = z
   .strictObject({
-    key: z.string({ error: 'is required: the entry key' }).regex(IDENTIFIER, {
-      error: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-    }),
+    key: z
+      .string({ error: 'is required: the entry key' })
+      .refine(isBatchIdentifier, { error: `must be ${IDENTIFIER_RULE}` }),
     administration: integer(1, 2_147_483_647),
     journal: code(10),
     date,
-    description: text(255).optional(),
+    description: description.optional(),
     voucherNo: text(20).optional(),
     year: integer(1900, 9999).optional(),
     period: integer(1, 99).optional(),
@@ -118,12 +136,17 @@ const entrySchema = z
   });
 
 const envelopeSchema = z.strictObject({
-  batch: z.string({ error: 'is required: the batch id' }).regex(IDENTIFIER, {
-    error: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-  }),
+  batch: z
+    .string({ error: 'is required: the batch id' })
+    .refine(isBatchIdentifier, { error: `must be ${IDENTIFIER_RULE}` }),
   entries: z
     .array(z.unknown(), { error: 'is required: a list of entries' })
-    .min(1, { error: 'must hold at least one entry' }),
+    .min(1, { error: 'must hold at least one entry' })
+    .max(MAX_BATCH_ENTRIES, {
+      error:
+        `may hold at most ${MAX_BATCH_ENTRIES} entries: a batch is one workflow, whose history holds about ` +
+        '4 events per entry (Temporal limits a history to 51,200 events); split it into batches',
+    }),
 });
 
 export type BatchLine = z.infer<typeof lineSchema>;
@@ -169,7 +192,7 @@ function notABatch(...problems: BatchProblem[]): ParsedBatch {
 
 function readableKey(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || !('key' in raw)) return undefined;
-  return typeof raw.key === 'string' && IDENTIFIER.test(raw.key) ? raw.key : undefined;
+  return typeof raw.key === 'string' && isBatchIdentifier(raw.key) ? raw.key : undefined;
 }
 
 /** A zod issue as a problem: `lines.1.allocations.0.code` → line 2, field `allocations[0].code`. */

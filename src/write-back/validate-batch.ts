@@ -5,6 +5,7 @@
 import type { PeriodRow, WriteBackReference } from '../db/write-back-reference.js';
 import { assignmentKey, journalKey } from '../db/write-back-reference.js';
 import type { BatchEntry, BatchLine } from './batch-format.js';
+import { allocationField, AXIS_POSITIONS } from './fi-entries.js';
 import type { BatchProblem } from './problems.js';
 
 const pad = (period: number) => String(period).padStart(2, '0');
@@ -14,7 +15,7 @@ const periodName = (row: Pick<PeriodRow, 'year' | 'period'>) => `${row.year}-${p
  * The period an entry books into: its own year/period when given, else the first period (in year,
  * period order) whose dates contain the booking date.
  */
-function bookingPeriod(
+export function bookingPeriod(
   entry: Pick<BatchEntry, 'date' | 'year' | 'period'>,
   periods: readonly PeriodRow[],
 ): PeriodRow | undefined {
@@ -122,7 +123,7 @@ function lineProblems(
   if (!account) return problems;
   if (line.vatCode !== undefined && !account.vatAllowed)
     problems.push(['vatCode', `ledger account "${line.account}" does not allow VAT`]);
-  // Axis position N (DimAxN, FiDimEntries DiCN) is the axis whose id is N.
+  // Axis position N (DimAxN, FiDimEntries DiCN) is the axis whose id is N (fi-entries.ts allocationField).
   account.axes.forEach((setting, index) => {
     const axis = String(index + 1);
     if (setting === 'V' && !allocations.some((allocation) => allocation.axis === axis))
@@ -132,6 +133,14 @@ function lineProblems(
       ]);
   });
   allocations.forEach((allocation, index) => {
+    // FiDimEntries has DiC1..DiC5 only: an axis id that names none of them cannot be posted.
+    if (allocationField(allocation.axis) === null) {
+      problems.push([
+        `allocations[${index}].axis`,
+        `axis "${allocation.axis}" is not an allocation axis AFAS can book on: give the axis number 1 to ${AXIS_POSITIONS} (as allocation_assignments.DimAx holds it)`,
+      ]);
+      return;
+    }
     const key = assignmentKey(administration, line.account, allocation.axis, allocation.code);
     if (exposed && reference.assignments && !reference.assignments.has(key))
       problems.push([

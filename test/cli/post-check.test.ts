@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateEnvelope } from '../../src/afas/update.js';
 import { startSync } from '../../src/client/sync-control.js';
+import { batchEntry, batchLine } from '../helpers/batch-builders.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { errorLines, runCli } from '../helpers/cli.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -29,24 +30,8 @@ interface Report {
   problems: { entry: string | null; line: number | null; field: string; message: string }[];
 }
 
-const line = (account: string, debit: string, credit: string, extra: Record<string, unknown> = {}) => ({
-  account,
-  debit,
-  credit,
-  ...extra,
-});
-const entry = (key: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  administration: 1,
-  journal: '90',
-  date: `${YEAR}-03-31`,
-  description: 'Accrual wages March',
-  lines: [
-    line('4000', '1250.00', '0', { allocations: [{ axis: '1', code: '100' }] }),
-    line('1700', '0', '1250.00', { description: 'to pay' }),
-  ],
-  ...extra,
-});
+const line = batchLine;
+const entry = (key: string, extra: Record<string, unknown> = {}) => batchEntry(key, YEAR, extra);
 
 describe('post check: a batch against the synced data, without AFAS', () => {
   let fixture: SyncFixture;

@@ -14,3 +14,13 @@ describe('AFAS_SYNC_DB_POOL_SIZE', () => {
     );
   });
 });
+
+describe('AFAS_SYNC_LOCK_WAIT_MINUTES', () => {
+  it('defaults to an hour, and takes 1 to 1440 minutes', () => {
+    expect(loadConfig({}).lockWaitMinutes).toBe(60);
+    expect(loadConfig({ AFAS_SYNC_LOCK_WAIT_MINUTES: '5' }).lockWaitMinutes).toBe(5);
+    expect(() => loadConfig({ AFAS_SYNC_LOCK_WAIT_MINUTES: '0' })).toThrow(
+      'AFAS_SYNC_LOCK_WAIT_MINUTES: must be a whole number from 1 to 1440',
+    );
+  });
+});

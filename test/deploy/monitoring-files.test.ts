@@ -63,6 +63,8 @@ describe('deploy/prometheus/alerts.yml', () => {
         'AfasSyncNoWorkerPolling',
         'AfasSyncAfasServerErrors',
         'AfasSyncCredentialExpiringSoon',
+        'AfasSyncWriteBackIncomplete',
+        'AfasSyncWriteBackUnconfirmed',
       ]),
     );
     const expiring = rules.find((rule) => rule.alert === 'AfasSyncCredentialExpiringSoon');
@@ -153,6 +155,7 @@ describe('deploy/grafana', () => {
       'afas_sync_runs_finished_total',
       'afas_sync_credential_expiry_seconds',
       'afas_sync_source_ledger_differing_periods',
+      'afas_sync_post_batches',
       'process_resident_memory_bytes',
       'nodejs_heap_size_used_bytes',
     ].filter((metric) => !text.includes(metric));

@@ -41,6 +41,8 @@ export async function startSyncFixture(options: {
   worker?: boolean;
   /** Activity settings of the in-process worker beyond the fast test retries. */
   workerSettings?: Partial<ActivitySettings>;
+  /** The in-process worker's AFAS request time-out (default 30 s). */
+  afasRequestTimeoutMs?: number;
 }): Promise<SyncFixture> {
   const db = await createTestDatabase();
   const app = testAppContext(db);
@@ -55,7 +57,12 @@ export async function startSyncFixture(options: {
   for (const source of options.sources) {
     await app.sources.add({ environmentId: '1', environmentType: 'test', baseUrl: sim.baseUrl, ...source });
   }
-  const workerOptions = options.workerSettings ? { settings: options.workerSettings } : {};
+  const workerOptions = {
+    ...(options.workerSettings ? { settings: options.workerSettings } : {}),
+    ...(options.afasRequestTimeoutMs === undefined
+      ? {}
+      : { afasRequestTimeoutMs: options.afasRequestTimeoutMs }),
+  };
   let worker = options.worker === false ? undefined : await startTestWorker(temporal, app, workerOptions);
   return {
     db,

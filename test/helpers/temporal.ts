@@ -77,7 +77,12 @@ export function testAppContext(db: TestDatabase): AppContext {
 export async function startTestWorker(
   temporal: TemporalTestContext,
   app: AppContext,
-  options: { settings?: Partial<ActivitySettings>; maxConcurrentActivities?: number } = {},
+  options: {
+    settings?: Partial<ActivitySettings>;
+    maxConcurrentActivities?: number;
+    /** How long an AFAS request may take before the client gives up (default 30 s). */
+    afasRequestTimeoutMs?: number;
+  } = {},
 ): Promise<{ worker: Worker; running: Promise<void>; stop(): Promise<void> }> {
   const { worker, close } = await createSyncWorker({
     connection: temporal.nativeConnection,
@@ -89,7 +94,7 @@ export async function startTestWorker(
     workflowBundle: { codePath: inject('workflowBundlePath') },
     maxConcurrentActivities: options.maxConcurrentActivities ?? 8,
     shutdownGraceSeconds: 5,
-    afasRequestTimeoutMs: 30_000,
+    afasRequestTimeoutMs: options.afasRequestTimeoutMs ?? 30_000,
   });
   const running = worker.run();
   return {

@@ -50,6 +50,8 @@ function fakeApi(): AfasApi & { describes: number } {
       yield page(0, { part: 0, skip: 1 });
       yield page(1, null);
     },
+    insert: () => Promise.resolve({ status: 201, results: { FiEntryPar: { EnNo: '1' } } }),
+    delete: () => Promise.reject(locked()),
   };
 }
 
@@ -83,6 +85,10 @@ describe('SyncMetrics', () => {
     const pages: AfasPage[] = [];
     for await (const page of api.pages('Profit_X', { orderBy: ['A'] })) pages.push(page);
     expect(pages).toHaveLength(2);
+    await api.insert('FiEntries', { FiEntryPar: { Element: {} } });
+    await expect(
+      api.delete('FiEntries', [{ object: 'FiEntryPar', keys: { UnId: 1 } }]),
+    ).rejects.toBeInstanceOf(AfasHttpError);
 
     const text = await metrics.registry.metrics();
     expect(sample(text, 'afas_sync_rows_written_total{dataset="journal_lines",operation="inserted"}')).toBe(
@@ -101,7 +107,13 @@ describe('SyncMetrics', () => {
     expect(
       sample(text, 'afas_sync_afas_requests_total{source="acme",request="page",status_class="2xx"}'),
     ).toBe(2);
-    expect(sample(text, 'afas_sync_afas_retries_total{source="acme",error_class="locked"}')).toBe(1);
+    expect(
+      sample(text, 'afas_sync_afas_requests_total{source="acme",request="insert",status_class="2xx"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'afas_sync_afas_requests_total{source="acme",request="delete",status_class="5xx"}'),
+    ).toBe(1);
+    expect(sample(text, 'afas_sync_afas_retries_total{source="acme",error_class="locked"}')).toBe(2);
     expect(sample(text, 'afas_sync_afas_page_duration_seconds_count{source="acme"}')).toBe(2);
     expect(sample(text, 'afas_sync_afas_inline_retries_total{source="acme"}')).toBe(1);
     expect(sample(text, 'afas_sync_runs_finished_total{source="acme",status="partial"}')).toBe(1);
@@ -208,6 +220,28 @@ describe('SyncMetrics', () => {
     const failing = await metrics.registry.metrics();
     expect(failing).toContain('# TYPE afas_sync_source_ledger_differing_periods gauge');
     expect(sample(failing, 'afas_sync_source_ledger_differing_periods{source="clean"}')).toBeUndefined();
+  });
+
+  it('counts the write-back batches that are not confirmed, per source and status, from each scrape', async () => {
+    const metrics = new SyncMetrics();
+    const gauge = 'afas_sync_post_batches';
+    expect(await metrics.registry.metrics()).not.toContain(`${gauge}{`);
+    let open = [
+      { source: 'acme', status: 'compensation_incomplete', batches: 1 },
+      { source: 'acme', status: 'posted_unconfirmed', batches: 2 },
+    ];
+    metrics.watchPostBatches(() => Promise.resolve(open));
+    const text = await metrics.registry.metrics();
+    expect(sample(text, `${gauge}{source="acme",status="compensation_incomplete"}`)).toBe(1);
+    expect(sample(text, `${gauge}{source="acme",status="posted_unconfirmed"}`)).toBe(2);
+    // A batch confirmed since is gone from the next scrape, not left at its last value.
+    open = [{ source: 'acme', status: 'compensation_incomplete', batches: 1 }];
+    const later = await metrics.registry.metrics();
+    expect(sample(later, `${gauge}{source="acme",status="posted_unconfirmed"}`)).toBeUndefined();
+    metrics.watchPostBatches(() => Promise.reject(new Error('database down')));
+    const failing = await metrics.registry.metrics();
+    expect(failing).toContain(`# TYPE ${gauge} gauge`);
+    expect(sample(failing, `${gauge}{source="acme",status="compensation_incomplete"}`)).toBeUndefined();
   });
 
   it('applies the stale rule: 3 intervals by default, or an explicit threshold', () => {

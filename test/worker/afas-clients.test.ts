@@ -19,6 +19,8 @@ function fakeClient(label: string): FakeClient {
     metainfo: unused,
     describeGetConnector: unused,
     pages: unused,
+    insert: unused,
+    delete: unused,
     close: () => {
       client.closes += 1;
       return Promise.resolve();

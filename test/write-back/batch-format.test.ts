@@ -3,6 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseBatch } from '../../src/write-back/batch-format.js';
 import { batchProblems } from '../../src/write-back/batch-rules.js';
+import {
+  CALLER_DESCRIPTION_LENGTH,
+  MARKER_LENGTH,
+  entryMarker,
+  markedDescription,
+} from '../../src/write-back/marker.js';
 
 const line = (account: string, debit: string, credit: string, extra: Record<string, unknown> = {}) => ({
   account,
@@ -131,6 +137,49 @@ describe('parseBatch', () => {
       ['ok', 'lines'],
     ]);
     expect(parsed.entries.map((e) => e.key)).toEqual(['ok']);
+  });
+
+  it('leaves room in descriptions for the marker afas-sync appends, and says so', () => {
+    const longest = 'x'.repeat(CALLER_DESCRIPTION_LENGTH);
+    const fits = entry('fits', {
+      description: longest,
+      lines: [line('4000', '1', '0', { description: longest }), line('1600', '0', '1')],
+    });
+    expect(problemsOf(batch(fits))).toEqual([]);
+    const tooLong = `${longest}y`;
+    const problems = problemsOf(
+      batch(
+        entry('long', {
+          description: tooLong,
+          lines: [line('4000', '1', '0'), line('1600', '0', '1', { description: tooLong })],
+        }),
+      ),
+    );
+    const message =
+      "must be at most 228 characters: AFAS's field holds 255 and afas-sync appends its 27-character " +
+      'marker to find the entry again';
+    expect(problems).toEqual([
+      { entry: 'long', line: null, field: 'description', message },
+      { entry: 'long', line: 2, field: 'description', message },
+    ]);
+    // The numbers in the message are the marker's own: 255 less what the marker takes.
+    expect(CALLER_DESCRIPTION_LENGTH + MARKER_LENGTH).toBe(255);
+    expect(markedDescription(longest, entryMarker('b', 'k'))).toHaveLength(255);
+  });
+
+  it('caps a batch at 2,000 entries, one workflow history per batch', () => {
+    const entries = (count: number) => Array.from({ length: count }, (_, index) => entry(`e${index}`));
+    expect(problemsOf(batch(...entries(2000)))).toEqual([]);
+    expect(problemsOf(batch(...entries(2001)))).toEqual([
+      {
+        entry: null,
+        line: null,
+        field: 'entries',
+        message:
+          'may hold at most 2000 entries: a batch is one workflow, whose history holds about 4 events per ' +
+          'entry (Temporal limits a history to 51,200 events); split it into batches',
+      },
+    ]);
   });
 
   it('reports a file that is no batch at all', () => {

@@ -48,7 +48,7 @@ describe('entryDifference: journal_lines holds exactly the posted lines', () => 
     expect(entryDifference(posted, [])).toBe('entry acc-001 (AFAS entry 70001) is not in journal_lines yet');
   });
 
-  it.each([
+  it.each<[string, Partial<SyncedLine>]>([
     ['an amount', { debit: '1250.01' }],
     ['an account', { account: '4001' }],
     ['the booking date', { date: '2025-04-01' }],

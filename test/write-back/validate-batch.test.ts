@@ -116,6 +116,33 @@ describe('referenceProblems', () => {
     ]);
   });
 
+  it("refuses an axis that is not one of AFAS's axes 1..5 (FiDimEntries DiC1..DiC5) before any AFAS call", () => {
+    expect(
+      problems(
+        entry('axes', {
+          lines: [
+            line('4000', {
+              allocations: [
+                { axis: '1', code: '100' },
+                { axis: 'KPL', code: 'KP100' },
+                { axis: '6', code: 'X' },
+                { axis: '01', code: 'Y' },
+              ],
+            }),
+            line('1600', { debit: '0', credit: '1' }),
+          ],
+        }),
+      ),
+    ).toEqual(
+      [1, 2, 3].map((index) => [
+        'axes',
+        1,
+        `allocations[${index}].axis`,
+        `axis "${['KPL', '6', '01'][index - 1]}" is not an allocation axis AFAS can book on: give the axis number 1 to 5 (as allocation_assignments.DimAx holds it)`,
+      ]),
+    );
+  });
+
   it('says which dataset to sync first, and skips the checks that need it', () => {
     const data = {
       ...reference(),
