@@ -20,3 +20,6 @@ function repositoryRoot(): string {
  * (`node dist/worker.js`), so they measure what production runs.
  */
 export const PRODUCT_DIST = join(repositoryRoot(), 'dist');
+
+/** The operator CLI as an operator runs it (`node bin/afas-sync.js`, which loads dist/). */
+export const PRODUCT_CLI = join(repositoryRoot(), 'bin', 'afas-sync.js');

@@ -71,6 +71,41 @@ export function formatActivityTimes(times: readonly ActivityTypeTime[]): string 
   return times.map((t) => `${t.type} ×${t.count} Σ${t.totalMs} ms max ${t.maxMs} ms`).join('; ');
 }
 
+/** A workflow's own turns: its workflow tasks, how long each waited for a worker and ran on it. */
+export interface WorkflowTaskTimes {
+  count: number;
+  /** Mean scheduled → started (waiting for a worker to pick it up), ms. */
+  waitMs: number;
+  /** Mean started → completed (the worker running the workflow code), ms. */
+  runMs: number;
+}
+
+export function workflowTaskTimes(events: readonly HistoryEvent[]): WorkflowTaskTimes {
+  const scheduledAt = new Map<number, number>();
+  /** Started event id → when it started and how long it had waited. */
+  const started = new Map<number, { at: number; waitMs: number }>();
+  let count = 0;
+  let waitMs = 0;
+  let runMs = 0;
+  for (const event of events) {
+    const id = Number(event.eventId ?? 0);
+    if (event.workflowTaskScheduledEventAttributes) scheduledAt.set(id, eventMs(event));
+    const start = event.workflowTaskStartedEventAttributes;
+    const scheduled = start ? scheduledAt.get(Number(start.scheduledEventId ?? 0)) : undefined;
+    if (scheduled !== undefined) started.set(id, { at: eventMs(event), waitMs: eventMs(event) - scheduled });
+    // Only tasks that completed count: one whose worker died (or timed out) has no run time.
+    const completed = event.workflowTaskCompletedEventAttributes;
+    const task = completed ? started.get(Number(completed.startedEventId ?? 0)) : undefined;
+    if (task !== undefined) {
+      count += 1;
+      waitMs += task.waitMs;
+      runMs += eventMs(event) - task.at;
+    }
+  }
+  const mean = (total: number) => (count === 0 ? 0 : Math.round((total / count) * 10) / 10);
+  return { count, waitMs: mean(waitMs), runMs: mean(runMs) };
+}
+
 /** Where an import's wall time went: before its first partition, paging partitions, after the last. */
 export interface ImportTimeline {
   /** Workflow start → first partition activity scheduled (planning). */

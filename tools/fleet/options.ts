@@ -1,5 +1,6 @@
 // `npm run bench:fleet -- --sources S --workers W [--interval 10m] [--rounds 3] [--sizes …]`.
 import { parseArgs } from 'node:util';
+import { databaseName, ToolArgsError, wholeNumber as whole } from '../args.js';
 
 export interface FleetOptions {
   /** Sources, each on its own simulated environment. */
@@ -25,26 +26,14 @@ export interface FleetOptions {
   out: string;
 }
 
-export class FleetArgsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FleetArgsError';
-  }
-}
-
-function whole(name: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min || value > max)
-    throw new FleetArgsError(`--${name} must be a whole number from ${min} to ${max}`);
-  return value;
-}
+export { ToolArgsError as FleetArgsError };
 
 function list(name: string, text: string | undefined, min: number, max: number): number[] {
   const parts = (text ?? '').split(',');
   try {
     return parts.map((part) => whole(name, part, min, max));
   } catch {
-    throw new FleetArgsError(
+    throw new ToolArgsError(
       `--${name} must be a comma-separated list of whole numbers from ${min} to ${max}`,
     );
   }
@@ -56,7 +45,7 @@ export function parseInterval(text: string | undefined): number {
   const unit: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3_600 };
   const seconds = match ? Number(match[1]) * (unit[match[2] ?? 's'] ?? 1) : NaN;
   if (!Number.isInteger(seconds) || seconds < 5 || seconds > 86_400)
-    throw new FleetArgsError('--interval must be a duration from 5s to 24h, e.g. 10m, 90s or 30');
+    throw new ToolArgsError('--interval must be a duration from 5s to 24h, e.g. 10m, 90s or 30');
   return seconds;
 }
 
@@ -81,16 +70,14 @@ export function parseFleetArgs(argv: readonly string[]): FleetOptions {
       strict: true,
     });
   } catch (error) {
-    throw new FleetArgsError((error as Error).message);
+    throw new ToolArgsError((error as Error).message);
   }
   const { values } = parsed;
-  if (values.sources === undefined) throw new FleetArgsError('--sources is required (e.g. --sources 10)');
+  if (values.sources === undefined) throw new ToolArgsError('--sources is required (e.g. --sources 10)');
   // The simulator process gets every environment (with its test token) in one argument, which
   // Linux caps at 128 KiB: ~160 bytes an environment.
   const sources = whole('sources', values.sources, 1, 500);
-  const database = values.database ?? 'afas_bench_fleet';
-  if (!/^[a-z_][a-z0-9_]{0,50}$/.test(database))
-    throw new FleetArgsError('--database must be a lower-case SQL identifier of at most 51 characters');
+  const database = databaseName(values.database ?? 'afas_bench_fleet');
   return {
     sources,
     workers: whole('workers', values.workers, 1, 16),

@@ -7,7 +7,6 @@ import pg from 'pg';
 import { contextFor, type AppContext } from '../../src/app/context.js';
 import { defaultPoolSize } from '../../src/config/index.js';
 import { parseSecretKey } from '../../src/config/secret-key.js';
-import { ensureDatabase } from '../../src/db/ensure-database.js';
 import { migrate } from '../../src/db/migrate.js';
 import type { SimulatorEnvironmentSpec } from '../../src/simulator/index.js';
 import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server.js';
@@ -15,6 +14,7 @@ import { startNode, type ChildHandle } from '../bench/processes.js';
 import type { FleetOptions } from './options.js';
 import { BENCH_APPLICATION_NAME } from './pg-connections.js';
 import { FleetWorkers } from './workers.js';
+import { freshDatabase } from '../databases.js';
 import { closeAll } from '../teardown.js';
 
 export const FLEET_TASK_QUEUE = 'afas-bench-fleet';
@@ -57,25 +57,6 @@ function amsterdamYear(): number {
   );
 }
 
-function databaseUrl(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl, application_name: BENCH_APPLICATION_NAME });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  const url = databaseUrl(adminUrl, name);
-  await ensureDatabase(url);
-  return url;
-}
-
 /**
  * The pool size each worker opens: AFAS_SYNC_DB_POOL_SIZE when set (it reaches the workers), else
  * the worker's default for its activity slots (src/config/index.ts).
@@ -113,7 +94,7 @@ export async function buildFleetStack(
 ): Promise<FleetStack> {
   const undo: (() => Promise<unknown>)[] = [];
   try {
-    const url = await freshDatabase(adminUrl, options.database);
+    const url = await freshDatabase(adminUrl, options.database, BENCH_APPLICATION_NAME);
     const pool = new pg.Pool({ connectionString: url, max: 4, application_name: BENCH_APPLICATION_NAME });
     pool.on('error', () => undefined);
     undo.unshift(() => pool.end());

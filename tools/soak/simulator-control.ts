@@ -1,5 +1,20 @@
-// The few simulator control calls the soak makes (`/__sim`, see src/simulator/README.md).
+// The few simulator control calls the soak and bench:post make (`/__sim`, see src/simulator/README.md).
 import type { AfasFaultRule, MasterChange } from './schedule.js';
+
+/** One AFAS call as the simulator's request log keeps it. */
+export interface LoggedCall {
+  seq: number;
+  /** When the request arrived (ISO, real UTC). */
+  timestamp: string;
+  method: string;
+  /** Without the query string. */
+  path: string;
+  connector: string | null;
+  status: number;
+  /** From arrival to the answer. */
+  durationMs: number;
+  fault: string | null;
+}
 
 export class SimulatorControl {
   constructor(readonly url: string) {}
@@ -33,6 +48,29 @@ export class SimulatorControl {
   async master(change: MasterChange): Promise<void> {
     const { connector, ...body } = change;
     await this.call('POST', `master/${encodeURIComponent(connector)}`, body);
+  }
+
+  /** The sequence number of the last AFAS call logged (0: none yet). */
+  async lastSeq(): Promise<number> {
+    const body = (await this.call('GET', 'requests?limit=1')) as { entries: { seq: number }[] };
+    return body.entries[0]?.seq ?? 0;
+  }
+
+  /**
+   * Every AFAS call logged after `seq`, of one connector when given. Refuses once the log (it keeps
+   * the last 50,000) has dropped any call: a count from it could be short.
+   */
+  async callsSince(seq: number, connector?: string): Promise<LoggedCall[]> {
+    const query = connector === undefined ? '' : `&connector=${encodeURIComponent(connector)}`;
+    const body = (await this.call('GET', `requests?since=${seq}${query}`)) as {
+      entries: LoggedCall[];
+      dropped: number;
+    };
+    if (body.dropped > 0)
+      throw new Error(
+        `the simulator's request log dropped ${body.dropped} calls: counts from it could be short`,
+      );
+    return body.entries;
   }
 
   /** AFAS calls logged after `seq` (the log keeps the last 50,000). */
