@@ -12,8 +12,8 @@ import {
 import type { BatchStatus, PostBatchInput, PostBatchResult, PostProgress } from '../write-back/post-types.js';
 import { cancelPostSignal, postProgressQuery, requestSyncSignal, syncWorkflowId } from './definitions.js';
 import { summarizeFailure } from './failures.js';
-import { Limiter } from './limiter.js';
 import { postActivities } from './policies.js';
+import { inLanes } from './post/lanes.js';
 import { compensationVerdict, type CompensatedEntry } from './post/outcome.js';
 import { syncSource } from './sync-source.js';
 
@@ -68,7 +68,6 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
   const touched = new Set([...begin.posted, ...begin.attempted]);
   if (begin.status === 'posting') {
     progress.phase = 'posting';
-    const limiter = new Limiter(begin.concurrency);
     const posted = new Set(begin.posted);
     const postOne = async (key: string) => {
       if (stop !== null || progress.cancelRequested) return;
@@ -86,11 +85,13 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
           : `AFAS refused entry ${key}: ${summarizeFailure(error).message}`;
       }
     };
-    // allSettled, not all: when the workflow is cancelled, entries still waiting for a slot fail
-    // at once, but compensation must not start before every POST in flight has settled.
+    // Settled, not all: when the workflow is cancelled, entries not started yet fail at once, but
+    // compensation must not start before every POST in flight has settled.
     const settled = await CancellationScope.cancellable(() =>
-      Promise.allSettled(
-        begin.keys.filter((key) => !posted.has(key)).map((key) => limiter.run(() => postOne(key))),
+      inLanes(
+        begin.keys.filter((key) => !posted.has(key)),
+        begin.concurrency,
+        postOne,
       ),
     );
     for (const outcome of settled) {
@@ -112,23 +113,19 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
     progress.status = 'compensating';
     progress.reason = why;
     await bookkeeping.endPostBatch({ source, batch, status: 'compensating', reason: why });
-    const limiter = new Limiter(begin.concurrency);
     // Backwards: the last entries posted are taken out first.
     const keys = begin.keys.filter((key) => touched.has(key)).reverse();
-    const outcomes: CompensatedEntry[] = await Promise.all(
-      keys.map((key) =>
-        limiter.run(async (): Promise<CompensatedEntry> => {
-          try {
-            const result = await afas.compensateEntry.executeWithOptions({ summary: `take back ${key}` }, [
-              { source, batch, key },
-            ]);
-            progress.compensated += 1;
-            return { key, outcome: result.outcome, message: result.message };
-          } catch (error) {
-            return { key, outcome: 'failed', message: summarizeFailure(error).message };
-          }
-        }),
-      ),
+    const settled = await inLanes(keys, begin.concurrency, async (key): Promise<CompensatedEntry> => {
+      const result = await afas.compensateEntry.executeWithOptions({ summary: `take back ${key}` }, [
+        { source, batch, key },
+      ]);
+      progress.compensated += 1;
+      return { key, outcome: result.outcome, message: result.message };
+    });
+    const outcomes = settled.map((outcome, at): CompensatedEntry =>
+      outcome.status === 'fulfilled'
+        ? outcome.value
+        : { key: keys[at] ?? '', outcome: 'failed', message: summarizeFailure(outcome.reason).message },
     );
     const verdict = compensationVerdict(why, outcomes);
     log.info('batch compensated', { source, batch, status: verdict.status });
