@@ -11,7 +11,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSync } from '../../src/client/sync-control.js';
 import type { PostBatchResult } from '../../src/write-back/post-types.js';
-import { entryMarker } from '../../src/write-back/marker.js';
+import { entryMarker, reversalMarker } from '../../src/write-back/marker.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
@@ -100,6 +100,17 @@ describe('post: the write-back saga on the real stack', () => {
       counts[key] = new Set(lines.map((line) => line['EntryNo'])).size;
     }
     return counts;
+  };
+  /** Waits until AFAS holds at least `count` entries of the batch (entry numbers recorded). */
+  const waitForPosted = async (batch: string, count: number) => {
+    for (;;) {
+      const posted = await fixture.db.pool.query<{ n: number }>(
+        'SELECT count(entry_no)::int AS n FROM afas.post_entries WHERE source = $1 AND batch_id = $2',
+        [SOURCE, batch],
+      );
+      if ((posted.rows[0]?.n ?? 0) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   };
   /** With RECORD_HISTORIES=1, keeps the batch's workflow history for test/replay. */
   const record = async (batch: string, file: string) => {
@@ -209,14 +220,7 @@ describe('post: the write-back saga on the real stack', () => {
       const batch = batchOf('saga-cancel', 12);
       const started = await post(batch);
       expect(started.code, started.stderr).toBe(0);
-      for (;;) {
-        const posted = await fixture.db.pool.query<{ n: number }>(
-          `SELECT count(entry_no)::int AS n FROM afas.post_entries WHERE source = $1 AND batch_id = 'saga-cancel'`,
-          [SOURCE],
-        );
-        if ((posted.rows[0]?.n ?? 0) >= 3) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitForPosted('saga-cancel', 3);
       const cancelled = await cli('post', 'cancel', SOURCE, '--batch', 'saga-cancel');
       expect(cancelled.code, cancelled.stderr).toBe(0);
       const handle = fixture.temporal.client.workflow.getHandle(`afas-post/${SOURCE}/saga-cancel`);
@@ -229,6 +233,67 @@ describe('post: the write-back saga on the real stack', () => {
     } finally {
       await fixture.control.call('POST', 'update-latency', { ms: 0 });
     }
+  });
+
+  it('the period is blocked after entries were posted: AFAS refuses the deletes, reversing entries net them out (exit 1)', async () => {
+    await fixture.control.call('POST', 'update-latency', { ms: 700 });
+    const batch = batchOf('saga-reversed', 12);
+    try {
+      const started = await post(batch);
+      expect(started.code, started.stderr).toBe(0);
+      await waitForPosted('saga-reversed', 3);
+      // Period 3 closes in AFAS: the posts still in flight are refused, and so is every delete.
+      await fixture.control.call('POST', 'blocked-periods', { unitId: 1, year: YEAR, period: 3 });
+      const handle = fixture.temporal.client.workflow.getHandle(`afas-post/${SOURCE}/saga-reversed`);
+      const result = (await handle.result()) as PostBatchResult;
+      expect(result.status).toBe('reversed');
+      expect(result.reason).toMatch(
+        /0 entries deleted, \d+ reversed \(AFAS refused to delete: saga-reversed-/,
+      );
+      expect(result.posted).toBeGreaterThanOrEqual(3);
+      expect(result.reversed).toBe(result.posted);
+      expect(result.remaining).toEqual([]);
+    } finally {
+      await fixture.control.call('POST', 'update-latency', { ms: 0 });
+      await fixture.control.call('POST', 'blocked-periods', {
+        unitId: 1,
+        year: YEAR,
+        period: 3,
+        blocked: false,
+      });
+    }
+    // Each original stands beside its reversal, booked in the first open period after 3: the
+    // batch nets to zero on every account.
+    const rows = await fixture.control.export('Profit_Transactions');
+    const ofBatch = rows.filter((row) =>
+      batch.entries.some((e) => {
+        const text = typeof row['Description'] === 'string' ? row['Description'] : '';
+        return (
+          text.endsWith(entryMarker('saga-reversed', e.key)) ||
+          text.endsWith(reversalMarker('saga-reversed', e.key))
+        );
+      }),
+    );
+    const reversals = ofBatch.filter((row) =>
+      batch.entries.some((e) => String(row['Description']).endsWith(reversalMarker('saga-reversed', e.key))),
+    );
+    expect(reversals.length).toBe(ofBatch.length / 2);
+    expect(new Set(reversals.map((row) => `${String(row['Year'])}-${String(row['Period'])}`))).toEqual(
+      new Set([`${YEAR}-4`]),
+    );
+    const net = new Map<string, number>();
+    for (const row of ofBatch) {
+      const account = String(row['AccountNo']);
+      net.set(
+        account,
+        (net.get(account) ?? 0) + Math.round((Number(row['AmtDebit']) - Number(row['AmtCredit'])) * 100),
+      );
+    }
+    expect([...net.values()].every((cents) => cents === 0)).toBe(true);
+    // Attaching afterwards exits by the end: reversed is 1.
+    const again = await post(batch, '--wait', '--json');
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.json?.status).toBe('reversed');
   });
 
   it('the sync after posting fails: posted_unconfirmed with the reason (exit 3); the next sync confirms', async () => {
