@@ -120,6 +120,23 @@ describe('a big environment stays inside Temporal limits', () => {
     // One group at a time: the source's limit of concurrent AFAS calls held across the children.
     const concurrency = await control.call<{ max: number }>('GET', 'concurrency');
     expect(concurrency.max).toBeLessThanOrEqual(MAX_CONCURRENCY);
+    // One batch more than the limit is in flight (its replace calls no AFAS, the next one pages):
+    // the environment's call budget, not the workflow, held AFAS to the limit above.
+    const inFlight = children.map((child) => {
+      const batches = new Set<string>();
+      let most = 0;
+      for (const event of child.events) {
+        if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'replaceDayBatch')
+          batches.add(String(event.eventId));
+        const closed =
+          event.activityTaskCompletedEventAttributes?.scheduledEventId ??
+          event.activityTaskFailedEventAttributes?.scheduledEventId;
+        if (closed !== undefined && closed !== null) batches.delete(String(closed));
+        most = Math.max(most, batches.size);
+      }
+      return most;
+    });
+    expect(Math.max(...inFlight)).toBe(MAX_CONCURRENCY + 1);
 
     // Every execution the visibility store knows on this task queue is one measured above.
     let listed: string[] = [];

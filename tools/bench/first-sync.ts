@@ -7,6 +7,7 @@ import { parseSecretKey } from '../../src/config/secret-key.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { cpuBetween, cpuSnapshot, formatCpu, type CpuSeconds } from './cpu.js';
+import { activityTimes, formatActivityTimes } from './history-profile.js';
 import { formatMemory, sampleMemory } from './memory-sampler.js';
 import type { ChildHandle } from './processes.js';
 
@@ -85,6 +86,8 @@ export async function firstSync(setup: FirstSyncSetup): Promise<FirstSyncFigures
     setup.log(
       `first sync: ${rows} rows in ${figures.wallSeconds} s, ${figures.historyEvents} history events; CPU ${formatCpu(cpu)}`,
     );
+    // Where the time went: the same per-activity sums the import's and the syncs' lines print.
+    setup.log(`first sync activities: ${formatActivityTimes(activityTimes(history.events ?? []))}`);
     return figures;
   } finally {
     await worker.stop();

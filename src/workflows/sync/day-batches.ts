@@ -3,7 +3,8 @@
 // workflow, which runs one group of administrations of a bigger plan.
 import type { DatasetTask, DayBatchCounts, PlannedAdministration } from '../../activities/types.js';
 import type { DatasetName } from '../../catalog/index.js';
-import type { Limiter } from '../limiter.js';
+import { patched } from '@temporalio/workflow';
+import { Limiter } from '../limiter.js';
 import type { syncActivities } from '../policies.js';
 import { dayBatchSummary, datasetSummary } from '../summaries.js';
 
@@ -87,4 +88,15 @@ export function rethrowFatal(results: PromiseSettledResult<unknown>[]): void {
   for (const result of results) {
     if (result.status === 'rejected') throw result.reason;
   }
+}
+
+/**
+ * The limiter of day batches in flight: from the `day-batch-overlap` patch on, the source's limit
+ * of AFAS calls plus one. A batch ends with its replace, one transaction that calls no AFAS; one
+ * more batch pages AFAS meanwhile, so the source's calls stay busy (a first sync's 28k-line
+ * batches each spent ~0.4 s there). The environment's call budget (src/afas-budget) still holds
+ * the AFAS calls themselves to the source's limit. Histories from before keep `before`.
+ */
+export function dayBatchLimiter(before: Limiter): Limiter {
+  return patched('day-batch-overlap') ? new Limiter(before.limit + 1, 'strict') : before;
 }
