@@ -7,8 +7,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dropToolDatabase } from '../helpers/tool-database.js';
 import type { FleetReport } from '../../tools/fleet/report.js';
 
 const run = promisify(execFile);
@@ -19,13 +19,7 @@ describe('npm run bench:fleet', () => {
 
   afterAll(async () => {
     await rm(out, { force: true });
-    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await dropToolDatabase(database);
   });
 
   it('runs f1, f0, f2 and f3 over four environments and two workers, and reports every figure', async () => {

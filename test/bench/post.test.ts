@@ -9,8 +9,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { dropToolDatabase } from '../helpers/tool-database.js';
 import type { PostBenchReport } from '../../tools/post/report.js';
 
 const run = promisify(execFile);
@@ -21,13 +21,7 @@ describe('npm run bench:post', () => {
 
   afterAll(async () => {
     await rm(out, { force: true });
-    const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await dropToolDatabase(database);
   });
 
   it('posts a generated batch through the CLI, confirms it and reports every figure', async () => {
