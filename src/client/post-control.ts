@@ -9,7 +9,7 @@ import {
 import { AfasSource, AfasWorkflowKind } from '../temporal/search-attributes.js';
 import { cancelPostSignal, postProgressQuery, postWorkflowId } from '../workflows/definitions.js';
 import type { PostBatchInput, PostBatchResult, PostProgress } from '../write-back/post-types.js';
-import type { SyncTarget } from './sync-control.js';
+import { workflowStatus, type SyncTarget } from './sync-control.js';
 
 /** The workflow type the worker registers (src/workflows/post-entries.ts). */
 export const POST_WORKFLOW_TYPE = 'postEntries';
@@ -62,13 +62,7 @@ export async function postResult(handle: WorkflowHandle<PostWorkflow>): Promise<
 
 /** Whether the batch's workflow is running now. */
 export async function postRunning(target: SyncTarget, source: string, batch: string): Promise<boolean> {
-  try {
-    const description = await target.client.workflow.getHandle(postWorkflowId(source, batch)).describe();
-    return description.status.name === 'RUNNING';
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
+  return (await workflowStatus(target, postWorkflowId(source, batch))) === 'RUNNING';
 }
 
 /** Live progress of a running batch; queries need a worker, so a deadline keeps the CLI from hanging. */

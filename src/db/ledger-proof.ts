@@ -13,6 +13,7 @@ import { LEDGER_PROOF } from '../catalog/ledger.js';
 import { compareAccountPeriods } from './ledger-accounts.js';
 import { linesOutside, unbalancedEntries } from './ledger-entries.js';
 import {
+  columnsOf,
   hasColumns,
   LedgerProofUnavailable,
   tableName,
@@ -66,20 +67,6 @@ export async function proveLedger(
     outsideAdministrations: outside?.administrations ?? [],
     linesElsewhere: outside?.elsewhere ?? null,
   };
-}
-
-async function columnsOf(db: Db, schema: string): Promise<Columns> {
-  const result = await db.query<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1`,
-    [schema],
-  );
-  const tables = new Map<string, Set<string>>();
-  for (const row of result.rows) {
-    let columns = tables.get(row.table_name);
-    if (!columns) tables.set(row.table_name, (columns = new Set()));
-    columns.add(row.column_name);
-  }
-  return tables;
 }
 
 function requireColumns(tables: Columns, table: string, columns: readonly string[]): void {

@@ -139,6 +139,21 @@ export async function proofQuery<R extends pg.QueryResultRow>(
 /** Columns per table of the schema. */
 export type Columns = ReadonlyMap<string, ReadonlySet<string>>;
 
+/** Every table of the schema with its columns (information_schema). */
+export async function columnsOf(db: Db, schema: string): Promise<Columns> {
+  const result = await db.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1`,
+    [schema],
+  );
+  const tables = new Map<string, Set<string>>();
+  for (const row of result.rows) {
+    let columns = tables.get(row.table_name);
+    if (!columns) tables.set(row.table_name, (columns = new Set()));
+    columns.add(row.column_name);
+  }
+  return tables;
+}
+
 export function hasColumns(tables: Columns, table: string, columns: readonly string[]): boolean {
   const have = tables.get(table);
   return have !== undefined && columns.every((column) => have.has(column));

@@ -12,7 +12,7 @@ import {
   type EntryStatus,
   type PostBatchResult,
 } from '../write-back/post-types.js';
-import { tableName } from './ledger-sql.js';
+import { columnsOf, hasColumns, tableName } from './ledger-sql.js';
 import { ident } from './pool.js';
 
 export class PostBatchNotFoundError extends Error {
@@ -172,11 +172,6 @@ export class PostSagaStore {
     source: string,
     entries: readonly Pick<PostedEntryRow, 'administration' | 'entryNo'>[],
   ): Promise<Map<string, SyncedLine[]> | null> {
-    const columns = await this.pool.query<{ column_name: string }>(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
-      [this.schema, LINES.dataset],
-    );
-    const have = new Set(columns.rows.map((row) => row.column_name));
     const needed = [
       LINES.administrationField,
       LINES.entryField,
@@ -187,7 +182,7 @@ export class PostSagaStore {
       LINES.journalField,
       LINES.descriptionField,
     ];
-    if (needed.some((column) => !have.has(column))) return null;
+    if (!hasColumns(await columnsOf(this.pool, this.schema), LINES.dataset, needed)) return null;
     const lines = new Map<string, SyncedLine[]>();
     if (entries.length === 0) return lines;
     const column = (field: string) => `t.${ident(field)}`;

@@ -18,9 +18,9 @@ const NAME = /^s(\d+)_([0-9a-f]{12})_[0-9a-f]{8}$/;
 /**
  * COPY bytes one stage holds in memory before it spills to a table, and all stages of the process
  * together. A batch of an incremental sync (a few booking days, an administration's master data)
- * fits and is written once; a first sync's batches (28k lines of ~650 bytes) outgrow any budget the
- * worker's memory target allows and spill anyway, so holding more of them buys nothing: 8 MB per
- * stage and 32 MB for the five scopes in flight keep a first sync's worker under 300 MB.
+ * fits and is written once; a first sync's batches (a twelfth of an administration's history each)
+ * outgrow any budget the worker's memory target allows and spill anyway, so holding more of them
+ * buys nothing. 8 MB per stage and 32 MB for the five scopes in flight leave that memory to the rest.
  */
 export const HELD_BYTES_PER_STAGE = 8 * 1024 * 1024;
 export const HELD_BYTES_PER_PROCESS = 32 * 1024 * 1024;

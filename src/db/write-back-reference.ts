@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { LEDGER_PROOF, type DatasetName } from '../catalog/index.js';
 import type { BatchEntry } from '../write-back/batch-format.js';
-import { tableName } from './ledger-sql.js';
+import { columnsOf, tableName } from './ledger-sql.js';
 import { ident, inTransaction } from './pool.js';
 
 /** The tables and AFAS fields the validation reads. */
@@ -261,11 +261,8 @@ async function readReference(
 
 /** Which dataset tables exist with which columns, and which datasets a sync of the source completed. */
 async function availableDatasets(db: pg.ClientBase, schema: string, source: string) {
-  const [columns, synced] = await Promise.all([
-    db.query<{ table_name: string; column_name: string }>(
-      'SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1',
-      [schema],
-    ),
+  const [tables, synced] = await Promise.all([
+    columnsOf(db, schema),
     db.query<{ dataset: string }>(
       `SELECT DISTINCT d.dataset FROM ${tableName(schema, 'sync_run_datasets')} d
          JOIN ${tableName(schema, 'sync_runs')} r USING (run_id)
@@ -273,9 +270,6 @@ async function availableDatasets(db: pg.ClientBase, schema: string, source: stri
       [source],
     ),
   ]);
-  const tables = new Map<string, Set<string>>();
-  for (const row of columns.rows)
-    tables.set(row.table_name, (tables.get(row.table_name) ?? new Set()).add(row.column_name));
   const done = new Set(synced.rows.map((row) => row.dataset));
   return {
     missingReason(dataset: DatasetName, needed: readonly string[]): string | undefined {

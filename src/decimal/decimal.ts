@@ -52,3 +52,19 @@ export function formatDecimal(value: Decimal, minScale = 0): string {
   if (fraction.length < minScale) fraction = fraction.padEnd(minScale, '0');
   return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+/** Equal decimals whatever their scale (`12.50` and `12.5`), compared as text: never through floats. */
+export function sameAmount(a: string, b: string): boolean {
+  return canonicalDecimal(a) === canonicalDecimal(b);
+}
+
+function canonicalDecimal(value: string): string {
+  let text = value.trim();
+  const negative = text.startsWith('-');
+  if (negative || text.startsWith('+')) text = text.slice(1);
+  let [whole = '', fraction = ''] = text.split('.');
+  whole = whole.replace(/^0+(?=\d)/, '');
+  fraction = fraction.replace(/0+$/, '');
+  const digits = fraction ? `${whole}.${fraction}` : whole;
+  return negative && /[1-9]/.test(digits) ? `-${digits}` : digits;
+}

@@ -85,20 +85,15 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
           : `AFAS refused entry ${key}: ${summarizeFailure(error).message}`;
       }
     };
-    // Settled, not all: when the workflow is cancelled, entries not started yet fail at once, but
-    // compensation must not start before every POST in flight has settled.
-    const settled = await CancellationScope.cancellable(() =>
+    // postOne settles every entry itself (a cancelled workflow's included), so compensation starts
+    // only once every POST in flight has settled.
+    await CancellationScope.cancellable(() =>
       inLanes(
         begin.keys.filter((key) => !posted.has(key)),
         begin.concurrency,
         postOne,
       ),
     );
-    for (const outcome of settled) {
-      if (outcome.status === 'fulfilled') continue;
-      if (!isCancellation(outcome.reason)) throw outcome.reason;
-      stop ??= 'the workflow was cancelled';
-    }
     if (stop === null && progress.cancelRequested) stop = 'post cancel asked for it';
   }
 

@@ -5,7 +5,7 @@ import { Limiter } from './limiter.js';
 import { syncActivities, type SyncPolicyOptions } from './policies.js';
 import { syncDetails } from './summaries.js';
 import { datasetFailure, recordDatasetFailure } from './sync/dataset-failure.js';
-import { dayBatchLimiter, replaceDayBatches, type DayBatchScope } from './sync/day-batches.js';
+import { replaceDayBatches, type DayBatchScope } from './sync/day-batches.js';
 
 export interface SyncDayBatchesInput {
   scope: DayBatchScope;
@@ -66,7 +66,7 @@ export async function syncDayBatches(input: SyncDayBatchesInput): Promise<SyncDa
     activities,
     input.scope,
     input.administrations,
-    dayBatchLimiter(new Limiter(input.maxConcurrency, 'strict')),
+    new Limiter(input.maxConcurrency, 'strict'),
     {
       started: () => undefined,
       replaced(administration, { days, ...counts }) {

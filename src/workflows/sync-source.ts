@@ -146,10 +146,8 @@ export async function syncSource(input: SyncSourceInput): Promise<SyncResult> {
     // Before this patch the first wave of tasks could exceed the limit (see Limiter's Admission).
     const admission: Admission = patched('strict-concurrency') ? 'strict' : 'burst';
     await syncMasterData(run, activities, plan, new Limiter(maxConcurrency, admission), request);
-    ledgerRead =
-      plan.masterData.some((task) => task.dataset === LEDGER_PROOF.balances.dataset) &&
-      plan.changedDays.includes(LEDGER_PROOF.lines.dataset);
     linesRead = plan.changedDays.includes(LEDGER_PROOF.lines.dataset);
+    ledgerRead = plan.masterData.some((task) => task.dataset === LEDGER_PROOF.balances.dataset) && linesRead;
 
     // The changed-days plan stays in PostgreSQL and a big one is replaced by child workflows
     // (issue 17.4); histories from before carried every planned day in the plan's result.

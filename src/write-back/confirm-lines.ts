@@ -2,7 +2,7 @@
 // exactly its lines under its entry number: the same number of lines, and each line's account,
 // debit, credit, booking date, journal and description (with the marker) matched once. Pure:
 // src/db/post-confirm.ts reads both sides.
-import { formatDecimal, isZero, parseDecimal, subtract } from '../decimal/decimal.js';
+import { formatDecimal, isZero, parseDecimal, sameAmount } from '../decimal/decimal.js';
 import type { BatchEntry } from './batch-format.js';
 import { markedDescription } from './marker.js';
 
@@ -32,9 +32,6 @@ interface Expected {
   description: string;
 }
 
-const sameAmount = (a: string, b: string | null) =>
-  b !== null && isZero(subtract(parseDecimal(a), parseDecimal(b)));
-
 function lineLabel(line: Expected): string {
   const side = isZero(parseDecimal(line.debit))
     ? `credit ${formatDecimal(parseDecimal(line.credit), 2)}`
@@ -61,7 +58,9 @@ export function entryDifference(posted: PostedEntry, synced: readonly SyncedLine
     const at = left.findIndex(
       (row) =>
         row.account === line.account &&
+        row.debit !== null &&
         sameAmount(line.debit, row.debit) &&
+        row.credit !== null &&
         sameAmount(line.credit, row.credit) &&
         row.date === posted.entryDate &&
         row.journal === posted.journal &&

@@ -8,7 +8,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/index
 import { freePort } from '../../src/temporal/dev-server.js';
 import type { ImportStatusReport } from '../../src/cli/commands/import.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { errorLines, runCli, spawnCli, type CliProcess } from '../helpers/cli.js';
+import { errorLines, runCli, sourceAddArgs, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
 
@@ -103,23 +103,7 @@ describe('afas-sync import against Temporal, PostgreSQL and the simulator', () =
       const response = await fetch(`http://127.0.0.1:${metricsPort}/readyz`);
       return response.status === 200 ? true : undefined;
     });
-    const added = await cli(
-      [
-        'source',
-        'add',
-        SOURCE,
-        '--env-id',
-        '12345',
-        '--env-type',
-        'test',
-        '--base-url',
-        sim.baseUrl,
-        '--paused',
-        '--skip-check',
-        '--token-stdin',
-      ],
-      TOKEN,
-    );
+    const added = await cli([...sourceAddArgs(SOURCE, sim.baseUrl), '--skip-check', '--token-stdin'], TOKEN);
     expect(added.code, added.stderr).toBe(0);
   });
 

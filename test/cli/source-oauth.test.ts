@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { allOutput, errorLines, runCli } from '../helpers/cli.js';
+import { allOutput, errorLines, runCli, sourceAddArgs } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const TOKEN = `oauthCliToken${randomBytes(8).toString('hex')}`;
@@ -33,18 +33,7 @@ describe('afas-sync source with an OAuth client', () => {
   let dir: string;
   let env: Record<string, string>;
   const cli = (args: string[], input?: string) => runCli(args, { env, input });
-  const common = (name: string) => [
-    'source',
-    'add',
-    name,
-    '--env-id',
-    '12345',
-    '--env-type',
-    'test',
-    '--base-url',
-    sim.baseUrl,
-    '--paused',
-  ];
+  const common = (name: string) => sourceAddArgs(name, sim.baseUrl);
   const tokenRequests = async () => {
     const state = (await (await fetch(`${sim.url}/__sim/oauth`)).json()) as {
       clients: { clientId: string; tokenRequests: { issued: number; refused: number } }[];

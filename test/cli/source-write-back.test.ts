@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { requiredConnectorIds } from '../../src/catalog/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { allOutput, errorLines, runCli } from '../helpers/cli.js';
+import { allOutput, errorLines, runCli, sourceAddArgs } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { SimControl } from '../helpers/simulator.js';
 
@@ -33,23 +33,7 @@ describe('afas-sync source --write-back', () => {
   let env: Record<string, string>;
   const cli = (args: string[], input?: string) => runCli(args, { env, input });
   const add = (name: string, token: string, ...extra: string[]) =>
-    cli(
-      [
-        'source',
-        'add',
-        name,
-        '--env-id',
-        '12345',
-        '--env-type',
-        'test',
-        '--base-url',
-        sim.baseUrl,
-        '--paused',
-        '--token-stdin',
-        ...extra,
-      ],
-      `${token}\n`,
-    );
+    cli([...sourceAddArgs(name, sim.baseUrl), '--token-stdin', ...extra], `${token}\n`);
   const shown = async (name: string) =>
     JSON.parse((await cli(['source', 'show', name, '--json'])).stdout) as ShownSource;
   const listed = async () =>

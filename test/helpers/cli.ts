@@ -95,3 +95,19 @@ export function spawnCli(args: readonly string[], env: Record<string, string | u
 export function errorLines(result: CliResult): string[] {
   return result.stderr.split('\n').filter((line) => line.trim() !== '');
 }
+
+/** `source add <name>` of a paused test source on a simulator (the flags every CLI test repeats). */
+export function sourceAddArgs(name: string, baseUrl: string): string[] {
+  return [
+    'source',
+    'add',
+    name,
+    '--env-id',
+    '12345',
+    '--env-type',
+    'test',
+    '--base-url',
+    baseUrl,
+    '--paused',
+  ];
+}

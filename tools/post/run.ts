@@ -92,8 +92,9 @@ async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBen
     log(`afas-sync post exited ${cli.exitCode ?? 'on its timeout'} after ${round(cli.seconds)} s`);
 
     const facts = await batchFacts(stack.app.pool, POST_SCHEMA, POST_SOURCE, batch.batch);
-    const fiEntriesCalls = await stack.control.callsSince(sinceSeq, 'FiEntries');
+    // One read of the request log: the FiEntries calls are a subset of all of them.
     const allCalls = await stack.control.callsSince(sinceSeq);
+    const fiEntriesCalls = allCalls.filter((call) => call.connector === 'FiEntries');
     const sync = facts?.postedAt
       ? await syncAfter(stack.app.pool, POST_SCHEMA, POST_SOURCE, facts.postedAt)
       : undefined;

@@ -60,9 +60,8 @@ export class SimulatorControl {
    * Every AFAS call logged after `seq`, of one connector when given. Refuses once the log (it keeps
    * the last 50,000) has dropped any call: a count from it could be short.
    */
-  async callsSince(seq: number, connector?: string): Promise<LoggedCall[]> {
-    const query = connector === undefined ? '' : `&connector=${encodeURIComponent(connector)}`;
-    const body = (await this.call('GET', `requests?since=${seq}${query}`)) as {
+  async callsSince(seq: number): Promise<LoggedCall[]> {
+    const body = (await this.call('GET', `requests?since=${seq}`)) as {
       entries: LoggedCall[];
       dropped: number;
     };

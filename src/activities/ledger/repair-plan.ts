@@ -1,5 +1,6 @@
 // What to do about differing account-periods (issue 18.3): repair once, then flag. Pure, so it is
 // tested on its own; the ledger activities feed it what PostgreSQL holds.
+import { sameAmount } from '../../decimal/decimal.js';
 import type { AccountPeriodFigures, PeriodRef } from '../../db/ledger-sql.js';
 
 /**
@@ -97,20 +98,4 @@ function sameFigures(a: AccountPeriodFigures, b: AccountPeriodFigures): boolean 
     sameAmount(a.copy.debit, b.copy.debit) &&
     sameAmount(a.copy.credit, b.copy.credit)
   );
-}
-
-/** Equal decimals whatever their scale (`12.50` and `12.5`), compared as text: never through floats. */
-export function sameAmount(a: string, b: string): boolean {
-  return canonicalDecimal(a) === canonicalDecimal(b);
-}
-
-function canonicalDecimal(value: string): string {
-  let text = value.trim();
-  const negative = text.startsWith('-');
-  if (negative || text.startsWith('+')) text = text.slice(1);
-  let [whole = '', fraction = ''] = text.split('.');
-  whole = whole.replace(/^0+(?=\d)/, '');
-  fraction = fraction.replace(/0+$/, '');
-  const digits = fraction ? `${whole}.${fraction}` : whole;
-  return negative && /[1-9]/.test(digits) ? `-${digits}` : digits;
 }

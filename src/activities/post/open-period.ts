@@ -5,17 +5,8 @@
 import { connectorIdFor, periodsDataset } from '../../catalog/datasets.js';
 import { where } from '../../afas/filters.js';
 import type { SourceRecord } from '../../db/sources.js';
-import { WRITE_BACK_REFERENCE } from '../../db/write-back-reference.js';
+import { WRITE_BACK_REFERENCE, type PeriodRow } from '../../db/write-back-reference.js';
 import type { AfasSession } from '../afas-session.js';
-
-interface PeriodState {
-  year: number;
-  period: number;
-  /** YYYY-MM-DD: the period's first and last day. */
-  from: string;
-  to: string;
-  blocked: boolean;
-}
 
 /** Where the reversing entry books: its year, period and date (YYYY-MM-DD). */
 export interface ReversalTarget {
@@ -32,9 +23,9 @@ async function periodsFrom(
   source: SourceRecord,
   administration: number,
   year: number,
-): Promise<PeriodState[]> {
+): Promise<PeriodRow[]> {
   const definition = periodsDataset();
-  const periods: PeriodState[] = [];
+  const periods: PeriodRow[] = [];
   for await (const page of session.pages(connectorIdFor(definition, source), {
     orderBy: [FIELDS.yearField, FIELDS.periodField],
     filter: where.and(
@@ -70,7 +61,7 @@ export async function reversalTarget(
   entry: { administration: number; year: number; period: number; entryDate: string },
 ): Promise<ReversalTarget | null> {
   const periods = await periodsFrom(session, source, entry.administration, entry.year);
-  const fromEntryOn = (row: PeriodState) =>
+  const fromEntryOn = (row: PeriodRow) =>
     row.year > entry.year || (row.year === entry.year && row.period >= entry.period);
   const open = periods.find((row) => fromEntryOn(row) && !row.blocked && row.from !== '');
   if (open === undefined) return null;

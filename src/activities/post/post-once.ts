@@ -55,7 +55,8 @@ export async function postOnce(context: PostOnceContext, spec: PostOnceSpec): Pr
     } catch (error) {
       const outcome = writeOutcome(error);
       const answer = answerOf(error);
-      const step = { action: spec.action, httpStatus: answer.httpStatus, ...answerFields(answer) };
+      // answerOf gives exactly the step's httpStatus, message and profitLogReference.
+      const step = { action: spec.action, ...answer };
       if (outcome === 'locked' || outcome === 'unavailable') {
         await recordStep({ ...step, outcome });
         if (await session.waitToRetry(error, attempt)) continue;
@@ -92,10 +93,6 @@ export async function postOnce(context: PostOnceContext, spec: PostOnceSpec): Pr
       nonRetryable: true,
     });
   }
-}
-
-function answerFields(answer: AfasAnswer): Pick<PostStep, 'message' | 'profitLogReference'> {
-  return { message: answer.message, profitLogReference: answer.profitLogReference };
 }
 
 export async function settle(context: PostOnceContext): Promise<void> {

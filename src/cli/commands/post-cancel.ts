@@ -1,23 +1,22 @@
 // `afas-sync post cancel <source> --batch ID`: the request goes to PostgreSQL first, so it stands
 // even when the workflow is not running now (it takes the request when it next begins); then the
 // running workflow is signalled, to stop posting and take the batch back out of AFAS.
-import { FINAL_BATCH_STATUSES } from '../../write-back/post-types.js';
 import type { CliRun } from '../context.js';
 import { CliFailure } from '../errors.js';
 
 export async function cancelCommand(cli: CliRun, source: string, batch: string): Promise<number> {
   const app = await cli.ctx.app();
   await app.sources.get(source);
-  const { PostBatchStore } = await import('../../db/post-batches.js');
+  const { PostBatchStore, batchFinal } = await import('../../db/post-batches.js');
   const request = await new PostBatchStore(app.schema).requestCancel(app.pool, source, batch);
   if (request.outcome === 'unknown')
     throw new CliFailure(
       `no batch "${batch}" for source "${source}" (\`afas-sync post status ${source}\` lists its batches)`,
     );
   if (request.outcome === 'ended') {
-    const { status, reason, endedAt } = request.record;
+    const { status, reason } = request.record;
     throw new CliFailure(
-      endedAt !== null || FINAL_BATCH_STATUSES.includes(status)
+      batchFinal(request.record)
         ? `batch ${batch} of "${source}" already ended as ${status}${reason === null ? '' : ` (${reason})`}: ` +
             'nothing to cancel'
         : `batch ${batch} of "${source}" is posted whole (${status}): a cancel no longer applies; every entry ` +

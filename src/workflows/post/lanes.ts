@@ -3,8 +3,7 @@
  * Promise.allSettled). Each lane takes the next item when its last one ends: nothing waits in a
  * `condition()`. The SDK evaluates every blocked condition on every workflow activation, so a
  * thousand entries each waiting for a slot cost a thousand checks per finished entry, and the
- * workflow's own turns, not AFAS, set the pace of a big batch (bench:post: 11.6 entries/s with a
- * slot per waiting entry, 20.5 with lanes, against AFAS's 25). Deterministic: it only counts.
+ * workflow's own turns, not AFAS, set the pace of a big batch. Deterministic: it only counts.
  */
 export async function inLanes<T, R>(
   items: readonly T[],

@@ -48,11 +48,12 @@ export async function replaceDayBatches(
   events: DayBatchEvents,
 ): Promise<void> {
   const { source, runId, dataset, newWatermark } = scope;
+  const batches = dayBatchLimiter(limiter);
   const perAdministration = administrations.map(async (admin) => {
     const task: DatasetTask = { source, runId, dataset, administration: admin.administration };
     events.started(admin.administration);
     const numbers = Array.from({ length: admin.batches }, (_, index) => index + 1);
-    const outcomes = await limiter.allSettled(
+    const outcomes = await batches.allSettled(
       numbers.map((batch) => async () => {
         try {
           const counts = await afas.replaceDayBatch.executeWithOptions(
@@ -93,10 +94,9 @@ export function rethrowFatal(results: PromiseSettledResult<unknown>[]): void {
 /**
  * The limiter of day batches in flight: from the `day-batch-overlap` patch on, the source's limit
  * of AFAS calls plus one. A batch ends with its replace, one transaction that calls no AFAS; one
- * more batch pages AFAS meanwhile, so the source's calls stay busy (a first sync's 28k-line
- * batches each spent ~0.4 s there). The environment's call budget (src/afas-budget) still holds
+ * more batch pages AFAS meanwhile, so the source's calls stay busy. The environment's call budget (src/afas-budget) still holds
  * the AFAS calls themselves to the source's limit. Histories from before keep `before`.
  */
-export function dayBatchLimiter(before: Limiter): Limiter {
+function dayBatchLimiter(before: Limiter): Limiter {
   return patched('day-batch-overlap') ? new Limiter(before.limit + 1, 'strict') : before;
 }

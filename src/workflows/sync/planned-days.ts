@@ -12,7 +12,7 @@ import type { syncActivities, SyncPolicyOptions } from '../policies.js';
 import { administrationsLabel, dayBatchesSummary } from '../summaries.js';
 import { syncDayBatches, type SyncDayBatchesResult } from '../sync-day-batches.js';
 import { failDataset } from './dataset-failure.js';
-import { dayBatchLimiter, replaceDayBatches, type DayBatchScope } from './day-batches.js';
+import { replaceDayBatches, type DayBatchScope } from './day-batches.js';
 import type { SyncRunState } from './run-state.js';
 
 type Activities = ReturnType<typeof syncActivities>;
@@ -72,7 +72,7 @@ export async function syncPlannedDays(
   );
   const scope: DayBatchScope = { source, runId, dataset, newWatermark: plan.newWatermark };
   if (plan.groups.length <= 1) {
-    await replaceDayBatches(activities, scope, plan.administrations, dayBatchLimiter(limiter), {
+    await replaceDayBatches(activities, scope, plan.administrations, limiter, {
       started: (administration) => {
         run.entry(dataset, administration).status = 'running';
       },

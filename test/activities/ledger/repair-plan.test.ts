@@ -1,11 +1,7 @@
 // The decision of issue 18.3: repair a differing period once, flag what survives, never loop.
 import { describe, expect, it } from 'vitest';
-import {
-  judgeRepair,
-  planRepair,
-  sameAmount,
-  type LedgerFlag,
-} from '../../../src/activities/ledger/repair-plan.js';
+import { judgeRepair, planRepair, type LedgerFlag } from '../../../src/activities/ledger/repair-plan.js';
+import { sameAmount } from '../../../src/decimal/decimal.js';
 import type { AccountPeriodFigures } from '../../../src/db/ledger-sql.js';
 
 function figures(
