@@ -9,7 +9,7 @@ import {
   type FieldSpec,
   type ResolvedDataset,
 } from '../db/dataset-schema.js';
-import { DatasetWriter } from '../db/dataset-writer.js';
+import { DatasetWriter, scopeIsEmpty } from '../db/dataset-writer.js';
 import { DEFAULT_MASS_DELETE_PERCENT } from '../db/sources.js';
 import { MASS_DELETE_MIN_LIVE_ROWS, type MassDeleteGuard } from '../db/mass-delete.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
@@ -117,7 +117,7 @@ export interface ReplaceOptions {
   onCommit?: (client: PoolClient, outcome: LoadOutcome) => Promise<void>;
   /** Close the run-log entry as succeeded in this transaction (default true). */
   finishEntry?: boolean;
-  /** COPY bytes held in memory before the scope spills to a stage table (see ScopeStage). */
+  /** COPY bytes held in memory before the scope spills to a stage file or table (see ScopeStage). */
   heldBytes?: number;
   /** Rewrite rows whose stored columns differ from AFAS's even when `_raw` is the same (a ledger repair). */
   rewrite?: boolean;
@@ -155,6 +155,12 @@ export async function replaceScope(
   const filter = groups.length === 1 && groups[0]?.length === 0 ? undefined : { groups };
   await ctx.runs.startDataset(ctx.pool, entry);
   const writerContext = { source: ctx.source, runId: ctx.runId };
+  const scopeFilter = {
+    administrations: [scope.administration],
+    ...(options.markDeleted !== false && options.markDeleted?.entryDays
+      ? { entryDays: options.markDeleted.entryDays }
+      : {}),
+  };
   const stage = await ScopeStage.create(
     ctx.pool,
     ctx.schema,
@@ -167,7 +173,10 @@ export async function replaceScope(
       // Batches of booking days of one administration run side by side: their filters tell them apart.
       part: JSON.stringify(groups),
     },
-    options.heldBytes,
+    {
+      ...(options.heldBytes !== undefined ? { heldBytes: options.heldBytes } : {}),
+      spillToFile: () => scopeIsEmpty(ctx.pool, ctx.schema, resolved, ctx.source, scopeFilter),
+    },
   );
   try {
     const callsBefore = ctx.session.calls;
@@ -200,12 +209,6 @@ export async function replaceScope(
       const writer = new DatasetWriter(client, ctx.schema, resolved, writerContext, {
         rewrite: options.rewrite === true,
       });
-      const scopeFilter = {
-        administrations: [scope.administration],
-        ...(options.markDeleted !== false && options.markDeleted?.entryDays
-          ? { entryDays: options.markDeleted.entryDays }
-          : {}),
-      };
       const markDeleted = options.markDeleted !== false;
       const wholeScope = markDeleted && scopeFilter.entryDays === undefined;
       const guard = wholeScope ? guardOf(ctx) : undefined;

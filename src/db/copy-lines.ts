@@ -8,8 +8,14 @@ import type { EncodedPage } from '../codec/index.js';
 import type { ColumnSpec, ResolvedDataset } from './dataset-schema.js';
 import { ident } from './pool.js';
 
-/** COPY lines and how many rows they hold: an encoded page, or the pages of a scope held in memory. */
-export type CopyLines = Pick<EncodedPage, 'rows' | 'chunks'>;
+/**
+ * COPY lines and how many rows they hold: an encoded page, the pages of a scope held in memory,
+ * or a scope's stage file read back (see stage-file.ts).
+ */
+export interface CopyLines {
+  readonly rows: number;
+  readonly chunks: EncodedPage['chunks'] | AsyncIterable<Buffer>;
+}
 
 /** Stage columns hold dates as Amsterdam wall time (`timestamp`); the merge converts them. */
 function stageType(column: ColumnSpec): string {

@@ -15,6 +15,30 @@ export interface StageScopeFilter {
   entryDays?: readonly string[];
 }
 
+/** The rows of a scope in `target` (as `t`), live and deleted, as SQL and its parameters. */
+function inScope(source: string, scope: StageScopeFilter): { sql: string; params: unknown[] } {
+  return {
+    sql: `t._source = $1 AND t._administration = ANY($2::int[])${scope.entryDays ? ' AND t._entry_day = ANY($3::date[])' : ''}`,
+    params: [source, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
+  };
+}
+
+/** Whether a dataset's table holds no row of the scope, live or deleted. */
+export async function scopeIsEmpty(
+  db: Pick<pg.ClientBase, 'query'>,
+  schema: string,
+  dataset: ResolvedDataset,
+  source: string,
+  scope: StageScopeFilter,
+): Promise<boolean> {
+  const { sql, params } = inScope(source, scope);
+  const any = await db.query(
+    `SELECT 1 FROM ${ident(schema)}.${ident(dataset.table)} t WHERE ${sql} LIMIT 1`,
+    params,
+  );
+  return any.rowCount === 0;
+}
+
 export interface MergeCounts {
   inserted: number;
   updated: number;
@@ -39,7 +63,7 @@ export class DatasetWriter {
 
   constructor(
     private readonly client: pg.ClientBase,
-    schema: string,
+    private readonly schema: string,
     private readonly dataset: ResolvedDataset,
     private readonly context: { source: string; runId: string },
     /** `rewrite`: a row is rewritten when any stored column differs from the stage, not only `_raw` (a repair). */
@@ -299,11 +323,8 @@ export class DatasetWriter {
     return missing;
   }
 
-  /** Whether the table holds no row of the scope, live or deleted. */
-  private async scopeIsEmpty(scope: StageScopeFilter): Promise<boolean> {
-    const { sql, params } = this.inScope(scope);
-    const any = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${sql} LIMIT 1`, params);
-    return any.rowCount === 0;
+  private scopeIsEmpty(scope: StageScopeFilter): Promise<boolean> {
+    return scopeIsEmpty(this.client, this.schema, this.dataset, this.context.source, scope);
   }
 
   /** One plain INSERT of the whole stage, or null (nothing written) when a key is already there or twice. */
@@ -323,12 +344,8 @@ export class DatasetWriter {
     }
   }
 
-  /** The rows of a scope in the target (`t`), live and deleted, as SQL and its parameters. */
   private inScope(scope: StageScopeFilter): { sql: string; params: unknown[] } {
-    return {
-      sql: `t._source = $1 AND t._administration = ANY($2::int[])${scope.entryDays ? ' AND t._entry_day = ANY($3::date[])' : ''}`,
-      params: [this.context.source, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
-    };
+    return inScope(this.context.source, scope);
   }
 
   /**

@@ -2,25 +2,28 @@
 // booking days) before replacing it, so no transaction (and no pool connection) is held while AFAS
 // is paged and the scope is replaced in one short transaction: readers never see half of it.
 // A scope's COPY lines are held in the worker's memory while they fit a small budget (most scopes:
-// a batch of booking days, an administration's master data), and written once, at the replace;
-// a bigger scope spills to an UNLOGGED table in `<schema>_stage`, one per attempt, its pages COPYd
-// in their own short statements.
+// a batch of booking days, an administration's master data), and written once, at the replace.
+// A bigger scope spills: to a file on the worker's disk when the table holds no row of it (a first
+// sync: the replace is then one COPY straight into the table, each row written once), else to an
+// UNLOGGED table in `<schema>_stage`, one per attempt, its pages COPYd in their own short
+// statements (the merge then reads it inside PostgreSQL).
 import { createHash, randomBytes } from 'node:crypto';
 import type { EncodedPage } from '../codec/index.js';
 import type { ResolvedDataset } from './dataset-schema.js';
 import { copyPage, stageColumnsSql, type CopyLines } from './copy-lines.js';
 import { ident, type Pool, type PoolClient } from './pool.js';
+import { StageFile } from './stage-file.js';
 
 /** A stage older than this was left by a crashed or cancelled attempt (activities run ≤ 2 hours). */
 const ORPHAN_AFTER_SECONDS = 6 * 60 * 60;
 const NAME = /^s(\d+)_([0-9a-f]{12})_[0-9a-f]{8}$/;
 
 /**
- * COPY bytes one stage holds in memory before it spills to a table, and all stages of the process
- * together. A batch of an incremental sync (a few booking days, an administration's master data)
- * fits and is written once; a first sync's batches (a twelfth of an administration's history each)
- * outgrow any budget the worker's memory target allows and spill anyway, so holding more of them
- * buys nothing. 8 MB per stage and 32 MB for the five scopes in flight leave that memory to the rest.
+ * COPY bytes one stage holds in memory before it spills, and all stages of the process together.
+ * A batch of an incremental sync (a few booking days, an administration's master data) fits; a
+ * first sync's batches (a twelfth of an administration's history each) outgrow any budget the
+ * worker's memory target allows and spill anyway (to a file), so holding more of them buys
+ * nothing. 8 MB per stage and 32 MB for the five scopes in flight leave that memory to the rest.
  */
 export const HELD_BYTES_PER_STAGE = 8 * 1024 * 1024;
 export const HELD_BYTES_PER_PROCESS = 32 * 1024 * 1024;
@@ -40,6 +43,18 @@ export interface StageScope {
   part: string;
 }
 
+export interface ScopeStageOptions {
+  /** COPY bytes held in memory before the stage spills (0: it spills from the first page). */
+  heldBytes?: number;
+  /**
+   * Asked once, when the scope first outgrows memory: whether the table holds no row of it, so
+   * the scope may spill to a file (see stage-file.ts). Unset: it spills to a table.
+   */
+  spillToFile?: () => Promise<boolean>;
+  /** Where stage files go (default: the OS's temporary directory). */
+  fileDir?: string;
+}
+
 export function stageSchema(schema: string): string {
   return `${schema}_stage`;
 }
@@ -57,14 +72,16 @@ export class ScopeStage {
   /** Lines held in memory (copies: the encoded pages' buffers go back to their pool). */
   private held: (string | Buffer)[] = [];
   private heldBytes = 0;
-  /** The stage table, once the scope outgrew memory (schema-qualified, quoted). */
+  /** The stage table, once the scope spilled to one (schema-qualified, quoted). */
   private spilledTo: string | null = null;
+  /** The stage file, once the scope spilled to one. */
+  private file: StageFile | null = null;
 
   private constructor(
     private readonly pool: Pool,
     private readonly dataset: ResolvedDataset,
     private readonly tableName: string,
-    private readonly heldBytesLimit: number,
+    private readonly options: ScopeStageOptions,
   ) {}
 
   /**
@@ -76,8 +93,7 @@ export class ScopeStage {
     schema: string,
     dataset: ResolvedDataset,
     scope: StageScope,
-    /** COPY bytes held in memory before the stage spills to a table (0: a table from the first page). */
-    heldBytes = HELD_BYTES_PER_STAGE,
+    options: ScopeStageOptions = {},
   ): Promise<ScopeStage> {
     const stageSchemaName = stageSchema(schema);
     const hash = scopeHash(scope);
@@ -94,7 +110,7 @@ export class ScopeStage {
         await pool.query(`DROP TABLE IF EXISTS ${ident(stageSchemaName)}.${ident(name)}`);
     }
     const name = `s${now}_${hash}_${randomBytes(4).toString('hex')}`;
-    return new ScopeStage(pool, dataset, `${ident(stageSchemaName)}.${ident(name)}`, heldBytes);
+    return new ScopeStage(pool, dataset, `${ident(stageSchemaName)}.${ident(name)}`, options);
   }
 
   /** The stage table when the scope spilled to one, else null: the lines are in `lines`. */
@@ -102,21 +118,30 @@ export class ScopeStage {
     return this.spilledTo;
   }
 
-  /** The lines held in memory (all rows of the scope while `table` is null). */
+  /** Whether the scope spilled to a file (its lines are then read back from it). */
+  get inFile(): boolean {
+    return this.file !== null;
+  }
+
+  /** All rows of the scope while `table` is null: held in memory, or read back from the file. */
   get lines(): CopyLines {
-    return { rows: this.spilledTo ? 0 : this.rows, chunks: this.held };
+    if (this.spilledTo) return { rows: 0, chunks: [] };
+    return this.file ? this.file.lines(this.rows) : { rows: this.rows, chunks: this.held };
   }
 
   /**
-   * Adds one encoded page: held in memory while the budget allows, else COPYd into the stage
-   * table in its own statement on a connection held only for it. The page is not read after.
+   * Adds one encoded page: held in memory while the budget allows, else written to the stage file
+   * or COPYd into the stage table in its own statement on a connection held only for it. The page
+   * is not read after.
    */
   async add(page: EncodedPage): Promise<void> {
     if (page.rows === 0) return;
     const bytes = page.chunks.reduce((sum, chunk) => sum + byteLength(chunk), 0);
+    const heldLimit = this.options.heldBytes ?? HELD_BYTES_PER_STAGE;
     if (
       this.spilledTo === null &&
-      this.heldBytes + bytes <= this.heldBytesLimit &&
+      this.file === null &&
+      this.heldBytes + bytes <= heldLimit &&
       heldByProcess + bytes <= HELD_BYTES_PER_PROCESS
     ) {
       this.held.push(...page.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk))));
@@ -125,26 +150,49 @@ export class ScopeStage {
       this.rows += page.rows;
       return;
     }
-    const client = await this.pool.connect();
-    try {
-      if (this.spilledTo === null) {
+    if (this.spilledTo === null && this.file === null) await this.spill();
+    if (this.file) await this.file.append(page.chunks);
+    else await this.copyToTable(page);
+    this.rows += page.rows;
+  }
+
+  /** Moves the lines held so far to a file (an empty scope, when the directory takes one) or a table. */
+  private async spill(): Promise<void> {
+    const toFile = (await this.options.spillToFile?.()) === true;
+    const file = toFile ? await StageFile.open(this.options.fileDir).catch(() => null) : null;
+    if (file) {
+      this.file = file;
+      await file.append(this.held);
+    } else {
+      const client = await this.pool.connect();
+      try {
         await client.query(
           `CREATE UNLOGGED TABLE ${this.tableName} (\n  ${stageColumnsSql(this.dataset)}\n)`,
         );
         this.spilledTo = this.tableName;
         await copyPage(client, this.tableName, this.dataset, { rows: this.rows, chunks: this.held });
-        this.forget();
+      } finally {
+        client.release();
       }
+    }
+    this.forget();
+  }
+
+  private async copyToTable(page: EncodedPage): Promise<void> {
+    const client = await this.pool.connect();
+    try {
       await copyPage(client, this.tableName, this.dataset, page);
     } finally {
       client.release();
     }
-    this.rows += page.rows;
   }
 
   /** Drops the stage: inside the transaction that replaced the scope, or on its own after a failure. */
   async drop(client?: PoolClient): Promise<void> {
     this.forget();
+    const file = this.file;
+    this.file = null;
+    await file?.close();
     if (this.spilledTo !== null) await (client ?? this.pool).query(`DROP TABLE IF EXISTS ${this.spilledTo}`);
   }
 

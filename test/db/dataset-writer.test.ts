@@ -75,7 +75,7 @@ async function replaceScope(
       administration: 1,
       part: String((stages += 1)),
     },
-    0,
+    { heldBytes: 0 },
   );
   try {
     for (const rows of pages)
@@ -305,9 +305,12 @@ describe('dataset writer (COPY → stage → merge)', () => {
 });
 
 describe.each([
-  ['a stage table', 0],
-  ['lines held in memory', undefined],
-])('dataset writer: replacing a scope from %s', (_, heldBytes) => {
+  ['a stage table', 'table'],
+  ['lines held in memory', 'memory'],
+  // A file whatever the scope holds (replaceScope asks for one only for an empty scope): the
+  // lines read back from it must serve the plain COPY and, when it is refused, the merge.
+  ['a stage file', 'file'],
+] as const)('dataset writer: replacing a scope from %s', (_, spill) => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
   const context = { source: 'src', runId: 'run-r' };
@@ -324,11 +327,14 @@ describe.each([
         administration: 1,
         part: String((stages += 1)),
       },
-      heldBytes,
+      spill === 'memory' ? {} : { heldBytes: 0, spillToFile: () => Promise.resolve(spill === 'file') },
     );
     try {
       await stage.add(encodePage(resolved, context, parsedPage(rows), { page: 0, administration: 1 }));
-      expect(stage.table === null).toBe(heldBytes === undefined);
+      expect({ table: stage.table !== null, file: stage.inFile }).toEqual({
+        table: spill === 'table',
+        file: spill === 'file',
+      });
       return await inTransaction(db.pool, (client) => {
         const writer = new DatasetWriter(client, db.schema, resolved, context);
         const scope = options.whole ? { administrations: [1] } : { administrations: [1], entryDays: day };
@@ -389,6 +395,48 @@ describe.each([
     expect((await stored()).filter((row) => !row.deleted)).toEqual([
       { key: '10/1', amount: '10.5', deleted: false },
     ]);
+  });
+});
+
+describe('scope stage: a scope for a file where no file can be made', () => {
+  let db: TestDatabase;
+  const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, resolved));
+  });
+  afterAll(async () => db.drop());
+
+  it('spills to a table instead when the directory takes no file', async () => {
+    const stage = await ScopeStage.create(
+      db.pool,
+      db.schema,
+      resolved,
+      {
+        source: 'src',
+        runId: 'run-f',
+        dataset: resolved.definition.name,
+        administration: 1,
+        part: String((stages += 1)),
+      },
+      { heldBytes: 0, spillToFile: () => Promise.resolve(true), fileDir: '/nonexistent/afas-sync-stage' },
+    );
+    try {
+      await stage.add(
+        encodePage(resolved, { source: 'src', runId: 'run-f' }, parsedPage([line(30, 1)]), {
+          page: 0,
+          administration: 1,
+        }),
+      );
+      expect({ table: stage.table !== null, file: stage.inFile, rows: stage.rows }).toEqual({
+        table: true,
+        file: false,
+        rows: 1,
+      });
+    } finally {
+      await stage.drop();
+    }
   });
 });
 

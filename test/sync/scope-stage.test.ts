@@ -110,23 +110,38 @@ describe('replaceScope: stage first, then one short transaction', () => {
     expect(await stages()).toEqual([]);
   });
 
-  it('a scope beyond the memory budget spills to a stage table, with the same guarantees', async () => {
+  it.each([
+    ['holds no row of: to a file, read back into the table at the replace', false],
+    ['holds rows of: to a stage table', true],
+  ])('a scope beyond the memory budget that the table %s, with the same guarantees', async (_, held) => {
+    const expected = (await new SimControl(sim.url).export('Profit_Accounts')).length;
     await db.pool.query(`DELETE FROM afas.gl_accounts WHERE _source = 'stage'`);
-    const seen: { open: number; live: number; stages: number }[] = [];
+    const seen: { open: number; live: number; stages: number; old: number }[] = [];
     const ctx = await context(async () => {
       seen.push({
         open: await openTransactions(),
         live: await liveAccounts(),
         stages: (await stages()).length,
+        old: (await db.pool.query(`SELECT 1 FROM afas.gl_accounts WHERE _raw = '{}'::jsonb`)).rowCount ?? 0,
       });
     });
     const resolved = await prepareDataset(ctx, scope);
-    const expected = (await new SimControl(sim.url).export('Profit_Accounts')).length;
+    if (held) {
+      const first = await replaceScope(await context(), scope, resolved, { orderBy: ['Account'] });
+      expect(first.counts.inserted).toBe(expected);
+      await db.pool.query(`UPDATE afas.gl_accounts SET _raw = '{}'::jsonb WHERE _source = 'stage'`);
+    }
     const outcome = await replaceScope(ctx, scope, resolved, { orderBy: ['Account'], heldBytes: 0 });
-    expect(outcome.counts.inserted).toBe(expected);
+    expect(outcome.counts).toMatchObject(held ? { inserted: 0, updated: expected } : { inserted: expected });
     expect(seen.length).toBeGreaterThan(0);
-    expect(seen.every((sample) => sample.open === 0 && sample.live === 0 && sample.stages === 1)).toBe(true);
+    const live = held ? expected : 0;
+    expect(seen.every((sample) => sample.open === 0 && sample.live === live && sample.old === live)).toBe(
+      true,
+    );
+    expect(seen.every((sample) => sample.stages === (held ? 1 : 0))).toBe(true);
     expect(await liveAccounts()).toBe(expected);
+    const changed = await db.pool.query(`SELECT 1 FROM afas.gl_accounts WHERE _raw = '{}'::jsonb`);
+    expect(changed.rowCount).toBe(0);
     expect(await stages()).toEqual([]);
   });
 
