@@ -23,6 +23,37 @@ function inScope(source: string, scope: StageScopeFilter): { sql: string; params
   };
 }
 
+/**
+ * Whether `target` holds a row of the scope (`live`: one not marked deleted), as one query. Booking
+ * days are probed one by one (each an equality on the by-day index): a single `_entry_day =
+ * ANY(days)` under LIMIT 1 is planned as a scan of the administration's key index that stops at
+ * the first match, and reads all of it when, as in a first sync, there is none (0.2-0.4 s per
+ * batch while a table without statistics grows).
+ */
+async function holdsRowOf(
+  db: Pick<pg.ClientBase, 'query'>,
+  target: string,
+  source: string,
+  scope: StageScopeFilter,
+  live: boolean,
+): Promise<boolean> {
+  const liveOnly = live ? ' AND t._deleted_at IS NULL' : '';
+  const found = scope.entryDays
+    ? await db.query(
+        `SELECT 1 FROM unnest($3::date[]) AS d(day) CROSS JOIN LATERAL (
+           SELECT 1 FROM ${target} t
+            WHERE t._source = $1 AND t._administration = ANY($2::int[]) AND t._entry_day = d.day${liveOnly}
+            LIMIT 1) AS hit
+          LIMIT 1`,
+        [source, scope.administrations, scope.entryDays],
+      )
+    : await db.query(
+        `SELECT 1 FROM ${target} t WHERE t._source = $1 AND t._administration = ANY($2::int[])${liveOnly} LIMIT 1`,
+        [source, scope.administrations],
+      );
+  return found.rowCount !== 0;
+}
+
 /** Whether a dataset's table holds no row of the scope, live or deleted. */
 export async function scopeIsEmpty(
   db: Pick<pg.ClientBase, 'query'>,
@@ -31,12 +62,7 @@ export async function scopeIsEmpty(
   source: string,
   scope: StageScopeFilter,
 ): Promise<boolean> {
-  const { sql, params } = inScope(source, scope);
-  const any = await db.query(
-    `SELECT 1 FROM ${ident(schema)}.${ident(dataset.table)} t WHERE ${sql} LIMIT 1`,
-    params,
-  );
-  return any.rowCount === 0;
+  return !(await holdsRowOf(db, `${ident(schema)}.${ident(dataset.table)}`, source, scope, false));
 }
 
 export interface MergeCounts {
@@ -353,11 +379,10 @@ export class DatasetWriter {
    * scope staged, before merge().
    */
   async markMissingDeleted(stage: string, scope: StageScopeFilter): Promise<number> {
+    // A first load has nothing to mark: no index to build, no anti-join to run.
+    if (!(await holdsRowOf(this.client, this.target, this.context.source, scope, true))) return 0;
     const { sql, params } = this.inScope(scope);
     const inScope = `${sql} AND t._deleted_at IS NULL`;
-    const live = await this.client.query(`SELECT 1 FROM ${this.target} t WHERE ${inScope} LIMIT 1`, params);
-    // A first load has nothing to mark: no index to build, no anti-join to run.
-    if (live.rowCount === 0) return 0;
     // The stage has no statistics, and right after a bulk load the target may have none either:
     // the planner then estimates one target row and picks a nested loop that scans the stage once
     // per target row (quadratic: 0.6 s for 3,300 rows, seconds for a few days of a busy ledger).
