@@ -9,7 +9,8 @@ import {
   type FieldSpec,
   type ResolvedDataset,
 } from '../db/dataset-schema.js';
-import { DatasetWriter, scopeIsEmpty } from '../db/dataset-writer.js';
+import { DatasetWriter } from '../db/dataset-writer.js';
+import { scopeIsEmpty } from '../db/scope-rows.js';
 import { DEFAULT_MASS_DELETE_PERCENT } from '../db/sources.js';
 import { MASS_DELETE_MIN_LIVE_ROWS, type MassDeleteGuard } from '../db/mass-delete.js';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';

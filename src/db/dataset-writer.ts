@@ -7,63 +7,8 @@ import { copyPage, stageColumnsSql, targetValue, type CopyLines } from './copy-l
 import type { ResolvedDataset } from './dataset-schema.js';
 import { checkMassDelete, type MassDeleteGuard } from './mass-delete.js';
 import { ident } from './pool.js';
+import { holdsRowOf, inScope, scopeIsEmpty, type StageScopeFilter } from './scope-rows.js';
 import { CARDINALITY_VIOLATION, DuplicateKeyError, sqlState, UNIQUE_VIOLATION } from './write-errors.js';
-
-/** A replaced scope: administrations, and for changed days the booking days. */
-export interface StageScopeFilter {
-  administrations: readonly number[];
-  entryDays?: readonly string[];
-}
-
-/** The rows of a scope in `target` (as `t`), live and deleted, as SQL and its parameters. */
-function inScope(source: string, scope: StageScopeFilter): { sql: string; params: unknown[] } {
-  return {
-    sql: `t._source = $1 AND t._administration = ANY($2::int[])${scope.entryDays ? ' AND t._entry_day = ANY($3::date[])' : ''}`,
-    params: [source, scope.administrations, ...(scope.entryDays ? [scope.entryDays] : [])],
-  };
-}
-
-/**
- * Whether `target` holds a row of the scope (`live`: one not marked deleted), as one query. Booking
- * days are probed one by one (each an equality on the by-day index): a single `_entry_day =
- * ANY(days)` under LIMIT 1 is planned as a scan of the administration's key index that stops at
- * the first match, and reads all of it when, as in a first sync, there is none (0.2-0.4 s per
- * batch while a table without statistics grows).
- */
-async function holdsRowOf(
-  db: Pick<pg.ClientBase, 'query'>,
-  target: string,
-  source: string,
-  scope: StageScopeFilter,
-  live: boolean,
-): Promise<boolean> {
-  const liveOnly = live ? ' AND t._deleted_at IS NULL' : '';
-  const found = scope.entryDays
-    ? await db.query(
-        `SELECT 1 FROM unnest($3::date[]) AS d(day) CROSS JOIN LATERAL (
-           SELECT 1 FROM ${target} t
-            WHERE t._source = $1 AND t._administration = ANY($2::int[]) AND t._entry_day = d.day${liveOnly}
-            LIMIT 1) AS hit
-          LIMIT 1`,
-        [source, scope.administrations, scope.entryDays],
-      )
-    : await db.query(
-        `SELECT 1 FROM ${target} t WHERE t._source = $1 AND t._administration = ANY($2::int[])${liveOnly} LIMIT 1`,
-        [source, scope.administrations],
-      );
-  return found.rowCount !== 0;
-}
-
-/** Whether a dataset's table holds no row of the scope, live or deleted. */
-export async function scopeIsEmpty(
-  db: Pick<pg.ClientBase, 'query'>,
-  schema: string,
-  dataset: ResolvedDataset,
-  source: string,
-  scope: StageScopeFilter,
-): Promise<boolean> {
-  return !(await holdsRowOf(db, `${ident(schema)}.${ident(dataset.table)}`, source, scope, false));
-}
 
 export interface MergeCounts {
   inserted: number;
