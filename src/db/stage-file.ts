@@ -16,7 +16,11 @@ export class StageFile {
   /** Bytes written so far. */
   private size = 0;
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    /** The directory the file was made in (for messages: it has no name of its own any more). */
+    private readonly dir: string,
+  ) {}
 
   /**
    * Creates and opens an anonymous file in `dir` (default: the OS's temporary directory, TMPDIR),
@@ -32,7 +36,7 @@ export class StageFile {
       await handle.close();
       throw error;
     }
-    return new StageFile(handle);
+    return new StageFile(handle, dir);
   }
 
   /** Appends COPY lines. */
@@ -40,10 +44,15 @@ export class StageFile {
     const buffers = Array.from(chunks, (chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
     if (bytes === 0) return;
-    const { bytesWritten } = await this.handle.writev(buffers, this.size);
+    let bytesWritten: number;
+    try {
+      ({ bytesWritten } = await this.handle.writev(buffers, this.size));
+    } catch (error) {
+      throw new Error(`cannot write a scope's stage file in ${this.dir}: ${String(error)}`, { cause: error });
+    }
     if (bytesWritten !== bytes) {
       throw new Error(
-        `stage file: wrote ${bytesWritten} of ${bytes} bytes (is the temporary directory full?)`,
+        `cannot write a scope's stage file in ${this.dir}: ${bytesWritten} of ${bytes} bytes written (is it full?)`,
       );
     }
     this.size += bytes;

@@ -51,6 +51,13 @@ describe('StageFile', () => {
     }
   });
 
+  it('a write that fails names the directory the file is in', async () => {
+    const file = await StageFile.open(dir);
+    // A closed handle stands in for a full disk: the write fails either way.
+    await file.close();
+    await expect(file.append(['a\n'])).rejects.toThrow(`cannot write a scope's stage file in ${dir}`);
+  });
+
   it('is refused in a directory that does not exist', async () => {
     await expect(StageFile.open(join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
   });
