@@ -132,11 +132,11 @@ function guardOf(ctx: DatasetSyncContext): MassDeleteGuard | undefined {
 
 /**
  * A sync's write of one scope (an administration, the environment, or a batch of booking days):
- * every page is encoded as it arrives (the same encoder as the import) and COPYd into the scope's
- * stage, with no transaction open while AFAS is paged; then one short transaction makes the table
- * equal to the stage: upsert what is there, mark what vanished as deleted, record counts and
- * state. Nothing is visible until that commit, so a crash or cancellation leaves the previous
- * state intact (and the stage to be dropped by the next attempt).
+ * every page is encoded as it arrives (the same encoder as the import) and goes into the scope's
+ * stage (memory, a file or a table: see ScopeStage), with no transaction open while AFAS is paged;
+ * then one short transaction makes the table equal to the stage: upsert what is there, mark what
+ * vanished as deleted, record counts and state. Nothing is visible until that commit, so a crash
+ * or cancellation leaves the previous state intact (a stage table is dropped by the next attempt).
  */
 export async function replaceScope(
   ctx: DatasetSyncContext,
