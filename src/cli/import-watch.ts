@@ -17,6 +17,10 @@ import {
 } from './import-progress.js';
 import { LiveDisplay } from './live-display.js';
 import { formatCount, type Output } from './output.js';
+import { followResult, sleep, workflowFailureText } from './workflow-follow.js';
+
+/** 0 succeeded, 3 partial, 1 failed or cancelled (like `sync --wait`). */
+export { exitCodeForStatus as exitCodeForImport } from './workflow-follow.js';
 
 export type ImportOutcomeStatus = 'succeeded' | 'partial' | 'failed' | 'cancelled';
 
@@ -56,7 +60,6 @@ export interface ImportWatchOptions {
   detachOnInterrupt?: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** A plain line is repeated this often even when nothing moves (paused, or a slow AFAS). */
 const HEARTBEAT_MS = 60_000;
 /** Query failures are only worth a note when they last (a new workflow answers after its first task). */
@@ -75,14 +78,7 @@ export async function watchImport(
     ? new LiveDisplay({ write: (text: string) => out.raw(text) }, { columns: () => out.columns() })
     : undefined;
   const started = Date.now();
-  let settled = false;
-  const result = handle.result().finally(() => {
-    settled = true;
-  });
-  const ended = result.then(
-    () => undefined,
-    () => undefined,
-  );
+  const { result, ended, settled } = followResult(handle);
 
   let last: ImportProgress | undefined;
   let unavailableSince: number | undefined;
@@ -129,9 +125,9 @@ export async function watchImport(
   };
   if (options.detachOnInterrupt) process.once('SIGINT', onInterrupt);
   try {
-    while (!settled) {
+    while (!settled()) {
       const answer = await queryImportProgress(target, source, 3_000);
-      if (settled) break;
+      if (settled()) break;
       const now = Date.now();
       if (answer.progress) {
         last = answer.progress;
@@ -189,9 +185,7 @@ function failedOutcome(error: unknown): Pick<ImportOutcome, 'status' | 'result' 
       error: `terminated${cause.message ? `: ${cause.message}` : ''}`,
     };
   }
-  const outer = error as Error & { cause?: Error };
-  const text = outer.cause?.message ? `${outer.message}: ${outer.cause.message}` : outer.message;
-  return { status: 'failed', result: undefined, error: text.split('\n')[0] ?? 'failed' };
+  return { status: 'failed', result: undefined, error: workflowFailureText(error) };
 }
 
 function summarize(
@@ -221,13 +215,6 @@ function summarize(
     seconds: attemptSeconds,
     watermark: result?.watermark ?? null,
   };
-}
-
-/** 0 succeeded, 3 partial, 1 failed or cancelled (like `sync --wait`). */
-export function exitCodeForImport(status: ImportOutcomeStatus): number {
-  if (status === 'succeeded') return 0;
-  if (status === 'partial') return 3;
-  return 1;
 }
 
 /** "52/52 partitions, 8,000 rows in 0:07, 1,143 rows/s". */

@@ -1,12 +1,14 @@
 // Follows a running sync: progress lines while it runs, its result when it ends.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncTarget } from '../client/sync-control.js';
-import type { RunStatus } from '../db/runs.js';
 import type { syncSource } from '../workflows/index.js';
 import type { SyncResult } from '../workflows/sync-source.js';
 import { CliFailure } from './errors.js';
 import { formatDuration, type Output } from './output.js';
 import { describeProgress, queryProgress } from './progress.js';
+import { followResult, sleep, workflowFailureText } from './workflow-follow.js';
+
+export { exitCodeForStatus } from './workflow-follow.js';
 
 export interface WatchOptions {
   target: SyncTarget;
@@ -18,28 +20,19 @@ export interface WatchOptions {
   quietSeconds?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Waits for the sync's result, printing a progress line when the phase changes or now and then. */
 export async function watchSync(
   handle: WorkflowHandle<typeof syncSource>,
   options: WatchOptions,
 ): Promise<SyncResult> {
   const started = Date.now();
-  let settled = false;
-  const result = handle.result().finally(() => {
-    settled = true;
-  });
-  const ended = result.then(
-    () => undefined,
-    () => undefined,
-  );
+  const { result, ended, settled } = followResult(handle);
   let lastPhase = '';
   let lastLine = '';
   let lastPrinted = 0;
-  while (!settled) {
+  while (!settled()) {
     await Promise.race([sleep(options.pollMs ?? 1_000), ended]);
-    if (settled) break;
+    if (settled()) break;
     const { progress } = await queryProgress(options.target, options.source, 3_000);
     if (!progress) continue;
     const line = describeProgress(progress);
@@ -55,20 +48,6 @@ export async function watchSync(
   try {
     return await result;
   } catch (error) {
-    throw new CliFailure(`sync of "${options.source}" did not finish: ${failureText(error)}`);
+    throw new CliFailure(`sync of "${options.source}" did not finish: ${workflowFailureText(error)}`);
   }
-}
-
-/** A workflow failure's own message says "Workflow execution failed"; its cause says why. */
-function failureText(error: unknown): string {
-  const outer = error as Error & { cause?: Error };
-  const text = outer.cause?.message ? `${outer.message}: ${outer.cause.message}` : outer.message;
-  return text.split('\n')[0] ?? 'failed';
-}
-
-/** 0 succeeded, 3 partial, 1 failed or cancelled. */
-export function exitCodeForStatus(status: RunStatus | SyncResult['status']): number {
-  if (status === 'succeeded') return 0;
-  if (status === 'partial') return 3;
-  return 1;
 }
