@@ -1,8 +1,6 @@
+import type { AppStores } from '../app/context.js';
 import type { Logger } from '../observability/logger.js';
-import type { Pool } from '../db/pool.js';
-import type { RunStore } from '../db/runs.js';
-import type { SourceRecord, SourceStore } from '../db/sources.js';
-import type { ChangedDaysStore, SyncStateStore } from '../db/sync-state.js';
+import type { SourceRecord } from '../db/sources.js';
 import type { AfasApi, InlineRetryPolicy } from './afas-session.js';
 import type { RetrySchedule } from './failures.js';
 import type { DatasetCounts, RunStatus } from './types.js';
@@ -50,13 +48,7 @@ export const DEFAULT_ACTIVITY_SETTINGS: ActivitySettings = {
   batchesPerExecution: 300,
 };
 
-export interface ActivityDeps {
-  pool: Pool;
-  schema: string;
-  sources: SourceStore;
-  runs: RunStore;
-  state: SyncStateStore;
-  changedDays: ChangedDaysStore;
+export interface ActivityDeps extends AppStores {
   clients: AfasClientProvider;
   logger: Logger;
   metrics?: ActivityMetrics;

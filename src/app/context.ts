@@ -7,14 +7,18 @@ import type { ResealOutcome } from '../db/source-tokens.js';
 import { SourceStore } from '../db/sources.js';
 import { ChangedDaysStore, SyncStateStore } from '../db/sync-state.js';
 
-/** The database side of the application: pool plus the stores over it. */
-export interface AppContext {
+/** The pool and the stores over it: what the CLI and the activities read and write through. */
+export interface AppStores {
   pool: Pool;
   schema: string;
   sources: SourceStore;
   runs: RunStore;
   state: SyncStateStore;
   changedDays: ChangedDaysStore;
+}
+
+/** The database side of the application: pool plus the stores over it. */
+export interface AppContext extends AppStores {
   /** What the startup upgrade resealed from the v1 token format, when it ran (see openAppContext). */
   tokenUpgrade?: ResealOutcome;
   close(): Promise<void>;
