@@ -1,5 +1,6 @@
 // How healthy is each source of a fleet, and which comes first? One pure rule for
 // `afas-sync status` without a source (its lines, order, summary and exit code).
+import type { ScheduleState } from '../client/sync-control.js';
 import type { RunRecord, RunStatus } from '../db/runs.js';
 import type { SourceRecord } from '../db/sources.js';
 import { credentialExpiry, type CredentialExpiry } from './credential-expiry.js';
@@ -15,14 +16,8 @@ export type Health = (typeof HEALTH_ORDER)[number];
 /** What the source is doing now: a sync running, waiting for its schedule, paused, or no schedule. */
 export type FleetState = 'syncing' | 'scheduled' | 'paused' | 'unscheduled' | 'unknown';
 
-export interface FleetScheduleInput {
-  exists: boolean;
-  paused: boolean;
-  everySeconds: number | null;
-  offsetSeconds: number | null;
-  jitterSeconds: number | null;
-  nextRunAt: Date | null;
-}
+/** The source's Schedule as Temporal describes it; its note plays no part in health. */
+export type FleetScheduleInput = Omit<ScheduleState, 'note'>;
 
 export interface FleetSourceInput {
   record: Pick<
