@@ -3,10 +3,8 @@ import { loadConfig, requireSecretKey, type AppConfig } from '../config/index.js
 import { openAppContext } from '../app/context.js';
 import type { ResealOutcome } from '../db/source-tokens.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { startWorkerObservability } from '../observability/worker-observability.js';
-import { freePort } from '../temporal/dev-server.js';
-import { installRuntime } from '../temporal/runtime.js';
 import { connectTemporal, createSyncWorker } from './create-worker.js';
+import { startRuntimeAndMetrics, syncWorkerOptions } from './from-config.js';
 import { tuneHeapGrowth, tuneWorkflowThreads } from './heap-tuning.js';
 
 /**
@@ -21,19 +19,7 @@ export async function runWorker(
   tuneHeapGrowth(config.heapGrowingPercent);
   tuneWorkflowThreads();
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
-  // With METRICS_PORT, Temporal's own exporter listens on a private port and /metrics proxies it.
-  const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
-  const runtime = installRuntime({
-    logger,
-    ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}),
-  });
-  const observability = config.metricsPort
-    ? await startWorkerObservability({
-        port: config.metricsPort,
-        logger,
-        temporalMetricsAddress: runtime.metricsBindAddress,
-      })
-    : undefined;
+  const observability = await startRuntimeAndMetrics(config, logger);
   let app;
   let connection;
   try {
@@ -45,12 +31,7 @@ export async function runWorker(
     throw error;
   }
   const created = await createSyncWorker({
-    connection,
-    namespace: config.temporalNamespace,
-    taskQueue: config.taskQueue,
-    app,
-    logger,
-    maxConcurrentActivities: config.maxConcurrentActivities,
+    ...syncWorkerOptions({ config, connection, app, logger, observability }),
     shutdownGraceSeconds: config.shutdownGraceSeconds,
     afasCallLeaseMs: config.afasCallLeaseSeconds * 1000,
     settings: {
@@ -59,9 +40,6 @@ export async function runWorker(
         lockedGiveUpMs: config.lockWaitMinutes * 60_000,
       },
     },
-    ...(observability
-      ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
-      : {}),
   });
   const worker = created.worker;
   observability?.attach({ worker, app });

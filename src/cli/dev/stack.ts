@@ -10,14 +10,10 @@ import { openAppContext, type AppContext } from '../../app/context.js';
 import type { SyncTarget } from '../../client/sync-control.js';
 import type { AppConfig } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
-import {
-  startWorkerObservability,
-  type WorkerObservability,
-} from '../../observability/worker-observability.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { freePort, startDevServer, type RunningDevServer } from '../../temporal/dev-server.js';
-import { installRuntime } from '../../temporal/runtime.js';
+import { startDevServer, type RunningDevServer } from '../../temporal/dev-server.js';
 import { connectTemporal, createSyncWorker } from '../../worker/create-worker.js';
+import { startRuntimeAndMetrics, syncWorkerOptions } from '../../worker/from-config.js';
 import { assertPortFree } from './ports.js';
 
 /** The simulator accepts this classic token too (scripts, older docs); the demo source uses OAuth. */
@@ -64,23 +60,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   const { config, logger } = options;
   await assertPortFree(options.port, '--port');
   await assertPortFree(options.uiPort, '--ui-port');
-  const temporalMetrics = config.metricsPort ? `127.0.0.1:${await freePort()}` : undefined;
   // Signals are handled by the dev command, which stops everything in order.
-  const runtime = installRuntime({
-    logger,
-    shutdownSignals: [],
-    ...(temporalMetrics ? { metricsBindAddress: temporalMetrics } : {}),
-  });
+  const observability = await startRuntimeAndMetrics(config, logger, []);
   const cleanups: Cleanup[] = [];
   const demoClient = { clientId: DEMO_CLIENT_ID, clientSecret: randomBytes(24).toString('base64url') };
   try {
-    const observability: WorkerObservability | undefined = config.metricsPort
-      ? await startWorkerObservability({
-          port: config.metricsPort,
-          logger,
-          temporalMetricsAddress: runtime.metricsBindAddress,
-        })
-      : undefined;
     if (observability) cleanups.push(() => observability.close());
     const serverLog = createWriteStream(join(options.dataDir, 'temporal.log'), { flags: 'a' });
     cleanups.push(() => new Promise((resolve) => serverLog.end(resolve)));
@@ -112,16 +96,8 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const connection: NativeConnection = await connectTemporal(devServer.address);
     cleanups.push(() => connection.close());
     const created = await createSyncWorker({
-      connection,
-      namespace: config.temporalNamespace,
-      taskQueue: config.taskQueue,
-      app,
-      logger,
-      maxConcurrentActivities: config.maxConcurrentActivities,
+      ...syncWorkerOptions({ config, connection, app, logger, observability }),
       shutdownGraceSeconds: options.shutdownGraceSeconds,
-      ...(observability
-        ? { metrics: observability.metrics, instrumentAfas: observability.metrics.instrumentAfas }
-        : {}),
     });
     const worker = created.worker;
     cleanups.push(() => created.close());
