@@ -85,18 +85,18 @@ const optionalBoolean = z
   .nullish()
   .transform((v) => v ?? false);
 const dataType = z.enum(AFAS_DATA_TYPES);
+/** A list AFAS may send as null or leave out: read as empty. */
+const listOf = <T>(item: z.ZodType<T, unknown>) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
 
 const connectorListEntry = z.object({ id: z.string().min(1), description: optionalString });
 
 const metainfoSchema = z.object({
-  updateConnectors: z
-    .array(connectorListEntry)
-    .nullish()
-    .transform((v) => v ?? []),
-  getConnectors: z
-    .array(connectorListEntry)
-    .nullish()
-    .transform((v) => v ?? []),
+  updateConnectors: listOf(connectorListEntry),
+  getConnectors: listOf(connectorListEntry),
   info: z
     .object({
       envid: optionalString,
@@ -163,14 +163,8 @@ const updateFieldSchema = z.object({
 const updateObjectSchema: z.ZodType<UpdateConnectorObject, unknown> = z.lazy(() =>
   z.object({
     name: z.string().min(1),
-    fields: z
-      .array(updateFieldSchema)
-      .nullish()
-      .transform((v) => v ?? []),
-    objects: z
-      .array(updateObjectSchema)
-      .nullish()
-      .transform((v) => v ?? []),
+    fields: listOf(updateFieldSchema),
+    objects: listOf(updateObjectSchema),
   }),
 );
 
@@ -178,14 +172,8 @@ const updateConnectorSchema = z.object({
   id: optionalString,
   description: optionalString,
   name: z.string().min(1),
-  fields: z
-    .array(updateFieldSchema)
-    .nullish()
-    .transform((v) => v ?? []),
-  objects: z
-    .array(updateObjectSchema)
-    .nullish()
-    .transform((v) => v ?? []),
+  fields: listOf(updateFieldSchema),
+  objects: listOf(updateObjectSchema),
 });
 
 const profitVersionSchema = z.object({ version: z.string().min(1) });
