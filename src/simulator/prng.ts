@@ -21,12 +21,12 @@ export function hash32(...values: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: fast, tiny, good enough for test data. */
-export class Prng {
-  private state: number;
+/** mulberry32 from a given 32-bit state: fast, tiny, good enough for test data. */
+export class Mulberry32 {
+  protected state: number;
 
-  constructor(...seed: number[]) {
-    this.state = hash32(...seed);
+  constructor(state: number) {
+    this.state = state | 0;
   }
 
   /** Uniform float in [0, 1). */
@@ -50,5 +50,12 @@ export class Prng {
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('cannot pick from an empty list');
     return items[Math.floor(this.next() * items.length)] as T;
+  }
+}
+
+/** The simulator's generator: its seed values are hashed, so nearby seeds give unrelated data. */
+export class Prng extends Mulberry32 {
+  constructor(...seed: number[]) {
+    super(hash32(...seed));
   }
 }
