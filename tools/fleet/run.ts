@@ -4,11 +4,9 @@
 // no-change sync alone), f2 (schedules, data changing between rounds), f3 (a worker SIGKILLed
 // mid-round); then every table is compared with its environment. Prints a table with the targets of
 // issue 17 point 2 (met/MISSED) and writes JSON under bench-results/.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { normalizeDatabaseUrl } from '../../src/config/index.js';
-import { FleetArgsError, parseFleetArgs, type FleetOptions } from './options.js';
+import { closeOnInterrupt, elapsedLog, round, runBench } from '../bench-run.js';
+import { parseFleetArgs, type FleetOptions } from './options.js';
 import { biggestSource, firstSyncs, noChangeSync, scheduledRounds } from './phases.js';
 import { PgConnectionSampler } from './pg-connections.js';
 import {
@@ -23,10 +21,7 @@ import { runningWorkflows, scheduledTicks, syncRuns } from './runs.js';
 import { buildFleetStack, type FleetStack } from './stack.js';
 import { environmentConcurrency, verifyFleet } from './verify.js';
 
-const began = Date.now();
-const log = (line: string) =>
-  process.stderr.write(`[fleet +${((Date.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const log = elapsedLog('fleet');
 
 /** After the schedules are paused: lets what still runs finish; what does not is stuck. */
 async function stuckWorkflows(stack: FleetStack, options: FleetOptions): Promise<string[]> {
@@ -41,12 +36,7 @@ async function stuckWorkflows(stack: FleetStack, options: FleetOptions): Promise
 
 async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport> {
   const stack = await buildFleetStack(options, adminUrl, log);
-  const interrupt = () => {
-    log('interrupted: tearing the stack down');
-    void stack.close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const stopListening = closeOnInterrupt(stack, log);
   try {
     const connections = new PgConnectionSampler(adminUrl, options.database);
     await connections.start();
@@ -147,29 +137,9 @@ async function run(options: FleetOptions, adminUrl: string): Promise<FleetReport
     };
     return { ...partial, targets: judge(partial) };
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    stopListening();
     await stack.close();
   }
 }
 
-try {
-  const options = parseFleetArgs(process.argv.slice(2));
-  const adminUrl = normalizeDatabaseUrl(
-    process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres',
-    'BENCH_DATABASE_URL',
-  );
-  const report = await run(options, adminUrl);
-  process.stdout.write(`${formatFleetReport(report)}\n`);
-  await mkdir(dirname(options.out), { recursive: true });
-  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`results written to ${options.out}\n`);
-} catch (error) {
-  if (error instanceof FleetArgsError) {
-    process.stderr.write(`bench:fleet: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`bench:fleet: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+await runBench({ name: 'bench:fleet', parse: parseFleetArgs, run, format: formatFleetReport });

@@ -6,13 +6,12 @@
 // entries/s against 0.8 × (calls allowed ÷ latency), FiEntries calls per entry (the simulator's
 // request log), the confirming sync apart. Prints a table with met/MISSED and writes JSON under
 // bench-results/.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startSync } from '../../src/client/sync-control.js';
-import { normalizeDatabaseUrl } from '../../src/config/index.js';
 import { postWorkflowId } from '../../src/workflows/definitions.js';
-import { ToolArgsError } from '../args.js';
+import { closeOnInterrupt, elapsedLog, round, runBench } from '../bench-run.js';
 import { activityTimes, workflowTaskTimes, type WorkflowTaskTimes } from '../bench/history-profile.js';
 import { generateBatch, readPostingChoices } from './batch.js';
 import { batchFacts, fiEntriesFigures, otherCallsWhilePosting, syncAfter } from './measure.js';
@@ -21,10 +20,7 @@ import { cliProblems, runPostCli } from './post-cli.js';
 import { formatPostReport, judge, paceTarget, type PostBenchReport } from './report.js';
 import { buildPostStack, POST_SCHEMA, POST_SOURCE, type PostStack } from './stack.js';
 
-const began = Date.now();
-const log = (line: string) =>
-  process.stderr.write(`[post +${((Date.now() - began) / 1000).toFixed(1)}s] ${line}\n`);
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const log = elapsedLog('post');
 const secondsBetween = (from: Date, to: Date | null) =>
   to === null ? null : round((to.getTime() - from.getTime()) / 1000);
 
@@ -64,12 +60,7 @@ async function workflowFigures(
 
 async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBenchReport> {
   const stack = await buildPostStack(options, adminUrl, log);
-  const interrupt = () => {
-    log('interrupted: tearing the stack down');
-    void stack.close().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  const stopListening = closeOnInterrupt(stack, log);
   const scratch = await mkdtemp(join(tmpdir(), 'bench-post-'));
   try {
     log(`first sync of ${POST_SOURCE}`);
@@ -144,31 +135,11 @@ async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBen
     };
     return { ...partial, targets: judge(partial) };
   } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    stopListening();
     await rm(scratch, { recursive: true, force: true });
     log('tearing the stack down');
     await stack.close();
   }
 }
 
-try {
-  const options = parsePostBenchArgs(process.argv.slice(2));
-  const adminUrl = normalizeDatabaseUrl(
-    process.env.BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres',
-    'BENCH_DATABASE_URL',
-  );
-  const report = await run(options, adminUrl);
-  process.stdout.write(`${formatPostReport(report)}\n`);
-  await mkdir(dirname(options.out), { recursive: true });
-  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`results written to ${options.out}\n`);
-} catch (error) {
-  if (error instanceof ToolArgsError) {
-    process.stderr.write(`bench:post: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`bench:post: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+await runBench({ name: 'bench:post', parse: parsePostBenchArgs, run, format: formatPostReport });
