@@ -2,19 +2,17 @@
 // a fresh PostgreSQL database with S sources, W worker processes and a Temporal client.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { contextFor, type AppContext } from '../../src/app/context.js';
+import type { Client } from '@temporalio/client';
+import type { AppContext } from '../../src/app/context.js';
+import { currentAmsterdamYear } from '../../src/cli/parse.js';
 import { defaultPoolSize } from '../../src/config/index.js';
-import { parseSecretKey } from '../../src/config/secret-key.js';
-import { migrate } from '../../src/db/migrate.js';
 import type { SimulatorEnvironmentSpec } from '../../src/simulator/index.js';
-import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server.js';
+import type { RunningDevServer } from '../../src/temporal/dev-server.js';
 import { startNode, type ChildHandle } from '../bench/processes.js';
+import { benchDatabase, benchTemporal, type Undo } from '../bench-stack.js';
 import type { FleetOptions } from './options.js';
 import { BENCH_APPLICATION_NAME } from './pg-connections.js';
-import { FleetWorkers } from './workers.js';
-import { freshDatabase } from '../databases.js';
+import type { FleetWorkers } from './workers.js';
 import { closeAll } from '../teardown.js';
 
 export const FLEET_TASK_QUEUE = 'afas-bench-fleet';
@@ -49,12 +47,6 @@ export interface FleetStack {
   /** AFAS_SYNC_DB_POOL_SIZE as the workers get it (or its default). */
   readonly poolSize: number;
   close(): Promise<void>;
-}
-
-function amsterdamYear(): number {
-  return Number(
-    new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
-  );
 }
 
 /**
@@ -92,21 +84,17 @@ export async function buildFleetStack(
   adminUrl: string,
   log: (line: string) => void,
 ): Promise<FleetStack> {
-  const undo: (() => Promise<unknown>)[] = [];
+  const undo: Undo = [];
   try {
-    const url = await freshDatabase(adminUrl, options.database, BENCH_APPLICATION_NAME);
-    const pool = new pg.Pool({ connectionString: url, max: 4, application_name: BENCH_APPLICATION_NAME });
-    pool.on('error', () => undefined);
-    undo.unshift(() => pool.end());
-    await migrate(pool, FLEET_SCHEMA);
-    const keyHex = randomBytes(32).toString('hex');
-    const app = contextFor(pool, {
-      dbSchema: FLEET_SCHEMA,
-      secretKey: parseSecretKey(keyHex, 'bench key'),
-      previousSecretKeys: [],
+    const database = await benchDatabase(undo, {
+      adminUrl,
+      name: options.database,
+      applicationName: BENCH_APPLICATION_NAME,
+      schema: FLEET_SCHEMA,
     });
+    const { app } = database;
 
-    const year = amsterdamYear();
+    const year = currentAmsterdamYear();
     const years = [year - 1, year];
     // The environment URLs are known once the simulator listens; plan with a placeholder first.
     const planned = planSources(options, (id) => id);
@@ -143,27 +131,18 @@ export async function buildFleetStack(
       });
     }
 
-    const temporal = await startDevServer({ startTimeoutMs: 60_000 });
-    undo.unshift(() => temporal.stop());
-    log(`temporal: dev server on ${temporal.address}`);
-    const workers = new FleetWorkers(options.workers, {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: FLEET_TASK_QUEUE,
-      DATABASE_URL: url,
-      AFAS_SYNC_SECRET_KEY: keyHex,
-    });
-    undo.unshift(() => workers.stopAll());
-    await workers.startAll();
-    log(`workers: ${options.workers} processes started`);
-    const connection = await Connection.connect({ address: temporal.address });
-    undo.unshift(() => connection.close());
+    const { temporal, workers, target } = await benchTemporal(
+      undo,
+      { workers: options.workers, taskQueue: FLEET_TASK_QUEUE, database },
+      log,
+    );
     return {
       app,
       adminUrl,
       temporal,
       simulator,
       workers,
-      target: { client: new Client({ connection }), taskQueue: FLEET_TASK_QUEUE },
+      target,
       sources,
       years,
       poolSize: workerPoolSize(),

@@ -2,16 +2,13 @@
 // fixed latency, a fresh PostgreSQL database with one write-back source, a Temporal dev server,
 // one worker process (dist/worker.js, as the image runs it) and a Temporal client.
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { contextFor, type AppContext } from '../../src/app/context.js';
-import { parseSecretKey } from '../../src/config/secret-key.js';
-import { migrate } from '../../src/db/migrate.js';
+import type { Client } from '@temporalio/client';
+import type { AppContext } from '../../src/app/context.js';
 import type { SimulatorOptions } from '../../src/simulator/index.js';
-import { startDevServer, type RunningDevServer } from '../../src/temporal/dev-server.js';
+import type { RunningDevServer } from '../../src/temporal/dev-server.js';
 import { SIMULATOR_SCRIPT, startNode, type ChildHandle } from '../bench/processes.js';
-import { freshDatabase } from '../databases.js';
-import { FleetWorkers } from '../fleet/workers.js';
+import { benchDatabase, benchTemporal, type Undo } from '../bench-stack.js';
+import type { FleetWorkers } from '../fleet/workers.js';
 import { SimulatorControl } from '../soak/simulator-control.js';
 import { closeAll } from '../teardown.js';
 import type { PostBenchOptions } from './options.js';
@@ -48,19 +45,15 @@ export async function buildPostStack(
   adminUrl: string,
   log: (line: string) => void,
 ): Promise<PostStack> {
-  const undo: (() => Promise<unknown>)[] = [];
+  const undo: Undo = [];
   try {
-    const databaseUrl = await freshDatabase(adminUrl, options.database, APPLICATION_NAME);
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: APPLICATION_NAME });
-    pool.on('error', () => undefined);
-    undo.unshift(() => pool.end());
-    await migrate(pool, POST_SCHEMA);
-    const keyHex = randomBytes(32).toString('hex');
-    const app = contextFor(pool, {
-      dbSchema: POST_SCHEMA,
-      secretKey: parseSecretKey(keyHex, 'bench key'),
-      previousSecretKeys: [],
+    const database = await benchDatabase(undo, {
+      adminUrl,
+      name: options.database,
+      applicationName: APPLICATION_NAME,
+      schema: POST_SCHEMA,
     });
+    const { app } = database;
 
     const token = randomBytes(32).toString('hex').toUpperCase();
     const simulatorOptions: SimulatorOptions = {
@@ -89,29 +82,19 @@ export async function buildPostStack(
       writeBack: true,
     });
 
-    const temporal = await startDevServer({ startTimeoutMs: 60_000 });
-    undo.unshift(() => temporal.stop());
-    log(`temporal: dev server on ${temporal.address}`);
-    const productEnv = {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: POST_TASK_QUEUE,
-      DATABASE_URL: databaseUrl,
-      AFAS_SYNC_SECRET_KEY: keyHex,
-    };
-    const workers = new FleetWorkers(1, productEnv);
-    undo.unshift(() => workers.stopAll());
-    await workers.startAll();
-    log('worker: started');
-    const connection = await Connection.connect({ address: temporal.address });
-    undo.unshift(() => connection.close());
+    const { temporal, workers, target, productEnv } = await benchTemporal(
+      undo,
+      { workers: 1, taskQueue: POST_TASK_QUEUE, database },
+      log,
+    );
     return {
       app,
-      databaseUrl,
+      databaseUrl: database.url,
       temporal,
       simulator,
       control: new SimulatorControl(url),
       workers,
-      target: { client: new Client({ connection }), taskQueue: POST_TASK_QUEUE },
+      target,
       productEnv,
       close: () => closeAll(undo, 'bench:post'),
     };
