@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { openAppContext, type AppContext } from '../../src/app/context.js';
+import { currentAmsterdamYear } from '../../src/cli/parse.js';
 import { parseSecretKey } from '../../src/config/secret-key.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { freePort } from '../../src/temporal/dev-server.js';
@@ -43,12 +44,6 @@ export interface SoakStack {
   close(): Promise<void>;
 }
 
-function amsterdamYear(): number {
-  return Number(
-    new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date()),
-  );
-}
-
 /** Builds the stack; whatever was built is torn down again when a later step fails. */
 export async function buildStack(options: SoakOptions, log: (line: string) => void): Promise<SoakStack> {
   const undo: (() => Promise<unknown>)[] = [];
@@ -74,7 +69,7 @@ export async function buildStack(options: SoakOptions, log: (line: string) => vo
     undo.unshift(() => temporal.stop());
     log(`temporal: dev server on ${temporal.address} (state in ${workDir})`);
 
-    const year = amsterdamYear();
+    const year = currentAmsterdamYear();
     const years = [year - 1, year];
     const sources: SoakSource[] = Array.from({ length: options.sources }, (_, index) => {
       const prefix = index === 1 ? 'Finstack_' : 'Profit_';
