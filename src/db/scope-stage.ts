@@ -27,6 +27,12 @@ const NAME = /^s(\d+)_([0-9a-f]{12})_[0-9a-f]{8}$/;
  */
 export const HELD_BYTES_PER_STAGE = 8 * 1024 * 1024;
 export const HELD_BYTES_PER_PROCESS = 32 * 1024 * 1024;
+/**
+ * A scope for a file moves there once it holds this much: its replace is one COPY straight into
+ * the table whether the lines come from memory or from the file (in the page cache), so holding
+ * more of it only costs the worker memory. Smaller scopes never ask (no query for them).
+ */
+const FILE_AFTER_BYTES = 1024 * 1024;
 let heldByProcess = 0;
 
 function byteLength(chunk: string | Buffer): number {
@@ -47,8 +53,9 @@ export interface ScopeStageOptions {
   /** COPY bytes held in memory before the stage spills (0: it spills from the first page). */
   heldBytes?: number;
   /**
-   * Asked once, when the scope first outgrows memory: whether the table holds no row of it, so
-   * the scope may spill to a file (see stage-file.ts). Unset: it spills to a table.
+   * Asked once, when the scope first holds more than FILE_AFTER_BYTES or outgrows memory: whether
+   * the table holds no row of it, so the scope may spill to a file (see stage-file.ts). Unset: it
+   * spills to a table.
    */
   spillToFile?: () => Promise<boolean>;
   /** Where stage files go (default: the OS's temporary directory). */
@@ -76,6 +83,8 @@ export class ScopeStage {
   private spilledTo: string | null = null;
   /** The stage file, once the scope spilled to one. */
   private file: StageFile | null = null;
+  /** The answer of `spillToFile`, once asked. */
+  private fileWanted: boolean | undefined;
 
   private constructor(
     private readonly pool: Pool,
@@ -138,11 +147,12 @@ export class ScopeStage {
     if (page.rows === 0) return;
     const bytes = page.chunks.reduce((sum, chunk) => sum + byteLength(chunk), 0);
     const heldLimit = this.options.heldBytes ?? HELD_BYTES_PER_STAGE;
+    const inMemory = this.spilledTo === null && this.file === null;
     if (
-      this.spilledTo === null &&
-      this.file === null &&
+      inMemory &&
       this.heldBytes + bytes <= heldLimit &&
-      heldByProcess + bytes <= HELD_BYTES_PER_PROCESS
+      heldByProcess + bytes <= HELD_BYTES_PER_PROCESS &&
+      !(this.heldBytes + bytes > FILE_AFTER_BYTES && (await this.forFile()))
     ) {
       this.held.push(...page.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk))));
       this.heldBytes += bytes;
@@ -150,16 +160,21 @@ export class ScopeStage {
       this.rows += page.rows;
       return;
     }
-    if (this.spilledTo === null && this.file === null) await this.spill();
+    if (inMemory) await this.spill();
     if (this.file) await this.file.append(page.chunks);
     else await this.copyToTable(page);
     this.rows += page.rows;
   }
 
+  /** Whether the scope is for a file (spillToFile, asked once). */
+  private async forFile(): Promise<boolean> {
+    this.fileWanted ??= (await this.options.spillToFile?.()) === true;
+    return this.fileWanted;
+  }
+
   /** Moves the lines held so far to a file (an empty scope, when the directory takes one) or a table. */
   private async spill(): Promise<void> {
-    const toFile = (await this.options.spillToFile?.()) === true;
-    const file = toFile ? await StageFile.open(this.options.fileDir).catch(() => null) : null;
+    const file = (await this.forFile()) ? await StageFile.open(this.options.fileDir).catch(() => null) : null;
     if (file) {
       this.file = file;
       await file.append(this.held);
