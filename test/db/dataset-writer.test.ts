@@ -398,7 +398,7 @@ describe.each([
   });
 });
 
-describe('scope stage: a scope for a file where no file can be made', () => {
+describe('scope stage: where a scope past memory or past 1 MB goes', () => {
   let db: TestDatabase;
   const resolved = resolveDataset(definition, 'Profit_Transactions', fields);
 
@@ -407,6 +407,58 @@ describe('scope stage: a scope for a file where no file can be made', () => {
     await inTransaction(db.pool, (client) => ensureDatasetTable(client, db.schema, resolved));
   });
   afterAll(async () => db.drop());
+
+  it.each([
+    ['holds no row of moves to a file once it holds 1 MB', true],
+    ['holds rows of stays in memory (its merge reads it there)', false],
+  ])('a scope the table %s', async (_, empty) => {
+    let asked = 0;
+    const stage = await ScopeStage.create(
+      db.pool,
+      db.schema,
+      resolved,
+      {
+        source: 'src',
+        runId: 'run-m',
+        dataset: resolved.definition.name,
+        administration: 1,
+        part: String((stages += 1)),
+      },
+      {
+        spillToFile: () => {
+          asked += 1;
+          return Promise.resolve(empty);
+        },
+      },
+    );
+    // ~420 KB of COPY lines per page (the long value twice: its column and `_raw`): the third page
+    // passes 1 MB, all four stay under 8 MB.
+    const page = (entry: number) =>
+      encodePage(
+        resolved,
+        { source: 'src', runId: 'run-m' },
+        parsedPage(
+          Array.from({ length: 200 }, (_, seq) => line(entry, seq + 1, { 'Btw-nummer': 'x'.repeat(1000) })),
+        ),
+        { page: 0, administration: 1 },
+      );
+    try {
+      await stage.add(page(40));
+      await stage.add(page(41));
+      expect({ asked, file: stage.inFile }).toEqual({ asked: 0, file: false });
+      await stage.add(page(42));
+      await stage.add(page(43));
+      expect({ asked, file: stage.inFile, table: stage.table, rows: stage.rows }).toEqual({
+        asked: 1,
+        file: empty,
+        table: null,
+        rows: 800,
+      });
+      expect(stage.lines.rows).toBe(800);
+    } finally {
+      await stage.drop();
+    }
+  });
 
   it('spills to a table instead when the directory takes no file', async () => {
     const stage = await ScopeStage.create(
