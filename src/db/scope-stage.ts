@@ -3,10 +3,10 @@
 // is paged and the scope is replaced in one short transaction: readers never see half of it.
 // A scope's COPY lines are held in the worker's memory while they fit a small budget (most scopes:
 // a batch of booking days, an administration's master data), and written once, at the replace.
-// A bigger scope spills: to a file on the worker's disk when the table holds no row of it (a first
-// sync: the replace is then one COPY straight into the table, each row written once), else to an
-// UNLOGGED table in `<schema>_stage`, one per attempt, its pages COPYd in their own short
-// statements (the merge then reads it inside PostgreSQL).
+// A scope the table holds no row of (a first sync) moves to a file on the worker's disk once it
+// holds FILE_AFTER_BYTES: its replace is one COPY straight into the table, each row written once.
+// Any other scope that outgrows memory spills to an UNLOGGED table in `<schema>_stage`, one per
+// attempt, its pages COPYd in their own short statements (the merge then reads it in PostgreSQL).
 import { createHash, randomBytes } from 'node:crypto';
 import type { EncodedPage } from '../codec/index.js';
 import type { ResolvedDataset } from './dataset-schema.js';
