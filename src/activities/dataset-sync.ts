@@ -13,7 +13,7 @@ import { DatasetWriter } from '../db/dataset-writer.js';
 import { scopeIsEmpty } from '../db/scope-rows.js';
 import { DEFAULT_MASS_DELETE_PERCENT } from '../db/sources.js';
 import { MASS_DELETE_MIN_LIVE_ROWS, type MassDeleteGuard } from '../db/mass-delete.js';
-import { inTransaction, type Pool, type PoolClient } from '../db/pool.js';
+import { ident, inTransaction, type Pool, type PoolClient } from '../db/pool.js';
 import { ScopeStage } from '../db/scope-stage.js';
 import type { DatasetCounts, RunStore } from '../db/runs.js';
 import type { SyncStateStore } from '../db/sync-state.js';
@@ -176,7 +176,8 @@ export async function replaceScope(
     },
     {
       ...(options.heldBytes !== undefined ? { heldBytes: options.heldBytes } : {}),
-      spillToFile: () => scopeIsEmpty(ctx.pool, ctx.schema, resolved, ctx.source, scopeFilter),
+      spillToFile: () =>
+        scopeIsEmpty(ctx.pool, `${ident(ctx.schema)}.${ident(resolved.table)}`, ctx.source, scopeFilter),
     },
   );
   try {

@@ -1,5 +1,6 @@
 // Follows a historical import until it ends: a live bar on a terminal, plain lines otherwise;
 // then what it did, for a summary.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CancelledFailure,
   TerminatedFailure,
@@ -17,7 +18,7 @@ import {
 } from './import-progress.js';
 import { LiveDisplay } from './live-display.js';
 import { formatCount, type Output } from './output.js';
-import { followResult, sleep, workflowFailureText } from './workflow-follow.js';
+import { followResult, workflowFailureText } from './workflow-follow.js';
 
 /** 0 succeeded, 3 partial, 1 failed or cancelled (like `sync --wait`). */
 export { exitCodeForStatus as exitCodeForImport } from './workflow-follow.js';

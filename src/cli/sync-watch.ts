@@ -1,4 +1,5 @@
 // Follows a running sync: progress lines while it runs, its result when it ends.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncTarget } from '../client/sync-control.js';
 import type { syncSource } from '../workflows/index.js';
@@ -6,7 +7,7 @@ import type { SyncResult } from '../workflows/sync-source.js';
 import { CliFailure } from './errors.js';
 import { formatDuration, type Output } from './output.js';
 import { describeProgress, queryProgress } from './progress.js';
-import { followResult, sleep, workflowFailureText } from './workflow-follow.js';
+import { followResult, workflowFailureText } from './workflow-follow.js';
 
 export { exitCodeForStatus } from './workflow-follow.js';
 

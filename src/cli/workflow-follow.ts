@@ -3,9 +3,7 @@
 import type { RunStatus } from '../db/runs.js';
 import type { SyncResult } from '../workflows/sync-source.js';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export interface FollowedResult<T> {
+interface FollowedResult<T> {
   /** The workflow's result; rejects when the workflow failed. */
   result: Promise<T>;
   /** Settles with the result but never rejects: a poll's wait races it to stop early. */

@@ -34,7 +34,7 @@ export class DatasetWriter {
 
   constructor(
     private readonly client: pg.ClientBase,
-    private readonly schema: string,
+    schema: string,
     private readonly dataset: ResolvedDataset,
     private readonly context: { source: string; runId: string },
     /** `rewrite`: a row is rewritten when any stored column differs from the stage, not only `_raw` (a repair). */
@@ -295,7 +295,7 @@ export class DatasetWriter {
   }
 
   private scopeIsEmpty(scope: StageScopeFilter): Promise<boolean> {
-    return scopeIsEmpty(this.client, this.schema, this.dataset, this.context.source, scope);
+    return scopeIsEmpty(this.client, this.target, this.context.source, scope);
   }
 
   /** One plain INSERT of the whole stage, or null (nothing written) when a key is already there or twice. */

@@ -1,8 +1,6 @@
 // Which rows of a dataset's table a replaced scope covers, and whether the table holds any: what
 // decides between writing a scope straight into the table and staging and merging it.
 import type pg from 'pg';
-import type { ResolvedDataset } from './dataset-schema.js';
-import { ident } from './pool.js';
 
 /** A replaced scope: administrations, and for changed days the booking days. */
 export interface StageScopeFilter {
@@ -32,29 +30,28 @@ export async function holdsRowOf(
   live: boolean,
 ): Promise<boolean> {
   const liveOnly = live ? ' AND t._deleted_at IS NULL' : '';
-  const found = scope.entryDays
-    ? await db.query(
-        `SELECT 1 FROM unnest($3::date[]) AS d(day) CROSS JOIN LATERAL (
-           SELECT 1 FROM ${target} t
-            WHERE t._source = $1 AND t._administration = ANY($2::int[]) AND t._entry_day = d.day${liveOnly}
-            LIMIT 1) AS hit
-          LIMIT 1`,
-        [source, scope.administrations, scope.entryDays],
-      )
-    : await db.query(
-        `SELECT 1 FROM ${target} t WHERE t._source = $1 AND t._administration = ANY($2::int[])${liveOnly} LIMIT 1`,
-        [source, scope.administrations],
-      );
+  if (!scope.entryDays) {
+    const { sql, params } = inScope(source, scope);
+    const found = await db.query(`SELECT 1 FROM ${target} t WHERE ${sql}${liveOnly} LIMIT 1`, params);
+    return found.rowCount !== 0;
+  }
+  const found = await db.query(
+    `SELECT 1 FROM unnest($3::date[]) AS d(day) CROSS JOIN LATERAL (
+       SELECT 1 FROM ${target} t
+        WHERE t._source = $1 AND t._administration = ANY($2::int[]) AND t._entry_day = d.day${liveOnly}
+        LIMIT 1) AS hit
+      LIMIT 1`,
+    [source, scope.administrations, scope.entryDays],
+  );
   return found.rowCount !== 0;
 }
 
-/** Whether a dataset's table holds no row of the scope, live or deleted. */
+/** Whether `target` (schema-qualified, quoted) holds no row of the scope, live or deleted. */
 export async function scopeIsEmpty(
   db: Pick<pg.ClientBase, 'query'>,
-  schema: string,
-  dataset: ResolvedDataset,
+  target: string,
   source: string,
   scope: StageScopeFilter,
 ): Promise<boolean> {
-  return !(await holdsRowOf(db, `${ident(schema)}.${ident(dataset.table)}`, source, scope, false));
+  return !(await holdsRowOf(db, target, source, scope, false));
 }

@@ -23,14 +23,15 @@ const NAME = /^s(\d+)_([0-9a-f]{12})_[0-9a-f]{8}$/;
  * A batch of an incremental sync (a few booking days, an administration's master data) fits; a
  * first sync's batches (a twelfth of an administration's history each) outgrow any budget the
  * worker's memory target allows and spill anyway (to a file), so holding more of them buys
- * nothing. 8 MB per stage and 32 MB for the five scopes in flight leave that memory to the rest.
+ * nothing. The process's budget is shared by every source's scopes in flight.
  */
 export const HELD_BYTES_PER_STAGE = 8 * 1024 * 1024;
 export const HELD_BYTES_PER_PROCESS = 32 * 1024 * 1024;
 /**
  * A scope for a file moves there once it holds this much: its replace is one COPY straight into
  * the table whether the lines come from memory or from the file (in the page cache), so holding
- * more of it only costs the worker memory. Smaller scopes never ask (no query for them).
+ * more of it only costs the worker memory. A scope that stays smaller and within the memory
+ * budgets never asks (no query for it).
  */
 const FILE_AFTER_BYTES = 1024 * 1024;
 let heldByProcess = 0;
@@ -146,21 +147,26 @@ export class ScopeStage {
   async add(page: EncodedPage): Promise<void> {
     if (page.rows === 0) return;
     const bytes = page.chunks.reduce((sum, chunk) => sum + byteLength(chunk), 0);
-    const heldLimit = this.options.heldBytes ?? HELD_BYTES_PER_STAGE;
-    const inMemory = this.spilledTo === null && this.file === null;
-    if (
-      inMemory &&
-      this.heldBytes + bytes <= heldLimit &&
-      heldByProcess + bytes <= HELD_BYTES_PER_PROCESS &&
-      !(this.heldBytes + bytes > FILE_AFTER_BYTES && (await this.forFile()))
-    ) {
-      this.held.push(...page.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk))));
-      this.heldBytes += bytes;
-      heldByProcess += bytes;
-      this.rows += page.rows;
-      return;
+    if (this.spilledTo === null && this.file === null) {
+      const heldLimit = this.options.heldBytes ?? HELD_BYTES_PER_STAGE;
+      // Checked after any await below as well: other stages of the process may have taken memory.
+      const fits = () =>
+        this.heldBytes + bytes <= heldLimit && heldByProcess + bytes <= HELD_BYTES_PER_PROCESS;
+      if ((!fits() || this.heldBytes + bytes > FILE_AFTER_BYTES) && (await this.forFile()))
+        await this.moveToFile();
+      if (this.file === null) {
+        if (fits()) {
+          this.held.push(
+            ...page.chunks.map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk))),
+          );
+          this.heldBytes += bytes;
+          heldByProcess += bytes;
+          this.rows += page.rows;
+          return;
+        }
+        await this.moveToTable();
+      }
     }
-    if (inMemory) await this.spill();
     if (this.file) await this.file.append(page.chunks);
     else await this.copyToTable(page);
     this.rows += page.rows;
@@ -172,23 +178,30 @@ export class ScopeStage {
     return this.fileWanted;
   }
 
-  /** Moves the lines held so far to a file (an empty scope, when the directory takes one) or a table. */
-  private async spill(): Promise<void> {
-    const file = (await this.forFile()) ? await StageFile.open(this.options.fileDir).catch(() => null) : null;
-    if (file) {
-      this.file = file;
-      await file.append(this.held);
-    } else {
-      const client = await this.pool.connect();
-      try {
-        await client.query(
-          `CREATE UNLOGGED TABLE ${this.tableName} (\n  ${stageColumnsSql(this.dataset)}\n)`,
-        );
-        this.spilledTo = this.tableName;
-        await copyPage(client, this.tableName, this.dataset, { rows: this.rows, chunks: this.held });
-      } finally {
-        client.release();
-      }
+  /**
+   * Moves the lines held so far to a file. Where the directory takes none, the scope is no longer
+   * for a file: it stays in memory while it fits, as any other scope.
+   */
+  private async moveToFile(): Promise<void> {
+    const file = await StageFile.open(this.options.fileDir).catch(() => null);
+    if (file === null) {
+      this.fileWanted = false;
+      return;
+    }
+    this.file = file;
+    await file.append(this.held);
+    this.forget();
+  }
+
+  /** Moves the lines held so far to a new stage table. */
+  private async moveToTable(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(`CREATE UNLOGGED TABLE ${this.tableName} (\n  ${stageColumnsSql(this.dataset)}\n)`);
+      this.spilledTo = this.tableName;
+      await copyPage(client, this.tableName, this.dataset, { rows: this.rows, chunks: this.held });
+    } finally {
+      client.release();
     }
     this.forget();
   }

@@ -1,6 +1,6 @@
-// A scope's COPY lines on the worker's own disk: where a scope the table holds no row of goes past
-// its first megabyte (see scope-stage.ts), so its rows reach PostgreSQL once (one COPY into the
-// table at the replace) instead of twice (a stage table, then INSERT … SELECT).
+// A scope's COPY lines on the worker's own disk: where a scope the table holds no row of goes
+// once it holds FILE_AFTER_BYTES (see scope-stage.ts), so its rows reach PostgreSQL once (one
+// COPY into the table at the replace) instead of twice (a stage table, then INSERT … SELECT).
 // The file is unlinked as soon as it is open: only this process can reach it, and the kernel
 // frees it when the stage is dropped or the process dies, so a crash leaves nothing to clean up.
 import { randomBytes } from 'node:crypto';

@@ -13,7 +13,8 @@ import type { BatchStatus, PostBatchInput, PostBatchResult, PostProgress } from 
 import { cancelPostSignal, postProgressQuery, requestSyncSignal, syncWorkflowId } from './definitions.js';
 import { summarizeFailure } from './failures.js';
 import { postActivities } from './policies.js';
-import { inLanes } from './post/lanes.js';
+import { inLanes } from './lanes.js';
+import { rethrowFatal } from './sync/day-batches.js';
 import { compensationVerdict, type CompensatedEntry } from './post/outcome.js';
 import { syncSource } from './sync-source.js';
 
@@ -86,12 +87,14 @@ export async function postEntries(input: PostBatchInput): Promise<PostBatchResul
       }
     };
     // postOne settles every entry itself (a cancelled workflow's included), so compensation starts
-    // only once every POST in flight has settled.
-    await CancellationScope.cancellable(() =>
-      inLanes(
-        begin.keys.filter((key) => !posted.has(key)),
-        begin.concurrency,
-        postOne,
+    // only once every POST in flight has settled; anything else it throws is a bug that ends the run.
+    rethrowFatal(
+      await CancellationScope.cancellable(() =>
+        inLanes(
+          begin.keys.filter((key) => !posted.has(key)),
+          begin.concurrency,
+          postOne,
+        ),
       ),
     );
     if (stop === null && progress.cancelRequested) stop = 'post cancel asked for it';

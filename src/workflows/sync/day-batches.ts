@@ -94,8 +94,9 @@ export function rethrowFatal(results: PromiseSettledResult<unknown>[]): void {
 /**
  * The limiter of day batches in flight: from the `day-batch-overlap` patch on, the source's limit
  * of AFAS calls plus one. A batch ends with its replace, one transaction that calls no AFAS; one
- * more batch pages AFAS meanwhile, so the source's calls stay busy. The environment's call budget (src/afas-budget) still holds
- * the AFAS calls themselves to the source's limit. Histories from before keep `before`.
+ * more batch pages AFAS meanwhile, so the source's calls stay busy. The environment's call budget
+ * (src/afas-budget) still holds the AFAS calls themselves to the source's limit. Histories from
+ * before keep `before`.
  */
 function dayBatchLimiter(before: Limiter): Limiter {
   return patched('day-batch-overlap') ? new Limiter(before.limit + 1, 'strict') : before;

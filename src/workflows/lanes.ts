@@ -4,6 +4,8 @@
  * `condition()`. The SDK evaluates every blocked condition on every workflow activation, so a
  * thousand entries each waiting for a slot cost a thousand checks per finished entry, and the
  * workflow's own turns, not AFAS, set the pace of a big batch. Deterministic: it only counts.
+ * Limiter (limiter.ts) serves work that arrives while other work runs, as in the sync's phases;
+ * this serves a list known up front, of any length.
  */
 export async function inLanes<T, R>(
   items: readonly T[],
