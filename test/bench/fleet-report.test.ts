@@ -1,7 +1,8 @@
 // bench:fleet's pure parts: its arguments, percentiles, and how it judges the targets of issue 17
 // point 2 (a run that broke one must say MISSED).
 import { describe, expect, it } from 'vitest';
-import { FleetArgsError, parseFleetArgs, parseInterval } from '../../tools/fleet/options.js';
+import { ToolArgsError } from '../../tools/args.js';
+import { parseFleetArgs, parseInterval } from '../../tools/fleet/options.js';
 import {
   formatFleetReport,
   judge,
@@ -133,7 +134,7 @@ describe('parseFleetArgs', () => {
         parseFleetArgs(argv);
         return null;
       } catch (error) {
-        return error instanceof FleetArgsError ? error.message : String(error);
+        return error instanceof ToolArgsError ? error.message : String(error);
       }
     };
     expect(message([])).toBe('--sources is required (e.g. --sources 10)');

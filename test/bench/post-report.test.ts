@@ -219,6 +219,9 @@ describe('bench:post targets', () => {
     const slow = clean();
     slow.posting.entriesPerSecond = 19.99;
     expect(verdicts(slow)[0]).toBe(false);
+    expect(formatPostReport({ ...slow, targets: judge(slow) })).toContain(
+      'MISSED entries/s ≥ 0.8 × (5 ÷ 0.2 s) = 20',
+    );
     const chatty = clean();
     chatty.fiEntries.callsPerEntry = 1.051;
     expect(verdicts(chatty)[1]).toBe(false);

@@ -7,7 +7,7 @@ import { requiredConnectorIds } from '../../src/catalog/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { freePort } from '../../src/temporal/dev-server.js';
 import { ensureBuilt } from '../helpers/build.js';
-import { allOutput, errorLines, runCli, spawnCli, type CliProcess } from '../helpers/cli.js';
+import { allOutput, errorLines, runCli, sourceAddArgs, spawnCli, type CliProcess } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const TOKEN = `cliFlowToken${randomBytes(8).toString('hex')}`;
@@ -39,18 +39,9 @@ describe('afas-sync CLI against Temporal, PostgreSQL and the simulator', () => {
   const cli = (args: string[], input?: string, extra: Record<string, string> = {}) =>
     runCli(args, { env: { ...env, ...extra }, input });
   const addArgs = (name: string) => [
-    'source',
-    'add',
-    name,
-    '--env-id',
-    '12345',
-    '--env-type',
-    'test',
-    '--base-url',
-    sim.baseUrl,
+    ...sourceAddArgs(name, sim.baseUrl),
     '--interval',
     '1h',
-    '--paused',
     '--token-stdin',
   ];
 

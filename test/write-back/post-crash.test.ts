@@ -12,6 +12,7 @@ import type { PostBatchResult } from '../../src/write-back/post-types.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { WorkerProcess } from '../helpers/worker-process.js';
 
 const TOKEN_DATA = '19C0E40123456789ABCDEF0123456789ABCDEF0123456789ABCDEF01234567CC';
@@ -86,13 +87,6 @@ describe('post: a SIGKILLed worker never posts an entry twice', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     return fixture.temporal.client.workflow.getHandle(`afas-post/${SOURCE}/${batch}`);
-  };
-  const waitFor = async (what: string, done: () => Promise<boolean>) => {
-    const deadline = Date.now() + 60_000;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   };
   const calls = async (method: string) =>
     (await fixture.control.requests({ connector: 'FiEntries' })).filter((call) => call.method === method);

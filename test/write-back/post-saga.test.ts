@@ -15,6 +15,7 @@ import { entryMarker, reversalMarker } from '../../src/write-back/marker.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { runCli } from '../helpers/cli.js';
 import { startSyncFixture, type SyncFixture } from '../helpers/sync-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN_DATA = '19A6E40123456789ABCDEF0123456789ABCDEF0123456789ABCDEF01234567AA';
 const TOKEN = `<token><version>1</version><data>${TOKEN_DATA}</data></token>`;
@@ -102,16 +103,18 @@ describe('post: the write-back saga on the real stack', () => {
     return counts;
   };
   /** Waits until AFAS holds at least `count` entries of the batch (entry numbers recorded). */
-  const waitForPosted = async (batch: string, count: number) => {
-    for (;;) {
-      const posted = await fixture.db.pool.query<{ n: number }>(
-        'SELECT count(entry_no)::int AS n FROM afas.post_entries WHERE source = $1 AND batch_id = $2',
-        [SOURCE, batch],
-      );
-      if ((posted.rows[0]?.n ?? 0) >= count) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const waitForPosted = (batch: string, count: number) =>
+    waitFor(
+      `${count} entries of ${batch} posted`,
+      async () => {
+        const posted = await fixture.db.pool.query<{ n: number }>(
+          'SELECT count(entry_no)::int AS n FROM afas.post_entries WHERE source = $1 AND batch_id = $2',
+          [SOURCE, batch],
+        );
+        return (posted.rows[0]?.n ?? 0) >= count;
+      },
+      100,
+    );
   /** With RECORD_HISTORIES=1, keeps the batch's workflow history for test/replay. */
   const record = async (batch: string, file: string) => {
     if (!process.env.RECORD_HISTORIES) return;

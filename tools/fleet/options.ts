@@ -26,8 +26,6 @@ export interface FleetOptions {
   out: string;
 }
 
-export { ToolArgsError as FleetArgsError };
-
 function list(name: string, text: string | undefined, min: number, max: number): number[] {
   const parts = (text ?? '').split(',');
   try {

@@ -5,14 +5,13 @@ import type pg from 'pg';
 import { LEDGER_PROOF } from '../../src/catalog/index.js';
 import { tableName } from '../../src/db/ledger-sql.js';
 import { ident } from '../../src/db/pool.js';
+import { round } from '../bench-run.js';
 import { percentile } from '../fleet/report.js';
 import type { LoggedCall } from '../soak/simulator-control.js';
 
 export interface BatchFacts {
   status: string;
   reason: string | null;
-  entries: number;
-  lines: number;
   /** Registration (the CLI's insert), every entry in AFAS, the batch's end. */
   createdAt: Date;
   postedAt: Date | null;
@@ -34,14 +33,12 @@ export async function batchFacts(
   const found = await pool.query<{
     status: string;
     reason: string | null;
-    entries: number;
-    lines: number;
     created_at: Date;
     posted_at: Date | null;
     ended_at: Date | null;
     posted: string;
   }>(
-    `SELECT b.status, b.reason, b.entries, b.lines, b.created_at, b.posted_at, b.ended_at,
+    `SELECT b.status, b.reason, b.created_at, b.posted_at, b.ended_at,
             (SELECT count(*) FROM ${tableName(schema, 'post_entries')} e
               WHERE e.source = b.source AND e.batch_id = b.batch_id AND e.entry_no IS NOT NULL) AS posted
        FROM ${tableName(schema, 'post_batches')} b WHERE b.source = $1 AND b.batch_id = $2`,
@@ -67,8 +64,6 @@ export async function batchFacts(
   return {
     status: row.status,
     reason: row.reason,
-    entries: row.entries,
-    lines: row.lines,
     createdAt: row.created_at,
     postedAt: row.posted_at,
     endedAt: row.ended_at,
@@ -112,8 +107,6 @@ export interface FiEntriesFigures {
   spanSeconds: number;
 }
 
-const round = (value: number) => Math.round(value * 100) / 100;
-
 /** Arrival and answer of a logged call, in ms since the epoch. */
 const interval = (call: LoggedCall) => {
   const start = Date.parse(call.timestamp);
@@ -151,8 +144,8 @@ export function fiEntriesFigures(calls: readonly LoggedCall[]): FiEntriesFigures
     byMethod,
     refused: calls.filter((call) => call.status >= 400 || call.fault !== null).length,
     maxInFlight: maxOverlap(intervals),
-    durationMs: { p50: round(percentile(durations, 0.5)), max: round(percentile(durations, 1)) },
-    spanSeconds: calls.length === 0 ? 0 : round((last - first) / 1000),
+    durationMs: { p50: round(percentile(durations, 0.5), 2), max: round(percentile(durations, 1), 2) },
+    spanSeconds: calls.length === 0 ? 0 : round((last - first) / 1000, 2),
   };
 }
 

@@ -1,4 +1,5 @@
 // bench:post's figures, its targets (issue 19 point 10) and the table it prints.
+import { round } from '../bench-run.js';
 import type { WorkflowTaskTimes } from '../bench/history-profile.js';
 import type { FiEntriesFigures } from './measure.js';
 
@@ -50,8 +51,6 @@ export interface PostBenchReport {
   targets: { name: string; met: boolean | null; why: string }[];
   at: string;
 }
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** What the allowed calls can carry at the latency, entries/s, times PACE_SHARE; null at latency 0. */
 export function paceTarget(callsAllowed: number, latencyMs: number): number | null {

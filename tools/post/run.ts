@@ -61,8 +61,9 @@ async function workflowFigures(
 async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBenchReport> {
   const stack = await buildPostStack(options, adminUrl, log);
   const stopListening = closeOnInterrupt(stack, log);
-  const scratch = await mkdtemp(join(tmpdir(), 'bench-post-'));
+  let scratch: string | undefined;
   try {
+    scratch = await mkdtemp(join(tmpdir(), 'bench-post-'));
     log(`first sync of ${POST_SOURCE}`);
     const firstSyncSeconds = await firstSync(stack);
     log(`first sync: ${firstSyncSeconds} s`);
@@ -136,7 +137,7 @@ async function run(options: PostBenchOptions, adminUrl: string): Promise<PostBen
     return { ...partial, targets: judge(partial) };
   } finally {
     stopListening();
-    await rm(scratch, { recursive: true, force: true });
+    if (scratch) await rm(scratch, { recursive: true, force: true });
     log('tearing the stack down');
     await stack.close();
   }

@@ -5,15 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AppContext } from '../../src/app/context.js';
 import type { SimulatorOptions } from '../../src/simulator/index.js';
-import type { RunningDevServer } from '../../src/temporal/dev-server.js';
-import { SIMULATOR_SCRIPT, startNode, type ChildHandle } from '../bench/processes.js';
+import { SIMULATOR_SCRIPT, startNode } from '../bench/processes.js';
 import { benchDatabase, benchTemporal, type Undo } from '../bench-stack.js';
-import type { FleetWorkers } from '../fleet/workers.js';
 import { SimulatorControl } from '../soak/simulator-control.js';
 import { closeAll } from '../teardown.js';
 import type { PostBenchOptions } from './options.js';
 
-export const POST_TASK_QUEUE = 'afas-bench-post';
+const POST_TASK_QUEUE = 'afas-bench-post';
 export const POST_SCHEMA = 'afas';
 export const POST_SOURCE = 'post-bench';
 /** How the bench's own PostgreSQL connections name themselves (pg_stat_activity). */
@@ -28,11 +26,7 @@ const LINES_PER_YEAR = 300;
 
 export interface PostStack {
   readonly app: AppContext;
-  readonly databaseUrl: string;
-  readonly temporal: RunningDevServer;
-  readonly simulator: ChildHandle;
   readonly control: SimulatorControl;
-  readonly workers: FleetWorkers;
   readonly target: { client: Client; taskQueue: string };
   /** What the `afas-sync` CLI and the worker are run with (the bench's own database and server). */
   readonly productEnv: Record<string, string>;
@@ -82,18 +76,14 @@ export async function buildPostStack(
       writeBack: true,
     });
 
-    const { temporal, workers, target, productEnv } = await benchTemporal(
+    const { target, productEnv } = await benchTemporal(
       undo,
       { workers: 1, taskQueue: POST_TASK_QUEUE, database },
       log,
     );
     return {
       app,
-      databaseUrl: database.url,
-      temporal,
-      simulator,
       control: new SimulatorControl(url),
-      workers,
       target,
       productEnv,
       close: () => closeAll(undo, 'bench:post'),

@@ -1,20 +1,12 @@
 // The few simulator control calls the soak and bench:post make (`/__sim`, see src/simulator/README.md).
+import type { RequestLogEntry } from '../../src/simulator/request-log.js';
 import type { AfasFaultRule, MasterChange } from './schedule.js';
 
-/** One AFAS call as the simulator's request log keeps it. */
-export interface LoggedCall {
-  seq: number;
-  /** When the request arrived (ISO, real UTC). */
-  timestamp: string;
-  method: string;
-  /** Without the query string. */
-  path: string;
-  connector: string | null;
-  status: number;
-  /** From arrival to the answer. */
-  durationMs: number;
-  fault: string | null;
-}
+/** One AFAS call as the simulator's request log keeps it (the fields the tools read). */
+export type LoggedCall = Pick<
+  RequestLogEntry,
+  'seq' | 'timestamp' | 'method' | 'path' | 'connector' | 'status' | 'durationMs' | 'fault'
+>;
 
 export class SimulatorControl {
   constructor(readonly url: string) {}
@@ -56,15 +48,17 @@ export class SimulatorControl {
     return body.entries[0]?.seq ?? 0;
   }
 
+  /** The request log after `seq`: its entries, and how many calls it has dropped (it keeps the last 50,000). */
+  private async requestLog(seq: number): Promise<{ entries: LoggedCall[]; dropped: number }> {
+    return (await this.call('GET', `requests?since=${seq}`)) as { entries: LoggedCall[]; dropped: number };
+  }
+
   /**
-   * Every AFAS call logged after `seq`, of one connector when given. Refuses once the log (it keeps
-   * the last 50,000) has dropped any call: a count from it could be short.
+   * Every AFAS call logged after `seq`. Refuses once the log (it keeps the last 50,000) has
+   * dropped any call: a count from it could be short.
    */
   async callsSince(seq: number): Promise<LoggedCall[]> {
-    const body = (await this.call('GET', `requests?since=${seq}`)) as {
-      entries: LoggedCall[];
-      dropped: number;
-    };
+    const body = await this.requestLog(seq);
     if (body.dropped > 0)
       throw new Error(
         `the simulator's request log dropped ${body.dropped} calls: counts from it could be short`,
@@ -74,9 +68,6 @@ export class SimulatorControl {
 
   /** AFAS calls logged after `seq` (the log keeps the last 50,000). */
   async requestsSince(seq: number): Promise<{ seq: number; fault: string | null; status: number }[]> {
-    const body = (await this.call('GET', `requests?since=${seq}`)) as {
-      entries: { seq: number; fault: string | null; status: number }[];
-    };
-    return body.entries;
+    return (await this.requestLog(seq)).entries;
   }
 }
